@@ -1,0 +1,183 @@
+//! The connection to one database. An enum over the three concrete sqlx drivers (never
+//! `sqlx::Any`, which cannot decode dates, decimals, uuids or json): each driver binds ormsh's
+//! values and decodes rows into them its own way, and reads its own schema.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::catalog::Catalog;
+use crate::dialect::{Dialect, Sql};
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{FieldType, Value};
+
+/// Receives a result set as it streams in.
+pub trait RowSink {
+    /// The column names, once, before any row.
+    fn columns(&mut self, names: &[String]) -> Result<()>;
+    /// One row. Returning `false` stops the stream (the rest is not read).
+    fn row(&mut self, values: Vec<Value>) -> Result<bool>;
+}
+
+/// What a statement sent with [`Backend::run`] produced.
+pub enum Outcome {
+    /// It returned rows (they went to the sink).
+    Rows,
+    /// It returned no result set; this many rows were changed.
+    Affected(u64),
+}
+
+pub enum Backend {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+    Mysql(sqlx::MySqlConnection),
+}
+
+/// Which driver a URL asks for.
+pub fn dialect_of_url(url: &str) -> Result<Dialect> {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+    match scheme.as_str() {
+        "sqlite" => Ok(Dialect::Sqlite),
+        "postgres" | "postgresql" => Ok(Dialect::Postgres),
+        "mysql" | "mariadb" => Ok(Dialect::Mysql),
+        _ => Err(Error::new(ErrorKind::Usage, format!("unsupported database URL `{}`", redact_url(url)))
+            .with_help("use sqlite:FILE, postgres://user@host/db or mysql://user@host/db")),
+    }
+}
+
+/// The URL as it may be shown: any password is replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Not a URL we can parse: hide everything between `//user:` and `@` by hand.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(start), Some(at)) if at > start => {
+                let userinfo = &url[start + 3..at];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
+                    None => url.to_string(),
+                }
+            }
+            _ => url.to_string(),
+        },
+    }
+}
+
+impl Backend {
+    /// Opens the one connection of a session.
+    pub async fn connect(url: &str) -> Result<Backend> {
+        match dialect_of_url(url)? {
+            Dialect::Sqlite => sqlite::connect(url).await.map(Backend::Sqlite),
+            Dialect::Postgres => postgres::connect(url).await.map(Backend::Postgres),
+            Dialect::Mysql => mysql::connect(url).await.map(Backend::Mysql),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+            Backend::Mysql(_) => Dialect::Mysql,
+        }
+    }
+
+    /// Runs a statement that returns no rows; how many rows it changed.
+    pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
+            Backend::Postgres(conn) => postgres::execute(conn, sql).await,
+            Backend::Mysql(conn) => mysql::execute(conn, sql).await,
+        }
+    }
+
+    /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
+    /// the catalog knows it (SQLite stores a bool or json without saying so).
+    pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
+            Backend::Postgres(conn) => postgres::fetch(conn, sql, sink).await,
+            Backend::Mysql(conn) => mysql::fetch(conn, sql, sink).await,
+        }
+    }
+
+    /// Runs a statement of unknown kind (the `sql` command): rows go to `sink`, otherwise the
+    /// number of rows changed is returned.
+    pub async fn run(&mut self, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
+            Backend::Postgres(conn) => postgres::run(conn, sql, sink).await,
+            Backend::Mysql(conn) => mysql::run(conn, sql, sink).await,
+        }
+    }
+
+    /// Reads every table of the current schema.
+    pub async fn introspect(&mut self) -> Result<Catalog> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::introspect(conn).await,
+            Backend::Postgres(conn) => postgres::introspect(conn).await,
+            Backend::Mysql(conn) => mysql::introspect(conn).await,
+        }
+    }
+}
+
+/// A driver error as ormsh reports it.
+pub(crate) fn db_error(err: sqlx::Error) -> Error {
+    match err {
+        sqlx::Error::Database(db) => Error::new(ErrorKind::Database, db.message().to_string()),
+        sqlx::Error::Io(io) => Error::new(ErrorKind::Connection, format!("lost the connection to the database: {io}")),
+        other => Error::new(ErrorKind::Database, other.to_string()),
+    }
+}
+
+/// A connection error as ormsh reports it: never with the password.
+pub(crate) fn connect_error(url: &str, err: sqlx::Error) -> Error {
+    let detail = match &err {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    };
+    Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)))
+}
+
+/// Collects a whole (small) result set; used for introspection and tests.
+#[derive(Default)]
+pub struct Collect {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl RowSink for Collect {
+    fn columns(&mut self, names: &[String]) -> Result<()> {
+        self.columns = names.to_vec();
+        Ok(())
+    }
+
+    fn row(&mut self, values: Vec<Value>) -> Result<bool> {
+        self.rows.push(values);
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://bob:s3cret@db.example/app"), "postgres://bob:***@db.example/app");
+        assert_eq!(redact_url("mysql://root@127.0.0.1/test"), "mysql://root@127.0.0.1/test");
+        assert_eq!(redact_url("sqlite:ormsh.db"), "sqlite:ormsh.db");
+        assert!(!redact_url("postgres://bob:p@ss@host/db").contains("p@ss"));
+    }
+
+    #[test]
+    fn urls_choose_their_driver() {
+        assert_eq!(dialect_of_url("postgresql://x/y").unwrap(), Dialect::Postgres);
+        assert_eq!(dialect_of_url("mariadb://x/y").unwrap(), Dialect::Mysql);
+        assert_eq!(dialect_of_url("sqlite::memory:").unwrap(), Dialect::Sqlite);
+        assert_eq!(dialect_of_url("oracle://x").unwrap_err().kind, ErrorKind::Usage);
+    }
+}

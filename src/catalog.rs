@@ -1,0 +1,349 @@
+//! The schema as ormsh sees it: tables, columns, keys, references and indexes, read from the
+//! database at connect and after every schema change. It also resolves the names the user types
+//! (`User`, `user.name`) to tables and columns, with "did you mean" when nothing matches.
+
+use crate::ast::{FieldPath, Ident};
+use crate::error::{Error, ErrorKind, Result};
+use crate::naming;
+use crate::suggest;
+use crate::value::FieldType;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    /// The type as the database declares it (`VARCHAR(40)`, `int4`, `tinyint(1)`).
+    pub sql_type: String,
+    pub field_type: FieldType,
+    pub nullable: bool,
+    pub primary_key: bool,
+    /// The database fills it when it is left out (a default or an auto-increment key).
+    pub has_default: bool,
+    /// The default's SQL expression, as the database reports it.
+    pub default: Option<String>,
+}
+
+/// A foreign key of one column: `column` → `ref_table.ref_column`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignKey {
+    pub column: String,
+    pub ref_table: String,
+    pub ref_column: String,
+}
+
+impl ForeignKey {
+    /// The name the user types for this reference: `user_id` → `user`.
+    pub fn reference_name(&self) -> &str {
+        naming::reference_name(&self.column)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indexes: Vec<Index>,
+}
+
+/// What a single field name stands for in one table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    Column(&'a Column),
+    /// A reference by its name (`user` for the column `user_id`).
+    Reference(&'a ForeignKey, &'a Column),
+}
+
+impl<'a> Field<'a> {
+    /// The column that holds the field's value.
+    pub fn column(&self) -> &'a Column {
+        match self {
+            Field::Column(c) | Field::Reference(_, c) => c,
+        }
+    }
+}
+
+/// One step of a dotted path through references: `fk` of `from_table` leads to its table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    pub column: String,
+    pub ref_table: String,
+    pub ref_column: String,
+}
+
+/// A field path resolved against the catalog: the references it follows, then the final column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPath {
+    pub hops: Vec<Hop>,
+    pub column: Column,
+}
+
+impl Table {
+    /// The model name this table is shown as: `users` → `User`.
+    pub fn model_name(&self) -> String {
+        naming::model_for_table(&self.name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)))
+    }
+
+    /// The primary key's columns.
+    pub fn primary_key(&self) -> Vec<&Column> {
+        self.columns.iter().filter(|c| c.primary_key).collect()
+    }
+
+    /// The single-column primary key, which `get` and the stored-record re-read need.
+    pub fn single_key(&self) -> Option<&Column> {
+        match self.primary_key().as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    pub fn foreign_key_of(&self, column: &str) -> Option<&ForeignKey> {
+        self.foreign_keys.iter().find(|fk| fk.column == column)
+    }
+
+    /// Resolves one field name: a column by exact name, then case-insensitively, then a
+    /// reference by its name (`user` for `user_id`).
+    pub fn field(&self, ident: &Ident) -> Result<Field<'_>> {
+        if let Some(column) = self.column(&ident.name) {
+            return Ok(match self.foreign_key_of(&column.name) {
+                Some(fk) => Field::Reference(fk, column),
+                None => Field::Column(column),
+            });
+        }
+        let by_ref = |exact: bool| {
+            self.foreign_keys.iter().find(|fk| {
+                let name = fk.reference_name();
+                if exact { name == ident.name } else { name.eq_ignore_ascii_case(&ident.name) }
+            })
+        };
+        if let Some(fk) = by_ref(true).or_else(|| by_ref(false)) {
+            let column = self.column(&fk.column).expect("a foreign key's column is in its table");
+            return Ok(Field::Reference(fk, column));
+        }
+        let known = self.field_names();
+        let mut err =
+            Error::at(ErrorKind::Name, format!("{} has no field `{}`", self.model_name(), ident.name), ident.span)
+                .with_label("unknown field");
+        if let Some(help) = suggest::did_you_mean(&ident.name, known.iter().map(String::as_str)) {
+            err = err.with_help(help);
+        } else {
+            err = err.with_help(format!("its fields are: {}", known.join(", ")));
+        }
+        Err(err)
+    }
+
+    /// Every name a field of this table can be called by: its columns and its references.
+    pub fn field_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
+        for fk in &self.foreign_keys {
+            let name = fk.reference_name();
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        names
+    }
+}
+
+/// Every table of the connection's current schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub tables: Vec<Table>,
+}
+
+impl Catalog {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Finds the table a model name stands for: by exact name, then case-insensitively, then by
+    /// the convention (snake_case, then its plural).
+    pub fn find_model(&self, model: &str) -> Option<&Table> {
+        let exact = self.tables.iter().find(|t| t.name == model);
+        let folded = || self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(model));
+        let conventional = || {
+            naming::table_candidates(model)
+                .into_iter()
+                .find_map(|candidate| self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(&candidate)))
+        };
+        exact.or_else(folded).or_else(conventional)
+    }
+
+    /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
+    /// nearest model.
+    pub fn model(&self, ident: &Ident) -> Result<&Table> {
+        self.find_model(&ident.name).ok_or_else(|| {
+            let models: Vec<String> = self.tables.iter().map(Table::model_name).collect();
+            let mut err = Error::at(ErrorKind::Name, format!("unknown model `{}`", ident.name), ident.span)
+                .with_label("no table for this model");
+            let tables = self.tables.iter().map(|t| t.name.as_str());
+            match suggest::did_you_mean(&ident.name, models.iter().map(String::as_str).chain(tables)) {
+                Some(help) => err = err.with_help(help),
+                None if models.is_empty() => {
+                    err = err.with_help("there are no models yet; declare one with `model Name { field: type, … }`")
+                }
+                None => err = err.with_help(format!("known models: {}", models.join(", "))),
+            }
+            err
+        })
+    }
+
+    /// Resolves `a.b.c` from `table`: every part but the last must be a reference; the last is a
+    /// field of the table the references lead to (a reference there means its key column).
+    pub fn path(&self, table: &Table, path: &FieldPath) -> Result<ResolvedPath> {
+        let mut current = table;
+        let mut hops = Vec::new();
+        let (last, through) = path.parts.split_last().expect("a field path has at least one part");
+        for part in through {
+            let fk = match current.field(part)? {
+                Field::Reference(fk, _) => fk,
+                Field::Column(c) => {
+                    return Err(Error::at(
+                        ErrorKind::Name,
+                        format!("`{}` is not a reference, so it has no fields", c.name),
+                        part.span,
+                    )
+                    .with_label(format!("{} is {}", c.name, c.field_type)));
+                }
+            };
+            let next = self.table(&fk.ref_table).ok_or_else(|| {
+                Error::at(
+                    ErrorKind::Name,
+                    format!("`{}` refers to table `{}`, which is not in the current schema", part.name, fk.ref_table),
+                    part.span,
+                )
+            })?;
+            hops.push(Hop {
+                column: fk.column.clone(),
+                ref_table: fk.ref_table.clone(),
+                ref_column: fk.ref_column.clone(),
+            });
+            current = next;
+        }
+        let column = current.field(last)?.column().clone();
+        Ok(ResolvedPath { hops, column })
+    }
+}
+
+/// The ormsh type of a column from the type its database declares. Names from all three
+/// backends are understood; anything else is `Other` and shown as text.
+pub fn field_type_of(sql_type: &str) -> FieldType {
+    let t = sql_type.trim().to_ascii_lowercase();
+    let base = t.split(['(', ' ']).next().unwrap_or("");
+    match base {
+        // MySQL's boolean is tinyint(1).
+        "tinyint" if t.starts_with("tinyint(1)") => FieldType::Bool,
+        "bool" | "boolean" => FieldType::Bool,
+        "date" => FieldType::Date,
+        "time" | "timetz" => FieldType::Time,
+        "datetime" | "timestamp" | "timestamptz" => FieldType::DateTime,
+        "json" | "jsonb" => FieldType::Json,
+        "uuid" => FieldType::Uuid,
+        "decimal" | "numeric" | "money" => FieldType::Decimal,
+        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" => FieldType::Bytes,
+        "real" | "float" | "float4" | "float8" | "double" => FieldType::Float,
+        "serial" | "bigserial" | "smallserial" | "int2" | "int4" | "int8" => FieldType::Int,
+        _ if base.contains("int") => FieldType::Int,
+        _ if base.contains("char") || base.contains("clob") || base.contains("text") => FieldType::Text,
+        _ if base.contains("real") || base.contains("floa") || base.contains("doub") => FieldType::Float,
+        "" => FieldType::Other(String::new()),
+        _ => FieldType::Other(sql_type.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Span;
+
+    fn column(name: &str, sql_type: &str) -> Column {
+        Column {
+            name: name.into(),
+            sql_type: sql_type.into(),
+            field_type: field_type_of(sql_type),
+            nullable: true,
+            primary_key: name == "id",
+            has_default: name == "id",
+            default: None,
+        }
+    }
+
+    fn ident(name: &str) -> Ident {
+        Ident { name: name.into(), span: Span::new(0, name.len()) }
+    }
+
+    fn sample() -> Catalog {
+        Catalog {
+            tables: vec![
+                Table {
+                    name: "users".into(),
+                    columns: vec![column("id", "INTEGER"), column("name", "VARCHAR")],
+                    foreign_keys: vec![],
+                    indexes: vec![],
+                },
+                Table {
+                    name: "addresses".into(),
+                    columns: vec![column("id", "INTEGER"), column("email", "TEXT"), column("user_id", "INTEGER")],
+                    foreign_keys: vec![ForeignKey {
+                        column: "user_id".into(),
+                        ref_table: "users".into(),
+                        ref_column: "id".into(),
+                    }],
+                    indexes: vec![],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn models_resolve_by_convention() {
+        let catalog = sample();
+        assert_eq!(catalog.find_model("User").unwrap().name, "users");
+        assert_eq!(catalog.find_model("users").unwrap().name, "users");
+        assert_eq!(catalog.find_model("ADDRESS").unwrap().name, "addresses");
+        let err = catalog.model(&ident("Usr")).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Name);
+        assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    #[test]
+    fn references_resolve_by_name_and_path() {
+        let catalog = sample();
+        let addresses = catalog.find_model("Address").unwrap();
+        assert!(matches!(addresses.field(&ident("user")).unwrap(), Field::Reference(fk, _) if fk.column == "user_id"));
+        assert!(matches!(addresses.field(&ident("EMAIL")).unwrap(), Field::Column(c) if c.name == "email"));
+        let path = FieldPath { parts: vec![ident("user"), ident("name")], span: Span::default() };
+        let resolved = catalog.path(addresses, &path).unwrap();
+        assert_eq!(resolved.hops.len(), 1);
+        assert_eq!(resolved.column.name, "name");
+        let bad = FieldPath { parts: vec![ident("email"), ident("name")], span: Span::default() };
+        assert!(catalog.path(addresses, &bad).unwrap_err().message.contains("not a reference"));
+        assert_eq!(addresses.field(&ident("emial")).unwrap_err().help.as_deref(), Some("did you mean `email`?"));
+    }
+
+    #[test]
+    fn sql_types_map_to_field_types() {
+        assert_eq!(field_type_of("VARCHAR(40)"), FieldType::Text);
+        assert_eq!(field_type_of("tinyint(1)"), FieldType::Bool);
+        assert_eq!(field_type_of("tinyint(4)"), FieldType::Int);
+        assert_eq!(field_type_of("bigint unsigned"), FieldType::Int);
+        assert_eq!(field_type_of("timestamp with time zone"), FieldType::DateTime);
+        assert_eq!(field_type_of("character varying"), FieldType::Text);
+        assert_eq!(field_type_of("double precision"), FieldType::Float);
+        assert_eq!(field_type_of("NUMERIC(10,2)"), FieldType::Decimal);
+        assert_eq!(field_type_of("geometry"), FieldType::Other("geometry".into()));
+    }
+}

@@ -1,0 +1,530 @@
+//! SQL text, per database. This module and its three children are the only place in ormsh that
+//! writes SQL: identifiers are quoted here, values become placeholders here, and the one
+//! `AssertSqlSafe` that sqlx asks for is here.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::fmt::Write as _;
+
+use sqlx::AssertSqlSafe;
+
+use crate::ast::{CompareOp, Direction};
+use crate::catalog::ResolvedPath;
+use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Select, Update};
+use crate::value::{FieldType, Value};
+
+/// The database a statement is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+/// A statement ready to run: its text and the values bound to its placeholders, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sql {
+    pub text: String,
+    pub params: Vec<Value>,
+}
+
+impl Sql {
+    /// SQL the user typed through the `sql` command: sent as written, by design the one
+    /// exception to "nothing the user types is pasted into SQL".
+    pub fn raw(text: impl Into<String>) -> Sql {
+        Sql { text: text.into(), params: Vec::new() }
+    }
+
+    /// The text in the form sqlx accepts. Everything that reaches here was built by this module
+    /// from quoted identifiers and placeholders, or is the user's own `sql` text.
+    pub(crate) fn sqlx_text(&self) -> AssertSqlSafe<String> {
+        AssertSqlSafe(self.text.clone())
+    }
+}
+
+impl Dialect {
+    /// Quotes an identifier, doubling the quote character inside it.
+    pub fn quote(self, ident: &str) -> String {
+        let q = match self {
+            Dialect::Mysql => '`',
+            Dialect::Sqlite | Dialect::Postgres => '"',
+        };
+        let mut out = String::with_capacity(ident.len() + 2);
+        out.push(q);
+        for c in ident.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+        out
+    }
+
+    fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!("${n}"),
+            Dialect::Sqlite | Dialect::Mysql => "?".to_string(),
+        }
+    }
+
+    /// Whether `INSERT … RETURNING` gives back the stored row. MySQL has no RETURNING: the row
+    /// is read again by its key.
+    pub fn has_returning(self) -> bool {
+        !matches!(self, Dialect::Mysql)
+    }
+
+    /// Whether DDL commits the open transaction on its own.
+    pub fn ddl_commits(self) -> bool {
+        matches!(self, Dialect::Mysql)
+    }
+
+    pub fn begin(self) -> Sql {
+        Sql::raw(match self {
+            Dialect::Mysql => "START TRANSACTION",
+            Dialect::Sqlite | Dialect::Postgres => "BEGIN",
+        })
+    }
+
+    pub fn savepoint(self, name: &str) -> Sql {
+        Sql::raw(format!("SAVEPOINT {}", self.quote(name)))
+    }
+
+    pub fn rollback_to(self, name: &str) -> Sql {
+        Sql::raw(format!("ROLLBACK TO SAVEPOINT {}", self.quote(name)))
+    }
+
+    pub fn release(self, name: &str) -> Sql {
+        Sql::raw(format!("RELEASE SAVEPOINT {}", self.quote(name)))
+    }
+
+    pub fn select(self, select: &Select) -> Sql {
+        let mut b = Builder::new(self);
+        b.push("SELECT ");
+        for (i, p) in select.columns.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.path_value(&select.table, &p.path);
+            if !p.path.hops.is_empty() || p.path.column.name != p.label {
+                b.push(" AS ");
+                b.ident(&p.label);
+            }
+        }
+        b.push(" FROM ");
+        b.ident(&select.table);
+        b.filter_clause(&select.table, select.filter.as_ref());
+        for (i, (path, direction)) in select.order.iter().enumerate() {
+            b.push(if i == 0 { " ORDER BY " } else { ", " });
+            b.path_value(&select.table, path);
+            if *direction == Direction::Desc {
+                b.push(" DESC");
+            }
+        }
+        self.limit_clause(&mut b, select.limit, select.offset);
+        b.finish()
+    }
+
+    pub fn count(self, count: &Count) -> Sql {
+        let mut b = Builder::new(self);
+        b.push("SELECT COUNT(*) FROM ");
+        b.ident(&count.table);
+        b.filter_clause(&count.table, count.filter.as_ref());
+        b.finish()
+    }
+
+    pub fn insert(self, insert: &Insert) -> Sql {
+        let mut b = Builder::new(self);
+        b.push("INSERT INTO ");
+        b.ident(&insert.table);
+        if insert.columns.is_empty() {
+            b.push(match self {
+                Dialect::Mysql => " () VALUES ()",
+                Dialect::Sqlite | Dialect::Postgres => " DEFAULT VALUES",
+            });
+        } else {
+            b.push(" (");
+            b.ident_list(&insert.columns);
+            b.push(") VALUES ");
+            for (r, row) in insert.rows.iter().enumerate() {
+                b.push(if r == 0 { "(" } else { ", (" });
+                for (i, value) in row.iter().enumerate() {
+                    if i > 0 {
+                        b.push(", ");
+                    }
+                    b.param(value.clone());
+                }
+                b.push(")");
+            }
+        }
+        if !insert.returning.is_empty() && self.has_returning() {
+            b.push(" RETURNING ");
+            b.ident_list(&insert.returning);
+        }
+        b.finish()
+    }
+
+    pub fn update(self, update: &Update) -> Sql {
+        let mut b = Builder::new(self);
+        b.in_write = true;
+        b.push("UPDATE ");
+        b.ident(&update.table);
+        b.push(" SET ");
+        for (i, (column, value)) in update.set.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.ident(column);
+            b.push(" = ");
+            b.param(value.clone());
+        }
+        b.filter_clause(&update.table, update.filter.as_ref());
+        b.finish()
+    }
+
+    pub fn delete(self, delete: &Delete) -> Sql {
+        let mut b = Builder::new(self);
+        b.in_write = true;
+        b.push("DELETE FROM ");
+        b.ident(&delete.table);
+        b.filter_clause(&delete.table, delete.filter.as_ref());
+        b.finish()
+    }
+
+    pub fn create_table(self, create: &CreateTable) -> Sql {
+        let mut b = Builder::new(self);
+        b.push("CREATE TABLE ");
+        b.ident(&create.table);
+        b.push(" (");
+        for (i, column) in create.columns.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            self.column_def(&mut b, column);
+        }
+        for column in &create.columns {
+            if let Some((table, key)) = &column.references {
+                b.push(", FOREIGN KEY (");
+                b.ident(&column.name);
+                b.push(") REFERENCES ");
+                b.ident(table);
+                b.push(" (");
+                b.ident(key);
+                b.push(")");
+            }
+        }
+        b.push(")");
+        b.finish()
+    }
+
+    pub fn drop_table(self, table: &str) -> Sql {
+        Sql::raw(format!("DROP TABLE {}", self.quote(table)))
+    }
+
+    fn column_def(self, b: &mut Builder, column: &ColumnDef) {
+        b.ident(&column.name);
+        b.push(" ");
+        if column.primary_key && column.auto_increment {
+            b.push(match self {
+                Dialect::Sqlite => sqlite::AUTO_KEY,
+                Dialect::Postgres => postgres::AUTO_KEY,
+                Dialect::Mysql => mysql::AUTO_KEY,
+            });
+            return;
+        }
+        b.push(&self.column_type(&column.field_type, column.unique || column.primary_key));
+        if !column.nullable {
+            b.push(" NOT NULL");
+        }
+        if column.primary_key {
+            b.push(" PRIMARY KEY");
+        } else if column.unique {
+            b.push(" UNIQUE");
+        }
+        if let Some(default) = &column.default {
+            b.push(" DEFAULT ");
+            b.push(&self.literal(default));
+        }
+    }
+
+    /// The column type for an ormsh type. `keyed`: the column is unique or a key, which MySQL
+    /// cannot index as TEXT.
+    pub fn column_type(self, ty: &FieldType, keyed: bool) -> String {
+        match self {
+            Dialect::Sqlite => sqlite::column_type(ty),
+            Dialect::Postgres => postgres::column_type(ty),
+            Dialect::Mysql => mysql::column_type(ty, keyed),
+        }
+    }
+
+    /// A value written into DDL text. Only column defaults need this (no database accepts a
+    /// bound parameter in CREATE TABLE); the value has already been checked against its type,
+    /// and text is quoted with its quote characters (and, on MySQL, backslashes) doubled.
+    fn literal(self, value: &Value) -> String {
+        match value {
+            Value::Null => "NULL".into(),
+            Value::Bool(b) => match self {
+                Dialect::Sqlite => (if *b { "1" } else { "0" }).into(),
+                Dialect::Postgres | Dialect::Mysql => (if *b { "TRUE" } else { "FALSE" }).into(),
+            },
+            Value::Int(i) => i.to_string(),
+            Value::UInt(u) => u.to_string(),
+            Value::Float(f) => format!("{f:?}"),
+            Value::Decimal(d) => self.string_literal(d),
+            Value::Bytes(bytes) => {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                match self {
+                    Dialect::Postgres => format!("'\\x{hex}'::bytea"),
+                    Dialect::Sqlite | Dialect::Mysql => format!("X'{hex}'"),
+                }
+            }
+            // MySQL wants an expression in parentheses for a JSON default.
+            Value::Json(_) if self == Dialect::Mysql => format!("({})", self.string_literal(&value.to_string())),
+            other => self.string_literal(&bind_text(other)),
+        }
+    }
+
+    fn string_literal(self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('\'');
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' if self == Dialect::Mysql => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    fn limit_clause(self, b: &mut Builder, limit: Option<u64>, offset: Option<u64>) {
+        match (limit, offset) {
+            (None, None) => {}
+            (Some(limit), offset) => {
+                b.push(" LIMIT ");
+                b.param(count_value(limit));
+                if let Some(offset) = offset {
+                    b.push(" OFFSET ");
+                    b.param(count_value(offset));
+                }
+            }
+            (None, Some(offset)) => {
+                // An offset alone needs a limit on SQLite and MySQL: the largest they take.
+                match self {
+                    Dialect::Postgres => {}
+                    Dialect::Sqlite => b.push(" LIMIT -1"),
+                    Dialect::Mysql => b.push(" LIMIT 18446744073709551615"),
+                }
+                b.push(" OFFSET ");
+                b.param(count_value(offset));
+            }
+        }
+    }
+}
+
+fn count_value(n: u64) -> Value {
+    i64::try_from(n).map(Value::Int).unwrap_or(Value::UInt(n))
+}
+
+/// The text form a value is bound as where the database has no type of its own for it (dates,
+/// uuids and json on SQLite; dates in DDL defaults).
+pub fn bind_text(value: &Value) -> String {
+    match value {
+        Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S%.f").to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Accumulates SQL text and its parameters.
+struct Builder {
+    dialect: Dialect,
+    text: String,
+    params: Vec<Value>,
+    aliases: usize,
+    /// Inside UPDATE or DELETE: MySQL cannot read the table being written in a subquery unless
+    /// the subquery is materialised first.
+    in_write: bool,
+}
+
+impl Builder {
+    fn new(dialect: Dialect) -> Builder {
+        Builder { dialect, text: String::new(), params: Vec::new(), aliases: 0, in_write: false }
+    }
+
+    fn finish(self) -> Sql {
+        Sql { text: self.text, params: self.params }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn ident(&mut self, name: &str) {
+        let quoted = self.dialect.quote(name);
+        self.text.push_str(&quoted);
+    }
+
+    fn ident_list(&mut self, names: &[String]) {
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.ident(name);
+        }
+    }
+
+    fn qualified(&mut self, table: &str, column: &str) {
+        self.ident(table);
+        self.push(".");
+        self.ident(column);
+    }
+
+    fn param(&mut self, value: Value) {
+        self.params.push(value);
+        let placeholder = self.dialect.placeholder(self.params.len());
+        self.text.push_str(&placeholder);
+    }
+
+    fn next_alias(&mut self) -> String {
+        self.aliases += 1;
+        format!("t{}", self.aliases)
+    }
+
+    fn filter_clause(&mut self, table: &str, filter: Option<&Filter>) {
+        if let Some(filter) = filter {
+            self.push(" WHERE ");
+            self.filter(table, filter);
+        }
+    }
+
+    fn filter(&mut self, table: &str, filter: &Filter) {
+        match filter {
+            Filter::And(a, b) | Filter::Or(a, b) => {
+                let op = if matches!(filter, Filter::And(..)) { " AND " } else { " OR " };
+                self.push("(");
+                self.filter(table, a);
+                self.push(op);
+                self.filter(table, b);
+                self.push(")");
+            }
+            Filter::Not(inner) => {
+                self.push("NOT (");
+                self.filter(table, inner);
+                self.push(")");
+            }
+            Filter::Compare { path, .. } | Filter::In { path, .. } | Filter::IsNull { path, .. } => {
+                self.through(table, &path.hops, &mut |b, alias| b.predicate(alias, &path.column.name, filter));
+            }
+        }
+    }
+
+    /// Follows `hops` from `table` with nested `IN (SELECT key …)` subqueries, then writes the
+    /// predicate on the last table.
+    fn through(&mut self, table: &str, hops: &[crate::catalog::Hop], predicate: &mut dyn FnMut(&mut Builder, &str)) {
+        let Some((hop, rest)) = hops.split_first() else {
+            return predicate(self, table);
+        };
+        let alias = self.next_alias();
+        self.qualified(table, &hop.column);
+        self.push(" IN (SELECT ");
+        let materialise = self.in_write && self.dialect == Dialect::Mysql;
+        if materialise {
+            let derived = self.next_alias();
+            self.ident(&derived);
+            self.push(".");
+            self.ident(&hop.ref_column);
+            self.push(" FROM (SELECT ");
+            self.qualified(&alias, &hop.ref_column);
+            self.push(" FROM ");
+            self.ident(&hop.ref_table);
+            self.push(" AS ");
+            self.ident(&alias);
+            self.push(" WHERE ");
+            self.through(&alias, rest, predicate);
+            self.push(") AS ");
+            self.ident(&derived);
+        } else {
+            self.qualified(&alias, &hop.ref_column);
+            self.push(" FROM ");
+            self.ident(&hop.ref_table);
+            self.push(" AS ");
+            self.ident(&alias);
+            self.push(" WHERE ");
+            self.through(&alias, rest, predicate);
+        }
+        self.push(")");
+    }
+
+    fn predicate(&mut self, table: &str, column: &str, filter: &Filter) {
+        self.qualified(table, column);
+        match filter {
+            Filter::Compare { op, value, .. } => {
+                let op = match op {
+                    CompareOp::Eq => " = ",
+                    CompareOp::Ne => " <> ",
+                    CompareOp::Lt => " < ",
+                    CompareOp::Le => " <= ",
+                    CompareOp::Gt => " > ",
+                    CompareOp::Ge => " >= ",
+                    CompareOp::Like => " LIKE ",
+                    CompareOp::NotLike => " NOT LIKE ",
+                };
+                self.push(op);
+                self.param(value.clone());
+            }
+            Filter::In { values, negated, .. } => {
+                self.push(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.param(value.clone());
+                }
+                self.push(")");
+            }
+            Filter::IsNull { negated, .. } => self.push(if *negated { " IS NOT NULL" } else { " IS NULL" }),
+            Filter::And(..) | Filter::Or(..) | Filter::Not(..) => unreachable!("predicate takes a leaf condition"),
+        }
+    }
+
+    /// A path's value: the column itself, or scalar subqueries following each reference.
+    fn path_value(&mut self, table: &str, path: &ResolvedPath) {
+        self.scalar(table, &path.hops, &path.column.name);
+    }
+
+    fn scalar(&mut self, table: &str, hops: &[crate::catalog::Hop], column: &str) {
+        let Some((hop, rest)) = hops.split_first() else {
+            return self.qualified(table, column);
+        };
+        let alias = self.next_alias();
+        self.push("(SELECT ");
+        self.scalar(&alias, rest, column);
+        self.push(" FROM ");
+        self.ident(&hop.ref_table);
+        self.push(" AS ");
+        self.ident(&alias);
+        self.push(" WHERE ");
+        self.qualified(&alias, &hop.ref_column);
+        self.push(" = ");
+        self.qualified(table, &hop.column);
+        self.push(")");
+    }
+}
+
+/// A statement shown to the user by `explain`: the text and numbered parameters.
+pub fn describe_params(params: &[Value]) -> String {
+    let mut out = String::new();
+    for (i, p) in params.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{} = {}", i + 1, p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,137 @@
+use super::*;
+use crate::catalog::{Column, Hop, ResolvedPath, field_type_of};
+use crate::plan::Projection;
+
+fn column(name: &str) -> Column {
+    Column {
+        name: name.into(),
+        sql_type: "TEXT".into(),
+        field_type: field_type_of("TEXT"),
+        nullable: true,
+        primary_key: false,
+        has_default: false,
+        default: None,
+    }
+}
+
+fn path(name: &str) -> ResolvedPath {
+    ResolvedPath { hops: vec![], column: column(name) }
+}
+
+fn via_user(name: &str) -> ResolvedPath {
+    ResolvedPath {
+        hops: vec![Hop { column: "user_id".into(), ref_table: "users".into(), ref_column: "id".into() }],
+        column: column(name),
+    }
+}
+
+#[test]
+fn identifiers_are_quoted_with_their_quotes_doubled() {
+    assert_eq!(Dialect::Sqlite.quote("a\"b"), "\"a\"\"b\"");
+    assert_eq!(Dialect::Mysql.quote("a`b"), "`a``b`");
+    assert_eq!(Dialect::Postgres.quote("select"), "\"select\"");
+}
+
+#[test]
+fn select_binds_every_value() {
+    let select = Select {
+        table: "users".into(),
+        columns: vec![Projection { path: path("name"), label: "name".into() }],
+        filter: Some(Filter::And(
+            Box::new(Filter::Compare {
+                path: path("name"),
+                op: CompareOp::Eq,
+                value: Value::Text("x'); DROP TABLE users; --".into()),
+            }),
+            Box::new(Filter::In { path: path("age"), values: vec![Value::Int(1), Value::Int(2)], negated: false }),
+        )),
+        order: vec![(path("name"), Direction::Desc)],
+        limit: Some(10),
+        offset: Some(5),
+    };
+    let sql = Dialect::Postgres.select(&select);
+    assert_eq!(
+        sql.text,
+        "SELECT \"users\".\"name\" FROM \"users\" WHERE (\"users\".\"name\" = $1 AND \"users\".\"age\" IN ($2, $3)) ORDER BY \"users\".\"name\" DESC LIMIT $4 OFFSET $5"
+    );
+    assert_eq!(sql.params.len(), 5);
+    assert!(!sql.text.contains("DROP"));
+    let sql = Dialect::Sqlite.select(&Select { limit: None, ..select });
+    assert!(sql.text.ends_with("DESC LIMIT -1 OFFSET ?"), "{}", sql.text);
+}
+
+#[test]
+fn references_become_subqueries() {
+    let select = Select {
+        table: "addresses".into(),
+        columns: vec![Projection { path: via_user("name"), label: "user.name".into() }],
+        filter: Some(Filter::Compare { path: via_user("name"), op: CompareOp::Eq, value: Value::Text("John".into()) }),
+        order: vec![],
+        limit: None,
+        offset: None,
+    };
+    assert_eq!(
+        Dialect::Sqlite.select(&select).text,
+        "SELECT (SELECT \"t1\".\"name\" FROM \"users\" AS \"t1\" WHERE \"t1\".\"id\" = \"addresses\".\"user_id\") AS \"user.name\" FROM \"addresses\" \
+         WHERE \"addresses\".\"user_id\" IN (SELECT \"t2\".\"id\" FROM \"users\" AS \"t2\" WHERE \"t2\".\"name\" = ?)"
+    );
+    let delete = Delete { table: "addresses".into(), filter: select.filter.clone() };
+    assert_eq!(
+        Dialect::Mysql.delete(&delete).text,
+        "DELETE FROM `addresses` WHERE `addresses`.`user_id` IN (SELECT `t2`.`id` FROM (SELECT `t1`.`id` FROM `users` AS `t1` WHERE `t1`.`name` = ?) AS `t2`)"
+    );
+}
+
+#[test]
+fn inserts_return_the_stored_row_where_they_can() {
+    let insert = Insert {
+        table: "users".into(),
+        columns: vec!["name".into()],
+        rows: vec![vec![Value::Text("a".into())], vec![Value::Text("b".into())]],
+        returning: vec!["id".into(), "name".into()],
+    };
+    assert_eq!(
+        Dialect::Postgres.insert(&insert).text,
+        "INSERT INTO \"users\" (\"name\") VALUES ($1), ($2) RETURNING \"id\", \"name\""
+    );
+    assert_eq!(Dialect::Mysql.insert(&insert).text, "INSERT INTO `users` (`name`) VALUES (?), (?)");
+    let empty = Insert { columns: vec![], rows: vec![vec![]], ..insert };
+    assert_eq!(Dialect::Sqlite.insert(&empty).text, "INSERT INTO \"users\" DEFAULT VALUES RETURNING \"id\", \"name\"");
+}
+
+#[test]
+fn ddl_defaults_are_escaped_literals() {
+    let create = CreateTable {
+        table: "t".into(),
+        columns: vec![
+            ColumnDef {
+                name: "id".into(),
+                field_type: FieldType::Int,
+                nullable: false,
+                unique: false,
+                primary_key: true,
+                auto_increment: true,
+                default: None,
+                references: None,
+            },
+            ColumnDef {
+                name: "note".into(),
+                field_type: FieldType::Text,
+                nullable: true,
+                unique: true,
+                primary_key: false,
+                auto_increment: false,
+                default: Some(Value::Text("it's \\ fine".into())),
+                references: Some(("users".into(), "id".into())),
+            },
+        ],
+    };
+    assert_eq!(
+        Dialect::Mysql.create_table(&create).text,
+        "CREATE TABLE `t` (`id` BIGINT AUTO_INCREMENT PRIMARY KEY, `note` VARCHAR(255) UNIQUE DEFAULT 'it''s \\\\ fine', FOREIGN KEY (`note`) REFERENCES `users` (`id`))"
+    );
+    assert_eq!(
+        Dialect::Sqlite.create_table(&create).text,
+        "CREATE TABLE \"t\" (\"id\" INTEGER PRIMARY KEY, \"note\" TEXT UNIQUE DEFAULT 'it''s \\ fine', FOREIGN KEY (\"note\") REFERENCES \"users\" (\"id\"))"
+    );
+}

@@ -1,0 +1,21 @@
+//! ormsh: an interactive, async ORM shell. The binary is a thin wrapper; everything lives here so
+//! that tests can drive it.
+
+pub mod ast;
+pub mod backend;
+pub mod catalog;
+pub mod cli;
+pub mod coerce;
+pub mod diagnostic;
+pub mod dialect;
+pub mod editor;
+pub mod error;
+pub mod naming;
+pub mod parser;
+pub mod plan;
+pub mod render;
+pub mod repl;
+pub mod runner;
+pub mod session;
+pub mod suggest;
+pub mod value;

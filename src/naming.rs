@@ -1,0 +1,84 @@
+//! The naming convention that ties model names to tables: `User` → `users`,
+//! `BlogPost` → `blog_posts`, `Category` → `categories`; and back, `users` → `User`.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// The table a new model gets when the user names none: the plural of its snake_case name.
+pub fn table_for_model(model: &str) -> String {
+    pluralize_last_word(&model.to_snake_case())
+}
+
+/// Table names a model name may stand for, in the order they are tried after the exact and
+/// case-insensitive matches: snake_case, then its plural.
+pub fn table_candidates(model: &str) -> [String; 2] {
+    let snake = model.to_snake_case();
+    let plural = pluralize_last_word(&snake);
+    [snake, plural]
+}
+
+/// The model name shown for a table: the singular of its last word, in UpperCamelCase.
+pub fn model_for_table(table: &str) -> String {
+    let snake = table.to_snake_case();
+    let (head, last) = match snake.rsplit_once('_') {
+        Some((head, last)) => (format!("{head}_"), last.to_string()),
+        None => (String::new(), snake.clone()),
+    };
+    let singular = pluralizer::pluralize(&last, 1, false);
+    format!("{head}{singular}").to_upper_camel_case()
+}
+
+/// The column name of a reference field: `author` → `author_id`.
+pub fn reference_column(field: &str) -> String {
+    format!("{field}_id")
+}
+
+/// The reference name of a foreign-key column: `author_id` → `author`; a column without the
+/// `_id` suffix keeps its name.
+pub fn reference_name(column: &str) -> &str {
+    column
+        .strip_suffix("_id")
+        .or_else(|| column.strip_suffix("_ID"))
+        .or_else(|| column.strip_suffix("Id"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(column)
+}
+
+fn pluralize_last_word(snake: &str) -> String {
+    match snake.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", pluralizer::pluralize(last, 2, false)),
+        None => pluralizer::pluralize(snake, 2, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_become_tables() {
+        assert_eq!(table_for_model("User"), "users");
+        assert_eq!(table_for_model("BlogPost"), "blog_posts");
+        assert_eq!(table_for_model("Category"), "categories");
+        assert_eq!(table_for_model("MediaType"), "media_types");
+        assert_eq!(table_for_model("Person"), "people");
+        assert_eq!(table_candidates("MediaType"), ["media_type".to_string(), "media_types".to_string()]);
+    }
+
+    #[test]
+    fn tables_become_models() {
+        assert_eq!(model_for_table("users"), "User");
+        assert_eq!(model_for_table("blog_posts"), "BlogPost");
+        assert_eq!(model_for_table("categories"), "Category");
+        assert_eq!(model_for_table("media_types"), "MediaType");
+        assert_eq!(model_for_table("Track"), "Track");
+    }
+
+    #[test]
+    fn references_name_their_columns() {
+        assert_eq!(reference_column("author"), "author_id");
+        assert_eq!(reference_name("author_id"), "author");
+        assert_eq!(reference_name("ArtistId"), "Artist");
+        assert_eq!(reference_name("owner"), "owner");
+        assert_eq!(reference_name("_id"), "_id");
+    }
+}

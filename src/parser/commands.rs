@@ -1,0 +1,338 @@
+//! Data commands: `add`, `get`, `query` and its clauses, `count`, `update`, `delete`.
+
+use nom::Parser;
+use nom::character::complete::char;
+
+use super::condition::condition;
+use super::context::{Cx, PResult, fail, or_fail};
+use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, peek_word, skip_ws};
+use super::literal::value;
+use crate::ast::{Assignment, Command, Condition, Count, Direction, FieldPath, Ident, OrderItem, Query, Span, Target};
+use crate::error::Error;
+use crate::suggest::did_you_mean;
+
+const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order", "limit", "offset"];
+
+/// `model` right after the command word, or an error.
+fn command_model<'a>(cx: &Cx<'a>, i: &'a str, command: &'static str) -> PResult<'a, Ident> {
+    let (r, _) = keyword(command).parse(i)?;
+    let r = skip_ws(r);
+    or_fail(model_name(cx, r), || cx.expected("a model name", r))
+}
+
+/// `WORD given twice`, at the second one.
+fn given_twice(cx: &Cx<'_>, at: &str, word: &str) -> nom::Err<super::context::Fail> {
+    let (_, span) = cx.found(at);
+    fail(Error::syntax(format!("`{word}` is given twice"), span))
+}
+
+/// grammar: add
+pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, model) = command_model(cx, i, "add")?;
+    let r = skip_ws(rest);
+    if r.is_empty() {
+        return Ok((rest, Command::Add { model, values: Vec::new() }));
+    }
+    let (rest, values) = or_fail(assignments(cx, r), || cx.expected("`field=value`", r))?;
+    Ok((rest, Command::Add { model, values }))
+}
+
+/// `a=1 b=2`, `a=1, b=2`: separated by spaces and/or commas.
+///
+/// grammar: assignments
+pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
+    let (mut rest, first) = assignment(cx, i)?;
+    let mut list = vec![first];
+    loop {
+        let r = skip_ws(rest);
+        let (r, comma) = match char::<&str, ()>(',').parse(r) {
+            Ok((after, _)) => (skip_ws(after), true),
+            Err(_) => (r, false),
+        };
+        // `update User set a=1 where …`: the list ends at `where` or `all`.
+        if !comma && starts_target(r) {
+            break;
+        }
+        let (after, next) = match assignment(cx, r) {
+            Ok(found) => found,
+            Err(nom::Err::Error(_)) if comma => {
+                return Err(fail(cx.expected("`field=value` after `,`", r)));
+            }
+            Err(nom::Err::Error(_)) => break,
+            Err(e) => return Err(e),
+        };
+        if list.iter().any(|a| a.field.name.eq_ignore_ascii_case(&next.field.name)) {
+            return Err(fail(Error::syntax(format!("`{}` is given twice", next.field.name), next.field.span)));
+        }
+        list.push(next);
+        rest = after;
+    }
+    Ok((rest, list))
+}
+
+/// Whether `i` starts with `where` or `all` used as a keyword (not as the field in `all=1`).
+fn starts_target(i: &str) -> bool {
+    match peek_word(i) {
+        Some((after, word)) if word == "where" || word == "all" => !skip_ws(after).starts_with('='),
+        _ => false,
+    }
+}
+
+/// grammar: assignment
+pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment> {
+    let (r, field) = name(cx, i)?;
+    let r = skip_ws(r);
+    let (r, _) = or_fail(char('=').parse(r), || cx.expected(&format!("`=` after `{}`", field.name), r))?;
+    let r = skip_ws(r);
+    let (rest, value) = or_fail(value(cx, r), || {
+        cx.expected(&format!("a value for `{}`", field.name), r)
+            .with_help("quote values that contain spaces: name=\"John Smith\"")
+    })?;
+    Ok((rest, Assignment { field, value }))
+}
+
+/// grammar: get
+pub(super) fn get<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, model) = command_model(cx, i, "get")?;
+    let r = skip_ws(r);
+    let (rest, key) = or_fail(value(cx, r), || cx.expected("a primary key value", r))?;
+    if skip_ws(rest).starts_with('=') {
+        let help = format!("write the key alone: `get {} 1`", model.name);
+        return Err(fail(cx.unexpected_after(skip_ws(rest)).with_help(help)));
+    }
+    Ok((rest, Command::Get { model, key }))
+}
+
+/// `query User` and its clauses, in any order, each at most once.
+///
+/// grammar: query
+pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (mut rest, model) = command_model(cx, i, "query")?;
+    let mut query = Query { model, fields: None, filter: None, order: Vec::new(), limit: None, offset: None };
+    let mut seen_order = false;
+    let mut after_where = false;
+    loop {
+        let r = skip_ws(rest);
+        if r.is_empty() {
+            break;
+        }
+        let word = peek_word(r).map(|(_, w)| w).unwrap_or_default();
+        let repeated = match word.as_str() {
+            "fields" => query.fields.is_some(),
+            "where" => query.filter.is_some(),
+            "order" => seen_order,
+            "limit" => query.limit.is_some(),
+            "offset" => query.offset.is_some(),
+            _ => {
+                let mut error = cx.expected("`fields`, `where`, `order by`, `limit` or `offset`", r);
+                if let Some(help) = did_you_mean(&word, QUERY_CLAUSES) {
+                    error = error.with_help(help);
+                } else if after_where {
+                    error = error.with_help("quote values that contain spaces: name=\"John Smith\"");
+                }
+                return Err(fail(error));
+            }
+        };
+        if repeated {
+            return Err(given_twice(cx, r, &word));
+        }
+        after_where = word == "where";
+        rest = match word.as_str() {
+            "fields" => {
+                let (after, fields) = fields_clause(cx, r)?;
+                query.fields = Some(fields);
+                after
+            }
+            "where" => {
+                let (after, filter) = where_clause(cx, r)?;
+                query.filter = Some(filter);
+                after
+            }
+            "order" => {
+                let (after, order) = order_clause(cx, r)?;
+                query.order = order;
+                seen_order = true;
+                after
+            }
+            "limit" => {
+                let (after, limit) = limit_clause(cx, r)?;
+                query.limit = Some(limit);
+                after
+            }
+            _ => {
+                let (after, offset) = offset_clause(cx, r)?;
+                query.offset = Some(offset);
+                after
+            }
+        };
+    }
+    Ok((rest, Command::Query(query)))
+}
+
+/// grammar: fields_clause
+pub(super) fn fields_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<FieldPath>> {
+    let (r, _) = keyword("fields").parse(i)?;
+    let r = skip_ws(r);
+    let (mut rest, first) = or_fail(field_path(cx, r), || cx.expected("a field name", r))?;
+    let mut fields = vec![first];
+    while let Ok((after, _)) = char::<&str, ()>(',').parse(skip_ws(rest)) {
+        let r = skip_ws(after);
+        let (after, field) = or_fail(field_path(cx, r), || cx.expected("a field name", r))?;
+        fields.push(field);
+        rest = after;
+    }
+    Ok((rest, fields))
+}
+
+/// grammar: where_clause
+pub(super) fn where_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let (r, _) = keyword("where").parse(i)?;
+    let r = skip_ws(r);
+    or_fail(condition(cx, r), || {
+        if r.is_empty() { cx.expected("a condition after `where`", r) } else { cx.expected("a field name", r) }
+    })
+}
+
+/// grammar: order_clause
+pub(super) fn order_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<OrderItem>> {
+    let (r, _) = keyword("order").parse(i)?;
+    let r = skip_ws(r);
+    let (r, _) = or_fail(keyword("by").parse(r), || cx.expected("`by` after `order`", r))?;
+    let r = skip_ws(r);
+    let (mut rest, first) = or_fail(order_item(cx, r), || cx.expected("a field name", r))?;
+    let mut items = vec![first];
+    while let Ok((after, _)) = char::<&str, ()>(',').parse(skip_ws(rest)) {
+        let r = skip_ws(after);
+        let (after, item) = or_fail(order_item(cx, r), || cx.expected("a field name", r))?;
+        items.push(item);
+        rest = after;
+    }
+    Ok((rest, items))
+}
+
+/// grammar: order_item
+pub(super) fn order_item<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, OrderItem> {
+    let (rest, field) = field_path(cx, i)?;
+    if let Some(after) = after_keyword(rest, "asc") {
+        return Ok((after, OrderItem { field, direction: Direction::Asc }));
+    }
+    if let Some(after) = after_keyword(rest, "desc") {
+        return Ok((after, OrderItem { field, direction: Direction::Desc }));
+    }
+    Ok((rest, OrderItem { field, direction: Direction::Asc }))
+}
+
+/// grammar: limit_clause
+pub(super) fn limit_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Count> {
+    let (r, _) = keyword("limit").parse(i)?;
+    let r = skip_ws(r);
+    or_fail(integer(cx, r), || cx.expected("a non-negative integer after `limit`", r))
+}
+
+/// grammar: offset_clause
+pub(super) fn offset_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Count> {
+    let (r, _) = keyword("offset").parse(i)?;
+    let r = skip_ws(r);
+    or_fail(integer(cx, r), || cx.expected("a non-negative integer after `offset`", r))
+}
+
+/// grammar: count
+pub(super) fn count<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, model) = command_model(cx, i, "count")?;
+    let r = skip_ws(rest);
+    if peek_word(r).is_some_and(|(_, w)| w == "where") {
+        let (rest, filter) = where_clause(cx, r)?;
+        return Ok((rest, Command::Count { model, filter: Some(filter) }));
+    }
+    if !r.is_empty() {
+        let mut error = cx.unexpected_after(r);
+        if let Some(help) = peek_word(r).and_then(|(_, w)| did_you_mean(&w, ["where"])) {
+            error = error.with_help(help);
+        }
+        return Err(fail(error));
+    }
+    Ok((rest, Command::Count { model, filter: None }))
+}
+
+/// `update User where … set …`; `set …` may also come first, as in SQL.
+///
+/// grammar: update
+pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (model_end, model) = command_model(cx, i, "update")?;
+    let mut rest = model_end;
+    let mut target = None;
+    let mut set = None;
+    loop {
+        let r = skip_ws(rest);
+        let word = peek_word(r).map(|(_, w)| w).unwrap_or_default();
+        rest = match word.as_str() {
+            "where" | "all" if target.is_some() => {
+                let (_, span) = cx.found(r);
+                let message = "`update` takes one `where …` or `all`";
+                return Err(fail(Error::syntax(message, span)));
+            }
+            "where" | "all" => {
+                let (after, t) = self::target(cx, r)?;
+                target = Some(t);
+                after
+            }
+            "set" if set.is_some() => return Err(given_twice(cx, r, "set")),
+            "set" => {
+                let (after, s) = set_clause(cx, r)?;
+                set = Some(s);
+                after
+            }
+            _ => break,
+        };
+    }
+    let Some(target) = target else {
+        return Err(fail(needs_target(cx, model_end, &model, "update")));
+    };
+    let Some(set) = set else {
+        let r = skip_ws(rest);
+        return Err(fail(cx.expected("`set`", r).with_help("write `update … set field=value, …`")));
+    };
+    Ok((rest, Command::Update { model, target, set }))
+}
+
+/// The error for `update`/`delete` without `where` or `all`, pointing after the model name.
+fn needs_target(cx: &Cx<'_>, model_end: &str, model: &Ident, command: &str) -> Error {
+    let end = cx.pos(model_end);
+    let mut error = Error::syntax(format!("`{command}` needs `where …` or `all`"), Span::new(end, end));
+    let next = skip_ws(model_end);
+    if let Some(help) = peek_word(next).and_then(|(_, w)| did_you_mean(&w, ["where", "all"])) {
+        error = error.with_help(help);
+    } else {
+        error = error.with_help(format!(
+            "write `{command} {model} where …`, or `{command} {model} all` for every row",
+            model = model.name
+        ));
+    }
+    error
+}
+
+/// grammar: set_clause
+pub(super) fn set_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
+    let (r, _) = keyword("set").parse(i)?;
+    let r = skip_ws(r);
+    or_fail(assignments(cx, r), || cx.expected("`field=value` after `set`", r))
+}
+
+/// grammar: delete
+pub(super) fn delete<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (model_end, model) = command_model(cx, i, "delete")?;
+    let r = skip_ws(model_end);
+    let (rest, target) = or_fail(target(cx, r), || needs_target(cx, model_end, &model, "delete"))?;
+    Ok((rest, Command::Delete { model, target }))
+}
+
+/// Which rows: `where …`, or `all` on purpose.
+///
+/// grammar: target
+pub(super) fn target<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Target> {
+    if let Ok((rest, _)) = keyword("all").parse(i) {
+        return Ok((rest, Target::All(cx.span(i, rest))));
+    }
+    let (rest, filter) = where_clause(cx, i)?;
+    Ok((rest, Target::Where(filter)))
+}

@@ -1,0 +1,136 @@
+//! `where` conditions. Precedence, loosest first: `or`, `and`, `not`; parentheses group.
+//! Chains fold to the left: `a and b and c` is `(a and b) and c`.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::character::complete::char;
+use nom::combinator::value as to;
+
+use super::context::{Cx, PResult, fail, or_fail};
+use super::lexical::{after_keyword, field_path, keyword, peek_word, skip_ws};
+use super::literal::{value, value_list};
+use crate::ast::{CompareOp, Condition, FieldPath};
+
+/// grammar: condition
+pub(super) fn condition<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let (mut rest, mut left) = conjunction(cx, i)?;
+    while let Some(after) = after_keyword(rest, "or") {
+        cx.term(skip_ws(rest))?;
+        let r = skip_ws(after);
+        let (after, right) = or_fail(conjunction(cx, r), || cx.expected("a condition after `or`", r))?;
+        left = Condition::Or(Box::new(left), Box::new(right));
+        rest = after;
+    }
+    Ok((rest, left))
+}
+
+/// grammar: conjunction
+pub(super) fn conjunction<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let (mut rest, mut left) = negation(cx, i)?;
+    while let Some(after) = after_keyword(rest, "and") {
+        cx.term(skip_ws(rest))?;
+        let r = skip_ws(after);
+        let (after, right) = or_fail(negation(cx, r), || cx.expected("a condition after `and`", r))?;
+        left = Condition::And(Box::new(left), Box::new(right));
+        rest = after;
+    }
+    Ok((rest, left))
+}
+
+/// grammar: negation
+pub(super) fn negation<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let Ok((after, _)) = keyword("not").parse(i) else {
+        return condition_group(cx, i);
+    };
+    let _nest = cx.nest(i)?;
+    let r = skip_ws(after);
+    let (rest, inner) = or_fail(negation(cx, r), || cx.expected("a condition after `not`", r))?;
+    Ok((rest, Condition::Not(Box::new(inner))))
+}
+
+/// grammar: condition_group
+pub(super) fn condition_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let Ok((after, _)) = char::<&str, ()>('(').parse(i) else {
+        return predicate(cx, i);
+    };
+    let _nest = cx.nest(i)?;
+    let r = skip_ws(after);
+    let (rest, inner) = or_fail(condition(cx, r), || cx.expected("a condition", r))?;
+    let r = skip_ws(rest);
+    match char::<&str, ()>(')').parse(r) {
+        Ok((rest, _)) => Ok((rest, inner)),
+        Err(_) => Err(fail(cx.expected("`)`", r))),
+    }
+}
+
+/// One test on one field: `age >= 30`, `name like "J%"`, `id in (1, 2)`, `email is not null`.
+///
+/// grammar: predicate
+pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let (after_field, field) = field_path(cx, i)?;
+    let r = skip_ws(after_field);
+    if let Ok((after, op)) = compare_op(r) {
+        let v = skip_ws(after);
+        let (rest, value) =
+            or_fail(value(cx, v), || cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v))?;
+        return Ok((rest, Condition::Compare { field, op, value }));
+    }
+    let expected_operator = || {
+        cx.expected(&format!("an operator after `{field}`"), r).with_help(
+            "operators are =, !=, <, <=, >, >=, like, not like, in (…), not in (…), is null, \
+             is not null; quote values that contain spaces",
+        )
+    };
+    let Some((after_word, word)) = peek_word(r) else {
+        return Err(fail(expected_operator()));
+    };
+    let after_word = skip_ws(after_word);
+    match word.as_str() {
+        "like" => like(cx, after_word, field, CompareOp::Like),
+        "in" => in_list(cx, after_word, field, false),
+        "not" => match peek_word(after_word) {
+            Some((after, w)) if w == "like" => like(cx, skip_ws(after), field, CompareOp::NotLike),
+            Some((after, w)) if w == "in" => in_list(cx, skip_ws(after), field, true),
+            _ => Err(fail(cx.expected("`like` or `in` after `not`", after_word))),
+        },
+        "is" => {
+            let (r, negated) = match after_keyword(after_word, "not") {
+                Some(after) => (skip_ws(after), true),
+                None => (after_word, false),
+            };
+            let what = if negated { "`null` after `is not`" } else { "`null` or `not null` after `is`" };
+            let (rest, _) = or_fail(keyword("null").parse(r), || {
+                cx.expected(what, r).with_help("to compare with a value, use `=`")
+            })?;
+            Ok((rest, Condition::IsNull { field, negated }))
+        }
+        _ => Err(fail(expected_operator())),
+    }
+}
+
+fn like<'a>(cx: &Cx<'a>, i: &'a str, field: FieldPath, op: CompareOp) -> PResult<'a, Condition> {
+    let (rest, value) = or_fail(value(cx, i), || cx.expected(&format!("a pattern after `{}`", op.as_str()), i))?;
+    Ok((rest, Condition::Compare { field, op, value }))
+}
+
+fn in_list<'a>(cx: &Cx<'a>, i: &'a str, field: FieldPath, negated: bool) -> PResult<'a, Condition> {
+    let (rest, values) = or_fail(value_list(cx, i), || {
+        cx.expected("`(` after `in`", i).with_help("write the values in parentheses: `in (1, 2)`")
+    })?;
+    Ok((rest, Condition::In { field, values, negated }))
+}
+
+/// grammar: compare_op
+pub(super) fn compare_op(i: &str) -> PResult<'_, CompareOp> {
+    alt((
+        to(CompareOp::Le, tag("<=")),
+        to(CompareOp::Ge, tag(">=")),
+        to(CompareOp::Ne, tag("!=")),
+        to(CompareOp::Ne, tag("<>")),
+        to(CompareOp::Eq, tag("=")),
+        to(CompareOp::Lt, tag("<")),
+        to(CompareOp::Gt, tag(">")),
+    ))
+    .parse(i)
+}

@@ -1,0 +1,149 @@
+//! Tokens: whitespace and comments, names, field paths, keywords and counts.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{take_till, take_while, take_while1};
+use nom::character::complete::{char, line_ending, satisfy};
+use nom::combinator::{map, recognize, verify};
+use nom::multi::fold_many0;
+
+use super::context::{Cx, Fail, PResult, fail, mismatch, or_fail};
+use crate::ast::{Count, FieldPath, Ident};
+use crate::error::Error;
+
+pub(super) fn is_ident_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+pub(super) fn is_ident_char(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+/// What a bare word (`John`, `j@x.io`, `2024-01-31T10:00:00`) is made of.
+pub(super) fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !",;()=<>!{}\"'#".contains(c)
+}
+
+/// Whitespace, comments and line continuations; the output says whether a line ended in them
+/// (a newline separates fields in a `model`).
+///
+/// grammar: ws
+pub(super) fn ws(i: &str) -> PResult<'_, bool> {
+    fold_many0(
+        alt((
+            map(take_while1(char::is_whitespace), |s: &str| s.contains('\n')),
+            map(line_continuation, |_| false),
+            map(comment, |_| false),
+        )),
+        || false,
+        |seen, newline| seen || newline,
+    )
+    .parse(i)
+}
+
+/// `i` without the whitespace and comments it starts with.
+pub(super) fn skip_ws(i: &str) -> &str {
+    ws(i).map_or(i, |(rest, _)| rest)
+}
+
+/// grammar: comment
+pub(super) fn comment(i: &str) -> PResult<'_, &str> {
+    recognize((char('#'), take_till(|c| c == '\n'))).parse(i)
+}
+
+/// grammar: line_continuation
+pub(super) fn line_continuation(i: &str) -> PResult<'_, &str> {
+    recognize((char('\\'), line_ending)).parse(i)
+}
+
+/// grammar: identifier
+pub(super) fn identifier(i: &str) -> PResult<'_, &str> {
+    recognize((satisfy(is_ident_start), take_while(is_ident_char))).parse(i)
+}
+
+/// A name in backticks, for tables and columns that are not identifiers; a doubled backtick
+/// stands for one.
+///
+/// grammar: quoted_identifier
+pub(super) fn quoted_identifier<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+    let (mut rest, _) = char('`').parse(i)?;
+    let mut name = String::new();
+    loop {
+        let (after, run) = take_till(|c| c == '`').parse(rest)?;
+        name.push_str(run);
+        let Some(after) = after.strip_prefix('`') else {
+            return Err(fail(
+                Error::syntax("unterminated quoted name", cx.span(i, after))
+                    .with_help("close the name with a backtick"),
+            ));
+        };
+        if let Some(after) = after.strip_prefix('`') {
+            name.push('`');
+            rest = after;
+        } else if name.is_empty() {
+            return Err(fail(Error::syntax("empty quoted name", cx.span(i, after))));
+        } else {
+            return Ok((after, name));
+        }
+    }
+}
+
+/// A model, field, table or savepoint name.
+///
+/// grammar: name
+pub(super) fn name<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Ident> {
+    let (rest, name) = match identifier(i) {
+        Ok((rest, name)) => (rest, name.to_string()),
+        Err(_) => quoted_identifier(cx, i)?,
+    };
+    Ok((rest, Ident { name, span: cx.span(i, rest) }))
+}
+
+/// grammar: model_name
+pub(super) fn model_name<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Ident> {
+    name(cx, i)
+}
+
+/// `name`, `user.name`, `album.artist.name`.
+///
+/// grammar: field_path
+pub(super) fn field_path<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, FieldPath> {
+    let (mut rest, first) = name(cx, i)?;
+    let mut parts = vec![first];
+    while let Some(after_dot) = rest.strip_prefix('.') {
+        let (after, part) = or_fail(name(cx, after_dot), || cx.expected("a field name after `.`", after_dot))?;
+        parts.push(part);
+        rest = after;
+    }
+    Ok((rest, FieldPath { parts, span: cx.span(i, rest) }))
+}
+
+/// A keyword: a whole identifier equal to `kw`, ignoring case.
+pub(super) fn keyword<'a>(kw: &'static str) -> impl Parser<&'a str, Output = &'a str, Error = Fail> {
+    verify(identifier, move |word: &str| word.eq_ignore_ascii_case(kw))
+}
+
+/// The rest after `kw`, if `i` starts with it after whitespace.
+pub(super) fn after_keyword<'a>(i: &'a str, kw: &'static str) -> Option<&'a str> {
+    keyword(kw).parse(skip_ws(i)).ok().map(|(rest, _)| rest)
+}
+
+/// The identifier `i` starts with, lowercased, and the rest after it.
+pub(super) fn peek_word(i: &str) -> Option<(&str, String)> {
+    identifier(i).ok().map(|(rest, word)| (rest, word.to_ascii_lowercase()))
+}
+
+/// A non-negative whole number: `limit 10`.
+///
+/// grammar: integer
+pub(super) fn integer<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Count> {
+    let (rest, text) = take_while1(is_word_char).parse(i)?;
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(mismatch(i));
+    }
+    let span = cx.span(i, rest);
+    match text.parse::<u64>() {
+        Ok(value) => Ok((rest, Count { value, span })),
+        Err(_) => Err(fail(Error::syntax(format!("`{text}` is too large"), span))),
+    }
+}

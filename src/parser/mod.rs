@@ -1,0 +1,109 @@
+//! The command language's parser: from the text of one statement to a [`Statement`] whose nodes
+//! carry spans (byte offsets into that text).
+//!
+//! [`split_statements`] cuts a script or an input into statements and [`parse_statement`]
+//! parses one. The functions are named after the rules of `grammar/ormsh.ebnf`; each one that
+//! is a rule says so with a `grammar: NAME` line in its doc comment, and `tests/grammar.rs`
+//! keeps the two in step. A rule starts at its first token and stops right after its last one;
+//! the caller skips the whitespace and comments in between. A rule that does not start returns
+//! `nom::Err::Error`, so that the caller can try something else or say what it expected; once
+//! it has started, an error is `nom::Err::Failure` and final.
+
+mod commands;
+mod condition;
+mod context;
+mod lexical;
+mod literal;
+mod model;
+mod shell;
+pub mod split;
+#[cfg(test)]
+mod tests;
+
+pub use split::{Piece, is_incomplete, split_statements};
+
+use context::{Cx, Fail, PResult, fail};
+use lexical::skip_ws;
+
+use crate::ast::{COMMAND_WORDS, Command, Span, Statement};
+use crate::error::Error;
+use crate::suggest::did_you_mean;
+
+/// Parses one statement (one piece from [`split_statements`]). Spans in the result and in the
+/// error are byte offsets into `text`. Never panics, whatever the input.
+pub fn parse_statement(text: &str) -> Result<Statement, Error> {
+    let cx = Cx::new(text);
+    match statement(&cx, text) {
+        Ok((_, statement)) => Ok(statement),
+        Err(nom::Err::Error(Fail::Report(e)) | nom::Err::Failure(Fail::Report(e))) => Err(*e),
+        Err(nom::Err::Error(Fail::Mismatch(left)) | nom::Err::Failure(Fail::Mismatch(left))) => {
+            let rest = &text[text.len() - left..];
+            let (found, span) = cx.found(rest);
+            Err(Error::syntax(format!("unexpected {found}"), span))
+        }
+        Err(nom::Err::Incomplete(_)) => {
+            Err(Error::syntax("unexpected end of input", Span::new(text.len(), text.len())))
+        }
+    }
+}
+
+/// A whole statement: one command, with only whitespace and comments around it.
+///
+/// grammar: statement
+fn statement<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Statement> {
+    let start = skip_ws(i);
+    let (rest, command) = command(cx, start)?;
+    let span = cx.span(start, rest);
+    let after = skip_ws(rest);
+    if !after.is_empty() {
+        let mut error = cx.unexpected_after(after);
+        if after.starts_with(';') {
+            error = error.with_help("run one statement at a time; split a script first");
+        }
+        return Err(fail(error));
+    }
+    Ok((after, Statement { command, span }))
+}
+
+/// grammar: command
+fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let Ok((_, word)) = shell::command_word(i) else {
+        return Err(fail(cx.expected("a command", i)));
+    };
+    type Rule = for<'b> fn(&Cx<'b>, &'b str) -> PResult<'b, Command>;
+    let parse: Rule = match word.to_ascii_lowercase().as_str() {
+        "model" => model::model_decl,
+        "models" => model::models,
+        "describe" => model::describe,
+        "drop" => model::drop,
+        "add" => commands::add,
+        "get" => commands::get,
+        "query" => commands::query,
+        "count" => commands::count,
+        "update" => commands::update,
+        "delete" => commands::delete,
+        "begin" => shell::begin,
+        "commit" => shell::commit,
+        "rollback" => shell::rollback,
+        "savepoint" => shell::savepoint,
+        "release" => shell::release,
+        "sql" => shell::sql,
+        "explain" => shell::explain,
+        "set" => shell::set,
+        "source" => shell::source,
+        "connect" => shell::connect,
+        "help" => shell::help,
+        "quit" | "exit" | "\\q" => shell::quit,
+        _ => {
+            let span = Span::new(cx.pos(i), cx.pos(i) + word.len());
+            let mut error = Error::syntax(format!("unknown command `{word}`"), span);
+            if let Some(help) = did_you_mean(word, COMMAND_WORDS.iter().copied()) {
+                error = error.with_help(help);
+            } else {
+                error = error.with_help("type `help` for the list of commands");
+            }
+            return Err(fail(error));
+        }
+    };
+    parse(cx, i)
+}

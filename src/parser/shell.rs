@@ -1,0 +1,253 @@
+//! Transaction control, `sql`, `explain`, settings and the shell's own commands.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while1};
+use nom::combinator::recognize;
+
+use super::command;
+use super::context::{Cx, PResult, fail, or_fail};
+use super::lexical::{after_keyword, identifier, integer, keyword, name, peek_word, skip_ws};
+use super::literal::string;
+use crate::ast::{Command, Format, Ident, Setting, Span};
+use crate::error::Error;
+use crate::suggest::did_you_mean;
+
+const SETTINGS: [&str; 3] = ["format", "timing", "limit"];
+
+/// grammar: begin
+pub(super) fn begin<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("begin").parse(i)?;
+    Ok((rest, Command::Begin))
+}
+
+/// grammar: commit
+pub(super) fn commit<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("commit").parse(i)?;
+    Ok((rest, Command::Commit))
+}
+
+/// `rollback`, `rollback to s`, `rollback to savepoint s`.
+///
+/// grammar: rollback
+pub(super) fn rollback<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("rollback").parse(i)?;
+    let Some(after_to) = after_keyword(rest, "to") else {
+        return Ok((rest, Command::Rollback));
+    };
+    let (rest, savepoint) = savepoint_name(cx, after_to, "rollback to")?;
+    Ok((rest, Command::RollbackTo(savepoint)))
+}
+
+/// grammar: savepoint
+pub(super) fn savepoint<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("savepoint").parse(i)?;
+    let r = skip_ws(r);
+    let (rest, savepoint) = or_fail(name(cx, r), || cx.expected("a savepoint name after `savepoint`", r))?;
+    Ok((rest, Command::Savepoint(savepoint)))
+}
+
+/// `release s`, `release savepoint s`.
+///
+/// grammar: release
+pub(super) fn release<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("release").parse(i)?;
+    let (rest, savepoint) = savepoint_name(cx, rest, "release")?;
+    Ok((rest, Command::Release(savepoint)))
+}
+
+/// The name after `rollback to` or `release`, with an optional `savepoint` before it (unless
+/// `savepoint` is the name itself).
+fn savepoint_name<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'a, Ident> {
+    let r = skip_ws(i);
+    if let Some(after_word) = after_keyword(r, "savepoint") {
+        let next = skip_ws(after_word);
+        if let Ok(found) = name(cx, next) {
+            return Ok(found);
+        }
+    }
+    or_fail(name(cx, r), || cx.expected(&format!("a savepoint name after `{after}`"), r))
+}
+
+/// `sql` and the rest of the statement, sent as written. A `\` that ends a line is ormsh's line
+/// continuation and is dropped; `#` is left alone, since it is an operator in PostgreSQL.
+///
+/// grammar: sql
+pub(super) fn sql<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("sql").parse(i)?;
+    let start = r.trim_start();
+    let raw = start.trim_end();
+    if raw.is_empty() {
+        return Err(fail(cx.expected("SQL text after `sql`", start)));
+    }
+    let span = Span::new(cx.pos(start), cx.pos(start) + raw.len());
+    let rest = &start[raw.len()..];
+    Ok((rest, Command::Sql { text: raw_text(raw), span }))
+}
+
+/// SQL text without ormsh's line continuations (outside quotes).
+///
+/// grammar: raw_text
+fn raw_text(raw: &str) -> String {
+    let mut text = String::with_capacity(raw.len());
+    let mut quote: Option<char> = None;
+    let mut chars = raw.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '\'' | '"' | '`') => quote = Some(c),
+            None if c == '\\' => {
+                let after = &raw[at + 1..];
+                if after.starts_with('\n') || after.starts_with("\r\n") {
+                    continue;
+                }
+            }
+            None => {}
+        }
+        text.push(c);
+        // A backslash escape inside quotes keeps the quote open.
+        if quote.is_some() && c == '\\' && quote != Some('`') {
+            if let Some((_, escaped)) = chars.next() {
+                text.push(escaped);
+            }
+        }
+    }
+    text
+}
+
+/// `explain` and the command it shows.
+///
+/// grammar: explain
+pub(super) fn explain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("explain").parse(i)?;
+    let r = skip_ws(r);
+    if keyword("explain").parse(r).is_ok() {
+        let (_, span) = cx.found(r);
+        return Err(fail(Error::syntax("`explain` cannot explain itself", span)));
+    }
+    if r.is_empty() {
+        return Err(fail(cx.expected("a command after `explain`", r)));
+    }
+    let (rest, inner) = command(cx, r)?;
+    Ok((rest, Command::Explain(Box::new(inner))))
+}
+
+/// grammar: set
+pub(super) fn set<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("set").parse(i)?;
+    let r = skip_ws(r);
+    let (rest, setting) = setting(cx, r)?;
+    Ok((rest, Command::Set(setting)))
+}
+
+/// `format table|vertical|json|csv`, `timing on|off`, `limit N|off`.
+///
+/// grammar: setting
+pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
+    let Some((after, word)) = peek_word(i) else {
+        return Err(fail(cx.expected("`format`, `timing` or `limit`", i)));
+    };
+    let r = skip_ws(after);
+    match word.as_str() {
+        "format" => {
+            let Some((rest, name)) = peek_word(r) else {
+                return Err(fail(cx.expected("table, vertical, json or csv", r)));
+            };
+            match Format::from_name(&name) {
+                Some(format) => Ok((rest, Setting::Format(format))),
+                None => {
+                    let (_, span) = cx.found(r);
+                    let mut error = Error::syntax(format!("unknown format `{name}`"), span);
+                    error = error.with_help(
+                        did_you_mean(&name, Format::NAMES)
+                            .unwrap_or_else(|| format!("formats are {}", Format::NAMES.join(", "))),
+                    );
+                    Err(fail(error))
+                }
+            }
+        }
+        "timing" => match peek_word(r) {
+            Some((rest, w)) if w == "on" => Ok((rest, Setting::Timing(true))),
+            Some((rest, w)) if w == "off" => Ok((rest, Setting::Timing(false))),
+            _ => Err(fail(cx.expected("`on` or `off`", r))),
+        },
+        "limit" => {
+            if let Some((rest, w)) = peek_word(r)
+                && w == "off"
+            {
+                return Ok((rest, Setting::Limit(None)));
+            }
+            let (rest, count) = or_fail(integer(cx, r), || cx.expected("a non-negative integer or `off`", r))?;
+            Ok((rest, Setting::Limit(Some(count.value))))
+        }
+        _ => {
+            let (_, span) = cx.found(i);
+            let help =
+                did_you_mean(&word, SETTINGS).unwrap_or_else(|| "settings are format, timing, limit".to_string());
+            Err(fail(Error::syntax(format!("unknown setting `{word}`"), span).with_help(help)))
+        }
+    }
+}
+
+/// grammar: source
+pub(super) fn source<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("source").parse(i)?;
+    let r = skip_ws(r);
+    let (rest, path) = or_fail(file_path(cx, r), || cx.expected("a file name after `source`", r))?;
+    Ok((rest, Command::Source { path, span: cx.span(r, rest) }))
+}
+
+/// A quoted string, or a run of characters up to whitespace or a comment.
+///
+/// grammar: file_path
+pub(super) fn file_path<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+    if i.starts_with(['"', '\'']) {
+        return string(cx, i);
+    }
+    let (rest, path) = take_while1(|c: char| !c.is_whitespace() && !"#;\"'".contains(c)).parse(i)?;
+    Ok((rest, path.to_string()))
+}
+
+/// `connect` and the rest of the statement up to a comment, trimmed, or a quoted string.
+///
+/// grammar: connect
+pub(super) fn connect<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = keyword("connect").parse(i)?;
+    let start = skip_ws(r);
+    if start.starts_with(['"', '\'']) {
+        let (rest, url) = string(cx, start)?;
+        return Ok((rest, Command::Connect { url, span: cx.span(start, rest) }));
+    }
+    // `#` cannot be part of a database URL's authority or path: it starts the fragment.
+    let url = start.split('#').next().unwrap_or_default().trim_end();
+    if url.is_empty() {
+        return Err(fail(cx.expected("a database URL after `connect`", start)));
+    }
+    let rest = &start[url.len()..];
+    Ok((rest, Command::Connect { url: url.to_string(), span: cx.span(start, rest) }))
+}
+
+/// grammar: help
+pub(super) fn help<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("help").parse(i)?;
+    let r = skip_ws(rest);
+    match name(cx, r) {
+        Ok((rest, topic)) => Ok((rest, Command::Help(Some(topic)))),
+        Err(nom::Err::Error(_)) => Ok((rest, Command::Help(None))),
+        Err(e) => Err(e),
+    }
+}
+
+/// `quit`, `exit` or `\q`.
+///
+/// grammar: quit
+pub(super) fn quit<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = alt((keyword("quit"), keyword("exit"), recognize((tag("\\"), keyword("q"))))).parse(i)?;
+    Ok((rest, Command::Quit))
+}
+
+/// The word a command starts with: an identifier, or `\` and one (`\q`).
+pub(super) fn command_word(i: &str) -> PResult<'_, &str> {
+    alt((identifier, recognize((tag("\\"), identifier)))).parse(i)
+}

@@ -1,0 +1,176 @@
+//! `csv` format: a header line, then one line per row, streamed.
+//!
+//! NULL and the empty string stay distinct, as in PostgreSQL's `COPY … CSV`: NULL is an empty
+//! unquoted field, the empty string is `""`. The csv crate quotes only where needed and has no
+//! way to ask for `""` on its own, so each field is quoted by the crate as a one-field record,
+//! which it does write as `""` when empty, and the line is joined here. Bytes are `\x…` hex.
+
+use std::io::{self, Write};
+
+use ::csv::{QuoteStyle, Terminator, WriterBuilder};
+
+use crate::value::Value;
+
+pub(super) struct CsvRows {
+    count: u64,
+}
+
+impl CsvRows {
+    /// Writes the header line.
+    pub(super) fn begin(out: &mut dyn Write, columns: &[String]) -> io::Result<CsvRows> {
+        write_line(out, columns.iter().map(|c| Some(c.as_str())))?;
+        Ok(CsvRows { count: 0 })
+    }
+
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+        self.count += 1;
+        write_values(out, values)
+    }
+
+    pub(super) fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Header and one row.
+pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value]) -> io::Result<()> {
+    write_line(out, columns.iter().map(|c| Some(c.as_str())))?;
+    write_values(out, values)
+}
+
+/// `sql,params` and one row; the parameters as a JSON array, which keeps their types.
+pub(super) fn write_explain(out: &mut dyn Write, sql: &str, params: &[Value]) -> io::Result<()> {
+    let params = serde_json::Value::Array(params.iter().map(Value::to_json).collect());
+    write_line(out, [Some("sql"), Some("params")].into_iter())?;
+    write_line(out, [Some(sql), Some(params.to_string().as_str())].into_iter())
+}
+
+fn write_values(out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+    let texts: Vec<Option<String>> = values.iter().map(|v| (!v.is_null()).then(|| v.to_string())).collect();
+    write_line(out, texts.iter().map(Option::as_deref))
+}
+
+/// One CSV line; `None` is NULL. (A row whose only field is NULL is an empty line, as in
+/// PostgreSQL; readers that skip blank lines, the csv crate's among them, will miss it.)
+fn write_line<'a>(out: &mut dyn Write, fields: impl Iterator<Item = Option<&'a str>>) -> io::Result<()> {
+    let mut line = Vec::new();
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        if let Some(field) = field {
+            quote_field(&mut line, field)?;
+        }
+    }
+    line.push(b'\n');
+    out.write_all(&line)
+}
+
+fn quote_field(line: &mut Vec<u8>, field: &str) -> io::Result<()> {
+    let mut writer = WriterBuilder::new()
+        .quote_style(QuoteStyle::Necessary)
+        .terminator(Terminator::Any(b'\n'))
+        .buffer_capacity(field.len() + 8)
+        .from_writer(&mut *line);
+    writer.write_record([field]).map_err(io::Error::other)?;
+    writer.flush()?;
+    drop(writer);
+    line.pop(); // the record's terminator
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::Format;
+    use crate::render::Printer;
+    use crate::value::Value;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn render(columns: &[&str], rows: &[Vec<Value>]) -> String {
+        let (mut p, out, _) = Printer::capture(Format::Csv, true, false, false);
+        p.begin_rows(&cols(columns)).unwrap();
+        for row in rows {
+            p.row(row).unwrap();
+        }
+        p.end_rows(false).unwrap();
+        out.contents()
+    }
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+
+    #[test]
+    fn header_then_rows() {
+        let rows = vec![
+            vec![Value::Int(1), text("John"), Value::Int(30)],
+            vec![Value::Int(2), text("Smith, Jane"), Value::Float(1.5)],
+        ];
+        assert_eq!(render(&["id", "name", "age"], &rows), "id,name,age\n1,John,30\n2,\"Smith, Jane\",1.5\n");
+    }
+
+    #[test]
+    fn null_and_empty_string_stay_distinct() {
+        let rows = vec![vec![Value::Null, text(""), text("null")], vec![text(""), Value::Null, Value::Null]];
+        assert_eq!(render(&["a", "b", "c"], &rows), "a,b,c\n,\"\",null\n\"\",,\n");
+    }
+
+    #[test]
+    fn empty_result_is_the_header() {
+        assert_eq!(render(&["id", "name"], &[]), "id,name\n");
+    }
+
+    #[test]
+    fn bytes_are_hex_and_quotes_are_doubled() {
+        let rows = vec![vec![Value::Bytes(vec![0, 0xff]), text("say \"hi\"\nbye")]];
+        assert_eq!(render(&["raw", "t"], &rows), "raw,t\n\\x00ff,\"say \"\"hi\"\"\nbye\"\n");
+    }
+
+    #[test]
+    fn round_trips_through_the_csv_reader() {
+        let originals = [
+            "plain",
+            "",
+            "with, comma",
+            "with \"quotes\"",
+            "two\nlines",
+            "crlf\r\nend",
+            " padded ",
+            "Zoë 日本",
+            "#hash",
+        ];
+        let rows: Vec<Vec<Value>> = originals.iter().map(|s| vec![text(s), Value::Null, Value::Int(1)]).collect();
+        let output = render(&["t", "n", "i"], &rows);
+
+        let mut reader = ::csv::ReaderBuilder::new().from_reader(output.as_bytes());
+        assert_eq!(reader.headers().unwrap(), vec!["t", "n", "i"]);
+        let mut read = Vec::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            assert_eq!(&record[1], "");
+            assert_eq!(&record[2], "1");
+            read.push(record[0].to_string());
+        }
+        assert_eq!(read, originals);
+
+        // The raw lines keep NULL (nothing) apart from "" (quoted).
+        assert!(output.contains("\n\"\",,1\n"));
+    }
+
+    #[test]
+    fn record_is_header_and_one_row() {
+        let (mut p, out, _) = Printer::capture(Format::Csv, false, false, false);
+        p.record(&cols(&["id", "name"]), &[Value::Int(1), Value::Null], false).unwrap();
+        assert_eq!(out.contents(), "id,name\n1,\n");
+    }
+
+    #[test]
+    fn explain_is_one_row() {
+        let (mut p, out, _) = Printer::capture(Format::Csv, false, false, false);
+        p.explain("SELECT * FROM users WHERE name = ?", &[text("John"), Value::Int(30)]).unwrap();
+        assert_eq!(out.contents(), "sql,params\nSELECT * FROM users WHERE name = ?,\"[\"\"John\"\",30]\"\n");
+    }
+}

@@ -1,0 +1,184 @@
+//! `json` format: a result set is an array of objects, one per line, keys in column order and
+//! values typed ([`Value::to_json`]); a record is one object. Streamed: nothing is held but the
+//! keys.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use serde_json::{Map, Value as Json};
+
+use crate::value::Value;
+
+pub(super) struct JsonRows {
+    keys: Vec<String>,
+    count: u64,
+}
+
+impl JsonRows {
+    pub(super) fn new(columns: &[String]) -> JsonRows {
+        JsonRows { keys: unique_keys(columns), count: 0 }
+    }
+
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+        out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+        self.count += 1;
+        write_object(out, &self.keys, values)
+    }
+
+    /// Closes the array (`[]` when empty); returns how many rows there were.
+    pub(super) fn end(self, out: &mut dyn Write) -> io::Result<u64> {
+        out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        Ok(self.count)
+    }
+}
+
+pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value]) -> io::Result<()> {
+    write_object(out, &unique_keys(columns), values)?;
+    out.write_all(b"\n")
+}
+
+/// `{"sql": "...", "params": [...]}`, the parameters typed.
+pub(super) fn write_explain(out: &mut dyn Write, sql: &str, params: &[Value]) -> io::Result<()> {
+    let mut object = Map::new();
+    object.insert("sql".into(), Json::String(sql.into()));
+    object.insert("params".into(), Json::Array(params.iter().map(Value::to_json).collect()));
+    serde_json::to_writer(&mut *out, &Json::Object(object))?;
+    out.write_all(b"\n")
+}
+
+fn write_object(out: &mut dyn Write, keys: &[String], values: &[Value]) -> io::Result<()> {
+    let object: Map<String, Json> = keys.iter().cloned().zip(values.iter().map(Value::to_json)).collect();
+    serde_json::to_writer(&mut *out, &Json::Object(object))?;
+    Ok(())
+}
+
+/// Object keys for the columns. A result may repeat a column name (`sql select 1 as a, 2 as a`),
+/// and an object cannot, so later duplicates become `a_2`, `a_3`, … — skipping any name that is
+/// already a column — rather than overwrite the earlier value.
+fn unique_keys(columns: &[String]) -> Vec<String> {
+    let mut taken: HashSet<String> = columns.iter().cloned().collect();
+    let mut first = HashSet::new();
+    columns
+        .iter()
+        .map(|name| {
+            if first.insert(name.as_str()) {
+                return name.clone();
+            }
+            let key =
+                (2..).map(|n| format!("{name}_{n}")).find(|key| !taken.contains(key)).expect("an unused suffix exists");
+            taken.insert(key.clone());
+            key
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_keys;
+    use crate::ast::Format;
+    use crate::render::Printer;
+    use crate::value::Value;
+    use serde_json::json;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn render(columns: &[&str], rows: &[Vec<Value>]) -> String {
+        let (mut p, out, _) = Printer::capture(Format::Json, true, false, false);
+        p.begin_rows(&cols(columns)).unwrap();
+        for row in rows {
+            p.row(row).unwrap();
+        }
+        p.end_rows(false).unwrap();
+        out.contents()
+    }
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+
+    #[test]
+    fn array_of_objects_one_per_line() {
+        let rows =
+            vec![vec![Value::Int(1), text("John"), Value::Null], vec![Value::Int(2), text("null"), Value::Int(30)]];
+        assert_eq!(
+            render(&["id", "name", "age"], &rows),
+            "[
+  {\"id\":1,\"name\":\"John\",\"age\":null},
+  {\"id\":2,\"name\":\"null\",\"age\":30}
+]
+"
+        );
+    }
+
+    #[test]
+    fn empty_result() {
+        assert_eq!(render(&["id"], &[]), "[]\n");
+    }
+
+    #[test]
+    fn parses_back_with_types() {
+        let rows = vec![vec![
+            Value::Int(-7),
+            Value::Bool(false),
+            Value::Null,
+            text("Zoë 日本\n\"quoted\""),
+            Value::Float(2.5),
+            Value::Decimal("12.50".into()),
+            Value::Bytes(vec![1, 255]),
+            Value::Json(json!({"k": [1, true]})),
+        ]];
+        let output = render(&["i", "b", "n", "t", "f", "d", "raw", "j"], &rows);
+        let parsed: serde_json::Value = serde_json::from_str(&output).unwrap();
+        assert_eq!(
+            parsed,
+            json!([{
+                "i": -7, "b": false, "n": null, "t": "Zoë 日本\n\"quoted\"", "f": 2.5,
+                "d": "12.50", "raw": "\\x01ff", "j": {"k": [1, true]}
+            }])
+        );
+        assert!(parsed[0]["i"].is_i64());
+        assert!(parsed[0]["b"].is_boolean());
+        assert!(parsed[0]["n"].is_null());
+    }
+
+    #[test]
+    fn keys_stay_in_column_order() {
+        let output = render(&["z", "a", "m"], &[vec![Value::Int(1); 3]]);
+        assert_eq!(output, "[\n  {\"z\":1,\"a\":1,\"m\":1}\n]\n");
+    }
+
+    #[test]
+    fn duplicate_columns_keep_their_data() {
+        let output =
+            render(&["a", "a", "a_2", "a"], &[vec![Value::Int(1), Value::Int(2), Value::Int(3), Value::Int(4)]]);
+        assert_eq!(output, "[\n  {\"a\":1,\"a_3\":2,\"a_2\":3,\"a_4\":4}\n]\n");
+        assert_eq!(unique_keys(&cols(&["x", "y"])), cols(&["x", "y"]));
+    }
+
+    #[test]
+    fn record_is_one_object() {
+        let (mut p, out, _) = Printer::capture(Format::Json, false, false, false);
+        p.record(&cols(&["id", "name"]), &[Value::Int(1), text("John")], false).unwrap();
+        assert_eq!(out.contents(), "{\"id\":1,\"name\":\"John\"}\n");
+    }
+
+    #[test]
+    fn explain_is_an_object() {
+        let (mut p, out, _) = Printer::capture(Format::Json, false, false, false);
+        p.explain("SELECT * FROM users WHERE name = ?", &[text("John"), Value::Int(30), Value::Null]).unwrap();
+        assert_eq!(out.contents(), "{\"sql\":\"SELECT * FROM users WHERE name = ?\",\"params\":[\"John\",30,null]}\n");
+    }
+
+    #[test]
+    fn the_row_limit_note_keeps_the_output_parseable() {
+        let (mut p, out, notes) = Printer::capture(Format::Json, false, true, false);
+        p.begin_rows(&cols(&["id"])).unwrap();
+        p.row(&[Value::Int(1)]).unwrap();
+        p.row(&[Value::Int(2)]).unwrap();
+        p.end_rows(true).unwrap();
+        serde_json::from_str::<serde_json::Value>(&out.contents()).unwrap();
+        assert_eq!(notes.contents(), "(showing first 2 rows; `set limit off` to see all)\n");
+    }
+}

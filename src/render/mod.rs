@@ -1,0 +1,427 @@
+//! Output. Every result set, record, count and status line the session produces goes through the
+//! [`Printer`], which draws it in one of four formats: `table` (psql-like), `vertical` (psql's
+//! `\x`), `json` and `csv`.
+//!
+//! Two streams: `out` carries the results; `notes` (stderr unless told otherwise) carries the
+//! human remarks that would break a machine-readable result in json or csv (row-limit notes,
+//! timing, write statuses), so that `--format json` output always parses. In table and vertical
+//! format everything goes to `out`.
+
+mod csv;
+mod json;
+mod table;
+mod vertical;
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::ast::Format;
+use crate::value::Value;
+
+/// How NULL is shown in table and vertical format (pgcli's way): distinct from the text "null".
+pub const NULL_TEXT: &str = "<null>";
+
+/// Writes results in the session's current format.
+pub struct Printer {
+    out: Box<dyn Write + Send>,
+    notes: Box<dyn Write + Send>,
+    format: Format,
+    color: bool,
+    interactive: bool,
+    verbose: bool,
+    /// The result set being streamed, between `begin_rows` and `end_rows`.
+    rows: Option<Rows>,
+    /// Rows per table page; a page is rendered (and its memory freed) when it fills up.
+    page_rows: usize,
+}
+
+/// A result set in progress, in the format it was begun in.
+enum Rows {
+    Table(table::TableRows),
+    Vertical(vertical::VerticalRows),
+    Json(json::JsonRows),
+    Csv(csv::CsvRows),
+}
+
+impl Printer {
+    /// `out` is where results go (a BufWriter over stdout in the binary, a Vec<u8> in tests).
+    pub fn new(out: Box<dyn Write + Send>, format: Format, color: bool, interactive: bool, verbose: bool) -> Printer {
+        Printer {
+            out,
+            notes: Box::new(io::stderr()),
+            format,
+            color,
+            interactive,
+            verbose,
+            rows: None,
+            page_rows: table::PAGE_ROWS,
+        }
+    }
+
+    /// A printer whose output (and notes) are kept in memory, for tests: the [`Capture`]s return
+    /// what was written so far.
+    pub fn capture(format: Format, color: bool, interactive: bool, verbose: bool) -> (Printer, Capture, Capture) {
+        let out = Capture::default();
+        let notes = Capture::default();
+        let printer = Printer::new(Box::new(out.clone()), format, color, interactive, verbose)
+            .with_notes(Box::new(notes.clone()));
+        (printer, out, notes)
+    }
+
+    /// Sends the remarks that must stay out of json/csv results somewhere other than stderr.
+    pub fn with_notes(mut self, notes: Box<dyn Write + Send>) -> Printer {
+        self.notes = notes;
+        self
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn set_format(&mut self, f: Format) {
+        self.format = f;
+    }
+
+    pub fn interactive(&self) -> bool {
+        self.interactive
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// Writes (add/update/delete results, status messages) are shown at the prompt or with
+    /// --verbose; scripts are silent about them.
+    pub fn writes_shown(&self) -> bool {
+        self.interactive || self.verbose
+    }
+
+    /// Starts a result set. Rows follow with [`row`](Printer::row), and
+    /// [`end_rows`](Printer::end_rows) closes it.
+    pub fn begin_rows(&mut self, columns: &[String]) -> io::Result<()> {
+        if self.rows.is_some() {
+            // A result set left open (an error mid-stream) is closed rather than mixed in.
+            self.end_rows(false)?;
+        }
+        self.rows = Some(match self.format {
+            Format::Table => Rows::Table(table::TableRows::new(columns, self.color, self.page_rows)),
+            Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color)),
+            Format::Json => Rows::Json(json::JsonRows::new(columns)),
+            Format::Csv => Rows::Csv(csv::CsvRows::begin(&mut self.out, columns)?),
+        });
+        Ok(())
+    }
+
+    /// One row of the result set begun last.
+    pub fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        let out = &mut self.out;
+        match &mut self.rows {
+            Some(Rows::Table(rows)) => rows.row(out, values),
+            Some(Rows::Vertical(rows)) => rows.row(out, values),
+            Some(Rows::Json(rows)) => rows.row(out, values),
+            Some(Rows::Csv(rows)) => rows.row(out, values),
+            None => Ok(()),
+        }
+    }
+
+    /// Closes the result set. `more`: rows were cut off by the prompt's row limit.
+    pub fn end_rows(&mut self, more: bool) -> io::Result<()> {
+        let Some(rows) = self.rows.take() else {
+            return Ok(());
+        };
+        let out = &mut self.out;
+        let count = match rows {
+            Rows::Table(rows) => rows.end(out)?,
+            Rows::Vertical(rows) => rows.end(out)?,
+            Rows::Json(rows) => rows.end(out)?,
+            Rows::Csv(rows) => rows.count(),
+        };
+        if more {
+            let note = format!("(showing first {count} {}; `set limit off` to see all)", plural(count, "row", "rows"));
+            self.remark(&note)?;
+        }
+        Ok(())
+    }
+
+    /// One stored or fetched row (`add` prints the stored record, `get` the fetched one).
+    /// `write`: the record comes from a write, shown only when [`writes_shown`](Self::writes_shown).
+    pub fn record(&mut self, columns: &[String], values: &[Value], write: bool) -> io::Result<()> {
+        if write && !self.writes_shown() {
+            return Ok(());
+        }
+        match self.format {
+            Format::Table | Format::Vertical => vertical::write_record(&mut self.out, columns, values, self.color),
+            Format::Json => json::write_record(&mut self.out, columns, values),
+            Format::Csv => csv::write_record(&mut self.out, columns, values),
+        }
+    }
+
+    /// `count User`: the number alone, in every format (it is valid json and csv as it is).
+    pub fn count(&mut self, n: i64) -> io::Result<()> {
+        writeln!(self.out, "{n}")
+    }
+
+    /// "2 rows updated" / "1 row deleted"; only when writes are shown.
+    pub fn affected(&mut self, n: u64, verb: &str) -> io::Result<()> {
+        if !self.writes_shown() {
+            return Ok(());
+        }
+        let line = format!("{n} {} {verb}", plural(n, "row", "rows"));
+        self.remark(&line)
+    }
+
+    /// A status line ("BEGIN", "model User created (table users)"); only when writes are shown.
+    pub fn status(&mut self, text: &str) -> io::Result<()> {
+        if !self.writes_shown() {
+            return Ok(());
+        }
+        self.remark(text)
+    }
+
+    /// Plain informational text that is always printed to `out` (help text, describe's extra
+    /// lines).
+    pub fn text(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// `explain`: the SQL and its bound parameters.
+    pub fn explain(&mut self, sql: &str, params: &[Value]) -> io::Result<()> {
+        match self.format {
+            Format::Table | Format::Vertical => {
+                writeln!(self.out, "SQL: {sql}")?;
+                if params.is_empty() {
+                    writeln!(self.out, "params: none")
+                } else {
+                    let list: Vec<String> =
+                        params.iter().enumerate().map(|(i, v)| format!("{} = {}", i + 1, sql_literal(v))).collect();
+                    writeln!(self.out, "params: {}", list.join(", "))
+                }
+            }
+            Format::Json => json::write_explain(&mut self.out, sql, params),
+            Format::Csv => csv::write_explain(&mut self.out, sql, params),
+        }
+    }
+
+    /// `set timing on`: "Time: 1.234 ms".
+    pub fn timing(&mut self, elapsed: Duration) -> io::Result<()> {
+        let line = format!("Time: {:.3} ms", elapsed.as_secs_f64() * 1000.0);
+        self.remark(&line)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        self.notes.flush()
+    }
+
+    /// A line for the person, not part of the data: into the results in table and vertical
+    /// format, beside them (in `notes`) in json and csv so that those stay parseable.
+    fn remark(&mut self, line: &str) -> io::Result<()> {
+        let to = match self.format {
+            Format::Table | Format::Vertical => &mut self.out,
+            Format::Json | Format::Csv => {
+                // Keep the order the person sees when both streams reach one terminal.
+                self.out.flush()?;
+                &mut self.notes
+            }
+        };
+        writeln!(to, "{line}")
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_page_rows(&mut self, rows: usize) {
+        self.page_rows = rows.max(1);
+    }
+}
+
+/// An in-memory writer whose contents stay readable after it has been handed to a [`Printer`].
+#[derive(Clone, Default)]
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    /// Everything written so far, as text (invalid UTF-8 replaced).
+    pub fn contents(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn plural<'a, N: PartialEq + From<u8>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n == N::from(1) { one } else { many }
+}
+
+/// A value's text for a table or vertical cell. Data can hold anything; what reaches the terminal
+/// must not move the cursor or restyle it, so control characters other than newlines are shown
+/// escaped, tabs become spaces and `\r\n` becomes a newline, keeping columns aligned.
+fn cell_text(value: &Value) -> String {
+    clean(&value.to_string())
+}
+
+fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut cleaned = String::with_capacity(text.len());
+    let mut column = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                cleaned.push('\n');
+                column = 0;
+                continue;
+            }
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\t' => {
+                let spaces = 8 - column % 8;
+                cleaned.extend(std::iter::repeat_n(' ', spaces));
+                column += spaces;
+                continue;
+            }
+            c if c.is_control() => {
+                let escaped = format!("\\u{{{:x}}}", c as u32);
+                column += escaped.len();
+                cleaned.push_str(&escaped);
+                continue;
+            }
+            c => cleaned.push(c),
+        }
+        column += 1;
+    }
+    cleaned
+}
+
+/// A parameter as an SQL literal, for `explain`'s human-readable form.
+fn sql_literal(value: &Value) -> String {
+    match value {
+        Value::Null => "NULL".to_owned(),
+        Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Decimal(_) => value.to_string(),
+        other => format!("'{}'", other.to_string().replace('\'', "''")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_printer_can_move_between_threads() {
+        fn send<T: Send>() {}
+        send::<Printer>();
+    }
+
+    #[test]
+    fn writes_are_silent_in_scripts() {
+        let (mut p, out, _) = Printer::capture(Format::Table, false, false, false);
+        p.affected(2, "updated").unwrap();
+        p.status("BEGIN").unwrap();
+        p.record(&cols(&["id"]), &[Value::Int(1)], true).unwrap();
+        assert_eq!(out.contents(), "");
+        p.record(&cols(&["id"]), &[Value::Int(1)], false).unwrap();
+        assert_eq!(out.contents(), "id | 1\n");
+    }
+
+    #[test]
+    fn writes_are_shown_at_the_prompt_and_with_verbose() {
+        for (interactive, verbose) in [(true, false), (false, true)] {
+            let (mut p, out, _) = Printer::capture(Format::Table, false, interactive, verbose);
+            p.affected(2, "updated").unwrap();
+            p.affected(1, "deleted").unwrap();
+            p.affected(0, "deleted").unwrap();
+            p.status("BEGIN").unwrap();
+            assert_eq!(out.contents(), "2 rows updated\n1 row deleted\n0 rows deleted\nBEGIN\n");
+        }
+    }
+
+    #[test]
+    fn count_is_the_number_alone_in_every_format() {
+        for format in [Format::Table, Format::Vertical, Format::Json, Format::Csv] {
+            let (mut p, out, _) = Printer::capture(format, true, true, false);
+            p.count(42).unwrap();
+            assert_eq!(out.contents(), "42\n");
+        }
+    }
+
+    #[test]
+    fn text_ends_with_one_newline() {
+        let (mut p, out, _) = Printer::capture(Format::Json, false, false, false);
+        p.text("one").unwrap();
+        p.text("two\n").unwrap();
+        assert_eq!(out.contents(), "one\ntwo\n");
+    }
+
+    #[test]
+    fn explain_in_table_format() {
+        let (mut p, out, _) = Printer::capture(Format::Table, false, false, false);
+        p.explain("SELECT * FROM users WHERE name = ? AND age = ?", &[Value::Text("O'Brien".into()), Value::Int(30)])
+            .unwrap();
+        p.explain("SELECT 1", &[]).unwrap();
+        assert_eq!(
+            out.contents(),
+            "SQL: SELECT * FROM users WHERE name = ? AND age = ?\n\
+             params: 1 = 'O''Brien', 2 = 30\n\
+             SQL: SELECT 1\n\
+             params: none\n"
+        );
+    }
+
+    #[test]
+    fn timing_line() {
+        let (mut p, out, notes) = Printer::capture(Format::Table, false, false, false);
+        p.timing(Duration::from_micros(1234)).unwrap();
+        assert_eq!(out.contents(), "Time: 1.234 ms\n");
+        p.set_format(Format::Json);
+        p.timing(Duration::from_micros(1234)).unwrap();
+        assert_eq!(notes.contents(), "Time: 1.234 ms\n");
+    }
+
+    #[test]
+    fn remarks_stay_out_of_json_and_csv() {
+        for format in [Format::Json, Format::Csv] {
+            let (mut p, out, notes) = Printer::capture(format, false, true, false);
+            p.status("BEGIN").unwrap();
+            p.affected(3, "updated").unwrap();
+            p.begin_rows(&cols(&["id"])).unwrap();
+            p.row(&[Value::Int(1)]).unwrap();
+            p.end_rows(true).unwrap();
+            assert!(!out.contents().contains("BEGIN"));
+            assert_eq!(notes.contents(), "BEGIN\n3 rows updated\n(showing first 1 row; `set limit off` to see all)\n");
+        }
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        assert_eq!(clean("a\tb"), "a       b");
+        assert_eq!(clean("ab\tc"), "ab      c");
+        assert_eq!(clean("x\r\ny"), "x\ny");
+        assert_eq!(clean("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(clean("plain"), "plain");
+    }
+
+    #[test]
+    fn sql_literals() {
+        assert_eq!(sql_literal(&Value::Null), "NULL");
+        assert_eq!(sql_literal(&Value::Bool(true)), "true");
+        assert_eq!(sql_literal(&Value::Float(1.5)), "1.5");
+        assert_eq!(sql_literal(&Value::Bytes(vec![0xab])), "'\\xab'");
+        assert_eq!(sql_literal(&Value::Text("null".into())), "'null'");
+    }
+}

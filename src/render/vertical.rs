@@ -1,0 +1,177 @@
+//! `vertical` format: psql's expanded display (`\x`), one block per row.
+//!
+//! ```text
+//! -[ RECORD 1 ]-
+//! id   | 1
+//! name | John
+//! ```
+//!
+//! A single record (`add`, `get`) in table or vertical format is drawn the same way, without the
+//! banner.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{Attribute, Cell, TableComponent};
+
+use super::clean;
+use super::table::{new_table, value_cell, write_lines};
+use crate::value::Value;
+
+pub(super) struct VerticalRows {
+    columns: Vec<String>,
+    color: bool,
+    count: u64,
+}
+
+impl VerticalRows {
+    pub(super) fn new(columns: &[String], color: bool) -> VerticalRows {
+        VerticalRows { columns: columns.to_vec(), color, count: 0 }
+    }
+
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+        self.count += 1;
+        draw(out, &self.columns, values, self.color, Some(self.count))
+    }
+
+    /// Returns how many rows there were. Like psql, only an empty result gets a footer.
+    pub(super) fn end(self, out: &mut dyn Write) -> io::Result<u64> {
+        if self.count == 0 {
+            writeln!(out, "(0 rows)")?;
+        }
+        Ok(self.count)
+    }
+}
+
+/// One record without a banner: `id   | 1` / `name | John`.
+pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool) -> io::Result<()> {
+    draw(out, columns, values, color, None)
+}
+
+fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, record: Option<u64>) -> io::Result<()> {
+    let mut table = new_table(color);
+    table.load_preset(NOTHING);
+    table.set_style(TableComponent::VerticalLines, '|');
+    for (name, value) in columns.iter().zip(values) {
+        let name = Cell::new(clean(name));
+        let name = if color { name.add_attribute(Attribute::Bold) } else { name };
+        table.add_row(vec![name, value_cell(value, color)]);
+    }
+    if let Some(number) = record {
+        let widths = table.column_max_content_widths();
+        let names = widths.first().copied().unwrap_or(0).into();
+        let values = widths.get(1).copied().unwrap_or(0).into();
+        writeln!(out, "{}", banner(number, names, values))?;
+    }
+    // No padding at the outer edges: `name | value`, flush left.
+    let mut columns = table.column_iter_mut();
+    if let Some(names) = columns.next() {
+        names.set_padding((0, 1));
+    }
+    if let Some(values) = columns.next() {
+        values.set_padding((1, 0));
+    }
+    write_lines(out, &table)
+}
+
+/// psql's banner: a rule as wide as the block, `+` over the `|`, with `-[ RECORD 3 ]` written
+/// over its start.
+fn banner(number: u64, names: usize, values: usize) -> String {
+    let rule = format!("{}+{}", "-".repeat(names + 1), "-".repeat(values + 1));
+    let banner = format!("-[ RECORD {number} ]");
+    match rule.get(banner.len()..) {
+        Some(rest) => banner + rest,
+        None => banner,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::Format;
+    use crate::render::Printer;
+    use crate::value::Value;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn render(columns: &[&str], rows: &[Vec<Value>]) -> String {
+        let (mut p, out, _) = Printer::capture(Format::Vertical, false, false, false);
+        p.begin_rows(&cols(columns)).unwrap();
+        for row in rows {
+            p.row(row).unwrap();
+        }
+        p.end_rows(false).unwrap();
+        out.contents()
+    }
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+
+    #[test]
+    fn one_block_per_row() {
+        let rows =
+            vec![vec![Value::Int(1), text("John"), Value::Null], vec![Value::Int(2), text("null"), Value::Int(30)]];
+        assert_eq!(
+            render(&["id", "name", "age"], &rows),
+            "-[ RECORD 1 ]
+id   | 1
+name | John
+age  | <null>
+-[ RECORD 2 ]
+id   | 2
+name | null
+age  | 30
+"
+        );
+    }
+
+    #[test]
+    fn wide_names_put_a_plus_over_the_divider() {
+        let rows = vec![vec![text("a"), text("bc")]];
+        assert_eq!(
+            render(&["id", "a_rather_long_column"], &rows),
+            "-[ RECORD 1 ]--------+---
+id                   | a
+a_rather_long_column | bc
+"
+        );
+    }
+
+    #[test]
+    fn empty_result() {
+        assert_eq!(render(&["id"], &[]), "(0 rows)\n");
+    }
+
+    #[test]
+    fn unicode_and_multi_line_values() {
+        let rows = vec![vec![text("Zoë"), text("日本\nTokyo")]];
+        assert_eq!(
+            render(&["name", "city"], &rows),
+            "-[ RECORD 1 ]
+name | Zoë
+city | 日本
+     | Tokyo
+"
+        );
+    }
+
+    #[test]
+    fn record_in_table_and_vertical_format() {
+        for format in [Format::Table, Format::Vertical] {
+            let (mut p, out, _) = Printer::capture(format, false, true, false);
+            p.record(&cols(&["id", "name", "email"]), &[Value::Int(1), text("John"), Value::Null], true).unwrap();
+            assert_eq!(out.contents(), "id    | 1\nname  | John\nemail | <null>\n");
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let (mut p, out, _) = Printer::capture(Format::Vertical, true, false, false);
+        p.record(&cols(&["id"]), &[Value::Null], false).unwrap();
+        let coloured = out.contents();
+        assert!(coloured.contains("\u{1b}[1mid"), "{coloured:?}");
+        assert!(coloured.contains("\u{1b}[2m<null>"), "{coloured:?}");
+    }
+}

@@ -1,0 +1,232 @@
+//! Turns a command as typed into a plan: names resolved against the catalog, values checked
+//! against their columns. Every error points at what the user typed.
+
+use crate::ast::{
+    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query,
+};
+use crate::catalog::{Catalog, Column, ResolvedPath, Table};
+use crate::coerce::{as_text, coerce};
+use crate::error::{Error, ErrorKind, Result};
+use crate::naming;
+use crate::plan::{ColumnDef, CreateTable, Filter, Projection, Select};
+use crate::value::{FieldType, Value};
+
+/// How deep a condition may nest before it is refused (the parser refuses deeper input first;
+/// this keeps the recursion here bounded whatever builds the AST).
+const MAX_DEPTH: usize = 256;
+
+pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
+    filter_at(catalog, table, condition, 0)
+}
+
+fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, depth: usize) -> Result<Filter> {
+    if depth > MAX_DEPTH {
+        return Err(Error::new(ErrorKind::Syntax, "the condition is nested too deeply"));
+    }
+    let sub = |c: &Condition| filter_at(catalog, table, c, depth + 1).map(Box::new);
+    Ok(match condition {
+        Condition::And(a, b) => Filter::And(sub(a)?, sub(b)?),
+        Condition::Or(a, b) => Filter::Or(sub(a)?, sub(b)?),
+        Condition::Not(inner) => Filter::Not(sub(inner)?),
+        Condition::IsNull { field, negated } => Filter::IsNull { path: catalog.path(table, field)?, negated: *negated },
+        Condition::In { field, values, negated } => {
+            let path = catalog.path(table, field)?;
+            let values = values.iter().map(|v| coerce(v, &path.column)).collect::<Result<Vec<Value>>>()?;
+            Filter::In { path, values, negated: *negated }
+        }
+        Condition::Compare { field, op, value } => {
+            let path = catalog.path(table, field)?;
+            // `= null` is never true in SQL; what the user means is `is null`.
+            if value.kind == LiteralKind::Null {
+                return match op {
+                    CompareOp::Eq => Ok(Filter::IsNull { path, negated: false }),
+                    CompareOp::Ne => Ok(Filter::IsNull { path, negated: true }),
+                    _ => Err(Error::at(
+                        ErrorKind::Value,
+                        format!("`{}` cannot compare with null", op.as_str()),
+                        value.span,
+                    )
+                    .with_help("use `is null` or `is not null`")),
+                };
+            }
+            let value = match op {
+                CompareOp::Like | CompareOp::NotLike => as_text(value),
+                _ => coerce(value, &path.column)?,
+            };
+            Filter::Compare { path, op: *op, value }
+        }
+    })
+}
+
+pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Condition>) -> Result<Option<Filter>> {
+    condition.map(|c| filter(catalog, table, c)).transpose()
+}
+
+/// Every column of a table, in order, as a projection.
+pub fn all_columns(table: &Table) -> Vec<Projection> {
+    table
+        .columns
+        .iter()
+        .map(|c| Projection { path: ResolvedPath { hops: vec![], column: c.clone() }, label: c.name.clone() })
+        .collect()
+}
+
+pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select> {
+    let columns = match &query.fields {
+        None => all_columns(table),
+        Some(fields) => fields
+            .iter()
+            .map(|f| Ok(Projection { path: catalog.path(table, f)?, label: f.to_string() }))
+            .collect::<Result<_>>()?,
+    };
+    let order = query
+        .order
+        .iter()
+        .map(|OrderItem { field, direction }| Ok((catalog.path(table, field)?, *direction)))
+        .collect::<Result<_>>()?;
+    Ok(Select {
+        table: table.name.clone(),
+        columns,
+        filter: optional_filter(catalog, table, query.filter.as_ref())?,
+        order,
+        limit: query.limit.map(|c| c.value),
+        offset: query.offset.map(|c| c.value),
+    })
+}
+
+/// The columns and values of `add` or `update … set`, each checked against its column.
+/// Reference names (`user=1`) set their key column (`user_id`).
+pub fn assignments(table: &Table, assignments: &[Assignment]) -> Result<Vec<(String, Value)>> {
+    let mut out: Vec<(String, Value)> = Vec::with_capacity(assignments.len());
+    for Assignment { field, value } in assignments {
+        let column = table.field(field)?.column();
+        if out.iter().any(|(name, _)| *name == column.name) {
+            return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
+        }
+        let value = coerce(value, column)?;
+        if value.is_null() && !column.nullable && !column.primary_key {
+            return Err(Error::at(ErrorKind::Value, format!("`{}` cannot be null", field.name), field.span)
+                .with_label(format!("{} is required", column.name)));
+        }
+        out.push((column.name.clone(), value));
+    }
+    Ok(out)
+}
+
+/// Required columns that `add` left out: not null, no default, not the database's own key.
+pub fn missing_required<'t>(table: &'t Table, given: &[(String, Value)]) -> Vec<&'t Column> {
+    table
+        .columns
+        .iter()
+        .filter(|c| !c.nullable && !c.has_default && !given.iter().any(|(name, _)| *name == c.name))
+        .collect()
+}
+
+/// `model …` as a table definition: the convention's table name unless one is given, an `id`
+/// key unless a field is declared `primary`, references as `<field>_id` foreign keys.
+pub fn create_table(catalog: &Catalog, model: &ModelDecl) -> Result<CreateTable> {
+    let table =
+        model.table.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| naming::table_for_model(&model.name.name));
+    if catalog.table(&table).is_some() || catalog.tables.iter().any(|t| t.name.eq_ignore_ascii_case(&table)) {
+        let at = model.table.as_ref().unwrap_or(&model.name);
+        return Err(Error::at(ErrorKind::Name, format!("a table `{table}` already exists"), at.span)
+            .with_help(format!("`describe {}` shows it; `drop {}` removes it", model.name.name, model.name.name)));
+    }
+    let mut columns = Vec::new();
+    if !model.fields.iter().any(|f| f.primary_key) {
+        columns.push(ColumnDef {
+            name: "id".into(),
+            field_type: FieldType::Int,
+            nullable: false,
+            unique: false,
+            primary_key: true,
+            auto_increment: true,
+            default: None,
+            references: None,
+        });
+    }
+    for field in &model.fields {
+        let def = column_def(catalog, model, &table, field)?;
+        if columns.iter().any(|c: &ColumnDef| c.name.eq_ignore_ascii_case(&def.name)) {
+            return Err(Error::at(
+                ErrorKind::Name,
+                format!("field `{}` is declared twice", field.name.name),
+                field.name.span,
+            ));
+        }
+        columns.push(def);
+    }
+    Ok(CreateTable { table, columns })
+}
+
+fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDecl) -> Result<ColumnDef> {
+    let (name, field_type, references) = match &field.ty {
+        FieldTypeDecl::Scalar(ty) => {
+            let field_type = FieldType::from_decl(&ty.name).ok_or_else(|| unknown_type(catalog, ty))?;
+            (field.name.name.clone(), field_type, None)
+        }
+        FieldTypeDecl::Reference(target) => {
+            // A model may refer to itself before its table exists.
+            let (ref_table, key) = if target.name == model.name.name {
+                (table.to_string(), "id".to_string())
+            } else {
+                let target_table = catalog.model(target).map_err(|_| unknown_type(catalog, target))?;
+                let key = target_table.single_key().ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::Name,
+                        format!("`{}` has no single-column key to refer to", target.name),
+                        target.span,
+                    )
+                })?;
+                (target_table.name.clone(), key.name.clone())
+            };
+            (naming::reference_column(&field.name.name), FieldType::Int, Some((ref_table, key)))
+        }
+    };
+    let column = Column {
+        name: name.clone(),
+        sql_type: String::new(),
+        field_type: field_type.clone(),
+        nullable: true,
+        primary_key: false,
+        has_default: false,
+        default: None,
+    };
+    let default = field.default.as_ref().map(|lit| coerce(lit, &column)).transpose()?;
+    Ok(ColumnDef {
+        name,
+        field_type,
+        nullable: field.nullable,
+        unique: field.unique,
+        primary_key: field.primary_key,
+        auto_increment: false,
+        default,
+        references,
+    })
+}
+
+fn unknown_type(catalog: &Catalog, ty: &Ident) -> Error {
+    let models: Vec<String> = catalog.tables.iter().map(Table::model_name).collect();
+    let names = FieldType::DECL_NAMES.iter().copied().chain(models.iter().map(String::as_str));
+    let mut err = Error::at(ErrorKind::Name, format!("unknown type `{}`", ty.name), ty.span)
+        .with_label("neither a type nor a model");
+    err = match crate::suggest::did_you_mean(&ty.name, names) {
+        Some(help) => err.with_help(help),
+        None => {
+            err.with_help(format!("types are {}; a model name makes a reference", FieldType::DECL_NAMES.join(", ")))
+        }
+    };
+    err
+}
+
+/// The field a key literal of `get` is compared with.
+pub fn key_column<'t>(table: &'t Table, model: &Ident) -> Result<&'t Column> {
+    table.single_key().ok_or_else(|| {
+        Error::at(
+            ErrorKind::Name,
+            format!("{} has no single-column primary key, so `get` cannot find by key", model.name),
+            model.span,
+        )
+        .with_help("use `query … where …` instead")
+    })
+}

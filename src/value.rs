@@ -1,0 +1,147 @@
+//! ormsh's own values: what a backend decodes a row into, and what a user's literal becomes once
+//! it has been checked against its column's type.
+
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+/// The ormsh type of a column. Columns of types ormsh does not know are `Other` and are shown as
+/// text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    Int,
+    Float,
+    Decimal,
+    Text,
+    Bool,
+    Date,
+    Time,
+    DateTime,
+    Json,
+    Uuid,
+    Bytes,
+    Other(String),
+}
+
+impl FieldType {
+    /// The ormsh type named in a `model` declaration.
+    pub fn from_decl(name: &str) -> Option<FieldType> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "int" | "integer" => FieldType::Int,
+            "float" | "real" | "double" => FieldType::Float,
+            "decimal" | "numeric" => FieldType::Decimal,
+            "text" | "string" => FieldType::Text,
+            "bool" | "boolean" => FieldType::Bool,
+            "date" => FieldType::Date,
+            "time" => FieldType::Time,
+            "datetime" | "timestamp" => FieldType::DateTime,
+            "json" => FieldType::Json,
+            "uuid" => FieldType::Uuid,
+            "bytes" | "blob" => FieldType::Bytes,
+            _ => return None,
+        })
+    }
+
+    /// The names accepted in a `model` declaration, for help and suggestions.
+    pub const DECL_NAMES: [&'static str; 11] =
+        ["int", "float", "decimal", "text", "bool", "date", "time", "datetime", "json", "uuid", "bytes"];
+
+    pub fn name(&self) -> &str {
+        match self {
+            FieldType::Int => "int",
+            FieldType::Float => "float",
+            FieldType::Decimal => "decimal",
+            FieldType::Text => "text",
+            FieldType::Bool => "bool",
+            FieldType::Date => "date",
+            FieldType::Time => "time",
+            FieldType::DateTime => "datetime",
+            FieldType::Json => "json",
+            FieldType::Uuid => "uuid",
+            FieldType::Bytes => "bytes",
+            FieldType::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One value in a row, or one value to bind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// Unsigned integers too large for `i64` (MySQL `bigint unsigned`).
+    UInt(u64),
+    Float(f64),
+    /// An exact decimal, kept as its text so that no digit is lost.
+    Decimal(String),
+    Text(String),
+    Bytes(Vec<u8>),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    DateTime(NaiveDateTime),
+    /// A timestamp with a time zone, already in its display form (`2024-01-31 12:00:00+00:00`).
+    DateTimeTz(String),
+    Json(serde_json::Value),
+    Uuid(uuid::Uuid),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The value as JSON, keeping its type: numbers stay numbers, booleans booleans, JSON columns
+    /// are embedded as JSON, NULL is `null`; everything else is a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::UInt(u) => J::from(*u),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map(J::Number).unwrap_or_else(|| J::String(f.to_string()))
+            }
+            // A decimal is a JSON number when it is one, digit for digit.
+            Value::Decimal(d) => match serde_json::from_str::<serde_json::Number>(d) {
+                Ok(n) if n.to_string() == *d => J::Number(n),
+                _ => J::String(d.clone()),
+            },
+            Value::Json(j) => j.clone(),
+            other => J::String(other.to_string()),
+        }
+    }
+}
+
+/// The text form of a value as shown in a table, a record and CSV. NULL has no text form of its
+/// own here: each renderer shows it its own way, distinct from the text "null".
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => Ok(()),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::UInt(u) => write!(f, "{u}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Decimal(d) => f.write_str(d),
+            Value::Text(s) => f.write_str(s),
+            Value::Bytes(b) => {
+                f.write_str("\\x")?;
+                b.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+            }
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Time(t) => write!(f, "{}", t.format("%H:%M:%S%.f")),
+            Value::DateTime(dt) => write!(f, "{}", dt.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::DateTimeTz(s) => f.write_str(s),
+            Value::Json(j) => write!(f, "{j}"),
+            Value::Uuid(u) => write!(f, "{u}"),
+        }
+    }
+}
