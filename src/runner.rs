@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::ast::Span;
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::parser::{parse_statement, split::split_statements};
@@ -83,7 +84,11 @@ impl<'a> Runner<'a> {
                 },
                 Err(err) if err.kind == ErrorKind::OutputClosed => return Ended::Quit,
                 Err(mut err) => {
-                    err.span = err.span.map(|s| s.shift(piece.start));
+                    // An error without a position of its own (the database's) points at its
+                    // whole statement.
+                    let trimmed = statement_text.trim_end();
+                    let whole = Span::new(piece.start, piece.start + trimmed.len());
+                    err.span = Some(err.span.map_or(whole, |s| s.shift(piece.start)));
                     self.report(&err, origin, text);
                     if self.on_error == OnError::Stop {
                         return Ended::Stopped;

@@ -7,7 +7,7 @@ use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, peek_word, skip_ws};
 use super::literal::value;
-use crate::ast::{Assignment, Command, Condition, Count, Direction, FieldPath, Ident, OrderItem, Query, Span, Target};
+use crate::ast::{Assignment, Command, Condition, Count, Direction, FieldPath, Ident, OrderItem, Query, Target};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
@@ -297,8 +297,7 @@ pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 
 /// The error for `update`/`delete` without `where` or `all`, pointing after the model name.
 fn needs_target(cx: &Cx<'_>, model_end: &str, model: &Ident, command: &str) -> Error {
-    let end = cx.pos(model_end);
-    let mut error = Error::syntax(format!("`{command}` needs `where …` or `all`"), Span::new(end, end));
+    let mut error = Error::syntax(format!("`{command}` needs `where …` or `all`"), cx.at(model_end));
     let next = skip_ws(model_end);
     if let Some(help) = peek_word(next).and_then(|(_, w)| did_you_mean(&w, ["where", "all"])) {
         error = error.with_help(help);

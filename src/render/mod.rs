@@ -247,6 +247,12 @@ impl Capture {
     pub fn contents(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
     }
+
+    /// Everything written since the last `take`, which empties the capture.
+    pub fn take(&self) -> String {
+        let bytes = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
 
 impl Write for Capture {

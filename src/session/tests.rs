@@ -1,1 +1,340 @@
+//! Session tests on in-memory SQLite: the language end to end, without a terminal.
 
+use super::*;
+use crate::ast::Format;
+use crate::parser::parse_statement;
+use crate::render::Capture;
+use crate::runner::NoConfirm;
+
+struct Fixture {
+    session: Session,
+    out: Capture,
+}
+
+/// A confirmation that answers as told and remembers the question.
+struct Answer(bool, Vec<String>);
+
+impl Confirm for Answer {
+    fn confirm(&mut self, question: &str) -> bool {
+        self.1.push(question.to_string());
+        self.0
+    }
+}
+
+async fn open(format: Format, interactive: bool) -> Fixture {
+    let (printer, out, _notes) = Printer::capture(format, false, interactive, false);
+    let session = Session::open("sqlite::memory:", printer, false).await.expect("in-memory sqlite opens");
+    Fixture { session, out }
+}
+
+impl Fixture {
+    async fn run(&mut self, line: &str) -> Result<Flow> {
+        let statement = parse_statement(line).unwrap_or_else(|e| panic!("`{line}` does not parse: {e:?}"));
+        self.session.execute(&statement, &mut NoConfirm).await
+    }
+
+    async fn ok(&mut self, line: &str) {
+        if let Err(e) = self.run(line).await {
+            panic!("`{line}` failed: {e:?}");
+        }
+    }
+
+    async fn err(&mut self, line: &str) -> Error {
+        self.run(line).await.expect_err(line)
+    }
+
+    /// Output written since the last call.
+    fn take(&self) -> String {
+        self.out.take()
+    }
+
+    async fn json(&mut self, line: &str) -> serde_json::Value {
+        self.take();
+        self.ok(line).await;
+        serde_json::from_str(&self.take()).unwrap_or_else(|e| panic!("`{line}` did not print json: {e}"))
+    }
+}
+
+async fn with_users() -> Fixture {
+    let mut f = open(Format::Json, false).await;
+    f.ok("model User { name: text, age: int?, email: text unique, active: bool = true }").await;
+    f
+}
+
+#[tokio::test]
+async fn add_then_query_returns_the_row() {
+    let mut f = with_users().await;
+    f.ok("add User name=John age=30 email=j@x.io").await;
+    let rows = f.json("query User where name=John").await;
+    assert_eq!(rows, serde_json::json!([{"id": 1, "name": "John", "age": 30, "email": "j@x.io", "active": true}]));
+}
+
+#[tokio::test]
+async fn add_prints_the_stored_record_at_the_prompt() {
+    let mut f = open(Format::Json, true).await;
+    f.ok("model User { name: text, active: bool = true }").await;
+    f.take();
+    f.ok("add User name=Ann").await;
+    let record: serde_json::Value = serde_json::from_str(&f.take()).unwrap();
+    assert_eq!(record, serde_json::json!({"id": 1, "name": "Ann", "active": true}));
+}
+
+#[tokio::test]
+async fn scripts_are_quiet_about_writes() {
+    let mut f = with_users().await;
+    f.take();
+    f.ok("add User name=A email=a").await;
+    f.ok("update User where name=A set age=3").await;
+    assert_eq!(f.take(), "");
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_before_anything_is_sent() {
+    let mut f = with_users().await;
+    let err = f.err("add User name=Bob age=abc email=b").await;
+    assert_eq!(err.kind, ErrorKind::Value);
+    assert_eq!(err.label.as_deref(), Some("age is int"));
+    assert_eq!(err.span, Some(crate::ast::Span::new(22, 25)));
+    assert_eq!(f.json("count User").await, serde_json::json!(0));
+}
+
+#[tokio::test]
+async fn required_fields_are_named() {
+    let mut f = with_users().await;
+    let err = f.err("add User name=Bob").await;
+    assert!(err.message.contains("email"), "{err:?}");
+}
+
+#[tokio::test]
+async fn hostile_values_are_stored_verbatim() {
+    let mut f = with_users().await;
+    let hostile = "x'); DROP TABLE users; --";
+    f.ok(&format!("add User name=\"{hostile}\" email=h")).await;
+    let rows = f.json(&format!("query User fields name where name=\"{hostile}\"")).await;
+    assert_eq!(rows, serde_json::json!([{"name": hostile}]));
+}
+
+#[tokio::test]
+async fn update_and_delete_need_where_or_all() {
+    let mut f = with_users().await;
+    f.ok("add User name=A email=a").await;
+    f.ok("add User name=B email=b").await;
+    f.ok("update User all set active=false").await;
+    assert_eq!(f.json("count User where active=false").await, serde_json::json!(2));
+    f.ok("delete User where name=A").await;
+    assert_eq!(f.json("count User").await, serde_json::json!(1));
+    f.ok("delete User all").await;
+    assert_eq!(f.json("count User").await, serde_json::json!(0));
+}
+
+#[tokio::test]
+async fn conditions_cover_the_language() {
+    let mut f = with_users().await;
+    for (name, age) in [("Ann", "20"), ("Bob", "null"), ("Cid", "40"), ("Dee", "31")] {
+        f.ok(&format!("add User name={name} age={age} email={name}@x")).await;
+    }
+    let names = |v: serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names(f.json("query User where age > 25 order by name").await), ["Cid", "Dee"]);
+    assert_eq!(names(f.json("query User where age is null").await), ["Bob"]);
+    assert_eq!(names(f.json("query User where age = null").await), ["Bob"]);
+    assert_eq!(
+        names(f.json("query User where not (age > 25) or age is null order by name desc").await),
+        ["Bob", "Ann"]
+    );
+    assert_eq!(names(f.json("query User where name in (Ann, Dee) order by name").await), ["Ann", "Dee"]);
+    assert_eq!(
+        names(f.json("query User where name like 'D%' or (age >= 40 and age <= 40) order by name").await),
+        ["Cid", "Dee"]
+    );
+    assert_eq!(
+        names(f.json("query User where name != Ann and age is not null order by age desc limit 1").await),
+        ["Cid"]
+    );
+    assert_eq!(names(f.json("query User order by name limit 2 offset 1").await), ["Bob", "Cid"]);
+    assert_eq!(names(f.json("query User order by name offset 3").await), ["Dee"]);
+}
+
+#[tokio::test]
+async fn references_are_followed() {
+    let mut f = with_users().await;
+    f.ok("model Address { email: text, user: User }").await;
+    f.ok("add User name=John email=j").await;
+    f.ok("add User name=Jane email=k").await;
+    f.ok("add Address email=j@x.io user=1").await;
+    f.ok("add Address email=k@x.io user=2").await;
+    let rows = f.json("query Address fields email, user.name where user.name=John").await;
+    assert_eq!(rows, serde_json::json!([{"email": "j@x.io", "user.name": "John"}]));
+    let err = f.err("add Address email=z user=99").await;
+    assert_eq!(err.kind, ErrorKind::Database, "the foreign key is enforced: {err:?}");
+    f.ok("delete Address where user.name=Jane").await;
+    assert_eq!(f.json("count Address").await, serde_json::json!(1));
+}
+
+#[tokio::test]
+async fn chained_and_self_references() {
+    let mut f = open(Format::Json, false).await;
+    f.ok("model Artist { name: text }").await;
+    f.ok("model Album { title: text, artist: Artist }").await;
+    f.ok("model Track { name: text, album: Album }").await;
+    f.ok("model Employee { name: text, reports_to: Employee? }").await;
+    f.ok("add Artist name=\"AC/DC\"").await;
+    f.ok("add Album title=Highway artist=1").await;
+    f.ok("add Track name=Touch album=1").await;
+    let rows = f.json("query Track fields name, album.artist.name where album.artist.name=\"AC/DC\"").await;
+    assert_eq!(rows, serde_json::json!([{"name": "Touch", "album.artist.name": "AC/DC"}]));
+    f.ok("add Employee name=Boss").await;
+    f.ok("add Employee name=Worker reports_to=1").await;
+    let rows = f.json("query Employee fields name where reports_to.name=Boss").await;
+    assert_eq!(rows, serde_json::json!([{"name": "Worker"}]));
+}
+
+#[tokio::test]
+async fn transactions_commit_roll_back_and_survive_errors() {
+    let mut f = with_users().await;
+    f.ok("begin").await;
+    assert_eq!(f.session.prompt(), "ormsh [tx]> ");
+    f.ok("add User name=A email=a").await;
+    let err = f.err("add User name=B email=a").await;
+    assert_eq!(err.kind, ErrorKind::Database);
+    assert!(f.session.tx_state().is_open(), "a failed command leaves the transaction open");
+    f.ok("add User name=C email=c").await;
+    f.ok("savepoint s").await;
+    f.ok("delete User all").await;
+    f.ok("rollback to s").await;
+    f.ok("release s").await;
+    f.ok("commit").await;
+    assert_eq!(f.session.prompt(), "ormsh> ");
+    assert_eq!(f.json("query User fields name order by name").await, serde_json::json!([{"name": "A"}, {"name": "C"}]));
+    f.ok("begin").await;
+    f.ok("delete User all").await;
+    f.ok("rollback").await;
+    assert_eq!(f.json("count User").await, serde_json::json!(2));
+}
+
+#[tokio::test]
+async fn transaction_mistakes_are_explained() {
+    let mut f = with_users().await;
+    assert_eq!(f.err("commit").await.kind, ErrorKind::Transaction);
+    assert_eq!(f.err("rollback").await.kind, ErrorKind::Transaction);
+    assert_eq!(f.err("savepoint s").await.kind, ErrorKind::Transaction);
+    f.ok("begin").await;
+    assert_eq!(f.err("begin").await.kind, ErrorKind::Transaction);
+    f.ok("savepoint first").await;
+    let err = f.err("rollback to frist").await;
+    assert_eq!(err.help.as_deref(), Some("did you mean `first`?"));
+    f.ok("release first").await;
+    assert_eq!(f.err("release first").await.kind, ErrorKind::Name);
+}
+
+#[tokio::test]
+async fn finishing_rolls_back_an_open_transaction() {
+    let mut f = with_users().await;
+    f.ok("begin").await;
+    f.ok("add User name=A email=a").await;
+    assert!(f.session.finish().await.is_some_and(|note| note.contains("rolled back")));
+    assert_eq!(f.json("count User").await, serde_json::json!(0));
+}
+
+#[tokio::test]
+async fn the_sandbox_keeps_nothing() {
+    let (printer, _out, _notes) = Printer::capture(Format::Json, false, false, false);
+    let path = std::env::temp_dir().join(format!("ormsh-sandbox-{}.db", std::process::id()));
+    let url = format!("sqlite:{}", path.display());
+    let mut session = Session::open(&url, printer, true).await.unwrap();
+    for line in ["model User { name: text }", "begin", "add User name=A", "commit", "add User name=B"] {
+        session.execute(&parse_statement(line).unwrap(), &mut NoConfirm).await.unwrap();
+    }
+    assert!(session.finish().await.is_some());
+    drop(session);
+    let (printer, out, _) = Printer::capture(Format::Json, false, false, false);
+    let mut session = Session::open(&url, printer, false).await.unwrap();
+    session.execute(&parse_statement("models").unwrap(), &mut NoConfirm).await.unwrap();
+    assert_eq!(out.take().trim(), "[]");
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn drop_asks_at_the_prompt_and_needs_a_word_in_scripts() {
+    let mut f = with_users().await;
+    let err = f.err("drop User").await;
+    assert_eq!(err.kind, ErrorKind::Refused);
+    assert!(err.help.unwrap().contains("drop User confirm"));
+    let mut interactive = open(Format::Table, true).await;
+    interactive.ok("model User { name: text }").await;
+    let mut no = Answer(false, vec![]);
+    interactive.session.execute(&parse_statement("drop User").unwrap(), &mut no).await.unwrap();
+    assert_eq!(no.1.len(), 1);
+    assert_eq!(interactive.session.catalog().tables.len(), 1);
+    let mut yes = Answer(true, vec![]);
+    interactive.session.execute(&parse_statement("drop User").unwrap(), &mut yes).await.unwrap();
+    assert!(interactive.session.catalog().tables.is_empty());
+    f.ok("drop User confirm").await;
+    assert!(f.session.catalog().tables.is_empty());
+}
+
+#[tokio::test]
+async fn tables_made_elsewhere_are_models() {
+    let mut f = open(Format::Json, false).await;
+    // The table SQLAlchemy's declarative `User` creates.
+    f.ok("sql CREATE TABLE users (id INTEGER NOT NULL, name VARCHAR, PRIMARY KEY (id))").await;
+    f.ok("add User name=John").await;
+    assert_eq!(f.json("query User where name=John").await, serde_json::json!([{"id": 1, "name": "John"}]));
+    f.ok("sql CREATE TABLE media_types (MediaTypeId INTEGER PRIMARY KEY, Name TEXT)").await;
+    f.ok("add MediaType name=MP3").await;
+    assert_eq!(f.json("query MediaType fields Name").await, serde_json::json!([{"Name": "MP3"}]));
+}
+
+#[tokio::test]
+async fn explain_shows_sql_and_parameters_without_running() {
+    let mut f = with_users().await;
+    let plan = f.json("explain add User name=John email=j").await;
+    assert_eq!(plan["params"], serde_json::json!(["John", "j"]));
+    assert!(plan["sql"].as_str().unwrap().starts_with("INSERT INTO \"users\""));
+    assert_eq!(f.json("count User").await, serde_json::json!(0));
+}
+
+#[tokio::test]
+async fn the_prompt_caps_rows_and_says_so() {
+    let mut f = open(Format::Table, true).await;
+    f.ok("model N { v: int }").await;
+    for i in 0..5 {
+        f.ok(&format!("add N v={i}")).await;
+    }
+    f.ok("set limit 3").await;
+    f.take();
+    f.ok("query N").await;
+    let out = f.take();
+    assert!(out.contains("(3 rows)"), "{out}");
+    f.ok("set limit off").await;
+    f.ok("query N").await;
+    assert!(f.take().contains("(5 rows)"));
+}
+
+#[tokio::test]
+async fn unknown_names_suggest_near_ones() {
+    let mut f = with_users().await;
+    let err = f.err("query Usr").await;
+    assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
+    let err = f.err("query User where nmae=x").await;
+    assert_eq!(err.help.as_deref(), Some("did you mean `name`?"));
+    let err = f.err("model Post { author: Usr }").await;
+    assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
+}
+
+#[tokio::test]
+async fn every_type_round_trips() {
+    let mut f = open(Format::Json, false).await;
+    f.ok("model Thing { i: int?, f: float?, d: decimal?, t: text?, b: bool?, day: date?, at: datetime?, j: json?, u: uuid?, raw: bytes? }").await;
+    f.ok("add Thing i=-4 f=1.5 d=12.50 t=\"\" b=false day=2024-02-29 at=\"2024-02-29 10:30:00\" j='{\"a\": [1, 2]}' u=67e55044-10b1-426f-9247-bb680e5fe0c8 raw=\\x00ff").await;
+    f.ok("add Thing").await;
+    let rows = f.json("query Thing order by id").await;
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"id": 1, "i": -4, "f": 1.5, "d": 12.5, "t": "", "b": false, "day": "2024-02-29",
+            "at": "2024-02-29 10:30:00", "j": {"a": [1, 2]}, "u": "67e55044-10b1-426f-9247-bb680e5fe0c8", "raw": "\\x00ff"})
+    );
+    assert_eq!(rows[1]["t"], serde_json::Value::Null);
+    assert_eq!(rows[1]["j"], serde_json::Value::Null);
+}
