@@ -167,7 +167,12 @@ fn token_len(rest: &str) -> usize {
         return 2;
     }
     if is_word_char(first) {
-        return rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+        let word = &rest[..rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())];
+        // `b:` in `{ a: int b: text }` is the name `b` and its colon.
+        return match word.strip_suffix(':') {
+            Some(name) if !name.is_empty() => name.len(),
+            _ => word.len(),
+        };
     }
     first.len_utf8()
 }

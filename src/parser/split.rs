@@ -103,3 +103,94 @@ fn scan(source: &str, mut separator: impl FnMut(usize)) -> ScanEnd {
     }
     ScanEnd { depth, quote, continued }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &str) -> Vec<&str> {
+        split_statements(source).iter().map(|p| p.text(source)).collect()
+    }
+
+    #[test]
+    fn splits_statements() {
+        let table: &[(&str, &[&str])] = &[
+            ("", &[]),
+            ("models", &["models"]),
+            ("models\ncount User\n", &["models", "count User"]),
+            ("models; count User", &["models", "count User"]),
+            (";;\n  ;\n\n", &[]),
+            ("# only a comment\n\n   # another", &[]),
+            ("  models   # trailing ; comment\n", &["models   # trailing ; comment"]),
+            ("model User {\n  name: text\n  age: int?\n}\nmodels", &["model User {\n  name: text\n  age: int?\n}", "models"]),
+            ("model User { # fields\n  name: text; age: int\n}", &["model User { # fields\n  name: text; age: int\n}"]),
+            ("add User a=\"x;y\"; models", &["add User a=\"x;y\"", "models"]),
+            ("add User a='x # y'  # real comment\nmodels", &["add User a='x # y'  # real comment", "models"]),
+            ("add User a=\"say \\\"hi\\\"; ok\"; models", &["add User a=\"say \\\"hi\\\"; ok\"", "models"]),
+            ("query User \\\n  where a=1\nmodels", &["query User \\\n  where a=1", "models"]),
+            ("query User \\\r\n  where a=1\r\nmodels\r\n", &["query User \\\r\n  where a=1", "models"]),
+            ("add User bio='line1\nline2'\nmodels", &["add User bio='line1\nline2'", "models"]),
+            ("query User where (a=1;\n b=2)\nmodels", &["query User where (a=1;\n b=2)", "models"]),
+            ("sql select ';' ; models", &["sql select ';'", "models"]),
+            ("add `a;b`=1; models", &["add `a;b`=1", "models"]),
+            ("models # comment \\\ncount User", &["models # comment \\", "count User"]),
+            ("model User {\n  a: int", &["model User {\n  a: int"]),
+            ("models ) ; count User", &["models )", "count User"]),
+            ("\\q", &["\\q"]),
+            ("add U x=é😀; y", &["add U x=é😀", "y"]),
+        ];
+        for (source, expected) in table {
+            assert_eq!(texts(source), *expected, "source: {source:?}");
+        }
+    }
+
+    #[test]
+    fn pieces_are_byte_ranges_into_the_source() {
+        let source = "  models ;\n\n  count User  ";
+        let pieces = split_statements(source);
+        assert_eq!(pieces, vec![Piece { start: 2, end: 8 }, Piece { start: 14, end: 24 }]);
+        assert_eq!(pieces[1].span(), Span::new(14, 24));
+    }
+
+    #[test]
+    fn knows_incomplete_input() {
+        let table: &[(&str, bool)] = &[
+            ("", false),
+            ("models", false),
+            ("model User {", true),
+            ("model User {\n  name: text", true),
+            ("model User { name: text }", false),
+            ("query User where (a=1", true),
+            ("query User where (a=1)", false),
+            ("add User a=\"x", true),
+            ("add User a=\"x\\\"", true),
+            ("add User a='it\\'s", true),
+            ("add User a='it\\'s'", false),
+            ("add `odd", true),
+            ("query User \\", true),
+            ("query User \\\n", true),
+            ("query User \\\r\n", true),
+            ("query User \\\n where a=1", false),
+            ("models # comment \\", false),
+            ("models # open { (", false),
+            ("\\q", false),
+            ("models)", false),
+        ];
+        for (source, expected) in table {
+            assert_eq!(is_incomplete(source), *expected, "source: {source:?}");
+        }
+    }
+
+    #[test]
+    fn every_piece_of_a_script_parses() {
+        let script = "# a script\nmodel User {\n  name: text,\n  age: int?   # years\n}\n\
+                      add User name=John age=30; add User name='Ann \\\n Lee'\n\
+                      query User \\\n  where (age > 20\n    or name = John)\ncount User";
+        let pieces = split_statements(script);
+        assert_eq!(pieces.len(), 5);
+        for piece in pieces {
+            let text = piece.text(script);
+            super::super::parse_statement(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        }
+    }
+}
