@@ -197,5 +197,6 @@ pub async fn run(args: Args) -> i32 {
     }
     // A script that ends with its transaction open did not finish its work: that is a failure.
     let unfinished = rolled_back.is_some() && !interactive && !args.sandbox;
-    if failures > 0 || unfinished { 1 } else { 0 }
+    // At the prompt every error was shown where it happened; like psql, leaving is a success.
+    if !interactive && (failures > 0 || unfinished) { 1 } else { 0 }
 }

@@ -1,5 +1,7 @@
 //! Data commands: `add`, `get`, `query` and its clauses, `count`, `update`, `delete`.
 
+use std::collections::HashSet;
+
 use nom::Parser;
 use nom::character::complete::char;
 
@@ -42,6 +44,7 @@ pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 /// grammar: assignments
 pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
     let (mut rest, first) = assignment(cx, i)?;
+    let mut seen = HashSet::from([first.field.name.to_lowercase()]);
     let mut list = vec![first];
     loop {
         let r = skip_ws(rest);
@@ -61,7 +64,7 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
             Err(nom::Err::Error(_)) => break,
             Err(e) => return Err(e),
         };
-        if list.iter().any(|a| a.field.name.eq_ignore_ascii_case(&next.field.name)) {
+        if !seen.insert(next.field.name.to_lowercase()) {
             return Err(fail(Error::syntax(format!("`{}` is given twice", next.field.name), next.field.span)));
         }
         list.push(next);

@@ -1,5 +1,7 @@
 //! Schema commands: `model` declarations, `models`, `describe`, `drop`.
 
+use std::collections::HashSet;
+
 use nom::Parser;
 use nom::character::complete::char;
 
@@ -39,6 +41,7 @@ pub(super) fn model_decl<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 /// grammar: field_list
 pub(super) fn field_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<FieldDecl>> {
     let mut fields: Vec<FieldDecl> = Vec::new();
+    let mut seen = HashSet::new();
     let mut rest = i;
     loop {
         let r = skip_ws(rest);
@@ -46,7 +49,7 @@ pub(super) fn field_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<FieldDe
             return Ok((r, fields));
         }
         let (after, field) = or_fail(field_decl(cx, r), || cx.expected("a field name", r))?;
-        if fields.iter().any(|f| f.name.name.eq_ignore_ascii_case(&field.name.name)) {
+        if !seen.insert(field.name.name.to_lowercase()) {
             return Err(fail(Error::syntax(format!("field `{}` is declared twice", field.name.name), field.name.span)));
         }
         fields.push(field);
@@ -154,7 +157,11 @@ fn field_modifier<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Modifier> {
     match peek_word(i) {
         Some((rest, word)) if word == "unique" => Ok((rest, Modifier::Unique)),
         Some((rest, word)) if word == "primary" => {
-            let rest = after_keyword(rest, "key").unwrap_or(rest);
+            // `primary key`, on the same line: on the next, `key` may be a field's name.
+            let rest = match ws(rest) {
+                Ok((r, false)) => keyword("key").parse(r).map_or(rest, |(after, _)| after),
+                _ => rest,
+            };
             Ok((rest, Modifier::Primary))
         }
         Some((rest, word)) if word == "key" => Ok((rest, Modifier::Primary)),

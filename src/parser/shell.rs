@@ -91,7 +91,7 @@ pub(super) fn sql<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 fn raw_text(raw: &str) -> String {
     let mut text = String::with_capacity(raw.len());
     let mut quote: Option<char> = None;
-    let mut chars = raw.char_indices().peekable();
+    let mut chars = raw.char_indices();
     while let Some((at, c)) = chars.next() {
         match quote {
             Some(q) if c == q => quote = None,
@@ -107,10 +107,12 @@ fn raw_text(raw: &str) -> String {
         }
         text.push(c);
         // A backslash escape inside quotes keeps the quote open.
-        if quote.is_some() && c == '\\' && quote != Some('`') {
-            if let Some((_, escaped)) = chars.next() {
-                text.push(escaped);
-            }
+        if quote.is_some()
+            && c == '\\'
+            && quote != Some('`')
+            && let Some((_, escaped)) = chars.next()
+        {
+            text.push(escaped);
         }
     }
     text

@@ -122,7 +122,10 @@ mod tests {
             (";;\n  ;\n\n", &[]),
             ("# only a comment\n\n   # another", &[]),
             ("  models   # trailing ; comment\n", &["models   # trailing ; comment"]),
-            ("model User {\n  name: text\n  age: int?\n}\nmodels", &["model User {\n  name: text\n  age: int?\n}", "models"]),
+            (
+                "model User {\n  name: text\n  age: int?\n}\nmodels",
+                &["model User {\n  name: text\n  age: int?\n}", "models"],
+            ),
             ("model User { # fields\n  name: text; age: int\n}", &["model User { # fields\n  name: text; age: int\n}"]),
             ("add User a=\"x;y\"; models", &["add User a=\"x;y\"", "models"]),
             ("add User a='x # y'  # real comment\nmodels", &["add User a='x # y'  # real comment", "models"]),
