@@ -144,7 +144,10 @@ pub async fn run(args: Args) -> i32 {
                 session.location()
             );
             match Editor::start(history_path()) {
-                Ok(editor) => crate::repl::run(&mut session, &editor, err_color).await,
+                Ok(editor) => {
+                    crate::repl::run(&mut session, &editor, out_color, err_color).await;
+                    0
+                }
                 Err(e) => {
                     eprintln!("error: cannot start the line editor: {e}");
                     1

@@ -27,8 +27,31 @@ pub enum Input {
     Eof,
 }
 
+/// A prompt as shown: `styled` may carry colours and must look as wide as `raw`.
+#[derive(Debug, Clone, Default)]
+pub struct PromptText {
+    pub raw: String,
+    pub styled: String,
+}
+
+impl PromptText {
+    pub fn plain(text: &str) -> PromptText {
+        PromptText { raw: text.to_string(), styled: text.to_string() }
+    }
+}
+
+impl rustyline::Prompt for PromptText {
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    fn styled(&self) -> &str {
+        &self.styled
+    }
+}
+
 struct Request {
-    prompt: String,
+    prompt: PromptText,
     initial: String,
     /// Whether the entry goes into history (not for answers to questions).
     remember: bool,
@@ -69,29 +92,34 @@ impl Editor {
     }
 
     /// Reads one entry, with `initial` already on the line (a failed command to edit).
-    pub async fn read(&self, prompt: &str, initial: &str) -> Input {
-        self.ask(prompt, initial, true).await
-    }
-
-    /// Reads an answer to a question; it is not kept in history.
-    pub fn read_answer_blocking(&self, prompt: &str) -> Input {
+    pub async fn read(&self, prompt: PromptText, initial: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, "", false, reply) {
-            return Input::Eof;
-        }
-        answer.blocking_recv().unwrap_or(Input::Eof)
-    }
-
-    async fn ask(&self, prompt: &str, initial: &str, remember: bool) -> Input {
-        let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, initial, remember, reply) {
+        if !self.send(prompt, initial, true, reply) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
     }
 
-    fn send(&self, prompt: &str, initial: &str, remember: bool, reply: oneshot::Sender<Input>) -> bool {
-        let request = Request { prompt: prompt.to_string(), initial: initial.to_string(), remember, reply };
+    /// Reads an answer to a question; it is not kept in history.
+    pub async fn read_answer(&self, prompt: &str) -> Input {
+        let (reply, answer) = oneshot::channel();
+        if !self.send(PromptText::plain(prompt), "", false, reply) {
+            return Input::Eof;
+        }
+        answer.await.unwrap_or(Input::Eof)
+    }
+
+    /// [`Editor::read_answer`] for code that cannot await.
+    pub fn read_answer_blocking(&self, prompt: &str) -> Input {
+        let (reply, answer) = oneshot::channel();
+        if !self.send(PromptText::plain(prompt), "", false, reply) {
+            return Input::Eof;
+        }
+        answer.blocking_recv().unwrap_or(Input::Eof)
+    }
+
+    fn send(&self, prompt: PromptText, initial: &str, remember: bool, reply: oneshot::Sender<Input>) -> bool {
+        let request = Request { prompt, initial: initial.to_string(), remember, reply };
         self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
     }
 }
@@ -108,7 +136,7 @@ impl Drop for Editor {
 
 fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiver<Request>, history: Option<PathBuf>) {
     for request in inbox {
-        let input = match editor.readline_with_initial(request.prompt.as_str(), (request.initial.as_str(), "")) {
+        let input = match editor.readline_with_initial(&request.prompt, (request.initial.as_str(), "")) {
             Ok(line) => {
                 if request.remember && !line.trim().is_empty() {
                     let _ = editor.add_history_entry(history_entry(&line));

@@ -1,12 +1,17 @@
-//! The interactive loop: read an entry from the editor thread, run it in the session, show the
-//! prompt with the true transaction state again.
+//! The interactive loop: read an entry from the editor thread, run it in the session (Ctrl-C
+//! cancels it on the server), show the prompt with the true transaction state again.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::editor::{Editor, Input};
-use crate::runner::{Ended, OnError, Runner};
-use crate::session::{Confirm, Session};
+use futures_util::FutureExt;
+use owo_colors::OwoColorize;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::editor::{Editor, Input, PromptText};
+use crate::parser::parse_statement;
+use crate::runner::{Ended, NoConfirm, OnError, Runner};
+use crate::session::{Confirm, Session, TxState};
 
 /// Asks yes/no questions through the editor thread.
 struct AskEditor<'e> {
@@ -22,35 +27,120 @@ impl Confirm for AskEditor<'_> {
     }
 }
 
-/// Runs the prompt until `quit` or Ctrl-D. Returns how many commands failed.
-pub async fn run(session: &mut Session, editor: &Editor, color: bool) -> usize {
+/// The prompt, its transaction marker green (`[tx]`) or red (`[tx!]`) when colour is on.
+fn prompt(session: &Session, color: bool) -> PromptText {
+    let raw = session.prompt();
+    if !color {
+        return PromptText::plain(&raw);
+    }
+    let marker = session.tx_state().marker().trim();
+    let styled_marker = match session.tx_state() {
+        TxState::Idle => String::new(),
+        TxState::Open { .. } => format!(" {}", marker.green().bold()),
+        TxState::Aborted { .. } => format!(" {}", marker.red().bold()),
+    };
+    let styled = format!("{} {}{}> ", "ormsh".bold(), session.short_location().cyan(), styled_marker);
+    PromptText { raw, styled }
+}
+
+/// Runs the prompt until `quit` or Ctrl-D.
+pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, error_color: bool) {
     let mut stderr = std::io::stderr();
-    let mut failures = 0;
     let mut initial = String::new();
     let cwd = Path::new(".");
+    // Ctrl-C while a command runs arrives as SIGINT (the editor is not in raw mode then); it is
+    // caught from the start so that it never kills the session.
+    let mut interrupts = match signal(SignalKind::interrupt()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let _ = writeln!(stderr, "warning: Ctrl-C cannot cancel commands: {e}");
+            None
+        }
+    };
     loop {
-        let prompt = session.prompt();
-        let line = match editor.read(&prompt, &initial).await {
+        let line = match editor.read(prompt(session, prompt_color), &initial).await {
             Input::Line(line) => line,
             Input::Interrupted => {
                 initial.clear();
                 continue;
             }
-            Input::Eof => break,
+            Input::Eof => {
+                if leave(session, editor).await {
+                    break;
+                }
+                continue;
+            }
         };
         initial.clear();
+        // A Ctrl-C that came between commands must not stop the next one.
+        if let Some(interrupts) = interrupts.as_mut() {
+            while interrupts.recv().now_or_never().is_some() {}
+        }
+        let canceller = session.canceller();
         let mut confirm = AskEditor { editor };
-        let mut runner = Runner::new(session, &mut confirm, &mut stderr, OnError::Continue, color);
-        let ended = runner.run("<input>", &line, cwd).await;
-        failures += runner.failures;
-        if runner.failures > 0 {
+        let mut runner = Runner::new(session, &mut confirm, &mut stderr, OnError::Continue, error_color);
+        let mut cancelled = false;
+        let ended = {
+            let running = runner.run("<input>", &line, cwd);
+            tokio::pin!(running);
+            loop {
+                let interrupted = async {
+                    match interrupts.as_mut() {
+                        Some(s) => s.recv().await,
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    biased;
+                    ended = &mut running => break ended,
+                    _ = interrupted => {
+                        cancelled = true;
+                        eprintln!("cancelling…");
+                        if let Err(e) = canceller.cancel().await {
+                            eprintln!("could not cancel: {e}");
+                        }
+                    }
+                }
+            }
+        };
+        if runner.failures > 0 && !cancelled {
             // The failed entry comes back on the line, to be mended rather than retyped.
             initial = line.trim_end().to_string();
         }
-        if ended == Ended::Quit {
+        if ended == Ended::Quit && leave(session, editor).await {
             break;
         }
     }
     let _ = stderr.flush();
-    failures
+}
+
+/// Whether to leave now. With a transaction open, the person chooses: commit, roll back, or
+/// stay. Nothing is committed unless they say so.
+async fn leave(session: &mut Session, editor: &Editor) -> bool {
+    if !matches!(session.tx_state(), TxState::Open { .. } | TxState::Aborted { .. }) {
+        return true;
+    }
+    loop {
+        let answer = editor.read_answer("A transaction is open: [c]ommit, [r]ollback, or [s]tay? ").await;
+        let word = match answer {
+            Input::Line(line) => line.trim().to_ascii_lowercase(),
+            // No answer (Ctrl-D again, the terminal went away): roll back, at exit.
+            Input::Eof => return true,
+            Input::Interrupted => return false,
+        };
+        let command = match word.as_str() {
+            "c" | "commit" => "commit",
+            "r" | "rollback" => "rollback",
+            "s" | "stay" | "" => return false,
+            _ => continue,
+        };
+        let statement = parse_statement(command).expect("commit and rollback parse");
+        match session.execute(&statement, &mut NoConfirm).await {
+            Ok(_) => return true,
+            Err(err) => {
+                eprintln!("error: {}", err.message);
+                return false;
+            }
+        }
+    }
 }

@@ -2,9 +2,13 @@
 //! `sqlx::Any`, which cannot decode dates, decimals, uuids or json): each driver binds ormsh's
 //! values and decodes rows into them its own way, and reads its own schema.
 
+mod cancel;
 mod mysql;
+mod pg_types;
 mod postgres;
 mod sqlite;
+
+pub use cancel::Canceller;
 
 use crate::catalog::Catalog;
 use crate::dialect::{Dialect, Sql};

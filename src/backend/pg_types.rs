@@ -135,10 +135,6 @@ impl<'a> Reader<'a> {
         self.array().map(i64::from_be_bytes)
     }
 
-    fn u64(&mut self) -> Option<u64> {
-        self.array().map(u64::from_be_bytes)
-    }
-
     fn f64(&mut self) -> Option<f64> {
         self.array().map(f64::from_be_bytes)
     }
@@ -188,7 +184,9 @@ pub fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
 /// A type ormsh does not know: its text when the bytes are printable text, else the bytes.
 fn unknown(bytes: &[u8]) -> Value {
     match std::str::from_utf8(bytes) {
-        Ok(text) if !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => Value::Text(text.to_string()),
+        Ok(text) if !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => {
+            Value::Text(text.to_string())
+        }
         _ => Value::Bytes(bytes.to_vec()),
     }
 }
@@ -370,12 +368,7 @@ fn time_of_micros(micros: i64) -> Option<NaiveTime> {
 fn clock_text(micros: i64) -> String {
     let abs = micros.unsigned_abs();
     let sign = if micros < 0 { "-" } else { "" };
-    let mut out = format!(
-        "{sign}{:02}:{:02}:{:02}",
-        abs / 3_600_000_000,
-        abs / 60_000_000 % 60,
-        abs / 1_000_000 % 60
-    );
+    let mut out = format!("{sign}{:02}:{:02}:{:02}", abs / 3_600_000_000, abs / 60_000_000 % 60, abs / 1_000_000 % 60);
     let fraction = abs % 1_000_000;
     if fraction != 0 {
         let digits = format!("{fraction:06}");
@@ -585,8 +578,10 @@ fn mismatch(value: &Value, target: &PgTypeInfo) -> String {
 /// Runs one of sqlx's own encoders into a scratch buffer.
 fn sqlx_bytes<'q, T: Encode<'q, Postgres>>(value: &T) -> Result<Vec<u8>, String> {
     let mut buf = PgArgumentBuffer::default();
-    value.encode_by_ref(&mut buf).map_err(|e| e.to_string())?;
-    Ok(buf.to_vec())
+    match value.encode_by_ref(&mut buf).map_err(|e| e.to_string())? {
+        sqlx::encode::IsNull::No => Ok(buf.to_vec()),
+        sqlx::encode::IsNull::Yes => Err("unexpected NULL".into()),
+    }
 }
 
 fn encode_value(value: &Value, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
@@ -608,7 +603,7 @@ fn encode_value(value: &Value, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
         FLOAT8 => float_of(value).ok_or_else(bad)?.to_be_bytes().to_vec(),
         NUMERIC => numeric_bytes(&decimal_of(value).ok_or_else(bad)?).ok_or_else(bad)?,
         MONEY => {
-            let cents = BigDecimal::from_str(&decimal_of(value).ok_or_else(bad)?).map_err(|_| bad())? * 100;
+            let cents: BigDecimal = BigDecimal::from_str(&decimal_of(value).ok_or_else(bad)?).map_err(|_| bad())? * 100;
             let cents = cents.with_scale_round(0, bigdecimal::RoundingMode::HalfEven);
             i64::from_str(&cents.to_string()).map_err(|_| bad())?.to_be_bytes().to_vec()
         }
@@ -664,7 +659,11 @@ fn encode_value(value: &Value, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
             if hex.len() != len || !hex.is_ascii() {
                 return Err(bad());
             }
-            (0..len).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16)).collect::<Result<_, _>>().map_err(|_| bad())?
+            (0..len)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
+                .collect::<Result<_, _>>()
+                .map_err(|_| bad())?
         }
         BIT | VARBIT => {
             let bits = bind_text(value);
@@ -837,7 +836,8 @@ fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.naive_utc());
     }
-    const WITH_OFFSET: [&str; 4] = ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z", "%Y-%m-%dT%H:%M%#z"];
+    const WITH_OFFSET: [&str; 4] =
+        ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z", "%Y-%m-%dT%H:%M%#z"];
     if let Some(dt) = WITH_OFFSET.iter().find_map(|f| DateTime::parse_from_str(text, f).ok()) {
         return Some(dt.naive_utc());
     }
@@ -940,7 +940,9 @@ mod tests {
     #[test]
     fn numerics_print_every_digit() {
         let ty = PgTypeInfo::with_oid(Oid(NUMERIC));
-        for text in ["0", "1.50", "-12345678901234567890.000000000001", "0.0001", "10000", "NaN", "Infinity", "-Infinity"] {
+        for text in
+            ["0", "1.50", "-12345678901234567890.000000000001", "0.0001", "10000", "NaN", "Infinity", "-Infinity"]
+        {
             let bytes = numeric_bytes(text).unwrap();
             assert_eq!(numeric_text(&bytes).unwrap(), text, "{text}");
             assert_eq!(decode_known(&ty, &bytes), Some(Value::Decimal(text.into())));

@@ -1,32 +1,654 @@
-//! Placeholder until the postgres driver lands: every call says so.
+//! PostgreSQL. Rows arrive in binary and are decoded by each column's type (see `pg_types`);
+//! parameters are sent untyped, so that the server infers each one's type from where it stands,
+//! and then encoded for the type it inferred.
 
-use sqlx::PgConnection;
+use std::str::FromStr;
 
-use super::{Outcome, RowSink};
-use crate::catalog::Catalog;
+use futures_util::TryStreamExt;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::types::Oid;
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgRow, PgStatement, PgTypeInfo, PgValueFormat};
+use sqlx::{
+    Column as _, Connection, Either, Encode, Executor, PgConnection, Postgres, Row, SqlSafeStr, Statement, Type,
+    ValueRef,
+};
+
+use super::pg_types;
+use super::{Outcome, RowSink, connect_error, db_error};
+use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
 use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
+use crate::value::{FieldType, Value};
 
-fn missing() -> Error {
-    Error::new(ErrorKind::Connection, "the postgres backend is not built yet")
+type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
+
+pub async fn connect(url: &str) -> Result<PgConnection> {
+    let mut options = PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+    if options.get_application_name().is_none() {
+        options = options.application_name("ormsh");
+    }
+    let mut conn = PgConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
+    // Rows come back in binary, where a timestamptz is always UTC microseconds: what ormsh shows
+    // does not depend on the time zone. The server's own conversions do (`ts::date`,
+    // `date_trunc`, `now()::text`, a timestamp compared with a timestamptz in the user's `sql`),
+    // and ormsh reads and writes a datetime without an offset as UTC. UTC here makes those agree
+    // with what is shown, and with MySQL's session (`time_zone = '+00:00'`), whatever the
+    // server's or the URL's `options` default is.
+    conn.execute("SET TIME ZONE 'UTC'").await.map_err(|e| connect_error(url, e))?;
+    Ok(conn)
 }
 
-pub async fn connect(_url: &str) -> Result<PgConnection> {
-    Err(missing())
+/// A parameter already encoded for the type the server inferred for it.
+///
+/// Why untyped: PostgreSQL does not convert a typed parameter to a column's type the way it
+/// converts a literal. A `text` parameter is refused by an enum column (`operator does not
+/// exist: mood = text`) or by a json, inet… column; a NULL typed as `text` (or as anything) is
+/// refused by an `int`, `date`, `uuid` or `bool` column in `SET c = $1`; a float8 compared with a
+/// `real` column misses (`0.1::real <> 0.1::float8`). A parameter declared with OID 0 is typed
+/// by the server from its context, like a quoted literal in psql: `enum_col = $1` makes `$1` the
+/// enum, `int4_col = $1` an int4, `LIMIT $1` an int8. ormsh prepares the statement untyped (sqlx
+/// caches it by its text), reads the types the server chose from the prepared statement, and
+/// encodes each value for its type here (`pg_types::encode`): NULL fits every column, text goes
+/// into varchar, bpchar, enums and citext as it is, an int into int2/int4 after a range check,
+/// a float into real as a real. The statement sqlx then executes is the cached one, so the types
+/// always match the bytes, even when the same text was first prepared with other values.
+struct Param(Option<Vec<u8>>);
+
+impl Type<Postgres> for Param {
+    fn type_info() -> PgTypeInfo {
+        untyped()
+    }
 }
 
-pub async fn execute(_conn: &mut PgConnection, _sql: &Sql) -> Result<u64> {
-    Err(missing())
+impl Encode<'_, Postgres> for Param {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> std::result::Result<IsNull, BoxDynError> {
+        match &self.0 {
+            Some(bytes) => {
+                buf.extend_from_slice(bytes);
+                Ok(IsNull::No)
+            }
+            None => Ok(IsNull::Yes),
+        }
+    }
+
+    fn size_hint(&self) -> usize {
+        self.0.as_ref().map_or(0, Vec::len)
+    }
 }
 
-pub async fn fetch(_conn: &mut PgConnection, _sql: &Sql, _sink: &mut dyn RowSink) -> Result<()> {
-    Err(missing())
+/// OID 0 in Parse: "unspecified", the server infers the type.
+fn untyped() -> PgTypeInfo {
+    PgTypeInfo::with_oid(Oid(0))
 }
 
-pub async fn run(_conn: &mut PgConnection, _sql: &Sql, _sink: &mut dyn RowSink) -> Result<Outcome> {
-    Err(missing())
+/// Prepares (or finds in sqlx's cache) the statement with every parameter untyped.
+async fn prepare(conn: &mut PgConnection, sql: &Sql) -> Result<PgStatement> {
+    let types = vec![untyped(); sql.params.len()];
+    conn.prepare_with(sql.sqlx_text().into_sql_str(), &types).await.map_err(db_error)
 }
 
-pub async fn introspect(_conn: &mut PgConnection) -> Result<Catalog> {
-    Err(missing())
+/// The statement's query with its values encoded for the parameter types the server chose.
+fn query(sql: &Sql, statement: &PgStatement) -> Result<Query<'static>> {
+    let types = match statement.parameters() {
+        Some(Either::Left(types)) => types,
+        _ => &[],
+    };
+    let mut q = sqlx::query(sql.sqlx_text());
+    for (i, value) in sql.params.iter().enumerate() {
+        // The server describes every parameter; should one be missing, text is the best guess.
+        let target = types.get(i).cloned().unwrap_or_else(|| PgTypeInfo::with_oid(Oid(TEXT_OID)));
+        let bytes = pg_types::encode(value, &target)
+            .map_err(|message| Error::new(ErrorKind::Value, format!("{message} (parameter ${})", i + 1)))?;
+        q = q.bind(Param(bytes));
+    }
+    Ok(q)
+}
+
+const TEXT_OID: u32 = 25;
+
+/// Statements after which cached statements may describe tables that changed: sqlx caches by
+/// SQL text, and PostgreSQL refuses to run a cached plan whose result columns changed type.
+fn changes_schema(text: &str) -> bool {
+    let first = text.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    ["CREATE", "DROP", "ALTER"].iter().any(|k| first.eq_ignore_ascii_case(k))
+}
+
+/// After an error caused by a stale cached statement, forgets the cache so that the next try
+/// prepares afresh.
+async fn after<T>(conn: &mut PgConnection, sql: &Sql, result: Result<T>) -> Result<T> {
+    let stale = match &result {
+        Ok(_) => changes_schema(&sql.text),
+        Err(e) => e.message.contains("cached plan must not change result type"),
+    };
+    if stale {
+        let cleared = conn.clear_cached_statements().await.map_err(db_error);
+        if result.is_ok() {
+            cleared?;
+        }
+    }
+    result
+}
+
+pub async fn execute(conn: &mut PgConnection, sql: &Sql) -> Result<u64> {
+    let result = execute_prepared(conn, sql).await;
+    after(conn, sql, result).await
+}
+
+async fn execute_prepared(conn: &mut PgConnection, sql: &Sql) -> Result<u64> {
+    let statement = prepare(conn, sql).await?;
+    Ok(query(sql, &statement)?.execute(&mut *conn).await.map_err(db_error)?.rows_affected())
+}
+
+pub async fn fetch(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
+    let result = fetch_prepared(conn, sql, sink).await;
+    after(conn, sql, result).await
+}
+
+async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
+    let statement = prepare(conn, sql).await?;
+    let names: Vec<String> = statement.columns().iter().map(|c| c.name().to_string()).collect();
+    let mut rows = query(sql, &statement)?.fetch(&mut *conn);
+    let mut started = false;
+    while let Some(row) = rows.try_next().await.map_err(db_error)? {
+        if !started {
+            sink.columns(&column_names(&row))?;
+            started = true;
+        }
+        if !sink.row(decode_row(&row))? {
+            break;
+        }
+    }
+    drop(rows);
+    if !started {
+        sink.columns(&names)?;
+    }
+    Ok(())
+}
+
+pub async fn run(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    let statement = prepare(conn, sql).await?;
+    if statement.columns().is_empty() {
+        return execute(conn, sql).await.map(Outcome::Affected);
+    }
+    fetch(conn, sql, sink).await.map(|()| Outcome::Rows)
+}
+
+fn column_names(row: &PgRow) -> Vec<String> {
+    row.columns().iter().map(|c| c.name().to_string()).collect()
+}
+
+fn decode_row(row: &PgRow) -> Vec<Value> {
+    (0..row.len()).map(|i| decode(row, i)).collect()
+}
+
+/// One value by its column's type; see `pg_types::decode`.
+fn decode(row: &PgRow, i: usize) -> Value {
+    let Ok(raw) = row.try_get_raw(i) else { return Value::Null };
+    if raw.is_null() {
+        return Value::Null;
+    }
+    let ty = raw.type_info().into_owned();
+    match raw.format() {
+        PgValueFormat::Binary => raw.as_bytes().map(|b| pg_types::decode(&ty, b)).unwrap_or(Value::Null),
+        PgValueFormat::Text => raw.as_str().map(|t| pg_types::decode_text(&ty, t)).unwrap_or(Value::Null),
+    }
+}
+
+async fn rows(conn: &mut PgConnection, text: &'static str) -> Result<Vec<PgRow>> {
+    sqlx::query(text).fetch_all(&mut *conn).await.map_err(db_error)
+}
+
+/// The ormsh type of a column from its type's name and category (`pg_type.typcategory`, of the
+/// base type for a domain). The category settles what a name cannot: an array, an interval or
+/// a point is not an int although its name contains `int`, an enum is text-like whatever its
+/// name, and every string type (`name`, `citext`, `bpchar`) is text.
+fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
+    match category {
+        // Arrays, composites, enums, geometry, network addresses, ranges, intervals, bit strings.
+        "A" | "C" | "E" | "G" | "I" | "R" | "T" | "V" => FieldType::Other(sql_type.to_string()),
+        "S" => FieldType::Text,
+        _ => match field_type_of(base) {
+            FieldType::Other(_) => FieldType::Other(sql_type.to_string()),
+            known => known,
+        },
+    }
+}
+
+/// Reads every table of `current_schema()` with three catalog queries, whatever the number of
+/// tables.
+pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
+    // The declared type is the type's own name (`int4`, `varchar(40)`, `timestamptz`, `jsonb`,
+    // an enum's name, `int4[]`) with its modifiers.
+    const COLUMNS: &str = r"SELECT c.relname::text, a.attname::text,
+            CASE WHEN t.typcategory = 'A' AND et.oid IS NOT NULL THEN et.typname::text || '[]'
+                 ELSE t.typname::text || COALESCE(substring(format_type(a.atttypid, a.atttypmod) FROM '\(.*\)'), '')
+            END,
+            COALESCE(bt.typcategory, t.typcategory)::text,
+            COALESCE(bt.typname, t.typname)::text,
+            a.attnotnull,
+            pg_get_expr(d.adbin, d.adrelid),
+            a.attidentity <> '' OR a.attgenerated <> '',
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid
+        JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_type et ON et.oid = t.typelem
+        LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
+        LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY c.relname, a.attnum";
+    // Single-column foreign keys only.
+    const FOREIGN_KEYS: &str = "SELECT c.relname::text, a.attname::text, rc.relname::text, ra.attname::text
+        FROM pg_constraint k
+        JOIN pg_class c ON c.oid = k.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_class rc ON rc.oid = k.confrelid
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+        JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
+        WHERE k.contype = 'f' AND n.nspname = current_schema() AND cardinality(k.conkey) = 1
+        ORDER BY c.relname, k.conname";
+    // Every index but the primary key's (the key is shown as the key); an expression in an
+    // index has no column name.
+    const INDEXES: &str = "SELECT c.relname::text, ic.relname::text, i.indisunique, a.attname::text
+        FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
+            AND k.ord <= i.indnkeyatts
+        ORDER BY c.relname, ic.relname, k.ord";
+
+    let mut catalog = Catalog::default();
+    for row in rows(conn, COLUMNS).await? {
+        let table: String = row.try_get(0).map_err(db_error)?;
+        let sql_type: String = row.try_get(2).unwrap_or_default();
+        let category: String = row.try_get(3).unwrap_or_default();
+        let base: String = row.try_get(4).unwrap_or_default();
+        let not_null: bool = row.try_get(5).unwrap_or(false);
+        let default: Option<String> = row.try_get(6).unwrap_or(None);
+        let generated: bool = row.try_get(7).unwrap_or(false);
+        let primary_key: bool = row.try_get(8).unwrap_or(false);
+        if catalog.tables.last().is_none_or(|t| t.name != table) {
+            catalog.tables.push(Table { name: table.clone(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
+        }
+        let current = catalog.tables.last_mut().expect("just pushed");
+        current.columns.push(Column {
+            name: row.try_get(1).map_err(db_error)?,
+            field_type: field_type(&category, &base, &sql_type),
+            sql_type,
+            nullable: !not_null && !primary_key,
+            primary_key,
+            has_default: default.is_some() || generated,
+            default,
+        });
+    }
+
+    for row in rows(conn, FOREIGN_KEYS).await? {
+        let table: String = row.try_get(0).map_err(db_error)?;
+        let fk = ForeignKey {
+            column: row.try_get(1).map_err(db_error)?,
+            ref_table: row.try_get(2).map_err(db_error)?,
+            ref_column: row.try_get(3).map_err(db_error)?,
+        };
+        if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
+            t.foreign_keys.push(fk);
+        }
+    }
+
+    for row in rows(conn, INDEXES).await? {
+        let table: String = row.try_get(0).map_err(db_error)?;
+        let name: String = row.try_get(1).map_err(db_error)?;
+        let unique: bool = row.try_get(2).unwrap_or(false);
+        let column: Option<String> = row.try_get(3).unwrap_or(None);
+        let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) else { continue };
+        if t.indexes.last().is_none_or(|i| i.name != name) {
+            t.indexes.push(Index { name, columns: vec![], unique });
+        }
+        if let Some(column) = column {
+            t.indexes.last_mut().expect("just pushed").columns.push(column);
+        }
+    }
+    Ok(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::AssertUnwindSafe;
+
+    use chrono::{NaiveDate, NaiveTime};
+    use futures_util::FutureExt;
+    use serde_json::json;
+
+    use super::*;
+    use crate::backend::Collect;
+
+    /// The test server, or `None` (with the reason printed) when `ORMSH_TEST_PG` is unset
+    /// outside CI.
+    async fn server(test: &str) -> Option<PgConnection> {
+        match std::env::var("ORMSH_TEST_PG") {
+            Ok(url) if !url.is_empty() => Some(connect(&url).await.expect("cannot connect to ORMSH_TEST_PG")),
+            _ if std::env::var("CI").as_deref() == Ok("true") => panic!("ORMSH_TEST_PG must be set in CI"),
+            _ => {
+                eprintln!("skipping {test}: ORMSH_TEST_PG is not set");
+                None
+            }
+        }
+    }
+
+    fn name(test: &str) -> String {
+        format!("{test}_{}", std::process::id())
+    }
+
+    /// Runs statements separated by `; ` (a prepared statement holds one).
+    async fn exec(conn: &mut PgConnection, text: &str) {
+        for part in text.split("; ") {
+            execute(conn, &Sql::raw(part)).await.unwrap_or_else(|e| panic!("{part}: {e}"));
+        }
+    }
+
+    async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
+        let mut out = Collect::default();
+        fetch(conn, &sql, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text));
+        out
+    }
+
+    /// Runs `body`, then `cleanup` whether or not `body` panicked.
+    async fn with_cleanup(conn: &mut PgConnection, cleanup: &str, body: impl AsyncFnOnce(&mut PgConnection)) {
+        let outcome = AssertUnwindSafe(body(conn)).catch_unwind().await;
+        exec(conn, cleanup).await;
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[tokio::test]
+    async fn pg_decodes_every_type() {
+        let Some(mut conn) = server("pg_decodes_every_type").await else { return };
+        let t = name("pg_decodes_every_type");
+        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood")).await;
+        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE TABLE {t} (id int4 PRIMARY KEY, i2 int2, i4 int4, i8 int8, num numeric(30,10), f4 float4, \
+                 f8 float8, b bool, t text, vc varchar(20), bc char(3), nm name, d date, tm time, ts timestamp, \
+                 tstz timestamptz, iv interval, u uuid, j json, jb jsonb, by bytea, ai int4[], at text[], \
+                 mood {t}_mood, o oid, ch \"char\", ip inet, net cidr, m money, r int4range, tz timetz)"
+            ),
+        )
+        .await;
+        let cleanup = format!("DROP TABLE {t}; DROP TYPE {t}_mood");
+        with_cleanup(&mut conn, &cleanup, async |conn| {
+            exec(
+                conn,
+                &format!(
+                    "INSERT INTO {t} VALUES (1, -2, 40000, 9000000000, '12345678901234567890.0123456789', 0.1, \
+                     2.5, true, 'hello', 'var', 'ab', 'nm', '2024-01-31', '12:34:56.5', '2024-01-31 12:00:00', \
+                     '2024-01-31 12:00:00.25+02', '1 day 02:03:04', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', \
+                     '{{\"a\": [1, 2]}}', '{{\"b\": true}}', '\\xdeadbeef', '{{1,2,NULL}}', '{{\"x\",\"y z\"}}', \
+                     'sad', 42, 'x', '192.168.0.1', '10.0.0.0/8', 12.34, '[1,5)', '12:00:00+05:30')"
+                ),
+            )
+            .await;
+            exec(conn, &format!("INSERT INTO {t} (id) VALUES (2)")).await;
+            let out = select(conn, Sql::raw(format!("SELECT * FROM {t} ORDER BY id"))).await;
+            assert_eq!(out.columns.len(), 31);
+            assert_eq!(&out.columns[..3], ["id", "i2", "i4"]);
+            let expected = vec![
+                Value::Int(1),
+                Value::Int(-2),
+                Value::Int(40000),
+                Value::Int(9_000_000_000),
+                Value::Decimal("12345678901234567890.0123456789".into()),
+                Value::Float(0.1),
+                Value::Float(2.5),
+                Value::Bool(true),
+                Value::Text("hello".into()),
+                Value::Text("var".into()),
+                Value::Text("ab ".into()),
+                Value::Text("nm".into()),
+                Value::Date(date(2024, 1, 31)),
+                Value::Time(NaiveTime::from_hms_milli_opt(12, 34, 56, 500).unwrap()),
+                Value::DateTime(date(2024, 1, 31).and_hms_opt(12, 0, 0).unwrap()),
+                Value::DateTimeTz("2024-01-31 10:00:00.250000+00:00".into()),
+                Value::Text("1 day 02:03:04".into()),
+                Value::Uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".parse().unwrap()),
+                Value::Json(json!({"a": [1, 2]})),
+                Value::Json(json!({"b": true})),
+                Value::Bytes(vec![0xde, 0xad, 0xbe, 0xef]),
+                Value::Json(json!([1, 2, null])),
+                Value::Json(json!(["x", "y z"])),
+                Value::Text("sad".into()),
+                Value::Int(42),
+                Value::Text("x".into()),
+                Value::Text("192.168.0.1".into()),
+                Value::Text("10.0.0.0/8".into()),
+                Value::Decimal("12.34".into()),
+                Value::Text("[1,5)".into()),
+                Value::Text("12:00:00+05:30".into()),
+            ];
+            for (i, (got, want)) in out.rows[0].iter().zip(&expected).enumerate() {
+                assert_eq!(got, want, "column {}", out.columns[i]);
+            }
+            assert_eq!(out.rows[1][0], Value::Int(2));
+            assert!(out.rows[1][1..].iter().all(Value::is_null), "{:?}", out.rows[1]);
+
+            // Expressions too, and a result with no rows still has its columns.
+            let out = select(
+                conn,
+                Sql::raw("SELECT 'NaN'::numeric, 1.50::numeric, ROW(1, 'a'), pg_sleep(0), '-1 days'::interval"),
+            )
+            .await;
+            assert_eq!(out.rows[0][0], Value::Decimal("NaN".into()));
+            assert_eq!(out.rows[0][1], Value::Decimal("1.50".into()));
+            assert_eq!(out.rows[0][2], Value::Json(json!({"f1": 1, "f2": "a"})));
+            assert_eq!(out.rows[0][3], Value::Null);
+            assert_eq!(out.rows[0][4], Value::Text("-1 days".into()));
+            let out = select(conn, Sql::raw(format!("SELECT id, mood FROM {t} WHERE false"))).await;
+            assert_eq!(out.columns, ["id", "mood"]);
+            assert!(out.rows.is_empty());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn pg_binds_every_value() {
+        let Some(mut conn) = server("pg_binds_every_value").await else { return };
+        let t = name("pg_binds_every_value");
+        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood")).await;
+        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE TABLE {t} (id int4 PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, f4 real, f8 float8, \
+                 num numeric, vc varchar(10), mood {t}_mood, by bytea, d date, tm time, ts timestamp, \
+                 tstz timestamptz, j json, jb jsonb, u uuid, ai int8[])"
+            ),
+        )
+        .await;
+        let cleanup = format!("DROP TABLE {t}; DROP TYPE {t}_mood");
+        with_cleanup(&mut conn, &cleanup, async |conn| {
+            let ts = date(2024, 2, 29).and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+            let values = vec![
+                Value::Int(1),
+                Value::Bool(true),
+                Value::Int(-7),
+                Value::Int(70_000),
+                Value::UInt(9_000_000_000),
+                Value::Float(0.1),
+                Value::Float(1e300),
+                Value::Decimal("123456789012345678901234567890.000000001".into()),
+                Value::Text("var".into()),
+                Value::Text("happy".into()),
+                Value::Bytes(vec![0, 1, 255]),
+                Value::Date(date(2024, 2, 29)),
+                Value::Time(NaiveTime::from_hms_micro_opt(1, 2, 3, 4).unwrap()),
+                Value::DateTime(ts),
+                Value::DateTimeTz("2024-01-31 12:00:00+02:00".into()),
+                Value::Json(json!({"k": [1, "two", null]})),
+                Value::Json(json!([true, 2.5])),
+                Value::Uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".parse().unwrap()),
+                Value::Json(json!([1, null, 3])),
+            ];
+            let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+            let insert = format!("INSERT INTO {t} VALUES ({})", placeholders.join(", "));
+            assert_eq!(execute(conn, &Sql { text: insert.clone(), params: values.clone() }).await.unwrap(), 1);
+
+            let out = select(conn, Sql::raw(format!("SELECT * FROM {t}"))).await;
+            let mut expected = values.clone();
+            expected[4] = Value::Int(9_000_000_000);
+            expected[14] = Value::DateTimeTz("2024-01-31 10:00:00+00:00".into());
+            assert_eq!(out.rows, [expected]);
+
+            // The same statement with NULL everywhere (and a datetime into timestamptz).
+            let mut nulls = vec![Value::Int(2)];
+            nulls.resize(values.len(), Value::Null);
+            nulls[14] = Value::DateTime(ts);
+            execute(conn, &Sql { text: insert, params: nulls }).await.unwrap();
+            let out =
+                select(conn, Sql { text: format!("SELECT * FROM {t} WHERE id = $1"), params: vec![Value::Int(2)] })
+                    .await;
+            assert!(out.rows[0][1..14].iter().all(Value::is_null), "{:?}", out.rows[0]);
+            assert_eq!(out.rows[0][14], Value::DateTimeTz("2024-02-29 23:59:58.123456+00:00".into()));
+
+            // SET c = NULL on columns of every type, then the same text with values: the
+            // cached statement's types still fit.
+            let update = format!("UPDATE {t} SET i4 = $1, d = $2, j = $3, u = $4, b = $5, mood = $6 WHERE id = $7");
+            let set_nulls =
+                vec![Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Int(1)];
+            assert_eq!(execute(conn, &Sql { text: update.clone(), params: set_nulls }).await.unwrap(), 1);
+            let set_values = vec![
+                Value::Int(5),
+                Value::Date(date(2020, 1, 1)),
+                Value::Json(json!(1)),
+                Value::Uuid(uuid::Uuid::nil()),
+                Value::Bool(false),
+                Value::Text("sad".into()),
+                Value::Int(2),
+            ];
+            assert_eq!(execute(conn, &Sql { text: update, params: set_values }).await.unwrap(), 1);
+
+            // Comparisons: text with an enum, a float with a real, LIMIT, IN.
+            let find = |column: &str, value: Value| Sql {
+                text: format!("SELECT id FROM {t} WHERE {column} = $1 ORDER BY id LIMIT $2"),
+                params: vec![value, Value::Int(10)],
+            };
+            assert_eq!(select(conn, find("mood", Value::Text("sad".into()))).await.rows, [[Value::Int(2)]]);
+            assert_eq!(select(conn, find("f4", Value::Float(0.1))).await.rows, [[Value::Int(1)]]);
+            assert_eq!(select(conn, find("vc", Value::Text("var".into()))).await.rows, [[Value::Int(1)]]);
+            assert_eq!(select(conn, find("i4", Value::Int(5))).await.rows, [[Value::Int(2)]]);
+            assert_eq!(select(conn, find("tstz", Value::DateTime(ts))).await.rows, [[Value::Int(2)]]);
+            let within = Sql {
+                text: format!("SELECT id FROM {t} WHERE i2 IN ($1, $2) OR d IS NULL ORDER BY id"),
+                params: vec![Value::Int(-7), Value::Int(3)],
+            };
+            assert_eq!(select(conn, within).await.rows, [[Value::Int(1)]]);
+
+            // A value that cannot be one of the column's type is refused before it is sent.
+            let err = execute(conn, &Sql { text: format!("UPDATE {t} SET i2 = $1"), params: vec![Value::Int(70_000)] })
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Value, "{err}");
+            let err = select_err(conn, find("i4", Value::Text("abc".into()))).await;
+            assert_eq!(err.kind, ErrorKind::Value, "{err}");
+
+            // `run` tells statements from queries.
+            let mut sink = Collect::default();
+            let outcome = run(conn, &Sql::raw(format!("DELETE FROM {t} WHERE id = 2")), &mut sink).await.unwrap();
+            assert!(matches!(outcome, Outcome::Affected(1)));
+            let outcome = run(conn, &Sql::raw(format!("SELECT count(*) AS n FROM {t}")), &mut sink).await.unwrap();
+            assert!(matches!(outcome, Outcome::Rows));
+            assert_eq!(sink.columns, ["n"]);
+            assert_eq!(sink.rows, [[Value::Int(1)]]);
+        })
+        .await;
+    }
+
+    async fn select_err(conn: &mut PgConnection, sql: Sql) -> Error {
+        fetch(conn, &sql, &mut Collect::default()).await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn pg_reads_the_catalog() {
+        let Some(mut conn) = server("pg_reads_the_catalog").await else { return };
+        let t = name("pg_reads_the_catalog");
+        let (parent, child) = (format!("{t}_parent"), format!("{t}_child"));
+        exec(&mut conn, &format!("DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent}")).await;
+        exec(&mut conn, &format!("CREATE TABLE {parent} (id serial PRIMARY KEY, name text NOT NULL UNIQUE)")).await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE TABLE {child} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \
+                 parent_id int4 REFERENCES {parent} (id), note varchar(40) NOT NULL DEFAULT 'x', \
+                 at timestamptz DEFAULT now(), score numeric(10,2), tags text[], span interval, data jsonb)"
+            ),
+        )
+        .await;
+        exec(&mut conn, &format!("CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)")).await;
+        let cleanup = format!("DROP TABLE {child}; DROP TABLE {parent}");
+        with_cleanup(&mut conn, &cleanup, async |conn| {
+            let catalog = introspect(conn).await.unwrap();
+            let parent_table = catalog.table(&parent).expect("parent table");
+            let id = &parent_table.columns[0];
+            assert_eq!((id.name.as_str(), id.sql_type.as_str(), &id.field_type), ("id", "int4", &FieldType::Int));
+            assert!(id.primary_key && !id.nullable && id.has_default);
+            assert!(id.default.as_deref().unwrap().starts_with("nextval("), "{:?}", id.default);
+            let name_column = &parent_table.columns[1];
+            assert_eq!((name_column.sql_type.as_str(), &name_column.field_type), ("text", &FieldType::Text));
+            assert!(!name_column.nullable && !name_column.has_default && !name_column.primary_key);
+            assert_eq!(
+                parent_table.indexes,
+                [Index { name: format!("{parent}_name_key"), columns: vec!["name".into()], unique: true }]
+            );
+
+            let child_table = catalog.table(&child).expect("child table");
+            let summary: Vec<(&str, &str, FieldType, bool, bool, bool)> = child_table
+                .columns
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.as_str(),
+                        c.sql_type.as_str(),
+                        c.field_type.clone(),
+                        c.nullable,
+                        c.primary_key,
+                        c.has_default,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                summary,
+                [
+                    ("id", "int8", FieldType::Int, false, true, true),
+                    ("parent_id", "int4", FieldType::Int, true, false, false),
+                    ("note", "varchar(40)", FieldType::Text, false, false, true),
+                    ("at", "timestamptz", FieldType::DateTime, true, false, true),
+                    ("score", "numeric(10,2)", FieldType::Decimal, true, false, false),
+                    ("tags", "text[]", FieldType::Other("text[]".into()), true, false, false),
+                    ("span", "interval", FieldType::Other("interval".into()), true, false, false),
+                    ("data", "jsonb", FieldType::Json, true, false, false),
+                ]
+            );
+            assert_eq!(child_table.columns[0].default, None);
+            assert_eq!(child_table.columns[2].default.as_deref(), Some("'x'::character varying"));
+            assert_eq!(child_table.columns[3].default.as_deref(), Some("now()"));
+            assert_eq!(
+                child_table.foreign_keys,
+                [ForeignKey { column: "parent_id".into(), ref_table: parent.clone(), ref_column: "id".into() }]
+            );
+            assert_eq!(
+                child_table.indexes,
+                [Index { name: format!("{t}_note_score"), columns: vec!["note".into(), "score".into()], unique: true }]
+            );
+        })
+        .await;
+    }
 }

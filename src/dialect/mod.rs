@@ -88,6 +88,26 @@ impl Dialect {
         })
     }
 
+    /// The query that returns this connection's id on the server, for cancelling from another.
+    pub fn backend_id(self) -> Sql {
+        Sql::raw(match self {
+            Dialect::Postgres => "SELECT CAST(pg_backend_pid() AS BIGINT)",
+            Dialect::Mysql => "SELECT CONNECTION_ID()",
+            Dialect::Sqlite => "SELECT 0",
+        })
+    }
+
+    /// Stops the statement running on connection `id` (sent from another connection). The id
+    /// is a number the server gave, so it is written as a number: neither statement takes a
+    /// bound parameter on every server.
+    pub fn cancel(self, id: i64) -> Sql {
+        match self {
+            Dialect::Postgres => Sql { text: "SELECT pg_cancel_backend($1)".into(), params: vec![Value::Int(id)] },
+            Dialect::Mysql => Sql::raw(format!("KILL QUERY {id}")),
+            Dialect::Sqlite => Sql::raw("SELECT 0"),
+        }
+    }
+
     pub fn savepoint(self, name: &str) -> Sql {
         Sql::raw(format!("SAVEPOINT {}", self.quote(name)))
     }

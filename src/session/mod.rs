@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ast::{Command, Format, Ident, Setting, Statement, Target};
-use crate::backend::{Backend, Collect, Outcome, redact_url};
+use crate::backend::{Backend, Canceller, Collect, Outcome, redact_url};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
@@ -54,6 +54,8 @@ pub struct Session {
     backend: Backend,
     /// The URL as it may be shown (no password).
     location: String,
+    /// Stops the running command from outside (Ctrl-C).
+    canceller: Canceller,
     catalog: Arc<Catalog>,
     tx: TxState,
     settings: Settings,
@@ -67,9 +69,11 @@ impl Session {
     pub async fn open(url: &str, printer: Printer, sandbox: bool) -> Result<Session> {
         let mut backend = Backend::connect(url).await?;
         let catalog = Arc::new(backend.introspect().await?);
+        let canceller = Canceller::install(&mut backend, url).await?;
         let mut session = Session {
             backend,
             location: redact_url(url),
+            canceller,
             catalog,
             tx: TxState::Idle,
             settings: Settings::default(),
@@ -102,14 +106,26 @@ impl Session {
         &mut self.printer
     }
 
-    /// The prompt, which always shows the transaction state.
+    /// The prompt, which always shows where you are and the transaction state:
+    /// `ormsh app.db [tx]> `.
     pub fn prompt(&self) -> String {
-        format!("ormsh{}> ", self.tx.marker())
+        format!("ormsh {}{}> ", self.short_location(), self.tx.marker())
+    }
+
+    /// The database in a few characters: an SQLite file's name, or `host/database`.
+    pub fn short_location(&self) -> String {
+        short_location(&self.location)
+    }
+
+    /// A handle that stops the command this session is running.
+    pub fn canceller(&self) -> Canceller {
+        self.canceller.clone()
     }
 
     /// Executes one statement, printing its result.
     pub async fn execute(&mut self, statement: &Statement, confirm: &mut dyn Confirm) -> Result<Flow> {
         let started = Instant::now();
+        self.canceller.arm();
         let flow = self.dispatch(&statement.command, confirm).await;
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
             self.printer.timing(started.elapsed()).map_err(io_error)?;
@@ -167,6 +183,13 @@ impl Session {
                 let undo = self.send(&dialect.rollback_to(transaction::COMMAND_SAVEPOINT)).await;
                 let release = self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
                 if undo.is_err() || release.is_err() {
+                    if dialect == Dialect::Sqlite && !self.sandbox {
+                        // An interrupted SQLite write rolls back the whole transaction.
+                        self.tx = TxState::Idle;
+                        return Err(
+                            err.with_help("SQLite rolled back the whole transaction: nothing of it was committed")
+                        );
+                    }
                     self.tx.abort();
                 }
                 self.refresh_catalog_if(matches!(
@@ -500,6 +523,7 @@ impl Session {
         }
         let mut backend = Backend::connect(url).await?;
         let catalog = backend.introspect().await?;
+        self.canceller = Canceller::install(&mut backend, url).await?;
         self.backend = backend;
         self.catalog = Arc::new(catalog);
         self.location = redact_url(url);
@@ -539,6 +563,23 @@ impl Session {
             return Some("the open transaction was rolled back (nothing was committed)".into());
         }
         None
+    }
+}
+
+fn short_location(location: &str) -> String {
+    if let Some(path) = location.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//").split('?').next().unwrap_or("");
+        if path.is_empty() || path == ":memory:" {
+            return "memory".into();
+        }
+        return std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.into());
+    }
+    match url::Url::parse(location) {
+        Ok(url) => format!("{}{}", url.host_str().unwrap_or("localhost"), url.path()),
+        Err(_) => location.to_string(),
     }
 }
 

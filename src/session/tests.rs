@@ -194,7 +194,7 @@ async fn chained_and_self_references() {
 async fn transactions_commit_roll_back_and_survive_errors() {
     let mut f = with_users().await;
     f.ok("begin").await;
-    assert_eq!(f.session.prompt(), "ormsh [tx]> ");
+    assert_eq!(f.session.prompt(), "ormsh memory [tx]> ");
     f.ok("add User name=A email=a").await;
     let err = f.err("add User name=B email=a").await;
     assert_eq!(err.kind, ErrorKind::Database);
@@ -205,7 +205,7 @@ async fn transactions_commit_roll_back_and_survive_errors() {
     f.ok("rollback to s").await;
     f.ok("release s").await;
     f.ok("commit").await;
-    assert_eq!(f.session.prompt(), "ormsh> ");
+    assert_eq!(f.session.prompt(), "ormsh memory> ");
     assert_eq!(f.json("query User fields name order by name").await, serde_json::json!([{"name": "A"}, {"name": "C"}]));
     f.ok("begin").await;
     f.ok("delete User all").await;
@@ -337,4 +337,12 @@ async fn every_type_round_trips() {
     );
     assert_eq!(rows[1]["t"], serde_json::Value::Null);
     assert_eq!(rows[1]["j"], serde_json::Value::Null);
+}
+
+#[test]
+fn locations_are_short_and_without_passwords() {
+    assert_eq!(short_location("sqlite:ormsh.db"), "ormsh.db");
+    assert_eq!(short_location("sqlite:///tmp/x/app.db?mode=rwc"), "app.db");
+    assert_eq!(short_location("sqlite::memory:"), "memory");
+    assert_eq!(short_location("postgres://bob:***@db.example:5432/app"), "db.example/app");
 }

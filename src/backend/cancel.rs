@@ -1,0 +1,73 @@
+//! Ctrl-C while a command runs stops it on the server, not just in ormsh: dropping a sqlx future
+//! does not stop a query on any backend. PostgreSQL and MySQL/MariaDB are told from a second
+//! connection (`pg_cancel_backend`, `KILL QUERY`); SQLite checks a flag from a progress handler.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Backend, Collect};
+use crate::dialect::{Dialect, Sql};
+use crate::error::Result;
+use crate::value::{FieldType, Value};
+
+/// How many SQLite virtual-machine steps run between two looks at the flag: often enough to
+/// stop within milliseconds, rarely enough to cost nothing measurable.
+const SQLITE_CHECK_EVERY: i32 = 10_000;
+
+/// Stops the command running on a session's connection. Cheap to clone; usable while the
+/// session itself is busy running that command.
+#[derive(Clone)]
+pub enum Canceller {
+    Sqlite(Arc<AtomicBool>),
+    Server { url: String, dialect: Dialect, id: i64 },
+}
+
+impl Canceller {
+    /// Sets up cancelling for `backend`, connected with `url`.
+    pub async fn install(backend: &mut Backend, url: &str) -> Result<Canceller> {
+        match backend {
+            Backend::Sqlite(conn) => {
+                let flag = Arc::new(AtomicBool::new(false));
+                let seen = Arc::clone(&flag);
+                let mut handle = conn.lock_handle().await.map_err(super::db_error)?;
+                // Returning false interrupts the statement (SQLITE_INTERRUPT).
+                handle.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
+                Ok(Canceller::Sqlite(flag))
+            }
+            _ => {
+                let dialect = backend.dialect();
+                let mut rows = Collect::default();
+                backend.fetch(&dialect.backend_id(), &[FieldType::Int], &mut rows).await?;
+                let id = match rows.rows.first().and_then(|r| r.first()) {
+                    Some(Value::Int(id)) => *id,
+                    Some(Value::UInt(id)) => *id as i64,
+                    _ => -1,
+                };
+                Ok(Canceller::Server { url: url.to_string(), dialect, id })
+            }
+        }
+    }
+
+    /// Called before each command, so that a Ctrl-C that came too late for the last command
+    /// does not stop the next one.
+    pub fn arm(&self) {
+        if let Canceller::Sqlite(flag) = self {
+            flag.store(false, Ordering::Relaxed);
+        }
+    }
+
+    /// Asks the database to stop the running command.
+    pub async fn cancel(&self) -> Result<()> {
+        match self {
+            Canceller::Sqlite(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                Ok(())
+            }
+            Canceller::Server { url, dialect, id } => {
+                let mut other = Backend::connect(url).await?;
+                let sql: Sql = dialect.cancel(*id);
+                other.execute(&sql).await.map(|_| ())
+            }
+        }
+    }
+}
