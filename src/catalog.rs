@@ -174,12 +174,14 @@ impl Catalog {
     pub fn find_model(&self, model: &str) -> Option<&Table> {
         let exact = self.tables.iter().find(|t| t.name == model);
         let folded = || self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(model));
-        let conventional = || {
-            naming::table_candidates(model)
-                .into_iter()
-                .find_map(|candidate| self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(&candidate)))
+        let named = |candidates: &[String]| {
+            candidates.iter().find_map(|c| self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(c)))
         };
-        exact.or_else(folded).or_else(conventional)
+        // `users` for `User` is found without loading the inflection rules, which are slow to
+        // load; `people` for `Person` needs them.
+        let regular = || named(&naming::regular_plurals(model));
+        let conventional = || named(&naming::table_candidates(model));
+        exact.or_else(folded).or_else(regular).or_else(conventional)
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the

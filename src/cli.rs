@@ -120,7 +120,8 @@ pub async fn run(args: Args) -> i32 {
         Input::Prompt
     };
     let interactive = matches!(input, Input::Prompt);
-    let url = normalize_url(args.url.as_deref().unwrap_or(DEFAULT_URL));
+    // An empty URL (`DATABASE_URL=`) is no URL, not an in-memory database that loses everything.
+    let url = normalize_url(args.url.as_deref().filter(|u| !u.trim().is_empty()).unwrap_or(DEFAULT_URL));
     let stdout: Box<dyn Write + Send> = Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()));
     let printer = Printer::new(stdout, args.format.into(), out_color, interactive, args.verbose);
 
@@ -143,7 +144,7 @@ pub async fn run(args: Args) -> i32 {
                 env!("CARGO_PKG_VERSION"),
                 session.location()
             );
-            match Editor::start(history_path()) {
+            match Editor::start(history_path(), out_color) {
                 Ok(editor) => {
                     crate::repl::run(&mut session, &editor, out_color, err_color).await;
                     0

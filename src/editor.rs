@@ -9,11 +9,20 @@ use std::sync::mpsc;
 use std::thread;
 
 use rustyline::error::ReadlineError;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use owo_colors::OwoColorize;
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hint, Hinter, HistoryHinter};
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Completer, Config, Editor as Rustyline, Helper, Highlighter, Hinter};
+use rustyline::{CompletionType, Config, Context, Editor as Rustyline, Helper};
 use tokio::sync::oneshot;
 
+use crate::assist;
+use crate::catalog::Catalog;
 use crate::parser::split::is_incomplete;
 
 /// What the person entered.
@@ -52,6 +61,8 @@ impl rustyline::Prompt for PromptText {
 
 struct Request {
     prompt: PromptText,
+    /// The schema as it is now, for completion and highlighting.
+    catalog: Arc<Catalog>,
     initial: String,
     /// Whether the entry goes into history (not for answers to questions).
     remember: bool,
@@ -64,9 +75,68 @@ pub struct Editor {
     thread: Option<thread::JoinHandle<()>>,
 }
 
-/// Keeps a multi-line entry open while a brace, bracket, quote or trailing `\` is unfinished.
-#[derive(Completer, Helper, Highlighter, Hinter, Default)]
-struct OrmshHelper;
+/// The editor's helper: completion, highlighting and hints from the catalog snapshot the session
+/// sent with the request, and multi-line entry while a brace, bracket, quote or trailing `\`
+/// is unfinished.
+#[derive(Helper)]
+struct OrmshHelper {
+    catalog: Arc<Catalog>,
+    color: bool,
+    history: HistoryHinter,
+}
+
+impl Completer for OrmshHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, candidates) = assist::complete(line, pos, &self.catalog);
+        let pairs = candidates.into_iter().map(|c| Pair { display: c.display, replacement: c.replacement }).collect();
+        Ok((start, pairs))
+    }
+}
+
+/// A hint: the rest of a command's syntax (shown, never inserted), or the rest of a history
+/// entry (→ accepts it).
+struct EditorHint {
+    text: String,
+    accept: bool,
+}
+
+impl Hint for EditorHint {
+    fn display(&self) -> &str {
+        &self.text
+    }
+
+    fn completion(&self) -> Option<&str> {
+        self.accept.then_some(self.text.as_str())
+    }
+}
+
+impl Hinter for OrmshHelper {
+    type Hint = EditorHint;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<EditorHint> {
+        if let Some(text) = assist::hint(line, pos, &self.catalog) {
+            return Some(EditorHint { text, accept: false });
+        }
+        self.history.hint(line, pos, ctx).map(|text| EditorHint { text, accept: true })
+    }
+}
+
+impl Highlighter for OrmshHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.color { Cow::Owned(assist::highlight(line, &self.catalog)) } else { Cow::Borrowed(line) }
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color { Cow::Owned(hint.dimmed().to_string()) } else { Cow::Borrowed(hint) }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        // Any keystroke may change what a word is (a model name completed, a quote closed).
+        self.color
+    }
+}
 
 impl Validator for OrmshHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
@@ -75,13 +145,18 @@ impl Validator for OrmshHelper {
 }
 
 impl Editor {
-    /// Starts the editor thread; `history` is the file kept across runs, if any.
-    pub fn start(history: Option<PathBuf>) -> std::io::Result<Editor> {
-        let config =
-            Config::builder().auto_add_history(false).max_history_size(10_000).map_err(std::io::Error::other)?.build();
+    /// Starts the editor thread; `history` is the file kept across runs, if any; `color` turns
+    /// on highlighting.
+    pub fn start(history: Option<PathBuf>, color: bool) -> std::io::Result<Editor> {
+        let config = Config::builder()
+            .completion_type(CompletionType::List)
+            .auto_add_history(false)
+            .max_history_size(10_000)
+            .map_err(std::io::Error::other)?
+            .build();
         let mut editor: Rustyline<OrmshHelper, DefaultHistory> =
             Rustyline::with_config(config).map_err(std::io::Error::other)?;
-        editor.set_helper(Some(OrmshHelper));
+        editor.set_helper(Some(OrmshHelper { catalog: Arc::default(), color, history: HistoryHinter::new() }));
         if let Some(path) = &history {
             prepare_history_file(path);
             let _ = editor.load_history(path);
@@ -92,9 +167,9 @@ impl Editor {
     }
 
     /// Reads one entry, with `initial` already on the line (a failed command to edit).
-    pub async fn read(&self, prompt: PromptText, initial: &str) -> Input {
+    pub async fn read(&self, prompt: PromptText, initial: &str, catalog: Arc<Catalog>) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, initial, true, reply) {
+        if !self.send(prompt, initial, true, catalog, reply) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -103,7 +178,7 @@ impl Editor {
     /// Reads an answer to a question; it is not kept in history.
     pub async fn read_answer(&self, prompt: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, reply) {
+        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), reply) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -112,14 +187,21 @@ impl Editor {
     /// [`Editor::read_answer`] for code that cannot await.
     pub fn read_answer_blocking(&self, prompt: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, reply) {
+        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), reply) {
             return Input::Eof;
         }
         answer.blocking_recv().unwrap_or(Input::Eof)
     }
 
-    fn send(&self, prompt: PromptText, initial: &str, remember: bool, reply: oneshot::Sender<Input>) -> bool {
-        let request = Request { prompt, initial: initial.to_string(), remember, reply };
+    fn send(
+        &self,
+        prompt: PromptText,
+        initial: &str,
+        remember: bool,
+        catalog: Arc<Catalog>,
+        reply: oneshot::Sender<Input>,
+    ) -> bool {
+        let request = Request { prompt, catalog, initial: initial.to_string(), remember, reply };
         self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
     }
 }
@@ -136,6 +218,9 @@ impl Drop for Editor {
 
 fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiver<Request>, history: Option<PathBuf>) {
     for request in inbox {
+        if let Some(helper) = editor.helper_mut() {
+            helper.catalog = request.catalog;
+        }
         let input = match editor.readline_with_initial(&request.prompt, (request.initial.as_str(), "")) {
             Ok(line) => {
                 if request.remember && !line.trim().is_empty() {

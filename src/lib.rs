@@ -1,6 +1,7 @@
 //! ormsh: an interactive, async ORM shell. The binary is a thin wrapper; everything lives here so
 //! that tests can drive it.
 
+pub mod assist;
 pub mod ast;
 pub mod backend;
 pub mod catalog;

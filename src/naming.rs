@@ -16,6 +16,18 @@ pub fn table_candidates(model: &str) -> [String; 2] {
     [snake, plural]
 }
 
+/// A model's snake_case name, then its regular plurals (`users`, `boxes`, `categories`): tried
+/// before the full inflection rules, which are slow to load and rarely needed.
+pub fn regular_plurals(model: &str) -> Vec<String> {
+    let snake = model.to_snake_case();
+    let mut names = vec![format!("{snake}s"), format!("{snake}es")];
+    if let Some(stem) = snake.strip_suffix('y') {
+        names.push(format!("{stem}ies"));
+    }
+    names.insert(0, snake);
+    names
+}
+
 /// The model name shown for a table: the singular of its last word, in UpperCamelCase.
 pub fn model_for_table(table: &str) -> String {
     let snake = table.to_snake_case();

@@ -58,7 +58,7 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
         }
     };
     loop {
-        let line = match editor.read(prompt(session, prompt_color), &initial).await {
+        let line = match editor.read(prompt(session, prompt_color), &initial, session.catalog()).await {
             Input::Line(line) => line,
             Input::Interrupted => {
                 initial.clear();
@@ -103,9 +103,10 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
                 }
             }
         };
-        if runner.failures > 0 && !cancelled {
-            // The failed entry comes back on the line, to be mended rather than retyped.
-            initial = line.trim_end().to_string();
+        if let Some(at) = runner.first_failure_at.filter(|_| !cancelled) {
+            // The failed command (and what followed it) comes back on the line, to be mended
+            // rather than retyped; what ran before it does not run again.
+            initial = line[at..].trim_end().to_string();
         }
         if ended == Ended::Quit && leave(session, editor).await {
             break;

@@ -5,10 +5,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::ast::Span;
+use crate::ast::{Command, Span, Statement};
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::parser::{parse_statement, split::split_statements};
+use crate::plan::Insert;
 use crate::session::{Confirm, Flow, Session};
 
 /// What to do after a command fails.
@@ -42,8 +43,9 @@ pub struct Runner<'a> {
     pub color: bool,
     /// How many commands failed so far.
     pub failures: usize,
-    /// The last error, for a caller that wants to act on it (the prompt puts the line back).
-    pub last_error: Option<Error>,
+    /// Where in the text given to `run` the first failed statement starts (the prompt puts the
+    /// text from there back on the line).
+    pub first_failure_at: Option<usize>,
     depth: usize,
 }
 
@@ -58,82 +60,187 @@ impl<'a> Runner<'a> {
         on_error: OnError,
         color: bool,
     ) -> Runner<'a> {
-        Runner { session, confirm, errors, on_error, color, failures: 0, last_error: None, depth: 0 }
+        Runner { session, confirm, errors, on_error, color, failures: 0, first_failure_at: None, depth: 0 }
     }
 
     /// Runs every statement of `text`. `origin` names it in errors (`script.orm`, `<input>`);
     /// `base` is the directory that relative `source` paths start from.
     pub async fn run(&mut self, origin: &str, text: &str, base: &Path) -> Ended {
+        let mut batch: Option<Batch> = None;
         for piece in split_statements(text) {
             let statement_text = &text[piece.start..piece.end];
-            let result = match parse_statement(statement_text) {
-                Ok(statement) => self.session.execute(&statement, self.confirm).await,
-                Err(err) => Err(err),
-            };
-            match result {
-                Ok(Flow::Continue) => {}
-                Ok(Flow::Quit) => return Ended::Quit,
-                Ok(Flow::Source(path)) => match self.source(base, &path).await {
-                    Ended::Done => {}
-                    Ended::Quit => return Ended::Quit,
-                    Ended::Stopped => {
+            let whole = Span::new(piece.start, piece.end);
+            let parsed = parse_statement(statement_text);
+            // A run of `add`s waits, to be written as multi-row inserts (the unit of work).
+            if let Ok(Statement { command: Command::Add { model, values }, .. }) = &parsed
+                && self.session.batches_adds()
+            {
+                match self.session.insert_plan(model, values) {
+                    Ok(insert) => {
+                        if let Some(pending) =
+                            batch.take_if(|b| !b.accepts(&insert, self.session.dialect().max_params()))
+                        {
+                            if !self.flush(pending, origin, text).await {
+                                return Ended::Stopped;
+                            }
+                        }
+                        batch.get_or_insert_with(|| Batch::new(&insert)).push(insert, whole);
+                        continue;
+                    }
+                    Err(err) => {
+                        // Rows before the bad one go in first, as they would one by one.
+                        if let Some(pending) = batch.take()
+                            && !self.flush(pending, origin, text).await
+                        {
+                            return Ended::Stopped;
+                        }
+                        self.report_at(err, piece.start, whole, origin, text);
                         if self.on_error == OnError::Stop {
                             return Ended::Stopped;
                         }
+                        continue;
                     }
-                },
+                }
+            }
+            if let Some(pending) = batch.take()
+                && !self.flush(pending, origin, text).await
+            {
+                return Ended::Stopped;
+            }
+            let result = match parsed {
+                Ok(statement) => self.session.execute(&statement, self.confirm).await,
+                Err(err) => Err(err),
+            };
+            let outcome = match result {
+                Ok(Flow::Continue) => Ok(Ended::Done),
+                Ok(Flow::Quit) => Ok(Ended::Quit),
+                Ok(Flow::Source(path)) => self.source(base, &path).await,
+                Err(err) => Err(err),
+            };
+            match outcome {
+                Ok(Ended::Done) => {}
+                Ok(Ended::Quit) => return Ended::Quit,
+                // The sourced file reported its own error.
+                Ok(Ended::Stopped) => {
+                    if self.on_error == OnError::Stop {
+                        return Ended::Stopped;
+                    }
+                }
                 Err(err) if err.kind == ErrorKind::OutputClosed => return Ended::Quit,
-                Err(mut err) => {
-                    // An error without a position of its own (the database's) points at its
-                    // whole statement.
-                    let trimmed = statement_text.trim_end();
-                    let whole = Span::new(piece.start, piece.start + trimmed.len());
-                    err.span = Some(err.span.map_or(whole, |s| s.shift(piece.start)));
-                    self.report(&err, origin, text);
+                Err(err) => {
+                    self.report_at(err, piece.start, whole, origin, text);
                     if self.on_error == OnError::Stop {
                         return Ended::Stopped;
                     }
                 }
             }
         }
+        if let Some(pending) = batch.take()
+            && !self.flush(pending, origin, text).await
+        {
+            return Ended::Stopped;
+        }
         Ended::Done
+    }
+
+    /// Writes a batch of queued `add`s. If the multi-row insert fails, the rows are written again
+    /// one by one, so that the error names the line that caused it and the rows before it stay,
+    /// exactly as without batching. Whether the run goes on.
+    async fn flush(&mut self, batch: Batch, origin: &str, text: &str) -> bool {
+        let failed = match self.session.add_batch(&batch.insert).await {
+            Ok(()) => return true,
+            Err(err) if err.kind == ErrorKind::OutputClosed => return false,
+            Err(err) => err,
+        };
+        if batch.spans.len() == 1 {
+            self.report_at(failed, batch.spans[0].start, batch.spans[0], origin, text);
+            return self.on_error == OnError::Continue;
+        }
+        let Batch { insert, spans } = batch;
+        let mut single = Insert { rows: Vec::with_capacity(1), ..insert.clone() };
+        for (row, span) in insert.rows.into_iter().zip(spans) {
+            single.rows = vec![row];
+            if let Err(err) = self.session.add_batch(&single).await {
+                self.report_at(err, span.start, span, origin, text);
+                if self.on_error == OnError::Stop {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Reports an error of the statement at `start`; one without a position of its own (the
+    /// database's) points at its whole statement.
+    fn report_at(&mut self, mut err: Error, start: usize, whole: Span, origin: &str, text: &str) {
+        if self.depth == 0 && self.first_failure_at.is_none() {
+            self.first_failure_at = Some(whole.start);
+        }
+        err.span = Some(err.span.map_or(whole, |s| s.shift(start)));
+        self.report(&err, origin, text);
     }
 
     fn report(&mut self, err: &Error, origin: &str, text: &str) {
         self.failures += 1;
-        let drawn = diagnostic::render(err, origin, text, self.color);
+        // The source line is shown under the error: a password typed in a URL is not.
+        let text = crate::backend::mask_passwords(text);
+        let drawn = diagnostic::render(err, origin, &text, self.color);
         let _ = writeln!(self.errors, "{}", drawn.trim_end());
         let _ = self.errors.flush();
-        self.last_error = Some(err.clone());
     }
 
     /// `source FILE`: the file's statements in this session, relative to the including file.
-    async fn source(&mut self, base: &Path, path: &str) -> Ended {
+    /// `source FILE`: the file's statements in this session, relative to the including file.
+    /// A file that cannot be read is the `source` statement's error.
+    async fn source(&mut self, base: &Path, path: &str) -> Result<Ended, Error> {
         let full: PathBuf = base.join(path);
         if self.depth >= MAX_SOURCE_DEPTH {
-            let err = Error::new(
+            return Err(Error::new(
                 ErrorKind::Refused,
                 format!("`source` is nested more than {MAX_SOURCE_DEPTH} deep (does a file source itself?)"),
-            );
-            self.report(&err, path, "");
-            return Ended::Stopped;
+            ));
         }
-        let text = match std::fs::read_to_string(&full) {
-            Ok(text) => text,
-            Err(e) => {
-                let err = Error::new(ErrorKind::Io, format!("cannot read {}: {e}", full.display()));
-                self.report(&err, path, "");
-                return Ended::Stopped;
-            }
-        };
+        let text = std::fs::read_to_string(&full)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {e}", full.display())))?;
         let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
         self.depth += 1;
         let origin = full.display().to_string();
         let ended = Box::pin(self.run(&origin, &text, &dir)).await;
         self.depth -= 1;
-        ended
+        Ok(ended)
     }
 }
+
+/// `add`s waiting to be written together: one table, one set of columns.
+struct Batch {
+    insert: Insert,
+    /// Where each row's `add` is in the text, for its errors.
+    spans: Vec<Span>,
+}
+
+impl Batch {
+    fn new(first: &Insert) -> Batch {
+        Batch { insert: Insert { rows: Vec::new(), ..first.clone() }, spans: Vec::new() }
+    }
+
+    fn accepts(&self, next: &Insert, max_params: usize) -> bool {
+        // Rows of defaults only (`add User`) have no multi-row form.
+        let per_row = self.insert.columns.len();
+        per_row > 0
+            && self.insert.table == next.table
+            && self.insert.columns == next.columns
+            && (self.insert.rows.len() + 1) * per_row <= max_params.min(MAX_BATCH_ROWS * per_row)
+    }
+
+    fn push(&mut self, insert: Insert, span: Span) {
+        self.insert.rows.extend(insert.rows);
+        self.spans.push(span);
+    }
+}
+
+/// Rows per multi-row insert at most: large enough that statements are few, small enough that
+/// one statement's text and parameters stay modest.
+const MAX_BATCH_ROWS: usize = 1000;
 
 /// Never asks: for input that is not a person at a keyboard.
 pub struct NoConfirm;

@@ -1,62 +1,342 @@
-use rexpect::session::{Options, spawn_with_options};
+//! The prompt as a person uses it: the real binary on a pseudo-terminal, driven with rexpect.
+//!
+//! Every expectation waits up to ten seconds (the machine is shared) but nothing here measures
+//! time. Escape sequences are stripped from what the terminal shows, so the text matched is what
+//! a person reads. After each command the test waits for the output it expects and then for the
+//! next prompt, so that the next keystrokes reach a fresh line.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-#[test]
-fn explore() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ormsh"));
-    cmd.arg(format!("sqlite:{}/p.db", dir.path().display()))
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .env_remove("DATABASE_URL");
-    let mut p =
-        spawn_with_options(cmd, Options::new().timeout_ms(Some(10_000)).strip_ansi_escape_codes(false)).unwrap();
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("BANNER {s:?}");
-    p.send_line("model User { name: text }").unwrap();
-    let s = p.exp_string("created").unwrap();
-    eprintln!("A {s:?}");
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("B {s:?}");
-    p.send_line("add User name=John").unwrap();
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("C {s:?}");
-    p.send_line("add User nme=John").unwrap();
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("D {s:?}");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let mut rest = String::new();
-    while let Some(c) = p.try_read() {
-        rest.push(c);
+use common::{ORMSH, Scratch};
+use nix::sys::wait::WaitStatus;
+use rexpect::session::{Options, PtySession, spawn_with_options};
+
+const TIMEOUT_MS: u64 = 10_000;
+
+/// The prompt names the database (every test's is `p.db`) and shows the transaction state.
+const PROMPT: &str = "ormsh p.db> ";
+const TX: &str = "ormsh p.db [tx]> ";
+/// The question asked when leaving with a transaction open.
+const LEAVE: &str = "A transaction is open: [c]ommit, [r]ollback, or [s]tay? ";
+
+/// One interactive ormsh on a pseudo-terminal.
+struct Prompt {
+    pty: PtySession,
+}
+
+impl Prompt {
+    /// Starts `ormsh sqlite:<dir>/<db>` and waits for the first prompt.
+    fn start(t: &Scratch, db: &str) -> Prompt {
+        let mut prompt = Prompt::spawn(t, db);
+        prompt.expect(PROMPT);
+        prompt
     }
-    eprintln!("E {rest:?}");
-    p.send_control('c').unwrap();
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("F {s:?}");
-    p.send("mod").unwrap();
-    p.flush().unwrap();
-    p.send_control('c').unwrap();
-    let s = p.exp_string("ormsh> ").unwrap();
-    eprintln!("G {s:?}");
-    p.send_line("begin").unwrap();
-    let s = p.exp_string("ormsh [tx]> ").unwrap();
-    eprintln!("H {s:?}");
-    p.send_line("model Post {").unwrap();
-    p.send_line("title: text").unwrap();
-    p.send_line("}").unwrap();
-    let s = p.exp_string("ormsh [tx]> ").unwrap();
-    eprintln!("I {s:?}");
-    p.send_line("drop User").unwrap();
-    let s = p.exp_string("[y/N] ").unwrap();
-    eprintln!("J {s:?}");
-    p.send_line("n").unwrap();
-    let s = p.exp_string("ormsh [tx]> ").unwrap();
-    eprintln!("K {s:?}");
-    p.send_control('d').unwrap();
-    let s = p.exp_eof().unwrap();
-    eprintln!("L {s:?}");
-    let st = p.process().wait().unwrap();
-    eprintln!("M {st:?}");
+
+    /// Starts `ormsh sqlite:<dir>/<db>` with HOME and XDG_DATA_HOME in the test's directory.
+    fn spawn(t: &Scratch, db: &str) -> Prompt {
+        let mut cmd = Command::new(ORMSH);
+        cmd.arg(t.url(db))
+            .current_dir(t.root())
+            .env("HOME", t.root())
+            .env("XDG_DATA_HOME", t.path("data"))
+            .env("XDG_CONFIG_HOME", t.path("config"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("DATABASE_URL");
+        let options = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
+        let pty = spawn_with_options(cmd, options).expect("spawn ormsh on a pty");
+        Prompt { pty }
+    }
+
+    /// Waits for `needle`; returns what came before it.
+    fn expect(&mut self, needle: &str) -> String {
+        match self.pty.exp_string(needle) {
+            Ok(before) => before,
+            Err(e) => panic!("waiting for {needle:?}: {e}"),
+        }
+    }
+
+    /// Types a line and presses Enter.
+    fn line(&mut self, text: &str) {
+        self.pty.send_line(text).expect("type a line");
+    }
+
+    /// Types a line, waits for `output`, then for the next `prompt`.
+    fn run(&mut self, text: &str, output: &str, prompt: &str) {
+        self.line(text);
+        self.expect(output);
+        self.expect(prompt);
+    }
+
+    fn control(&mut self, c: char) {
+        self.pty.send_control(c).expect("send a control key");
+    }
+
+    /// Waits for the process to end; returns everything it printed on the way out.
+    fn finish(mut self) -> (String, WaitStatus) {
+        let rest = match self.pty.exp_eof() {
+            Ok(rest) => rest,
+            Err(e) => panic!("waiting for ormsh to exit: {e}"),
+        };
+        let status = self.pty.process().wait().expect("wait for ormsh");
+        (rest, status)
+    }
+}
+
+#[test]
+fn banner_prompt_add_and_query() {
+    let t = Scratch::new();
+    let mut p = Prompt::spawn(&t, "p.db");
+    let banner = p.expect(PROMPT);
+    let location = format!("ormsh {} on {}", env!("CARGO_PKG_VERSION"), t.url("p.db"));
+    assert!(banner.contains(&location), "banner: {banner:?}");
+    assert!(banner.contains("`help` for commands"), "banner: {banner:?}");
+
+    p.run("model User { name: text }", "model User created (table users)", PROMPT);
+    p.run("add User name=John", "id   | 1\r\nname | John\r\n", PROMPT);
+    p.run("query User", " id | name\r\n----+------\r\n  1 | John\r\n(1 row)\r\n", PROMPT);
+    p.line("quit");
+    let (_, status) = p.finish();
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    // It was written for real.
+    assert_eq!(t.count("p.db", "User"), 1);
+}
+
+#[test]
+fn the_prompt_shows_the_transaction() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Tx", "name | Tx", TX);
+    p.run("savepoint s1", "SAVEPOINT", TX);
+    p.run("rollback", "ROLLBACK", PROMPT);
+    p.run("query User", "(0 rows)", PROMPT);
+    p.line("quit");
+    p.finish();
+}
+
+#[test]
+fn a_model_can_span_several_lines() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.line("model Post {");
+    p.line("  title: text,");
+    p.line("  body: text?");
+    p.line("}");
+    p.expect("model Post created (table posts)");
+    p.expect(PROMPT);
+    p.run("add Post title=Hi", "title | Hi\r\nbody  | <null>\r\n", PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(t.ok("p.db", &["query Post fields title"]), " title\n-------\n Hi\n(1 row)\n");
+}
+
+#[test]
+fn an_error_points_at_the_token_puts_the_line_back_and_the_session_lives_on() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.line("add User nme=John");
+    p.expect("error: User has no field `nme`");
+    p.expect(" --> <input>:1:10");
+    p.expect("1 | add User nme=John\r\n  |          ^^^");
+    // The failed entry is back on the line, after the prompt…
+    p.expect(&format!("{PROMPT}add User nme=John"));
+    // …so Enter runs it again, and fails again.
+    p.line("");
+    p.expect("error: User has no field `nme`");
+    p.expect(&format!("{PROMPT}add User nme=John"));
+    // Ctrl-U clears it; the next command works.
+    p.control('u');
+    p.run("add User name=John", "name | John", PROMPT);
+    p.run("query User", "  1 | John\r\n(1 row)", PROMPT);
+    p.line("quit");
+    p.finish();
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_clears_the_line() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.pty.send("this is not a command").unwrap();
+    p.pty.flush().unwrap();
+    p.expect("this is not a command");
+    p.control('c');
+    p.expect(PROMPT);
+    // Had the text stayed, this would read `this is not a commandquery User` and fail.
+    p.run("query User", "(0 rows)", PROMPT);
+    // The same after an error put the failed entry back.
+    p.line("add User nope=1");
+    p.expect("error:");
+    p.expect(&format!("{PROMPT}add User nope=1"));
+    p.control('c');
+    p.expect(PROMPT);
+    p.run("add User name=After", "name | After", PROMPT);
+    p.line("quit");
+    let (_, status) = p.finish();
+    assert!(matches!(status, WaitStatus::Exited(..)), "{status:?}");
+    assert_eq!(t.count("p.db", "User"), 1);
+}
+
+#[test]
+fn drop_asks_first() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("add User name=John", "name | John", PROMPT);
+    p.line("drop User");
+    p.expect("Drop table `users` and all its rows? [y/N] ");
+    p.run("n", "not dropped", PROMPT);
+    p.run("query User", "(1 row)", PROMPT);
+    // Just Enter is no as well.
+    p.line("drop User");
+    p.expect("[y/N] ");
+    p.run("", "not dropped", PROMPT);
+    p.line("drop User");
+    p.expect("[y/N] ");
+    p.run("y", "dropped table users", PROMPT);
+    p.line("quit");
+    p.finish();
+    t.cmd().arg(t.url("p.db")).args(["-c", "count User"]).assert().code(1);
+}
+
+#[test]
+fn ctrl_d_with_a_transaction_open_asks_and_a_second_ctrl_d_rolls_back() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Ghost", "name | Ghost", TX);
+    p.run("count User", "\r\n1\r\n", TX);
+    p.control('d');
+    p.expect(LEAVE);
+    p.control('d');
+    let (rest, status) = p.finish();
+    assert!(rest.contains("the open transaction was rolled back"), "on exit: {rest:?}");
+    assert!(matches!(status, WaitStatus::Exited(..)), "{status:?}");
+    assert_eq!(t.count("p.db", "User"), 0);
+}
+
+#[test]
+fn leaving_with_a_transaction_open_can_stay_roll_back_or_commit() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Ghost", "name | Ghost", TX);
+    // Stay: the transaction is still open and still has the row.
+    p.control('d');
+    p.expect(LEAVE);
+    p.line("s");
+    p.expect(TX);
+    p.run("count User", "\r\n1\r\n", TX);
+    // Roll back on the way out.
+    p.line("quit");
+    p.expect(LEAVE);
+    p.line("r");
+    p.expect("ROLLBACK");
+    let (_, status) = p.finish();
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    assert_eq!(t.count("p.db", "User"), 0);
+
+    // Commit on the way out.
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Kept", "name | Kept", TX);
+    p.control('d');
+    p.expect(LEAVE);
+    p.line("c");
+    p.expect("COMMIT");
+    p.finish();
+    assert_eq!(t.count("p.db", "User"), 1);
+}
+
+#[test]
+fn history_is_private_and_keeps_what_was_typed() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("add User name=John", "name | John", PROMPT);
+    p.line("drop User");
+    p.expect("[y/N] ");
+    p.run("n", "not dropped", PROMPT);
+    p.line("quit");
+    p.finish();
+
+    let history = t.path("data/ormsh/history");
+    let meta = std::fs::metadata(&history).expect("the history file exists");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "history mode is {:o}", meta.permissions().mode());
+    let text = std::fs::read_to_string(&history).unwrap();
+    for typed in ["model User { name: text }", "add User name=John", "drop User", "quit"] {
+        assert!(text.lines().any(|l| l == typed), "history lacks {typed:?}:\n{text}");
+    }
+    // The answer to a question is not a command.
+    assert!(!text.lines().any(|l| l == "n"), "the answer `n` is in history:\n{text}");
+
+    // A second session sees it: Up brings back the last command.
+    let mut p = Prompt::start(&t, "p.db");
+    p.pty.send("\x1b[A").unwrap();
+    p.pty.flush().unwrap();
+    p.expect("quit");
+    p.line("");
+    p.finish();
+}
+
+#[test]
+fn history_never_keeps_a_password() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.line("connect postgres://bob:hunter2@127.0.0.1:1/db");
+    p.expect("error");
+    p.expect(PROMPT);
+    p.control('u');
+    p.line("quit");
+    p.finish();
+    let text = std::fs::read_to_string(t.path("data/ormsh/history")).unwrap();
+    assert!(text.contains("connect postgres://bob:"), "history:\n{text}");
+    assert!(!text.contains("hunter2"), "the password is in history:\n{text}");
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Kept", "name | Kept", TX);
+    // A query that never ends by itself.
+    p.line("sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+    // The command runs once the editor has handed the line over; a Ctrl-C that comes before it
+    // starts is dropped on purpose, so keep pressing until ormsh says it is cancelling.
+    let mut seen = String::new();
+    for _ in 0..50 {
+        p.control('c');
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+        while std::time::Instant::now() < deadline {
+            match p.pty.try_read() {
+                Some(c) => seen.push(c),
+                None => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
+        if seen.contains("cancelling") {
+            break;
+        }
+    }
+    assert!(seen.contains("cancelling"), "Ctrl-C did not cancel the command; the screen showed {seen:?}");
+    let mut after = seen[seen.find("cancelling").unwrap()..].to_string();
+    if !after.contains(TX) {
+        after.push_str(&p.expect(TX));
+    }
+    assert!(after.contains("error: interrupted"), "after Ctrl-C: {after:?}");
+    // The transaction and its row are still there.
+    p.run("count User", "\r\n1\r\n", TX);
+    p.run("commit", "COMMIT", PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(t.count("p.db", "User"), 1);
 }

@@ -71,6 +71,28 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// `text` with the password of every URL in it (`scheme://user:PASSWORD@`) replaced by as many
+/// `*`, so that byte offsets into it stay valid.
+pub fn mask_passwords(text: &str) -> String {
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(found) = out[from..].find("://") {
+        let userinfo_start = from + found + 3;
+        let rest = &out[userinfo_start..];
+        let end = rest.find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'').unwrap_or(rest.len());
+        let authority = &rest[..end];
+        if let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+        {
+            let (start, stop) = (userinfo_start + colon + 1, userinfo_start + at);
+            let stars = "*".repeat(out[start..stop].len());
+            out.replace_range(start..stop, &stars);
+        }
+        from = userinfo_start;
+    }
+    out
+}
+
 impl Backend {
     /// Opens the one connection of a session.
     pub async fn connect(url: &str) -> Result<Backend> {
@@ -104,7 +126,7 @@ impl Backend {
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
             Backend::Postgres(conn) => postgres::fetch(conn, sql, sink).await,
-            Backend::Mysql(conn) => mysql::fetch(conn, sql, sink).await,
+            Backend::Mysql(conn) => mysql::fetch(conn, sql, hints, sink).await,
         }
     }
 
@@ -175,6 +197,16 @@ mod tests {
         assert_eq!(redact_url("mysql://root@127.0.0.1/test"), "mysql://root@127.0.0.1/test");
         assert_eq!(redact_url("sqlite:ormsh.db"), "sqlite:ormsh.db");
         assert!(!redact_url("postgres://bob:p@ss@host/db").contains("p@ss"));
+    }
+
+    #[test]
+    fn passwords_in_text_are_masked_in_place() {
+        let text = "connect postgres://bob:hunter2@127.0.0.1:1/db # and mysql://root@x/y";
+        let masked = mask_passwords(text);
+        assert_eq!(masked, "connect postgres://bob:*******@127.0.0.1:1/db # and mysql://root@x/y");
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(mask_passwords("a://b:c"), "a://b:c");
+        assert_eq!(mask_passwords("x://u:p@ss@h/d"), "x://u:****@h/d");
     }
 
     #[test]

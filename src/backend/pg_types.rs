@@ -383,9 +383,9 @@ fn offset_text(east: i32) -> String {
     let sign = if east < 0 { '-' } else { '+' };
     let abs = east.unsigned_abs();
     let mut out = format!("{sign}{:02}", abs / 3600);
-    if abs % 3600 != 0 {
+    if !abs.is_multiple_of(3600) {
         write!(out, ":{:02}", abs / 60 % 60).ok();
-        if abs % 60 != 0 {
+        if !abs.is_multiple_of(60) {
             write!(out, ":{:02}", abs % 60).ok();
         }
     }
@@ -947,6 +947,9 @@ mod tests {
             assert_eq!(numeric_text(&bytes).unwrap(), text, "{text}");
             assert_eq!(decode_known(&ty, &bytes), Some(Value::Decimal(text.into())));
         }
+        // Exponents are written out.
+        assert_eq!(numeric_text(&numeric_bytes("1e5").unwrap()).unwrap(), "100000");
+        assert_eq!(numeric_text(&numeric_bytes("-2.5E-7").unwrap()).unwrap(), "-0.00000025");
     }
 
     #[test]

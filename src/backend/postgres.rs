@@ -43,16 +43,18 @@ pub async fn connect(url: &str) -> Result<PgConnection> {
 ///
 /// Why untyped: PostgreSQL does not convert a typed parameter to a column's type the way it
 /// converts a literal. A `text` parameter is refused by an enum column (`operator does not
-/// exist: mood = text`) or by a json, inet… column; a NULL typed as `text` (or as anything) is
-/// refused by an `int`, `date`, `uuid` or `bool` column in `SET c = $1`; a float8 compared with a
-/// `real` column misses (`0.1::real <> 0.1::float8`). A parameter declared with OID 0 is typed
-/// by the server from its context, like a quoted literal in psql: `enum_col = $1` makes `$1` the
-/// enum, `int4_col = $1` an int4, `LIMIT $1` an int8. ormsh prepares the statement untyped (sqlx
-/// caches it by its text), reads the types the server chose from the prepared statement, and
-/// encodes each value for its type here (`pg_types::encode`): NULL fits every column, text goes
-/// into varchar, bpchar, enums and citext as it is, an int into int2/int4 after a range check,
-/// a float into real as a real. The statement sqlx then executes is the cached one, so the types
-/// always match the bytes, even when the same text was first prepared with other values.
+/// exist: mood = text`) or by a json, inet… column; a NULL typed as `text` is refused by an
+/// `int`, `date`, `uuid` or `bool` column in `SET c = $1` (and no one type fits them all); a
+/// float8 compared with a `real` column misses (`0.1::real <> 0.1::float8`). A parameter declared
+/// with OID 0 is typed by the server from its context, like a quoted literal in psql:
+/// `enum_col = $1` makes `$1` the enum, `int4_col = $1` an int4, `LIMIT $1` an int8. ormsh
+/// prepares the statement untyped (sqlx caches it by its text), reads the types the server chose
+/// from the prepared statement, and encodes each value for its type here (`pg_types::encode`):
+/// NULL fits every column, text goes into varchar, bpchar, enums and citext as it is, an int
+/// into int2/int4 after a range check, a float into real as a real. The statement sqlx then
+/// executes is the cached one, so the types always match the bytes, even when the same text was
+/// first prepared with other values. (Binding text as `unknown` alone would not do: sqlx sends
+/// every parameter in binary, and the binary form of the type the server infers is not text.)
 struct Param(Option<Vec<u8>>);
 
 impl Type<Postgres> for Param {
@@ -114,8 +116,9 @@ fn changes_schema(text: &str) -> bool {
     ["CREATE", "DROP", "ALTER"].iter().any(|k| first.eq_ignore_ascii_case(k))
 }
 
-/// After an error caused by a stale cached statement, forgets the cache so that the next try
-/// prepares afresh.
+/// Forgets sqlx's statement cache after DDL, and after an error caused by a stale cached
+/// statement (a table changed by another session), so that the next statement is prepared
+/// afresh against the tables as they are.
 async fn after<T>(conn: &mut PgConnection, sql: &Sql, result: Result<T>) -> Result<T> {
     let stale = match &result {
         Ok(_) => changes_schema(&sql.text),
@@ -648,6 +651,93 @@ mod tests {
                 child_table.indexes,
                 [Index { name: format!("{t}_note_score"), columns: vec!["note".into(), "score".into()], unique: true }]
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn pg_session_is_utc_and_survives_schema_changes() {
+        let Some(mut conn) = server("pg_session_is_utc_and_survives_schema_changes").await else { return };
+        let t = name("pg_session_is_utc_and_survives_schema_changes");
+        let out = select(&mut conn, Sql::raw("SELECT current_setting('TimeZone')")).await;
+        assert_eq!(out.rows, [[Value::Text("UTC".into())]]);
+        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}")).await;
+        exec(&mut conn, &format!("CREATE TABLE {t} (x int4)")).await;
+        with_cleanup(&mut conn, &format!("DROP TABLE IF EXISTS {t}"), async |conn| {
+            let insert =
+                Sql { text: format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"), params: vec![Value::Int(1)] };
+            assert_eq!(select(conn, insert).await.rows, [[Value::Int(1)]]);
+            // The same texts, now about a table whose column is text: cached statements are
+            // forgotten after DDL.
+            exec(conn, &format!("DROP TABLE {t}")).await;
+            exec(conn, &format!("CREATE TABLE {t} (x text)")).await;
+            let insert = Sql {
+                text: format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"),
+                params: vec![Value::Text("a".into())],
+            };
+            assert_eq!(select(conn, insert).await.rows, [[Value::Text("a".into())]]);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn pg_binds_into_domains_arrays_and_text_types() {
+        let Some(mut conn) = server("pg_binds_into_domains_arrays_and_text_types").await else { return };
+        let t = name("pg_binds_into_domains_arrays_and_text_types");
+        exec(
+            &mut conn,
+            &format!("DROP TABLE IF EXISTS {t}; DROP DOMAIN IF EXISTS {t}_pos; DROP TYPE IF EXISTS {t}_mood"),
+        )
+        .await;
+        exec(&mut conn, &format!("CREATE DOMAIN {t}_pos AS int4 CHECK (VALUE > 0)")).await;
+        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE TABLE {t} (id {t}_pos PRIMARY KEY, moods {t}_mood[], words text[], ip inet, flags bit(4), \
+                 c char(2), j jsonb, m macaddr)"
+            ),
+        )
+        .await;
+        let cleanup = format!("DROP TABLE {t}; DROP DOMAIN {t}_pos; DROP TYPE {t}_mood");
+        with_cleanup(&mut conn, &cleanup, async |conn| {
+            let values = vec![
+                Value::Int(3),
+                Value::Json(json!(["sad", "happy"])),
+                Value::Json(json!(["a", null, "b c"])),
+                Value::Text("10.1.2.3/16".into()),
+                Value::Text("1010".into()),
+                Value::Text("ab".into()),
+                Value::Text("not json".into()),
+                Value::Text("08:00:2b:01:02:03".into()),
+            ];
+            let insert = format!("INSERT INTO {t} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            execute(conn, &Sql { text: insert, params: values }).await.unwrap();
+            let out = select(conn, Sql::raw(format!("SELECT * FROM {t}"))).await;
+            assert_eq!(
+                out.rows[0],
+                [
+                    Value::Int(3),
+                    Value::Json(json!(["sad", "happy"])),
+                    Value::Json(json!(["a", null, "b c"])),
+                    Value::Text("10.1.2.3/16".into()),
+                    Value::Text("1010".into()),
+                    Value::Text("ab".into()),
+                    Value::Json(json!("not json")),
+                    Value::Text("08:00:2b:01:02:03".into()),
+                ]
+            );
+            let by_domain =
+                Sql { text: format!("SELECT count(*) FROM {t} WHERE id = $1"), params: vec![Value::Int(3)] };
+            assert_eq!(select(conn, by_domain).await.rows, [[Value::Int(1)]]);
+            let like = Sql {
+                text: format!("SELECT count(*) FROM {t} WHERE c LIKE $1"),
+                params: vec![Value::Text("a%".into())],
+            };
+            assert_eq!(select(conn, like).await.rows, [[Value::Int(1)]]);
+            // The domain's check is the server's to make.
+            let bad = Sql { text: format!("UPDATE {t} SET id = $1"), params: vec![Value::Int(-1)] };
+            assert_eq!(execute(conn, &bad).await.unwrap_err().kind, ErrorKind::Database);
         })
         .await;
     }

@@ -76,6 +76,15 @@ impl Dialect {
         !matches!(self, Dialect::Mysql)
     }
 
+    /// How many values one multi-row insert may carry: the most bound parameters a statement
+    /// takes (SQLite's default limit; the 16-bit count of the PostgreSQL and MySQL protocols).
+    pub fn max_params(self) -> usize {
+        match self {
+            Dialect::Sqlite => 32_766,
+            Dialect::Postgres | Dialect::Mysql => 65_535,
+        }
+    }
+
     /// Whether DDL commits the open transaction on its own.
     pub fn ddl_commits(self) -> bool {
         matches!(self, Dialect::Mysql)
@@ -155,7 +164,8 @@ impl Dialect {
         b.finish()
     }
 
-    pub fn insert(self, insert: &Insert) -> Sql {
+    /// `returning`: read the stored rows back where the database can (RETURNING).
+    pub fn insert(self, insert: &Insert, returning: bool) -> Sql {
         let mut b = Builder::new(self);
         b.push("INSERT INTO ");
         b.ident(&insert.table);
@@ -179,7 +189,7 @@ impl Dialect {
                 b.push(")");
             }
         }
-        if !insert.returning.is_empty() && self.has_returning() {
+        if returning && !insert.returning.is_empty() && self.has_returning() {
             b.push(" RETURNING ");
             b.ident_list(&insert.returning);
         }

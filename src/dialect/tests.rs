@@ -91,12 +91,15 @@ fn inserts_return_the_stored_row_where_they_can() {
         returning: vec!["id".into(), "name".into()],
     };
     assert_eq!(
-        Dialect::Postgres.insert(&insert).text,
+        Dialect::Postgres.insert(&insert, true).text,
         "INSERT INTO \"users\" (\"name\") VALUES ($1), ($2) RETURNING \"id\", \"name\""
     );
-    assert_eq!(Dialect::Mysql.insert(&insert).text, "INSERT INTO `users` (`name`) VALUES (?), (?)");
+    assert_eq!(Dialect::Mysql.insert(&insert, true).text, "INSERT INTO `users` (`name`) VALUES (?), (?)");
     let empty = Insert { columns: vec![], rows: vec![vec![]], ..insert };
-    assert_eq!(Dialect::Sqlite.insert(&empty).text, "INSERT INTO \"users\" DEFAULT VALUES RETURNING \"id\", \"name\"");
+    assert_eq!(
+        Dialect::Sqlite.insert(&empty, true).text,
+        "INSERT INTO \"users\" DEFAULT VALUES RETURNING \"id\", \"name\""
+    );
 }
 
 #[test]

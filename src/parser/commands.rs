@@ -1,7 +1,5 @@
 //! Data commands: `add`, `get`, `query` and its clauses, `count`, `update`, `delete`.
 
-use std::collections::HashSet;
-
 use nom::Parser;
 use nom::character::complete::char;
 
@@ -44,7 +42,6 @@ pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 /// grammar: assignments
 pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
     let (mut rest, first) = assignment(cx, i)?;
-    let mut seen = HashSet::from([first.field.name.to_lowercase()]);
     let mut list = vec![first];
     loop {
         let r = skip_ws(rest);
@@ -64,7 +61,8 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
             Err(nom::Err::Error(_)) => break,
             Err(e) => return Err(e),
         };
-        if !seen.insert(next.field.name.to_lowercase()) {
+        // Lists are short: a scan beats hashing.
+        if list.iter().any(|a| same_name(&a.field.name, &next.field.name)) {
             return Err(fail(Error::syntax(format!("`{}` is given twice", next.field.name), next.field.span)));
         }
         list.push(next);
@@ -337,4 +335,9 @@ pub(super) fn target<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Target> {
     }
     let (rest, filter) = where_clause(cx, i)?;
     Ok((rest, Target::Where(filter)))
+}
+
+/// Names compare case-insensitively; ASCII names (nearly all) without allocating.
+fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }

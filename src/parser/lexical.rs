@@ -21,7 +21,7 @@ pub(super) fn is_ident_char(c: char) -> bool {
 
 /// What a bare word (`John`, `j@x.io`, `2024-01-31T10:00:00`) is made of.
 pub(super) fn is_word_char(c: char) -> bool {
-    !c.is_whitespace() && !",;()=<>!{}\"'#".contains(c)
+    !c.is_whitespace() && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#')
 }
 
 /// Whitespace, comments and line continuations; the output says whether a line ended in them

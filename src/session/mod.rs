@@ -162,44 +162,56 @@ impl Session {
     /// Runs a command that touches data; inside a transaction, under its own savepoint, so that
     /// a failure undoes this command alone and the transaction lives on.
     async fn guarded(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
-        if !self.tx.is_open() && !self.sandbox {
-            return self.run_data(command, confirm).await;
-        }
-        let dialect = self.dialect();
-        if dialect.ddl_commits() && matches!(command, Command::Model(_) | Command::Drop { .. }) {
+        let schema = matches!(command, Command::Model(_) | Command::Drop { .. });
+        if schema && self.in_transaction() && self.dialect().ddl_commits() {
             return Err(Error::new(
                 ErrorKind::Transaction,
                 "MySQL/MariaDB commits the open transaction on any schema change, so `model` and `drop` are refused inside one",
             )
             .with_help("`commit` or `rollback` first"));
         }
-        self.send(&dialect.savepoint(transaction::COMMAND_SAVEPOINT)).await?;
-        match self.run_data(command, confirm).await {
-            Ok(()) => {
-                self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await?;
-                Ok(())
-            }
-            Err(err) => {
-                let undo = self.send(&dialect.rollback_to(transaction::COMMAND_SAVEPOINT)).await;
-                let release = self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
-                if undo.is_err() || release.is_err() {
-                    if dialect == Dialect::Sqlite && !self.sandbox {
-                        // An interrupted SQLite write rolls back the whole transaction.
-                        self.tx = TxState::Idle;
-                        return Err(
-                            err.with_help("SQLite rolled back the whole transaction: nothing of it was committed")
-                        );
-                    }
-                    self.tx.abort();
-                }
-                self.refresh_catalog_if(matches!(
-                    command,
-                    Command::Model(_) | Command::Drop { .. } | Command::Sql { .. }
-                ))
-                .await;
-                Err(err)
-            }
+        let protected = self.protect().await?;
+        let result = self.run_data(command, confirm).await;
+        if result.is_err() {
+            self.refresh_catalog_if(schema || matches!(command, Command::Sql { .. })).await;
         }
+        self.settle(protected, result).await
+    }
+
+    /// Whether statements run inside a transaction (the user's or the sandbox's).
+    fn in_transaction(&self) -> bool {
+        self.tx.is_open() || self.sandbox
+    }
+
+    /// Inside a transaction, opens the savepoint a command runs under; whether it did.
+    async fn protect(&mut self) -> Result<bool> {
+        if !self.in_transaction() {
+            return Ok(false);
+        }
+        self.send(&self.dialect().savepoint(transaction::COMMAND_SAVEPOINT)).await?;
+        Ok(true)
+    }
+
+    /// Closes the command's savepoint: kept on success, rolled back on failure.
+    async fn settle(&mut self, protected: bool, result: Result<()>) -> Result<()> {
+        if !protected {
+            return result;
+        }
+        let dialect = self.dialect();
+        let Err(err) = result else {
+            return self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
+        };
+        let undo = self.send(&dialect.rollback_to(transaction::COMMAND_SAVEPOINT)).await;
+        let release = self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
+        if undo.is_err() || release.is_err() {
+            if dialect == Dialect::Sqlite && !self.sandbox {
+                // An interrupted SQLite write rolls back the whole transaction.
+                self.tx = TxState::Idle;
+                return Err(err.with_help("SQLite rolled back the whole transaction: nothing of it was committed"));
+            }
+            self.tx.abort();
+        }
+        Err(err)
     }
 
     async fn run_data(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
@@ -297,40 +309,72 @@ impl Session {
 
     async fn add(&mut self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<()> {
         let insert = self.insert_plan(model, values)?;
+        self.insert(&insert).await
+    }
+
+    /// Whether an `add` may wait to be written with the ones after it as one multi-row insert:
+    /// only in non-interactive input inside a transaction, where nobody watches each row go in
+    /// and a failure undoes the batch alone.
+    pub fn batches_adds(&self) -> bool {
+        !self.printer.interactive() && self.in_transaction() && matches!(self.tx, TxState::Open { .. } | TxState::Idle)
+    }
+
+    /// Writes rows queued by several `add`s at once, under one savepoint: all of them or none.
+    pub async fn add_batch(&mut self, insert: &Insert) -> Result<()> {
+        let protected = self.protect().await?;
+        let result = self.insert(insert).await;
+        self.settle(protected, result).await
+    }
+
+    /// Runs an insert and shows the stored records when writes are shown.
+    async fn insert(&mut self, insert: &Insert) -> Result<()> {
         let dialect = self.dialect();
-        let table = self.catalog.model(model)?.clone();
+        if !self.printer.writes_shown() {
+            self.backend.execute(&dialect.insert(insert, false)).await?;
+            return Ok(());
+        }
+        let table =
+            self.catalog.table(&insert.table).cloned().ok_or_else(|| {
+                Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table))
+            })?;
         let hints: Vec<FieldType> = table.columns.iter().map(|c| c.field_type.clone()).collect();
         let mut stored = Collect::default();
         if dialect.has_returning() {
-            self.backend.fetch(&dialect.insert(&insert), &hints, &mut stored).await?;
+            self.backend.fetch(&dialect.insert(insert, true), &hints, &mut stored).await?;
         } else {
-            self.backend.execute(&dialect.insert(&insert)).await?;
-            // No RETURNING: read the row back by its key, given or generated.
-            if let Some(key) = table.single_key() {
-                let given = insert.columns.iter().position(|c| *c == key.name).map(|i| insert.rows[0][i].clone());
-                let key_value = match given {
-                    Some(v) => v,
-                    None => self.last_insert_id().await?,
-                };
-                let select = Select {
-                    table: table.name.clone(),
-                    columns: resolve::all_columns(&table),
-                    filter: Some(Filter::Compare {
-                        path: crate::catalog::ResolvedPath { hops: vec![], column: key.clone() },
-                        op: crate::ast::CompareOp::Eq,
-                        value: key_value,
-                    }),
-                    order: vec![],
-                    limit: None,
-                    offset: None,
-                };
-                self.backend.fetch(&dialect.select(&select), &hints, &mut stored).await?;
+            let added = self.backend.execute(&dialect.insert(insert, false)).await?;
+            // No RETURNING: read one row back by its key, given or generated.
+            match table.single_key() {
+                Some(key) if insert.rows.len() == 1 => {
+                    let given = insert.columns.iter().position(|c| *c == key.name).map(|i| insert.rows[0][i].clone());
+                    let key_value = match given {
+                        Some(v) => v,
+                        None => self.last_insert_id().await?,
+                    };
+                    let select = Select {
+                        table: table.name.clone(),
+                        columns: resolve::all_columns(&table),
+                        filter: Some(Filter::Compare {
+                            path: crate::catalog::ResolvedPath { hops: vec![], column: key.clone() },
+                            op: crate::ast::CompareOp::Eq,
+                            value: key_value,
+                        }),
+                        order: vec![],
+                        limit: None,
+                        offset: None,
+                    };
+                    self.backend.fetch(&dialect.select(&select), &hints, &mut stored).await?;
+                }
+                _ => return self.printer.affected(added, "added").map_err(io_error),
             }
         }
-        match stored.rows.first() {
-            Some(row) => self.printer.record(&stored.columns, row, true).map_err(io_error),
-            None => self.printer.affected(1, "added").map_err(io_error),
+        if stored.rows.is_empty() {
+            return self.printer.affected(insert.rows.len() as u64, "added").map_err(io_error);
         }
+        for row in &stored.rows {
+            self.printer.record(&stored.columns, row, true).map_err(io_error)?;
+        }
+        Ok(())
     }
 
     async fn last_insert_id(&mut self) -> Result<Value> {
@@ -352,7 +396,8 @@ impl Session {
         }
     }
 
-    fn insert_plan(&self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<Insert> {
+    /// `add` resolved and checked: one row to insert.
+    pub fn insert_plan(&self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<Insert> {
         let table = self.catalog.model(model)?;
         let given = resolve::assignments(table, values)?;
         let missing = resolve::missing_required(table, &given);
@@ -421,7 +466,7 @@ impl Session {
         let sql = match command {
             Command::Model(model) => dialect.create_table(&resolve::create_table(&self.catalog, model)?),
             Command::Drop { model, .. } => dialect.drop_table(&self.catalog.model(model)?.name),
-            Command::Add { model, values } => dialect.insert(&self.insert_plan(model, values)?),
+            Command::Add { model, values } => dialect.insert(&self.insert_plan(model, values)?, true),
             Command::Get { model, key } => dialect.select(&self.get_plan(model, key)?),
             Command::Query(query) => {
                 let table = self.catalog.model(&query.model)?;

@@ -1,0 +1,280 @@
+//! Tab completion: what the word being typed may become, from the grammar and the live catalog.
+
+use super::Completion;
+use super::walk::{self, Fields, Offer, is_ident_char, is_ident_start};
+use crate::ast::Ident;
+use crate::catalog::{Catalog, Field, Table};
+use crate::value::FieldType;
+
+/// Completions for the word that ends at byte `pos` of `line`; returns the byte offset where
+/// that word starts and the candidates (sorted, deduplicated, matching the typed prefix
+/// case-insensitively).
+pub fn complete(line: &str, pos: usize, catalog: &Catalog) -> (usize, Vec<Completion>) {
+    let pos = floor_char_boundary(line, pos);
+    let prefix = &line[..pos];
+    let Some(point) = walk::point(prefix, catalog) else {
+        return (pos, Vec::new());
+    };
+    let word = &prefix[point.start..];
+    let mut found = candidates(&point.offer, word, catalog);
+    let typed = word.to_lowercase();
+    found.retain(|c| c.replacement.to_lowercase().starts_with(&typed));
+    found.sort_by_cached_key(|c| (c.display.to_lowercase(), c.display.clone(), c.replacement.clone()));
+    found.dedup();
+    (point.start, found)
+}
+
+impl Completion {
+    fn new(display: impl Into<String>, suffix: &str) -> Completion {
+        let display = display.into();
+        let replacement = format!("{display}{suffix}");
+        Completion { display, replacement }
+    }
+}
+
+/// The largest char boundary of `s` at or before `pos`.
+pub(super) fn floor_char_boundary(s: &str, pos: usize) -> usize {
+    let mut pos = pos.min(s.len());
+    while !s.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completion> {
+    let mut out = Vec::new();
+    out.extend(offer.keywords.iter().map(|k| Completion::new(*k, " ")));
+    out.extend(offer.words.iter().map(|w| Completion::new(*w, "")));
+    if offer.models {
+        out.extend(catalog.tables.iter().map(|t| Completion::new(quote(&t.model_name()), " ")));
+    }
+    if offer.types {
+        out.extend(FieldType::DECL_NAMES.iter().map(|t| Completion::new(*t, "")));
+        out.extend(catalog.tables.iter().map(|t| Completion::new(quote(&t.model_name()), "")));
+    }
+    if let Some(fields) = &offer.fields {
+        fields_of(fields, word, catalog, &mut out);
+    }
+    if offer.values {
+        out.extend(["true", "false", "null"].map(|v| Completion::new(v, "")));
+    }
+    out
+}
+
+/// The fields of the offer's table; for a dotted word (`album.artist.`) those of the table the
+/// references lead to, with the path in front.
+fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    let (head, table) = match word.rsplit_once('.') {
+        Some((head, _)) if fields.dotted => match follow(catalog, fields.table, head) {
+            Some(table) => (format!("{head}."), table),
+            None => return,
+        },
+        Some(_) => return,
+        None => (String::new(), fields.table),
+    };
+    for name in table.field_names() {
+        let column = resolve(table, &name).map(|f| f.column().name.clone());
+        if column.is_some_and(|c| fields.exclude.contains(&c)) {
+            continue;
+        }
+        out.push(Completion::new(format!("{head}{}", quote(&name)), fields.suffix));
+    }
+}
+
+/// The table that the references `a.b` lead to from `table`.
+fn follow<'c>(catalog: &'c Catalog, table: &'c Table, path: &str) -> Option<&'c Table> {
+    path.split('.').try_fold(table, |table, part| match resolve(table, part)? {
+        Field::Reference(fk, _) => catalog.table(&fk.ref_table),
+        Field::Column(_) => None,
+    })
+}
+
+fn resolve<'t>(table: &'t Table, name: &str) -> Option<Field<'t>> {
+    table.field(&Ident { name: name.to_string(), span: Default::default() }).ok()
+}
+
+/// A name as it must be typed: in backticks unless it is an identifier.
+fn quote(name: &str) -> String {
+    let mut chars = name.chars();
+    if chars.next().is_some_and(is_ident_start) && chars.all(is_ident_char) {
+        name.to_string()
+    } else {
+        format!("`{}`", name.replace('`', "``"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{catalog, table};
+    use super::*;
+
+    /// The replacements offered at the end of `line`.
+    fn offered(line: &str, catalog: &Catalog) -> Vec<String> {
+        complete(line, line.len(), catalog).1.into_iter().map(|c| c.replacement).collect()
+    }
+
+    fn has(line: &str, expected: &[&str]) {
+        let got = offered(line, &catalog());
+        for e in expected {
+            assert!(got.iter().any(|g| g == e), "{line:?}: {e:?} not in {got:?}");
+        }
+    }
+
+    fn exactly(line: &str, expected: &[&str]) {
+        assert_eq!(offered(line, &catalog()), expected, "line: {line:?}");
+    }
+
+    #[test]
+    fn first_word_is_a_command() {
+        let c = catalog();
+        let (start, found) = complete("", 0, &c);
+        assert_eq!(start, 0);
+        assert!(found.iter().any(|f| f.display == "query" && f.replacement == "query "));
+        assert!(found.iter().any(|f| f.display == "exit"));
+        exactly("qu", &["query ", "quit "]);
+        exactly("  QU", &["query ", "quit "]);
+        assert_eq!(complete("  qu", 4, &c).0, 2);
+        exactly("models; cou", &["count "]);
+        exactly("models\nde", &["delete ", "describe "]);
+    }
+
+    #[test]
+    fn model_names_after_model_commands() {
+        let c = catalog();
+        let (start, found) = complete("add Us", 6, &c);
+        assert_eq!(start, 4);
+        assert_eq!(found, vec![Completion { display: "User".into(), replacement: "User ".into() }]);
+        exactly("query us", &["User "]);
+        exactly("explain count A", &["Address ", "Album ", "Artist "]);
+        exactly("drop ", &["Address ", "Album ", "Artist ", "Track ", "User "]);
+        exactly("describe Z", &[]);
+        has("explain ", &["query ", "update "]);
+    }
+
+    #[test]
+    fn field_names_in_add() {
+        exactly("add User na", &["name="]);
+        exactly("add User ", &["active=", "age=", "id=", "name="]);
+        exactly("add User name=John ", &["active=", "age=", "id="]);
+        exactly("add User name=John, AGE=3, ", &["active=", "id="]);
+        // A reference and its column are one field.
+        exactly("add Address user=1 ", &["email=", "id="]);
+        exactly("add Address ", &["email=", "id=", "user=", "user_id="]);
+        exactly("add Nope ", &[]);
+        exactly("add User name", &["name="]);
+        exactly("add User name ", &[]);
+    }
+
+    #[test]
+    fn values_after_an_operator() {
+        exactly("query User where name=", &["false", "null", "true"]);
+        exactly("query User where name = ", &["false", "null", "true"]);
+        exactly("query User where age >= N", &["null"]);
+        exactly("add User active=t", &["true"]);
+        exactly("update User all set name=", &["false", "null", "true"]);
+        exactly("add User name=John", &[]);
+        exactly("query User where id in (1, ", &["false", "null", "true"]);
+    }
+
+    #[test]
+    fn nothing_inside_strings_and_comments() {
+        exactly("add User name=\"Jo", &[]);
+        exactly("add User name=\"J o", &[]);
+        exactly("add User name='a b' # a comm", &[]);
+        exactly("# qu", &[]);
+        exactly("add User name=\"John\"", &[]);
+        exactly("sql select * from u", &[]);
+        exactly("model `odd na", &[]);
+    }
+
+    #[test]
+    fn query_clauses() {
+        exactly("query User ", &["fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User wh", &["where "]);
+        exactly("query User where name=John ", &["and ", "fields ", "limit ", "offset ", "or ", "order by "]);
+        exactly("query User where name=John o", &["offset ", "or ", "order by "]);
+        exactly("query User limit 5 ", &["fields ", "offset ", "order by ", "where "]);
+        exactly("query User order b", &["by "]);
+        exactly("query User order by ", &["active", "age", "id", "name"]);
+        exactly("query User order by name ", &["asc ", "desc ", "fields ", "limit ", "offset ", "where "]);
+        exactly("query User order by name desc, ", &["active", "age", "id", "name"]);
+        exactly("query User fields name, a", &["active", "age"]);
+        exactly("query User fields name ", &["limit ", "offset ", "order by ", "where "]);
+        exactly("count User ", &["where "]);
+        exactly("count User where ", &["active", "age", "id", "name", "not "]);
+        exactly("query User where not (na", &["name"]);
+        exactly("query User where age > 3 and ", &["active", "age", "id", "name", "not "]);
+        exactly("query User where name ", &["in ", "is ", "like ", "not "]);
+        exactly("query User where name is ", &["not ", "null"]);
+        exactly("query User where name not ", &["in ", "like "]);
+    }
+
+    #[test]
+    fn update_and_delete() {
+        exactly("update User ", &["all ", "set ", "where "]);
+        exactly("update User where id=1 ", &["and ", "or ", "set "]);
+        exactly("update User where id=1 set ", &["active=", "age=", "id=", "name="]);
+        exactly("update User set ", &["active=", "age=", "id=", "name="]);
+        exactly("update User where id=1 set age=2, ", &["active=", "id=", "name="]);
+        exactly("update User set age=2 ", &["active=", "all ", "id=", "name=", "where "]);
+        exactly("update User all ", &["set "]);
+        exactly("delete User ", &["all ", "where "]);
+    }
+
+    #[test]
+    fn dotted_paths_follow_references() {
+        let got = offered("query Address where user.", &catalog());
+        assert_eq!(got, ["user.active", "user.age", "user.id", "user.name"]);
+        exactly("query Address where user.na", &["user.name"]);
+        exactly("query Address where USER.na", &["USER.name"]);
+        exactly("query Track where album.artist.", &["album.artist.id", "album.artist.name"]);
+        exactly("query Track fields album.ar", &["album.artist", "album.artist_id"]);
+        exactly("query Track order by album.", &["album.artist", "album.artist_id", "album.id", "album.title"]);
+        exactly("query Address where email.", &[]);
+        exactly("query Address where nope.", &[]);
+        let c = catalog();
+        assert_eq!(complete("query Address where user.na", 27, &c).0, 20);
+    }
+
+    #[test]
+    fn model_declarations_and_settings() {
+        has("model Post { author: ", &["text", "int", "bool", "User", "Address"]);
+        exactly("model Post { author: Us", &["User"]);
+        exactly("model Post {\n  title: text\n  author: u", &["User", "uuid"]);
+        exactly("model Post { title: text ", &["key ", "primary ", "unique "]);
+        exactly("set ", &["format ", "limit ", "timing "]);
+        exactly("set format ", &["csv", "json", "table", "vertical"]);
+        exactly("set timing ", &["off", "on"]);
+        exactly("set limit ", &["off"]);
+        has("help ", &["query", "exit", "model"]);
+        exactly("rollback ", &["to "]);
+        exactly("rollback to ", &["savepoint "]);
+        exactly("drop User ", &["confirm "]);
+    }
+
+    #[test]
+    fn completions_follow_the_catalog() {
+        let mut c = catalog();
+        assert!(complete("query Po", 8, &c).1.is_empty());
+        c.tables.push(table("posts", &[("id", "INTEGER", "pk"), ("title", "TEXT", "")], &[]));
+        assert_eq!(complete("query Po", 8, &c).1, vec![Completion::new("Post", " ")]);
+        assert_eq!(offered("query Post where ", &c), ["id", "not ", "title"]);
+    }
+
+    #[test]
+    fn odd_names_are_quoted() {
+        let mut c = catalog();
+        c.tables.push(table("things", &[("odd col", "TEXT", "?")], &[]));
+        assert_eq!(offered("add Thing ", &c), ["`odd col`="]);
+        assert_eq!(quote("a`b"), "`a``b`");
+    }
+
+    #[test]
+    fn positions_anywhere_never_panic() {
+        let c = catalog();
+        // The cursor in the middle: only what is before it counts.
+        assert_eq!(complete("add Us name=x", 6, &c).1, vec![Completion::new("User", " ")]);
+        assert_eq!(complete("qé", 2, &c).0, 0);
+        assert_eq!(complete("qé", 99, &c).0, 0);
+    }
+}

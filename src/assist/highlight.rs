@@ -1,0 +1,135 @@
+//! Syntax colouring of the line being edited. Only colour is added: the visible text is the
+//! line as typed.
+
+use std::fmt::Write;
+
+use owo_colors::{OwoColorize, Style};
+
+use super::walk::{self, Class};
+use crate::catalog::Catalog;
+
+/// The line with ANSI colours (owo-colors) added; the visible text is exactly `line` (strip the
+/// escapes and you get `line` back).
+pub fn highlight(line: &str, catalog: &Catalog) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut at = 0;
+    for (start, end, class) in walk::spans(line, catalog) {
+        // Spans come in order and on char boundaries; anything else is skipped rather than
+        // risk changing the text.
+        let (Some(before), Some(text)) = (line.get(at..start), line.get(start..end)) else {
+            continue;
+        };
+        out.push_str(before);
+        let _ = write!(out, "{}", text.style(style(class)));
+        at = end;
+    }
+    out.push_str(&line[at..]);
+    out
+}
+
+fn style(class: Class) -> Style {
+    let plain = Style::new();
+    match class {
+        Class::Command => plain.bold().blue(),
+        Class::Model => plain.cyan(),
+        Class::UnknownModel | Class::UnknownField => plain.red(),
+        Class::Field => plain.yellow(),
+        Class::Keyword | Class::Literal => plain.magenta(),
+        Class::Type => plain.blue(),
+        Class::Str => plain.green(),
+        Class::Number => plain.bright_blue(),
+        Class::Comment => plain.dimmed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{LINES, catalog};
+    use super::*;
+
+    /// `s` without its ANSI escapes.
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// The text painted in `style` somewhere in `line`'s highlighting.
+    fn painted(line: &str, style: Style) -> Vec<String> {
+        let out = highlight(line, &catalog());
+        let prefix = style.style("\u{0}").to_string();
+        let (open, close) = prefix.split_once('\u{0}').unwrap();
+        out.match_indices(open)
+            .filter_map(|(i, _)| out[i + open.len()..].split_once(close).map(|(text, _)| strip(text)))
+            .collect()
+    }
+
+    #[test]
+    fn keeps_the_visible_text() {
+        let c = catalog();
+        for line in LINES {
+            assert_eq!(strip(&highlight(line, &c)), *line);
+            // Every prefix too: that is what is on the screen while typing.
+            for (i, _) in line.char_indices() {
+                assert_eq!(strip(&highlight(&line[..i], &c)), line[..i]);
+            }
+        }
+    }
+
+    #[test]
+    fn colours_what_the_words_are() {
+        let line = "query User where name=John and age > 30 # old";
+        assert!(painted(line, Style::new().bold().blue()).contains(&"query".to_string()));
+        assert_eq!(painted(line, Style::new().cyan()), ["User"]);
+        assert_eq!(painted(line, Style::new().yellow()), ["name", "age"]);
+        assert_eq!(painted(line, Style::new().magenta()), ["where", "and"]);
+        assert_eq!(painted(line, Style::new().bright_blue()), ["30"]);
+        assert_eq!(painted(line, Style::new().dimmed()), ["# old"]);
+        assert_eq!(painted("add User name=\"Jo\" active=TRUE x=null", Style::new().magenta()), ["TRUE", "null"]);
+        assert_eq!(painted("add User name=\"Jo hn", Style::new().green()), ["\"Jo hn"]);
+        assert_eq!(painted("add User name='a\\'b' x=\"c\"", Style::new().green()), ["'a\\'b'", "\"c\""]);
+    }
+
+    #[test]
+    fn unknown_names_are_red() {
+        let red = |line: &str| painted(line, Style::new().red());
+        let out = highlight("query Usr where name=1", &catalog());
+        assert!(out.contains("\x1b[31mUsr\x1b[0m"), "{out:?}");
+        assert_eq!(red("query Usr where name=1"), ["Usr"]);
+        assert_eq!(red("drop Nope confirm"), ["Nope"]);
+        assert_eq!(red("add User nmae=John"), ["nmae"]);
+        assert_eq!(red("query Address where user.nmae=1 and email.x=2"), ["nmae", "x"]);
+        assert_eq!(red("query Track where album.artist.name=1"), Vec::<String>::new());
+        assert_eq!(red("model Post { author: Usr, boss: Post, owner: User }"), ["Usr"]);
+        // A model being declared is new, not unknown.
+        assert_eq!(red("model Brand { name: text }"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn sql_text_is_left_alone() {
+        let line = "sql select 'x', 1 from users where name = 'a' and id = 2";
+        let out = highlight(line, &catalog());
+        assert!(out.ends_with(&line[3..]), "{out:?}");
+        assert_eq!(painted(line, Style::new().bold().blue()), ["sql"]);
+    }
+
+    #[test]
+    fn model_declarations() {
+        let line = "model Post table posts { title: text unique, author: User? = 1 }";
+        assert_eq!(painted(line, Style::new().yellow()), ["title", "author"]);
+        assert_eq!(painted(line, Style::new().blue()), ["text"]);
+        assert_eq!(painted(line, Style::new().cyan()), ["Post", "User"]);
+        assert_eq!(painted(line, Style::new().magenta()), ["table", "unique"]);
+    }
+}

@@ -1,0 +1,905 @@
+//! One tolerant pass over a statement that follows the grammar without ever failing. It says
+//! what each piece of the text is (for highlighting) and, when completing, where the word being
+//! typed starts and what it may become. Where the text stops making sense the walk stops; the
+//! highlighter colours the rest token by token.
+//!
+//! The tokens are those of `parser::lexical` and `parser::literal`: identifiers are a letter or
+//! `_` then letters, digits and `_`; bare words run up to whitespace or one of `,;()=<>!{}"'#`.
+
+use crate::ast::{COMMAND_WORDS, Format, Ident};
+use crate::catalog::{Catalog, Field, Table};
+use crate::parser::split::split_statements;
+use crate::value::FieldType;
+
+/// What a piece of the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Class {
+    Command,
+    Model,
+    UnknownModel,
+    Field,
+    UnknownField,
+    Keyword,
+    /// A scalar type in a `model` declaration.
+    Type,
+    Str,
+    Number,
+    /// `true`, `false`, `null`.
+    Literal,
+    Comment,
+}
+
+/// A classified byte range.
+pub(super) type Span = (usize, usize, Class);
+
+/// Field names of a table, as offered at one point.
+#[derive(Debug, Clone)]
+pub(super) struct Fields<'c> {
+    pub table: &'c Table,
+    /// Appended to each name: `=` in assignments.
+    pub suffix: &'static str,
+    /// Whether a path through references (`user.name`) may be typed here.
+    pub dotted: bool,
+    /// Columns already assigned on the line.
+    pub exclude: Vec<String>,
+}
+
+/// What the rest of a command looks like, for a hint.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Hint<'c> {
+    /// A model name comes next.
+    Model,
+    /// Nothing typed yet after `command Model`.
+    AfterModel { command: &'static str, table: Option<&'c Table> },
+}
+
+/// What may be typed at one point.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Offer<'c> {
+    /// Words that something follows; offered with a trailing space.
+    pub keywords: Vec<&'static str>,
+    /// Words that end what they are part of; offered as they are.
+    pub words: Vec<&'static str>,
+    /// Model names, with a trailing space.
+    pub models: bool,
+    /// Type names and model names, as the type of a field in a `model` declaration.
+    pub types: bool,
+    pub fields: Option<Fields<'c>>,
+    /// `true`, `false`, `null`.
+    pub values: bool,
+    pub hint: Option<Hint<'c>>,
+}
+
+impl<'c> Offer<'c> {
+    fn keywords(keywords: &[&'static str]) -> Offer<'c> {
+        Offer { keywords: keywords.to_vec(), ..Offer::default() }
+    }
+
+    fn words(words: &[&'static str]) -> Offer<'c> {
+        Offer { words: words.to_vec(), ..Offer::default() }
+    }
+
+    fn values() -> Offer<'c> {
+        Offer { values: true, ..Offer::default() }
+    }
+
+    /// What the word being typed is made of here.
+    fn word_kind(&self) -> WordKind {
+        if self.values {
+            WordKind::Value
+        } else if self.fields.as_ref().is_some_and(|f| f.dotted) {
+            WordKind::Path
+        } else {
+            WordKind::Ident
+        }
+    }
+}
+
+/// Where the input ends, when completing: the word being typed starts at `start` (relative to
+/// the text given to [`point`]), and `offer` is what it may become.
+#[derive(Debug, Clone)]
+pub(super) struct Point<'c> {
+    pub start: usize,
+    pub offer: Offer<'c>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    Ident,
+    Path,
+    Value,
+}
+
+pub(super) fn is_ident_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+pub(super) fn is_ident_char(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !",;()=<>!{}\"'#".contains(c)
+}
+
+/// The length of the identifier `s` starts with (0 if none).
+fn ident_len(s: &str) -> usize {
+    match s.chars().next() {
+        Some(c) if is_ident_start(c) => s.find(|c: char| !is_ident_char(c)).unwrap_or(s.len()),
+        _ => 0,
+    }
+}
+
+/// The length of the word of `kind` that `s` starts with (0 if none).
+fn word_len(s: &str, kind: WordKind) -> usize {
+    match kind {
+        WordKind::Ident => ident_len(s),
+        WordKind::Path if ident_len(s) > 0 => s.find(|c: char| !is_ident_char(c) && c != '.').unwrap_or(s.len()),
+        WordKind::Path => 0,
+        WordKind::Value => s.find(|c: char| !is_word_char(c)).unwrap_or(s.len()),
+    }
+}
+
+/// `30`, `-4`, `12.50`, `1e3`, as `parser::literal::number`, and nothing after it.
+fn is_number(word: &str) -> bool {
+    let b = word.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+const EXIT: &str = "exit";
+const QUIT_SHORT: &str = "\\q";
+const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order by", "limit", "offset"];
+/// The commands `explain` can show the SQL of.
+const EXPLAINABLE: [&str; 14] = [
+    "model",
+    "drop",
+    "add",
+    "get",
+    "query",
+    "count",
+    "update",
+    "delete",
+    "sql",
+    "begin",
+    "commit",
+    "rollback",
+    "savepoint",
+    "release",
+];
+/// Deep enough for any condition a person types; it keeps garbage from exhausting the stack.
+const MAX_DEPTH: usize = 64;
+
+fn command_words() -> Vec<&'static str> {
+    COMMAND_WORDS.iter().copied().chain([EXIT]).collect()
+}
+
+/// Every classified piece of `line`, in order, not overlapping.
+pub(super) fn spans(line: &str, catalog: &Catalog) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    let gap = |from: usize, to: usize, spans: &mut Vec<Span>| {
+        let mut walker = Walker::new(&line[from..to], catalog, false);
+        walker.generic();
+        spans.extend(walker.spans.into_iter().map(|(s, e, c)| (s + from, e + from, c)));
+    };
+    for piece in split_statements(line) {
+        gap(at, piece.start, &mut spans);
+        let mut walker = Walker::new(piece.text(line), catalog, false);
+        let _ = walker.statement();
+        walker.generic();
+        spans.extend(walker.spans.into_iter().map(|(s, e, c)| (s + piece.start, e + piece.start, c)));
+        at = piece.end;
+    }
+    gap(at, line.len(), &mut spans);
+    spans
+}
+
+/// What may be typed where `prefix` ends, and where the word being typed starts (an offset into
+/// `prefix`); `None` inside a string or a comment, or after text that makes no sense.
+pub(super) fn point<'c>(prefix: &str, catalog: &'c Catalog) -> Option<Point<'c>> {
+    // The statement the end belongs to is the one a character typed there would join.
+    let probe = format!("{prefix}x");
+    let start = split_statements(&probe).pop()?.start.min(prefix.len());
+    let mut walker = Walker::new(&prefix[start..], catalog, true);
+    let _ = walker.statement();
+    walker.point.map(|p| Point { start: p.start + start, ..p })
+}
+
+struct Walker<'s, 'c> {
+    src: &'s str,
+    pos: usize,
+    catalog: &'c Catalog,
+    /// Completing: stop where the input ends and say what may be typed there.
+    completing: bool,
+    /// Whether whitespace or punctuation came since the last word: only then may a new word
+    /// start at the end of the input.
+    separated: bool,
+    depth: usize,
+    spans: Vec<Span>,
+    point: Option<Point<'c>>,
+}
+
+/// The walk goes on (`Some`) or stops (`None`): at the end of the input, or at text that does not
+/// fit.
+type Step<T = ()> = Option<T>;
+
+impl<'s, 'c> Walker<'s, 'c> {
+    fn new(src: &'s str, catalog: &'c Catalog, completing: bool) -> Self {
+        Walker { src, pos: 0, catalog, completing, separated: true, depth: 0, spans: Vec::new(), point: None }
+    }
+
+    fn rest(&self) -> &'s str {
+        &self.src[self.pos..]
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.src.len()
+    }
+
+    fn mark(&mut self, start: usize, class: Class) {
+        if start < self.pos {
+            self.spans.push((start, self.pos, class));
+        }
+    }
+
+    /// Skips whitespace, comments and line continuations, and says whether a newline was
+    /// crossed. Stops when completing inside a comment.
+    fn ws(&mut self) -> Step<bool> {
+        let mut newline = false;
+        loop {
+            let rest = self.rest();
+            let Some(c) = rest.chars().next() else { break };
+            if c.is_whitespace() {
+                newline |= c == '\n';
+                self.pos += c.len_utf8();
+            } else if c == '#' {
+                let start = self.pos;
+                self.pos += rest.find('\n').unwrap_or(rest.len());
+                self.mark(start, Class::Comment);
+                if self.completing && self.at_end() {
+                    return None;
+                }
+            } else if let Some(after) = rest.strip_prefix('\\')
+                && (after.starts_with('\n') || after.starts_with("\r\n"))
+            {
+                self.pos += if after.starts_with('\n') { 2 } else { 3 };
+            } else {
+                break;
+            }
+            self.separated = true;
+        }
+        Some(newline)
+    }
+
+    /// A point where what `offer` describes may be typed. When completing, the walk stops here
+    /// if the rest of the input is one word (or nothing, after a separator): that is the word
+    /// being typed.
+    fn slot(&mut self, offer: impl FnOnce() -> Offer<'c>) -> Step {
+        self.ws()?;
+        if self.completing {
+            let offer = offer();
+            let len = word_len(self.rest(), offer.word_kind());
+            if self.pos + len == self.src.len() {
+                if len > 0 || self.separated {
+                    self.point = Some(Point { start: self.pos, offer });
+                }
+                return None;
+            }
+        }
+        (!self.at_end()).then_some(())
+    }
+
+    fn punct(&mut self, p: &str) -> bool {
+        if self.rest().starts_with(p) {
+            self.pos += p.len();
+            self.separated = true;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A name: an identifier, or a name in backticks (a doubled backtick stands for one).
+    fn name(&mut self) -> Step<(usize, String, bool)> {
+        let start = self.pos;
+        let rest = self.rest();
+        let len = ident_len(rest);
+        let (name, quoted) = if len > 0 {
+            self.pos += len;
+            (rest[..len].to_string(), false)
+        } else if let Some(mut inner) = rest.strip_prefix('`') {
+            let mut name = String::new();
+            self.pos += 1;
+            loop {
+                let Some(tick) = inner.find('`') else {
+                    // Unterminated: the name runs to the end.
+                    name.push_str(inner);
+                    self.pos = self.src.len();
+                    break;
+                };
+                name.push_str(&inner[..tick]);
+                self.pos += tick + 1;
+                inner = &inner[tick + 1..];
+                match inner.strip_prefix('`') {
+                    Some(after) => {
+                        name.push('`');
+                        self.pos += 1;
+                        inner = after;
+                    }
+                    None => break,
+                }
+            }
+            (name, true)
+        } else {
+            return None;
+        };
+        self.separated = false;
+        Some((start, name, quoted))
+    }
+
+    /// The keyword of `words` (one word each) the input starts with, without taking it.
+    fn peek_keyword(&self, words: &[&'static str]) -> Option<&'static str> {
+        let rest = self.rest();
+        let word = &rest[..ident_len(rest)];
+        words.iter().copied().find(|k| !word.is_empty() && k.eq_ignore_ascii_case(word))
+    }
+
+    fn keyword(&mut self, words: &[&'static str]) -> Step<&'static str> {
+        let found = self.peek_keyword(words)?;
+        let start = self.pos;
+        self.pos += found.len();
+        self.separated = false;
+        self.mark(start, Class::Keyword);
+        Some(found)
+    }
+
+    /// A quoted string (possibly unterminated) or a bare word.
+    fn value(&mut self) -> Step {
+        let start = self.pos;
+        let rest = self.rest();
+        let mut chars = rest.char_indices();
+        match chars.next() {
+            Some((_, quote @ ('"' | '\''))) => {
+                let mut end = rest.len();
+                while let Some((i, c)) = chars.next() {
+                    if c == quote {
+                        end = i + 1;
+                        break;
+                    }
+                    if c == '\\' {
+                        chars.next();
+                    }
+                }
+                self.pos += end;
+                self.mark(start, Class::Str);
+            }
+            _ => {
+                let mut len = word_len(rest, WordKind::Value);
+                let word = &rest[..len];
+                // A `\` that ends the line continues the line; it is not part of the word.
+                if word.ends_with('\\') && (rest[len..].starts_with('\n') || rest[len..].starts_with("\r\n")) {
+                    len -= 1;
+                }
+                if len == 0 {
+                    return None;
+                }
+                let word = &rest[..len];
+                self.pos += len;
+                if ["true", "false", "null"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                    self.mark(start, Class::Literal);
+                } else if is_number(word) {
+                    self.mark(start, Class::Number);
+                }
+            }
+        }
+        self.separated = false;
+        Some(())
+    }
+
+    /// Token by token to the end, for the highlighter: strings, numbers, literals, comments.
+    fn generic(&mut self) {
+        while self.ws().is_some() && !self.at_end() {
+            let before = self.pos;
+            let c = self.rest().chars().next().unwrap_or(' ');
+            if c == '`' {
+                let _ = self.name();
+            } else if c == '"' || c == '\'' || is_word_char(c) {
+                let _ = self.value();
+            }
+            if self.pos == before {
+                self.pos += c.len_utf8();
+            }
+        }
+    }
+
+    /// A command word: an identifier, or `\` and one (`\q`).
+    fn command_word(&mut self) -> Step<(usize, String)> {
+        let start = self.pos;
+        let len = match self.rest().strip_prefix('\\') {
+            Some(after) if ident_len(after) > 0 => 1 + ident_len(after),
+            _ => ident_len(self.rest()),
+        };
+        if len == 0 {
+            return None;
+        }
+        self.pos += len;
+        self.separated = false;
+        Some((start, self.src[start..self.pos].to_ascii_lowercase()))
+    }
+
+    fn statement(&mut self) -> Step {
+        self.slot(|| Offer::keywords(&command_words()))?;
+        let (start, word) = self.command_word()?;
+        self.command(start, &word)
+    }
+
+    fn command(&mut self, start: usize, word: &str) -> Step {
+        let known = command_words().into_iter().chain([QUIT_SHORT]).find(|w| *w == word)?;
+        self.mark(start, Class::Command);
+        match known {
+            "model" => self.model_decl(),
+            "describe" => self.model().map(drop),
+            "drop" => {
+                self.model()?;
+                self.slot(|| Offer::keywords(&["confirm"]))?;
+                self.keyword(&["confirm"]).map(drop)
+            }
+            "add" => {
+                let table = self.model()?;
+                self.assignments(table, &[], Some(Hint::AfterModel { command: "add", table }))
+            }
+            "get" => {
+                let table = self.model()?;
+                self.slot(|| Offer { hint: Some(Hint::AfterModel { command: "get", table }), ..Offer::default() })?;
+                self.value()
+            }
+            "query" => self.query(),
+            "count" => {
+                let table = self.model()?;
+                let hint = Some(Hint::AfterModel { command: "count", table });
+                self.slot(|| Offer { hint, ..Offer::keywords(&["where"]) })?;
+                self.keyword(&["where"])?;
+                self.condition(table, &[])
+            }
+            "update" => self.update(),
+            "delete" => {
+                let table = self.model()?;
+                let hint = Some(Hint::AfterModel { command: "delete", table });
+                self.slot(|| Offer { hint, ..Offer::keywords(&["where", "all"]) })?;
+                match self.keyword(&["where", "all"])? {
+                    "where" => self.condition(table, &[]),
+                    _ => Some(()),
+                }
+            }
+            "rollback" => {
+                self.slot(|| Offer::keywords(&["to"]))?;
+                self.keyword(&["to"])?;
+                self.savepoint_name(true)
+            }
+            "savepoint" => self.savepoint_name(false),
+            "release" => self.savepoint_name(true),
+            "sql" => {
+                // Sent as written: none of it is ormsh's.
+                self.pos = self.src.len();
+                Some(())
+            }
+            "explain" => {
+                self.slot(|| Offer::keywords(&EXPLAINABLE))?;
+                let (start, word) = self.command_word()?;
+                if word == "explain" {
+                    return None;
+                }
+                self.command(start, &word)
+            }
+            "set" => self.setting(),
+            "source" => {
+                self.slot(Offer::default)?;
+                if self.rest().starts_with(['"', '\'']) {
+                    return self.value();
+                }
+                let rest = self.rest();
+                self.pos += rest.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(rest.len());
+                Some(())
+            }
+            "connect" => {
+                self.slot(Offer::default)?;
+                if self.rest().starts_with(['"', '\'']) {
+                    return self.value();
+                }
+                // `#` ends the URL: in a URL it could only start the fragment.
+                let rest = self.rest();
+                self.pos += rest.find('#').unwrap_or(rest.len());
+                Some(())
+            }
+            "help" => {
+                self.slot(|| Offer::words(&command_words()))?;
+                let (start, topic, _) = self.name()?;
+                if command_words().iter().any(|w| w.eq_ignore_ascii_case(&topic)) {
+                    self.mark(start, Class::Command);
+                }
+                Some(())
+            }
+            // models, begin, commit, quit, exit, \q
+            _ => Some(()),
+        }
+    }
+
+    /// The model name after a command word.
+    fn model(&mut self) -> Step<Option<&'c Table>> {
+        self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
+        let (start, name, _) = self.name()?;
+        let table = self.catalog.find_model(&name);
+        self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
+        Some(table)
+    }
+
+    /// `[savepoint] name` after `rollback to` and `release`, or the name after `savepoint`.
+    fn savepoint_name(&mut self, keyword: bool) -> Step {
+        if keyword {
+            self.slot(|| Offer::keywords(&["savepoint"]))?;
+            self.keyword(&["savepoint"]);
+        }
+        self.slot(Offer::default)?;
+        self.name().map(drop)
+    }
+
+    fn setting(&mut self) -> Step {
+        self.slot(|| Offer::keywords(&["format", "timing", "limit"]))?;
+        match self.keyword(&["format", "timing", "limit"])? {
+            "format" => {
+                self.slot(|| Offer::words(&Format::NAMES))?;
+                self.keyword(&Format::NAMES).map(drop)
+            }
+            "timing" => {
+                self.slot(|| Offer::words(&["on", "off"]))?;
+                self.keyword(&["on", "off"]).map(drop)
+            }
+            _ => {
+                self.slot(|| Offer::words(&["off"]))?;
+                if self.keyword(&["off"]).is_some() { Some(()) } else { self.value() }
+            }
+        }
+    }
+
+    /// `model Name [table name] { field: type[?] [unique] [primary [key]] [= value], … }`.
+    fn model_decl(&mut self) -> Step {
+        self.slot(|| Offer { hint: Some(Hint::Model), ..Offer::default() })?;
+        let (start, model, _) = self.name()?;
+        self.mark(start, Class::Model);
+        let hint = Some(Hint::AfterModel { command: "model", table: None });
+        self.slot(|| Offer { hint, ..Offer::keywords(&["table"]) })?;
+        if self.keyword(&["table"]).is_some() {
+            self.slot(Offer::default)?;
+            self.name()?;
+            self.slot(Offer::default)?;
+        }
+        if !self.punct("{") {
+            return None;
+        }
+        loop {
+            self.slot(Offer::default)?;
+            if self.punct("}") {
+                return Some(());
+            }
+            if self.punct(",") {
+                continue;
+            }
+            let (start, _, _) = self.name()?;
+            self.mark(start, Class::Field);
+            self.slot(Offer::default)?;
+            if !self.punct(":") {
+                return None;
+            }
+            self.slot(|| Offer { types: true, ..Offer::default() })?;
+            let (start, ty, quoted) = self.name()?;
+            let class = if !quoted && FieldType::from_decl(&ty).is_some() {
+                Class::Type
+            } else if ty.eq_ignore_ascii_case(&model) || self.catalog.find_model(&ty).is_some() {
+                Class::Model
+            } else {
+                Class::UnknownModel
+            };
+            self.mark(start, class);
+            // Modifiers, up to a newline (which starts the next field), `,` or `}`.
+            loop {
+                if self.ws()? {
+                    break;
+                }
+                self.slot(|| Offer::keywords(&["unique", "primary", "key"]))?;
+                if self.punct("?") || self.keyword(&["unique", "primary", "key"]).is_some() {
+                    continue;
+                }
+                if self.punct("=") {
+                    self.slot(Offer::values)?;
+                    self.value()?;
+                    continue;
+                }
+                break;
+            }
+        }
+    }
+
+    /// `field=value` pairs, with optional commas, up to one of `follow` (`where`, `all`).
+    fn assignments(&mut self, table: Option<&'c Table>, follow: &[&'static str], hint: Option<Hint<'c>>) -> Step {
+        let mut assigned: Vec<String> = Vec::new();
+        let mut hint = hint;
+        let mut first = true;
+        loop {
+            let hint = hint.take();
+            // What follows the assignments may come only after one of them.
+            let follow = if first { &[][..] } else { follow };
+            self.slot(|| Offer {
+                fields: table.map(|table| Fields { table, suffix: "=", dotted: false, exclude: assigned.clone() }),
+                hint,
+                ..Offer::keywords(follow)
+            })?;
+            if self.punct(",") {
+                continue;
+            }
+            if self.peek_keyword(follow).is_some() {
+                let after = &self.rest()[ident_len(self.rest())..];
+                if !after.trim_start().starts_with('=') {
+                    return Some(());
+                }
+            }
+            let (start, name, _) = self.name()?;
+            first = false;
+            let column = self.field(table, start, &name);
+            assigned.extend(column);
+            self.slot(Offer::default)?;
+            if !self.punct("=") {
+                return None;
+            }
+            self.slot(Offer::values)?;
+            self.value()?;
+        }
+    }
+
+    /// Marks a single field name of `table`; returns its column's name.
+    fn field(&mut self, table: Option<&'c Table>, start: usize, name: &str) -> Option<String> {
+        let table = table?;
+        match table.field(&Ident { name: name.to_string(), span: Default::default() }) {
+            Ok(field) => {
+                self.mark(start, Class::Field);
+                Some(field.column().name.clone())
+            }
+            Err(_) => {
+                self.mark(start, Class::UnknownField);
+                None
+            }
+        }
+    }
+
+    /// `name`, `user.name`, `album.artist.name`, each part marked as far as it resolves.
+    fn field_path(&mut self, table: Option<&'c Table>) -> Step {
+        // `Some(Some(t))`: parts resolve in `t`; `Some(None)`: the last part had no fields, so
+        // the next one is wrong; `None`: unknown, left plain.
+        let mut scope = table.map(Some);
+        loop {
+            let (start, name, _) = self.name()?;
+            scope = match scope {
+                Some(Some(t)) => match t.field(&Ident { name, span: Default::default() }) {
+                    Ok(Field::Reference(fk, _)) => {
+                        self.mark(start, Class::Field);
+                        self.catalog.table(&fk.ref_table).map(Some)
+                    }
+                    Ok(Field::Column(_)) => {
+                        self.mark(start, Class::Field);
+                        Some(None)
+                    }
+                    Err(_) => {
+                        self.mark(start, Class::UnknownField);
+                        None
+                    }
+                },
+                Some(None) => {
+                    self.mark(start, Class::UnknownField);
+                    None
+                }
+                None => None,
+            };
+            if !self.rest().starts_with('.') {
+                return Some(());
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn query(&mut self) -> Step {
+        let table = self.model()?;
+        let mut used: Vec<&'static str> = Vec::new();
+        let mut hint = Some(Hint::AfterModel { command: "query", table });
+        loop {
+            let left = unused(&used);
+            let hint = hint.take();
+            self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
+            let clause = self.keyword(&["fields", "where", "order", "limit", "offset"])?;
+            used.push(if clause == "order" { "order by" } else { clause });
+            let follow = unused(&used);
+            match clause {
+                "fields" => self.path_list(table, &follow, false)?,
+                "where" => self.condition(table, &follow)?,
+                "order" => {
+                    self.slot(|| Offer::keywords(&["by"]))?;
+                    self.keyword(&["by"])?;
+                    self.path_list(table, &follow, true)?;
+                }
+                _ => {
+                    self.slot(Offer::default)?;
+                    self.value()?;
+                }
+            }
+        }
+    }
+
+    /// `a, b.c` after `fields`, or `a desc, b` after `order by`.
+    fn path_list(&mut self, table: Option<&'c Table>, follow: &[&'static str], order: bool) -> Step {
+        loop {
+            self.slot(|| Offer { fields: paths(table), ..Offer::default() })?;
+            self.field_path(table)?;
+            if order {
+                let mut after = vec!["asc", "desc"];
+                after.extend(follow);
+                self.slot(|| Offer::keywords(&after))?;
+                self.keyword(&["asc", "desc"]);
+            }
+            self.slot(|| Offer::keywords(follow))?;
+            if !self.punct(",") {
+                return Some(());
+            }
+        }
+    }
+
+    fn update(&mut self) -> Step {
+        let table = self.model()?;
+        let (mut target, mut set) = (false, false);
+        let mut hint = Some(Hint::AfterModel { command: "update", table });
+        loop {
+            let mut offer = Vec::new();
+            if !target {
+                offer.extend(["where", "all"]);
+            }
+            if !set {
+                offer.push("set");
+            }
+            let hint = hint.take();
+            self.slot(|| Offer { hint, ..Offer::keywords(&offer) })?;
+            match self.keyword(&["where", "all", "set"])? {
+                "where" => {
+                    target = true;
+                    self.condition(table, if set { &[] } else { &["set"] })?;
+                }
+                "all" => target = true,
+                _ => {
+                    set = true;
+                    self.assignments(table, if target { &[] } else { &["where", "all"] }, None)?;
+                }
+            }
+        }
+    }
+
+    /// A condition; `follow` are the words that may come after it.
+    fn condition(&mut self, table: Option<&'c Table>, follow: &[&'static str]) -> Step {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        loop {
+            self.operand(table)?;
+            let mut after = vec!["and", "or"];
+            after.extend(follow);
+            self.slot(|| Offer::keywords(&after))?;
+            if self.keyword(&["and", "or"]).is_none() {
+                self.depth -= 1;
+                return Some(());
+            }
+        }
+    }
+
+    /// `not …`, `( … )` or a predicate.
+    fn operand(&mut self, table: Option<&'c Table>) -> Step {
+        loop {
+            self.slot(|| Offer { fields: paths(table), ..Offer::keywords(&["not"]) })?;
+            if self.keyword(&["not"]).is_none() {
+                break;
+            }
+        }
+        if self.punct("(") {
+            self.condition(table, &[])?;
+            self.slot(Offer::default)?;
+            return self.punct(")").then_some(());
+        }
+        self.predicate(table)
+    }
+
+    fn predicate(&mut self, table: Option<&'c Table>) -> Step {
+        self.field_path(table)?;
+        self.slot(|| Offer::keywords(&["like", "in", "is", "not"]))?;
+        for op in ["<=", ">=", "!=", "<>", "<", ">", "="] {
+            if self.punct(op) {
+                self.slot(Offer::values)?;
+                return self.value();
+            }
+        }
+        match self.keyword(&["like", "in", "is", "not"])? {
+            "like" => self.pattern(),
+            "in" => self.value_list(),
+            "not" => {
+                self.slot(|| Offer::keywords(&["like", "in"]))?;
+                match self.keyword(&["like", "in"])? {
+                    "like" => self.pattern(),
+                    _ => self.value_list(),
+                }
+            }
+            _ => {
+                self.slot(|| Offer { words: vec!["null"], ..Offer::keywords(&["not"]) })?;
+                if self.keyword(&["not"]).is_some() {
+                    self.slot(|| Offer::words(&["null"]))?;
+                }
+                self.keyword(&["null"]).map(drop)
+            }
+        }
+    }
+
+    fn pattern(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        self.value()
+    }
+
+    /// `(a, b, …)` after `in`.
+    fn value_list(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        if !self.punct("(") {
+            return None;
+        }
+        loop {
+            self.slot(Offer::values)?;
+            if self.punct(")") {
+                return Some(());
+            }
+            self.value()?;
+            self.slot(Offer::default)?;
+            if self.punct(")") {
+                return Some(());
+            }
+            if !self.punct(",") {
+                return None;
+            }
+        }
+    }
+}
+
+/// Field paths of `table`, as offered in conditions, `fields` and `order by`.
+fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
+    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new() })
+}
+
+fn unused(used: &[&'static str]) -> Vec<&'static str> {
+    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c)).collect()
+}
