@@ -109,11 +109,14 @@ impl Value {
             Value::Float(f) => {
                 serde_json::Number::from_f64(*f).map(J::Number).unwrap_or_else(|| J::String(f.to_string()))
             }
-            // A decimal is a JSON number when it is one, digit for digit.
-            Value::Decimal(d) => match serde_json::from_str::<serde_json::Number>(d) {
-                Ok(n) if n.to_string() == *d => J::Number(n),
-                _ => J::String(d.clone()),
-            },
+            // A decimal is a JSON number, digit for digit (NaN and infinities are strings).
+            Value::Decimal(d) => {
+                let d = canonical_decimal(d);
+                match serde_json::from_str::<serde_json::Number>(d) {
+                    Ok(n) => J::Number(n),
+                    Err(_) => J::String(d.to_string()),
+                }
+            }
             Value::Json(j) => j.clone(),
             other => J::String(other.to_string()),
         }
@@ -130,7 +133,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::UInt(u) => write!(f, "{u}"),
             Value::Float(x) => write!(f, "{x}"),
-            Value::Decimal(d) => f.write_str(d),
+            Value::Decimal(d) => f.write_str(canonical_decimal(d)),
             Value::Text(s) => f.write_str(s),
             Value::Bytes(b) => {
                 f.write_str("\\x")?;
@@ -143,5 +146,41 @@ impl fmt::Display for Value {
             Value::Json(j) => write!(f, "{j}"),
             Value::Uuid(u) => write!(f, "{u}"),
         }
+    }
+}
+
+/// A decimal without the trailing zeros of its scale: `70.0000000000` → `70`, `12.50` → `12.5`.
+/// MySQL pads every value to its column's scale while PostgreSQL keeps the typed scale and
+/// SQLite keeps none; showing the canonical form makes the same value look the same everywhere,
+/// and no digit that carries a value is dropped.
+pub fn canonical_decimal(text: &str) -> &str {
+    let text = text.trim();
+    if !text.contains('.') || text.contains(['e', 'E']) {
+        return text;
+    }
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    match trimmed {
+        "" | "-" | "-0" | "+" => "0",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_shown_without_padding() {
+        assert_eq!(canonical_decimal("70.0000000000"), "70");
+        assert_eq!(canonical_decimal("12.50"), "12.5");
+        assert_eq!(canonical_decimal("-0.000"), "0");
+        assert_eq!(canonical_decimal("100"), "100");
+        assert_eq!(canonical_decimal("1.5e10"), "1.5e10");
+        assert_eq!(canonical_decimal("NaN"), "NaN");
+        assert_eq!(
+            Value::Decimal("12345678901234567890.1230".into()).to_json().to_string(),
+            "12345678901234567890.123"
+        );
+        assert_eq!(Value::Decimal("NaN".into()).to_json(), serde_json::json!("NaN"));
     }
 }
