@@ -56,6 +56,10 @@ pub struct Session {
     location: String,
     /// Stops the running command from outside (Ctrl-C).
     canceller: Canceller,
+    /// The URL as given, password included: kept only to reconnect, never shown.
+    url: String,
+    /// The connection was lost: the next command reconnects first.
+    lost: bool,
     catalog: Arc<Catalog>,
     tx: TxState,
     settings: Settings,
@@ -74,6 +78,8 @@ impl Session {
             backend,
             location: redact_url(url),
             canceller,
+            url: url.to_string(),
+            lost: false,
             catalog,
             tx: TxState::Idle,
             settings: Settings::default(),
@@ -125,8 +131,16 @@ impl Session {
     /// Executes one statement, printing its result.
     pub async fn execute(&mut self, statement: &Statement, confirm: &mut dyn Confirm) -> Result<Flow> {
         let started = Instant::now();
+        if self.lost {
+            self.reconnect().await?;
+        }
         self.canceller.arm();
         let flow = self.dispatch(&statement.command, confirm).await;
+        // A failed `connect` leaves the current connection as it was.
+        let flow = match &statement.command {
+            Command::Connect { .. } => flow,
+            _ => flow.map_err(|err| self.note_lost(err)),
+        };
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
             self.printer.timing(started.elapsed()).map_err(io_error)?;
         }
@@ -570,9 +584,43 @@ impl Session {
         let catalog = backend.introspect().await?;
         self.canceller = Canceller::install(&mut backend, url).await?;
         self.backend = backend;
+        self.url = url.to_string();
+        self.lost = false;
         self.catalog = Arc::new(catalog);
         self.location = redact_url(url);
         let text = format!("connected to {}", self.location);
+        self.printer.status(&text).map_err(io_error)
+    }
+
+    /// A lost connection takes its transaction with it: the state goes back to idle, the user is
+    /// told, and the next command reconnects.
+    fn note_lost(&mut self, err: Error) -> Error {
+        if err.kind != ErrorKind::Connection {
+            return err;
+        }
+        self.lost = true;
+        let had_transaction = self.tx.is_open() || self.sandbox;
+        self.tx = TxState::Idle;
+        if had_transaction {
+            err.with_help("the open transaction was lost with the connection: nothing of it was committed; the next command reconnects")
+        } else {
+            err.with_help("the next command reconnects")
+        }
+    }
+
+    async fn reconnect(&mut self) -> Result<()> {
+        let mut backend = Backend::connect(&self.url)
+            .await
+            .map_err(|e| e.with_help("the connection was lost and could not be opened again"))?;
+        self.catalog = Arc::new(backend.introspect().await?);
+        self.canceller = Canceller::install(&mut backend, &self.url).await?;
+        self.backend = backend;
+        self.lost = false;
+        if self.sandbox {
+            // The sandbox's transaction went with the old connection; the new one gets its own.
+            self.send(&self.dialect().begin()).await?;
+        }
+        let text = format!("reconnected to {}", self.location);
         self.printer.status(&text).map_err(io_error)
     }
 
