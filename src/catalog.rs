@@ -179,9 +179,20 @@ impl Catalog {
         };
         // `users` for `User` is found without loading the inflection rules, which are slow to
         // load; `people` for `Person` needs them.
+        // The commonest case, `User` for `users`, without allocating.
+        let simple_plural = || {
+            let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
+            let plural_of = |t: &&Table| {
+                t.name.len() == model.len() + 1
+                    && t.name.ends_with('s')
+                    && t.name.is_char_boundary(model.len())
+                    && t.name[..model.len()].eq_ignore_ascii_case(model)
+            };
+            self.tables.iter().find(|t| one_word && plural_of(t))
+        };
         let regular = || named(&naming::regular_plurals(model));
         let conventional = || named(&naming::table_candidates(model));
-        exact.or_else(folded).or_else(regular).or_else(conventional)
+        exact.or_else(folded).or_else(simple_plural).or_else(regular).or_else(conventional)
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the

@@ -103,12 +103,17 @@ fn plain(err: &Error) -> String {
 
 /// The span as a byte range that is inside `source` and on character boundaries. An empty span
 /// is widened to the character at its start, so that it gets a caret; at the end of the input
-/// there is no character, and codespan draws a caret just past the last one.
+/// or of a line there is no character to mark (widened over the newline, the caret would run
+/// into the next line), and codespan draws a caret just past the last one.
 fn clamp(span: Span, source: &str) -> std::ops::Range<usize> {
     let start = floor_boundary(source, span.start.min(span.end));
     let mut end = ceil_boundary(source, span.end.max(span.start)).max(start);
     if end == start {
-        end = source[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+        end = source[start..]
+            .chars()
+            .next()
+            .filter(|c| !matches!(c, '\n' | '\r'))
+            .map_or(start, |c| start + c.len_utf8());
     }
     start..end
 }
@@ -180,6 +185,23 @@ mod tests {
   |                 ^
 "
         );
+    }
+
+    #[test]
+    fn end_of_a_line_gets_a_caret_on_that_line() {
+        for source in ["describe\ndescribe User extra\n", "describe\r\ndescribe User extra\r\n"] {
+            let err = Error::syntax("expected a model name, found end of input", Span::new(8, 8));
+            assert_eq!(
+                render(&err, "cases.orm", source, false),
+                "error: expected a model name, found end of input
+ --> cases.orm:1:9
+  |
+1 | describe
+  |         ^
+",
+                "{source:?}"
+            );
+        }
     }
 
     #[test]

@@ -66,7 +66,22 @@ struct Request {
     initial: String,
     /// Whether the entry goes into history (not for answers to questions).
     remember: bool,
-    reply: oneshot::Sender<Input>,
+    /// Hands the entry back: to an awaiting task, or to a thread that blocks for it.
+    reply: Reply,
+}
+
+enum Reply {
+    Task(oneshot::Sender<Input>),
+    Thread(mpsc::SyncSender<Input>),
+}
+
+impl Reply {
+    fn send(self, input: Input) -> bool {
+        match self {
+            Reply::Task(sender) => sender.send(input).is_ok(),
+            Reply::Thread(sender) => sender.send(input).is_ok(),
+        }
+    }
 }
 
 /// The editor thread's handle.
@@ -169,7 +184,7 @@ impl Editor {
     /// Reads one entry, with `initial` already on the line (a failed command to edit).
     pub async fn read(&self, prompt: PromptText, initial: &str, catalog: Arc<Catalog>) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, initial, true, catalog, reply) {
+        if !self.send(prompt, initial, true, catalog, Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -178,7 +193,7 @@ impl Editor {
     /// Reads an answer to a question; it is not kept in history.
     pub async fn read_answer(&self, prompt: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), reply) {
+        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -186,21 +201,16 @@ impl Editor {
 
     /// [`Editor::read_answer`] for code that cannot await.
     pub fn read_answer_blocking(&self, prompt: &str) -> Input {
-        let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), reply) {
+        // A plain channel: this may be called on the async runtime's own thread, where
+        // blocking on a tokio channel is refused.
+        let (reply, answer) = mpsc::sync_channel(1);
+        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Thread(reply)) {
             return Input::Eof;
         }
-        answer.blocking_recv().unwrap_or(Input::Eof)
+        answer.recv().unwrap_or(Input::Eof)
     }
 
-    fn send(
-        &self,
-        prompt: PromptText,
-        initial: &str,
-        remember: bool,
-        catalog: Arc<Catalog>,
-        reply: oneshot::Sender<Input>,
-    ) -> bool {
+    fn send(&self, prompt: PromptText, initial: &str, remember: bool, catalog: Arc<Catalog>, reply: Reply) -> bool {
         let request = Request { prompt, catalog, initial: initial.to_string(), remember, reply };
         self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
     }
@@ -234,7 +244,7 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
             Err(ReadlineError::Interrupted) => Input::Interrupted,
             Err(_) => Input::Eof,
         };
-        if request.reply.send(input).is_err() {
+        if !request.reply.send(input) {
             break;
         }
     }

@@ -44,8 +44,6 @@ pub struct Insert {
     pub table: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
-    /// Columns to read back from the stored rows (empty: nothing to read back).
-    pub returning: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

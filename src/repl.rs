@@ -21,8 +21,9 @@ struct AskEditor<'e> {
 impl Confirm for AskEditor<'_> {
     fn confirm(&mut self, question: &str) -> bool {
         let prompt = format!("{question} [y/N] ");
-        // The session awaits the answer; the editor thread does the typing.
-        let answer = tokio::task::block_in_place(|| self.editor.read_answer_blocking(&prompt));
+        // The session waits for the answer while the editor thread does the typing; nothing else
+        // runs meanwhile, so blocking this thread holds nothing up.
+        let answer = self.editor.read_answer_blocking(&prompt);
         matches!(answer, Input::Line(line) if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
     }
 }
@@ -77,6 +78,7 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
             while interrupts.recv().now_or_never().is_some() {}
         }
         let canceller = session.canceller();
+        let interrupt_guard = canceller.interrupt_on_ctrl_c();
         let mut confirm = AskEditor { editor };
         let mut runner = Runner::new(session, &mut confirm, &mut stderr, OnError::Continue, error_color);
         let mut cancelled = false;
@@ -103,6 +105,13 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
                 }
             }
         };
+        drop(interrupt_guard);
+        // A Ctrl-C that stopped SQLite inside a statement was not seen above.
+        if let Some(interrupts) = interrupts.as_mut() {
+            while interrupts.recv().now_or_never().is_some() {
+                cancelled = true;
+            }
+        }
         if let Some(at) = runner.first_failure_at.filter(|_| !cancelled) {
             // The failed command (and what followed it) comes back on the line, to be mended
             // rather than retyped; what ran before it does not run again.

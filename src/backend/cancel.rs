@@ -10,6 +10,15 @@ use crate::dialect::{Dialect, Sql};
 use crate::error::Result;
 use crate::value::{FieldType, Value};
 
+/// Stops SIGINT from setting the SQLite flag when dropped.
+pub struct InterruptGuard(signal_hook::SigId);
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.0);
+    }
+}
+
 /// How many SQLite virtual-machine steps run between two looks at the flag: often enough to
 /// stop within milliseconds, rarely enough to cost nothing measurable.
 const SQLITE_CHECK_EVERY: i32 = 10_000;
@@ -54,6 +63,15 @@ impl Canceller {
         if let Canceller::Sqlite(flag) = self {
             flag.store(false, Ordering::Relaxed);
         }
+    }
+
+    /// While the returned guard lives, Ctrl-C (SIGINT) stops the running SQLite statement even
+    /// though this thread is busy inside SQLite and cannot look at its async signal stream: the
+    /// signal itself sets the flag the progress handler reads. Servers need nothing of the
+    /// kind: the thread waits on their socket, and the session's Ctrl-C handling cancels.
+    pub fn interrupt_on_ctrl_c(&self) -> Option<InterruptGuard> {
+        let Canceller::Sqlite(flag) = self else { return None };
+        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(flag)).ok().map(InterruptGuard)
     }
 
     /// Asks the database to stop the running command.

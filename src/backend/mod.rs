@@ -7,6 +7,7 @@ mod mysql;
 mod pg_types;
 mod postgres;
 mod sqlite;
+mod sqlite_raw;
 
 pub use cancel::Canceller;
 
@@ -19,8 +20,9 @@ use crate::value::{FieldType, Value};
 pub trait RowSink {
     /// The column names, once, before any row.
     fn columns(&mut self, names: &[String]) -> Result<()>;
-    /// One row. Returning `false` stops the stream (the rest is not read).
-    fn row(&mut self, values: Vec<Value>) -> Result<bool>;
+    /// One row, lent: the driver may reuse its buffers for the next. Returning `false` stops
+    /// the stream (the rest is not read).
+    fn row(&mut self, values: &[Value]) -> Result<bool>;
 }
 
 /// What a statement sent with [`Backend::run`] produced.
@@ -196,8 +198,8 @@ impl RowSink for Collect {
         Ok(())
     }
 
-    fn row(&mut self, values: Vec<Value>) -> Result<bool> {
-        self.rows.push(values);
+    fn row(&mut self, values: &[Value]) -> Result<bool> {
+        self.rows.push(values.to_vec());
         Ok(true)
     }
 }

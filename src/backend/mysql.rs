@@ -143,7 +143,7 @@ pub async fn fetch(conn: &mut MySqlConnection, sql: &Sql, hints: &[FieldType], s
             sink.columns(&column_names(&row))?;
             started = true;
         }
-        if !sink.row(decode_row(&row, hints))? {
+        if !sink.row(&decode_row(&row, hints))? {
             break;
         }
     }
@@ -193,7 +193,7 @@ async fn run_text(
                     sink.columns(&column_names(&row))?;
                     started = true;
                 }
-                if !sink.row(decode_row(&row, hints))? {
+                if !sink.row(&decode_row(&row, hints))? {
                     break;
                 }
             }

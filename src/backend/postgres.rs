@@ -158,7 +158,7 @@ async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSi
             sink.columns(&column_names(&row))?;
             started = true;
         }
-        if !sink.row(decode_row(&row))? {
+        if !sink.row(&decode_row(&row))? {
             break;
         }
     }

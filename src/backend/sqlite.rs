@@ -1,22 +1,20 @@
-//! SQLite: the embedded default. Values are decoded by their own storage class, refined by the
-//! column's declared type (SQLite keeps a bool as an integer and json as text).
+//! SQLite: the embedded default. sqlx opens the connection and reads the schema; statements
+//! run through SQLite's own API on this thread (`sqlite_raw`), where values are decoded by
+//! their storage class, refined by the column's declared type (SQLite keeps a bool as an
+//! integer and json as text).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use futures_util::TryStreamExt;
-use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteRow};
-use sqlx::{
-    Column as _, Connection, Decode, Executor, Row, SqlSafeStr, Sqlite, SqliteConnection, Statement, TypeInfo, ValueRef,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
+use sqlx::{Connection, Row, SqliteConnection};
 
+use super::sqlite_raw::Statement;
 use super::{Outcome, RowSink, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
-use crate::dialect::{Sql, bind_text};
+use crate::dialect::Sql;
 use crate::error::Result;
 use crate::value::{FieldType, Value};
-
-type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
 /// How long a statement waits for another writer's lock before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -30,100 +28,52 @@ pub async fn connect(url: &str) -> Result<SqliteConnection> {
     SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))
 }
 
-fn query(sql: &Sql) -> Query<'static> {
-    sql.params.iter().fold(sqlx::query(sql.sqlx_text()), bind)
-}
-
-fn bind(q: Query<'static>, value: &Value) -> Query<'static> {
-    match value {
-        Value::Null => q.bind(None::<i64>),
-        Value::Bool(b) => q.bind(*b),
-        Value::Int(i) => q.bind(*i),
-        Value::UInt(u) => match i64::try_from(*u) {
-            Ok(i) => q.bind(i),
-            Err(_) => q.bind(u.to_string()),
-        },
-        Value::Float(f) => q.bind(*f),
-        Value::Bytes(b) => q.bind(b.clone()),
-        Value::Json(j) => q.bind(j.to_string()),
-        other => q.bind(bind_text(other)),
-    }
-}
-
 pub async fn execute(conn: &mut SqliteConnection, sql: &Sql) -> Result<u64> {
-    Ok(query(sql).execute(&mut *conn).await.map_err(db_error)?.rows_affected())
+    let mut handle = conn.lock_handle().await.map_err(db_error)?;
+    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+    statement.bind_all(&sql.params)?;
+    while statement.step()? {}
+    Ok(statement.changes())
 }
 
+/// Streams rows on this thread, straight from SQLite (see `sqlite_raw`). `hints` (or else the
+/// declared type) tell a bool from an integer and json from text.
 pub async fn fetch(conn: &mut SqliteConnection, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
-    let mut rows = query(sql).fetch(&mut *conn);
-    let mut started = false;
-    while let Some(row) = rows.try_next().await.map_err(db_error)? {
-        if !started {
-            sink.columns(&column_names(&row))?;
-            started = true;
+    let mut handle = conn.lock_handle().await.map_err(db_error)?;
+    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+    statement.bind_all(&sql.params)?;
+    stream(&mut statement, hints, sink)
+}
+
+fn stream(statement: &mut Statement<'_>, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
+    let names = statement.column_names();
+    let declared = statement.declared_types();
+    let types: Vec<FieldType> =
+        declared.into_iter().enumerate().map(|(i, d)| hints.get(i).cloned().unwrap_or(d)).collect();
+    sink.columns(&names)?;
+    // One row buffer for the whole result: each value is read into the last row's place,
+    // reusing its text's memory.
+    let mut row = vec![Value::Null; types.len()];
+    while statement.step()? {
+        for (i, (ty, slot)) in types.iter().zip(row.iter_mut()).enumerate() {
+            statement.read_value(i, ty, slot);
         }
-        if !sink.row(decode_row(&row, hints))? {
+        if !sink.row(&row)? {
             break;
         }
-    }
-    drop(rows);
-    if !started {
-        let statement = conn.prepare(sql.sqlx_text().into_sql_str()).await.map_err(db_error)?;
-        let names: Vec<String> = statement.columns().iter().map(|c| c.name().to_string()).collect();
-        sink.columns(&names)?;
     }
     Ok(())
 }
 
 pub async fn run(conn: &mut SqliteConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
-    let statement = conn.prepare(sql.sqlx_text().into_sql_str()).await.map_err(db_error)?;
-    if statement.columns().is_empty() {
-        return execute(conn, sql).await.map(Outcome::Affected);
+    let mut handle = conn.lock_handle().await.map_err(db_error)?;
+    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+    statement.bind_all(&sql.params)?;
+    if statement.column_count() == 0 {
+        while statement.step()? {}
+        return Ok(Outcome::Affected(statement.changes()));
     }
-    fetch(conn, sql, &[], sink).await.map(|()| Outcome::Rows)
-}
-
-fn column_names(row: &SqliteRow) -> Vec<String> {
-    row.columns().iter().map(|c| c.name().to_string()).collect()
-}
-
-fn decode_row(row: &SqliteRow, hints: &[FieldType]) -> Vec<Value> {
-    (0..row.len()).map(|i| decode(row, i, hints.get(i))).collect()
-}
-
-/// One value by its storage class; the hint (or else the declared type) tells a bool from an
-/// integer and json from text.
-fn decode(row: &SqliteRow, i: usize, hint: Option<&FieldType>) -> Value {
-    let Ok(raw) = row.try_get_raw(i) else { return Value::Null };
-    if raw.is_null() {
-        return Value::Null;
-    }
-    let declared = || field_type_of(row.columns()[i].type_info().name());
-    let ty = hint.cloned().unwrap_or_else(declared);
-    let storage = raw.type_info().name().to_string();
-    match storage.as_str() {
-        "INTEGER" | "BOOLEAN" => match <i64 as Decode<Sqlite>>::decode(raw) {
-            Ok(i) if ty == FieldType::Bool => Value::Bool(i != 0),
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Null,
-        },
-        "REAL" => <f64 as Decode<Sqlite>>::decode(raw).map(Value::Float).unwrap_or(Value::Null),
-        "BLOB" => <Vec<u8> as Decode<Sqlite>>::decode(raw).map(Value::Bytes).unwrap_or(Value::Null),
-        _ => match <String as Decode<Sqlite>>::decode(raw) {
-            Ok(text) if ty == FieldType::Json => match serde_json::from_str(&text) {
-                Ok(json) => Value::Json(json),
-                Err(_) => Value::Text(text),
-            },
-            Ok(text) => Value::Text(text),
-            // Text that is not UTF-8 is shown as its bytes rather than lost.
-            Err(_) => row
-                .try_get_raw(i)
-                .ok()
-                .and_then(|r| <Vec<u8> as Decode<Sqlite>>::decode(r).ok())
-                .map(Value::Bytes)
-                .unwrap_or(Value::Null),
-        },
-    }
+    stream(&mut statement, &[], sink).map(|()| Outcome::Rows)
 }
 
 async fn rows(conn: &mut SqliteConnection, text: &'static str) -> Result<Vec<SqliteRow>> {

@@ -164,8 +164,9 @@ impl Dialect {
         b.finish()
     }
 
-    /// `returning`: read the stored rows back where the database can (RETURNING).
-    pub fn insert(self, insert: &Insert, returning: bool) -> Sql {
+    /// `returning`: the columns to read back from the stored rows where the database can
+    /// (RETURNING); empty for none.
+    pub fn insert(self, insert: &Insert, returning: &[String]) -> Sql {
         let mut b = Builder::new(self);
         b.push("INSERT INTO ");
         b.ident(&insert.table);
@@ -189,9 +190,9 @@ impl Dialect {
                 b.push(")");
             }
         }
-        if returning && !insert.returning.is_empty() && self.has_returning() {
+        if !returning.is_empty() && self.has_returning() {
             b.push(" RETURNING ");
-            b.ident_list(&insert.returning);
+            b.ident_list(returning);
         }
         b.finish()
     }

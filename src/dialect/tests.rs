@@ -84,20 +84,20 @@ fn references_become_subqueries() {
 
 #[test]
 fn inserts_return_the_stored_row_where_they_can() {
+    let returning = ["id".to_string(), "name".to_string()];
     let insert = Insert {
         table: "users".into(),
         columns: vec!["name".into()],
         rows: vec![vec![Value::Text("a".into())], vec![Value::Text("b".into())]],
-        returning: vec!["id".into(), "name".into()],
     };
     assert_eq!(
-        Dialect::Postgres.insert(&insert, true).text,
+        Dialect::Postgres.insert(&insert, &returning).text,
         "INSERT INTO \"users\" (\"name\") VALUES ($1), ($2) RETURNING \"id\", \"name\""
     );
-    assert_eq!(Dialect::Mysql.insert(&insert, true).text, "INSERT INTO `users` (`name`) VALUES (?), (?)");
+    assert_eq!(Dialect::Mysql.insert(&insert, &returning).text, "INSERT INTO `users` (`name`) VALUES (?), (?)");
     let empty = Insert { columns: vec![], rows: vec![vec![]], ..insert };
     assert_eq!(
-        Dialect::Sqlite.insert(&empty, true).text,
+        Dialect::Sqlite.insert(&empty, &returning).text,
         "INSERT INTO \"users\" DEFAULT VALUES RETURNING \"id\", \"name\""
     );
 }

@@ -7,11 +7,16 @@ use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, peek_word, skip_ws};
 use super::literal::value;
-use crate::ast::{Assignment, Command, Condition, Count, Direction, FieldPath, Ident, OrderItem, Query, Target};
+use crate::ast::{
+    Assignment, Command, Condition, Count, Direction, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
+};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
 const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order", "limit", "offset"];
+
+/// For a word that follows a value: it was probably meant to be part of it.
+const QUOTE_HELP: &str = "quote values that contain spaces: name=\"John Smith\"";
 
 /// `model` right after the command word, or an error.
 fn command_model<'a>(cx: &Cx<'a>, i: &'a str, command: &'static str) -> PResult<'a, Ident> {
@@ -53,6 +58,14 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
         if !comma && starts_target(r) {
             break;
         }
+        // `name=John Smith age=3`: a word after a value, where a field was expected.
+        if !comma
+            && let Ok((after_name, word)) = name(cx, r)
+            && !skip_ws(after_name).starts_with('=')
+        {
+            let error = cx.expected(&format!("`=` after `{}`", word.name), skip_ws(after_name));
+            return Err(fail(error.with_help(QUOTE_HELP)));
+        }
         let (after, next) = match assignment(cx, r) {
             Ok(found) => found,
             Err(nom::Err::Error(_)) if comma => {
@@ -71,10 +84,11 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
     Ok((rest, list))
 }
 
-/// Whether `i` starts with `where` or `all` used as a keyword (not as the field in `all=1`).
+/// Whether `i` starts with `where`, `all` or `set` used as a keyword (not as the field in
+/// `all=1`): the end of a list of assignments in `update`.
 fn starts_target(i: &str) -> bool {
     match peek_word(i) {
-        Some((after, word)) if word == "where" || word == "all" => !skip_ws(after).starts_with('='),
+        Some((after, word)) if matches!(word.as_str(), "where" | "all" | "set") => !skip_ws(after).starts_with('='),
         _ => false,
     }
 }
@@ -85,10 +99,8 @@ pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment>
     let r = skip_ws(r);
     let (r, _) = or_fail(char('=').parse(r), || cx.expected(&format!("`=` after `{}`", field.name), r))?;
     let r = skip_ws(r);
-    let (rest, value) = or_fail(value(cx, r), || {
-        cx.expected(&format!("a value for `{}`", field.name), r)
-            .with_help("quote values that contain spaces: name=\"John Smith\"")
-    })?;
+    let (rest, value) =
+        or_fail(value(cx, r), || cx.expected(&format!("a value for `{}`", field.name), r).with_help(QUOTE_HELP))?;
     Ok((rest, Assignment { field, value }))
 }
 
@@ -97,6 +109,10 @@ pub(super) fn get<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (r, model) = command_model(cx, i, "get")?;
     let r = skip_ws(r);
     let (rest, key) = or_fail(value(cx, r), || cx.expected("a primary key value", r))?;
+    if matches!(&key.kind, LiteralKind::Word(w) if w.eq_ignore_ascii_case("where")) && !skip_ws(rest).is_empty() {
+        let help = format!("write the key alone: `get {0} 1`, or use `query {0} where …`", model.name);
+        return Err(fail(Error::syntax("`get` takes a primary key value, not a condition", key.span).with_help(help)));
+    }
     if skip_ws(rest).starts_with('=') {
         let help = format!("write the key alone: `get {} 1`", model.name);
         return Err(fail(cx.unexpected_after(skip_ws(rest)).with_help(help)));
@@ -128,8 +144,8 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
                 let mut error = cx.expected("`fields`, `where`, `order by`, `limit` or `offset`", r);
                 if let Some(help) = did_you_mean(&word, QUERY_CLAUSES) {
                     error = error.with_help(help);
-                } else if after_where {
-                    error = error.with_help("quote values that contain spaces: name=\"John Smith\"");
+                } else if after_where && !word.is_empty() {
+                    error = error.with_help(QUOTE_HELP);
                 }
                 return Err(fail(error));
             }
@@ -189,9 +205,10 @@ pub(super) fn fields_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Fiel
 pub(super) fn where_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
     let (r, _) = keyword("where").parse(i)?;
     let r = skip_ws(r);
-    or_fail(condition(cx, r), || {
+    let (rest, filter) = or_fail(condition(cx, r), || {
         if r.is_empty() { cx.expected("a condition after `where`", r) } else { cx.expected("a field name", r) }
-    })
+    })?;
+    Ok((rest, *filter))
 }
 
 /// grammar: order_clause
@@ -259,8 +276,7 @@ pub(super) fn count<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 ///
 /// grammar: update
 pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (model_end, model) = command_model(cx, i, "update")?;
-    let mut rest = model_end;
+    let (mut rest, model) = command_model(cx, i, "update")?;
     let mut target = None;
     let mut set = None;
     loop {
@@ -287,7 +303,7 @@ pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         };
     }
     let Some(target) = target else {
-        return Err(fail(needs_target(cx, model_end, &model, "update")));
+        return Err(fail(needs_target(cx, rest, &model, "update")));
     };
     let Some(set) = set else {
         let r = skip_ws(rest);
@@ -296,10 +312,12 @@ pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Update { model, target, set }))
 }
 
-/// The error for `update`/`delete` without `where` or `all`, pointing after the model name.
-fn needs_target(cx: &Cx<'_>, model_end: &str, model: &Ident, command: &str) -> Error {
-    let mut error = Error::syntax(format!("`{command}` needs `where …` or `all`"), cx.at(model_end));
-    let next = skip_ws(model_end);
+/// The error for `update`/`delete` without `where` or `all`, pointing at what stands where it
+/// should be (`wher`), or where it should go.
+fn needs_target(cx: &Cx<'_>, at: &str, model: &Ident, command: &str) -> Error {
+    let next = skip_ws(at);
+    let span = if next.is_empty() { cx.at(at) } else { cx.found(next).1 };
+    let mut error = Error::syntax(format!("`{command}` needs `where …` or `all`"), span);
     if let Some(help) = peek_word(next).and_then(|(_, w)| did_you_mean(&w, ["where", "all"])) {
         error = error.with_help(help);
     } else {

@@ -7,61 +7,91 @@ use nom::bytes::complete::tag;
 use nom::character::complete::char;
 use nom::combinator::value as to;
 
-use super::context::{Cx, PResult, fail, or_fail};
+use super::context::{Cx, Fail, PResult, fail, or_fail};
 use super::lexical::{after_keyword, field_path, keyword, peek_word, skip_ws};
 use super::literal::{value, value_list};
 use crate::ast::{CompareOp, Condition, FieldPath};
 
 /// grammar: condition
-pub(super) fn condition<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+pub(super) fn condition<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
     let (mut rest, mut left) = conjunction(cx, i)?;
-    while let Some(after) = after_keyword(rest, "or") {
-        cx.term(skip_ws(rest))?;
-        let r = skip_ws(after);
+    while let Some(r) = next_term(cx, rest, "or")? {
         let (after, right) = or_fail(conjunction(cx, r), || cx.expected("a condition after `or`", r))?;
-        left = Condition::Or(Box::new(left), Box::new(right));
+        left = join(Condition::Or, left, right);
         rest = after;
     }
     Ok((rest, left))
 }
 
 /// grammar: conjunction
-pub(super) fn conjunction<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+pub(super) fn conjunction<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
     let (mut rest, mut left) = negation(cx, i)?;
-    while let Some(after) = after_keyword(rest, "and") {
-        cx.term(skip_ws(rest))?;
-        let r = skip_ws(after);
+    while let Some(r) = next_term(cx, rest, "and")? {
         let (after, right) = or_fail(negation(cx, r), || cx.expected("a condition after `and`", r))?;
-        left = Condition::And(Box::new(left), Box::new(right));
+        left = join(Condition::And, left, right);
         rest = after;
     }
     Ok((rest, left))
 }
 
 /// grammar: negation
-pub(super) fn negation<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
-    let Ok((after, _)) = keyword("not").parse(i) else {
+pub(super) fn negation<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
+    let Some(after) = after_keyword(i, "not") else {
         return condition_group(cx, i);
     };
     let _nest = cx.nest(i)?;
     let r = skip_ws(after);
     let (rest, inner) = or_fail(negation(cx, r), || cx.expected("a condition after `not`", r))?;
-    Ok((rest, Condition::Not(Box::new(inner))))
+    Ok((rest, Box::new(Condition::Not(inner))))
 }
 
 /// grammar: condition_group
-pub(super) fn condition_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
-    let Ok((after, _)) = char::<&str, ()>('(').parse(i) else {
-        return predicate(cx, i);
+pub(super) fn condition_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
+    let Some(after) = i.strip_prefix('(') else {
+        return boxed_predicate(cx, i);
     };
     let _nest = cx.nest(i)?;
     let r = skip_ws(after);
     let (rest, inner) = or_fail(condition(cx, r), || cx.expected("a condition", r))?;
+    close_group(cx, rest, inner)
+}
+
+// Conditions nest through the four rules above, so their stack frames are kept small (a debug
+// build gives every temporary its own slot): conditions are built on the heap, and the rest of
+// the work is done in the helpers below, whose frames are not part of every level.
+
+/// After an operand at `rest`: where the next one starts if `word` (`and`, `or`) follows,
+/// counted against the length limit.
+fn next_term<'a>(cx: &Cx<'a>, rest: &'a str, word: &'static str) -> Result<Option<&'a str>, nom::Err<Fail>> {
+    let Some(after) = after_keyword(rest, word) else {
+        return Ok(None);
+    };
+    cx.term(skip_ws(rest))?;
+    Ok(Some(skip_ws(after)))
+}
+
+fn join(
+    node: fn(Box<Condition>, Box<Condition>) -> Condition,
+    left: Box<Condition>,
+    right: Box<Condition>,
+) -> Box<Condition> {
+    Box::new(node(left, right))
+}
+
+/// The `)` that closes a group.
+fn close_group<'a>(cx: &Cx<'a>, rest: &'a str, inner: Box<Condition>) -> PResult<'a, Box<Condition>> {
     let r = skip_ws(rest);
     match char::<&str, ()>(')').parse(r) {
         Ok((rest, _)) => Ok((rest, inner)),
         Err(_) => Err(fail(cx.expected("`)`", r))),
     }
+}
+
+/// A predicate on the heap. Apart from [`condition_group`], so that the predicate's stack frame
+/// is not part of every level of nesting.
+fn boxed_predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
+    let (rest, leaf) = predicate(cx, i)?;
+    Ok((rest, Box::new(leaf)))
 }
 
 /// One test on one field: `age >= 30`, `name like "J%"`, `id in (1, 2)`, `email is not null`.

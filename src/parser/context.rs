@@ -16,8 +16,12 @@ use crate::error::Error;
 pub(super) const MAX_DEPTH: usize = 64;
 
 /// How many `and`/`or` one statement may chain. A chain becomes a tree as deep as it is long, and
-/// everything that walks the tree (drop, clone, SQL generation) recurses.
-pub(super) const MAX_TERMS: usize = 1000;
+/// everything that walks the tree (drop, clone, SQL generation) recurses. The evaluator refuses
+/// a tree deeper than 256 (`session/resolve.rs`), with no position to point at: a chain plus
+/// every `not` it may nest must stay below that, so that the parser's error, which points at
+/// the `and`/`or` too many, is the one a person sees.
+pub(super) const MAX_TERMS: usize = 128;
+const _: () = assert!(MAX_TERMS + MAX_DEPTH < 256, "the evaluator refuses conditions deeper than 256");
 
 /// The result of a rule: the rest of the input and what was parsed.
 pub(super) type PResult<'a, T> = IResult<&'a str, T, Fail>;

@@ -43,7 +43,12 @@ pub(super) fn ws(i: &str) -> PResult<'_, bool> {
 
 /// `i` without the whitespace and comments it starts with.
 pub(super) fn skip_ws(i: &str) -> &str {
-    ws(i).map_or(i, |(rest, _)| rest)
+    // Most calls find a token straight away; the combinators are for the rest.
+    match i.as_bytes().first() {
+        Some(b) if !b.is_ascii_whitespace() && *b != b'#' && *b != b'\\' && b.is_ascii() => i,
+        None => i,
+        _ => ws(i).map_or(i, |(rest, _)| rest),
+    }
 }
 
 /// grammar: comment

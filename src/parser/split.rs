@@ -65,43 +65,46 @@ struct ScanEnd {
 /// Walks `source`, calling `separator` with the byte offset of every `;` or newline that ends a
 /// statement.
 fn scan(source: &str, mut separator: impl FnMut(usize)) -> ScanEnd {
+    // Every character that matters here is ASCII, and no byte of a multi-byte UTF-8 character
+    // is, so the scan walks bytes: each offset it reports is a char boundary.
+    let bytes = source.as_bytes();
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut continued = false;
     let mut pos = 0;
-    let next_len = |pos: usize| source[pos..].chars().next().map_or(0, char::len_utf8);
-    while let Some(c) = source[pos..].chars().next() {
+    while pos < bytes.len() {
         let at = pos;
-        pos += c.len_utf8();
+        let c = bytes[pos];
+        pos += 1;
         continued = false;
         if let Some(q) = quote {
             if c == q {
                 quote = None;
-            } else if c == '\\' && q != '`' {
-                pos += next_len(pos);
+            } else if c == b'\\' && q != b'`' {
+                pos += 1;
             }
             continue;
         }
         match c {
-            '"' | '\'' | '`' => quote = Some(c),
+            b'"' | b'\'' | b'`' => quote = Some(c),
             // The comment runs up to the newline, which is then seen as usual.
-            '#' => pos = source[at..].find('\n').map_or(source.len(), |n| at + n),
-            '\\' => {
-                let after = &source[pos..];
-                continued = matches!(after, "" | "\n" | "\r\n" | "\r");
-                if after.starts_with('\n') {
+            b'#' => pos = source[at..].find('\n').map_or(bytes.len(), |n| at + n),
+            b'\\' => {
+                let after = &bytes[pos..];
+                continued = matches!(after, b"" | b"\n" | b"\r\n" | b"\r");
+                if after.starts_with(b"\n") {
                     pos += 1;
-                } else if after.starts_with("\r\n") {
+                } else if after.starts_with(b"\r\n") {
                     pos += 2;
                 }
             }
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ';' | '\n' if depth == 0 => separator(at),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b';' | b'\n' if depth == 0 => separator(at),
             _ => {}
         }
     }
-    ScanEnd { depth, quote, continued }
+    ScanEnd { depth, quote: quote.map(char::from), continued }
 }
 
 #[cfg(test)]

@@ -1,30 +1,31 @@
 //! `csv` format: a header line, then one line per row, streamed.
 //!
 //! NULL and the empty string stay distinct, as in PostgreSQL's `COPY … CSV`: NULL is an empty
-//! unquoted field, the empty string is `""`. The csv crate quotes only where needed and has no
-//! way to ask for `""` on its own, so each field is quoted by the crate as a one-field record,
-//! which it does write as `""` when empty, and the line is joined here. Bytes are `\x…` hex.
+//! unquoted field, the empty string is `""`. Fields are quoted by `csv_core` where CSV needs it;
+//! the line is assembled here because no writer of the csv crates asks for `""` on its own.
+//! Bytes are `\x…` hex.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
-
-use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 
 use crate::value::Value;
 
 pub(super) struct CsvRows {
     count: u64,
+    line: Line,
 }
 
 impl CsvRows {
     /// Writes the header line.
     pub(super) fn begin(out: &mut dyn Write, columns: &[String]) -> io::Result<CsvRows> {
-        write_line(out, columns.iter().map(|c| Some(c.as_str())))?;
-        Ok(CsvRows { count: 0 })
+        let mut line = Line::default();
+        line.write(out, columns.iter().map(|c| Some(c.as_str())))?;
+        Ok(CsvRows { count: 0, line })
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
         self.count += 1;
-        write_values(out, values)
+        self.line.values(out, values)
     }
 
     pub(super) fn count(&self) -> u64 {
@@ -34,49 +35,89 @@ impl CsvRows {
 
 /// Header and one row.
 pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value]) -> io::Result<()> {
-    write_line(out, columns.iter().map(|c| Some(c.as_str())))?;
-    write_values(out, values)
+    let mut line = Line::default();
+    line.write(out, columns.iter().map(|c| Some(c.as_str())))?;
+    line.values(out, values)
 }
 
 /// `sql,params` and one row; the parameters as a JSON array, which keeps their types.
 pub(super) fn write_explain(out: &mut dyn Write, sql: &str, params: &[Value]) -> io::Result<()> {
     let params = serde_json::Value::Array(params.iter().map(Value::to_json).collect());
-    write_line(out, [Some("sql"), Some("params")].into_iter())?;
-    write_line(out, [Some(sql), Some(params.to_string().as_str())].into_iter())
+    let mut line = Line::default();
+    line.write(out, [Some("sql"), Some("params")].into_iter())?;
+    line.write(out, [Some(sql), Some(params.to_string().as_str())].into_iter())
 }
 
-fn write_values(out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
-    let texts: Vec<Option<String>> = values.iter().map(|v| (!v.is_null()).then(|| v.to_string())).collect();
-    write_line(out, texts.iter().map(Option::as_deref))
+/// The buffers one line is built in, kept from line to line so that a million rows do not
+/// allocate a million times.
+#[derive(Default)]
+struct Line {
+    bytes: Vec<u8>,
+    text: String,
 }
 
-/// One CSV line; `None` is NULL. (A row whose only field is NULL is an empty line, as in
-/// PostgreSQL; readers that skip blank lines, the csv crate's among them, will miss it.)
-fn write_line<'a>(out: &mut dyn Write, fields: impl Iterator<Item = Option<&'a str>>) -> io::Result<()> {
-    let mut line = Vec::new();
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            line.push(b',');
+impl Line {
+    fn values(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+        self.bytes.clear();
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.bytes.push(b',');
+            }
+            match value {
+                Value::Null => {}
+                Value::Text(s) => push_field(&mut self.bytes, s),
+                other => {
+                    self.text.clear();
+                    let _ = write!(self.text, "{other}");
+                    push_field(&mut self.bytes, &self.text);
+                }
+            }
         }
-        if let Some(field) = field {
-            quote_field(&mut line, field)?;
+        self.bytes.push(b'\n');
+        out.write_all(&self.bytes)
+    }
+
+    /// One CSV line; `None` is NULL. (A row whose only field is NULL is an empty line, as in
+    /// PostgreSQL; readers that skip blank lines, the csv crate's among them, will miss it.)
+    fn write<'a>(&mut self, out: &mut dyn Write, fields: impl Iterator<Item = Option<&'a str>>) -> io::Result<()> {
+        self.bytes.clear();
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                self.bytes.push(b',');
+            }
+            if let Some(field) = field {
+                push_field(&mut self.bytes, field);
+            }
+        }
+        self.bytes.push(b'\n');
+        out.write_all(&self.bytes)
+    }
+}
+
+/// Appends one non-NULL field, quoted by `csv_core` when it holds a delimiter, a quote or a line
+/// break, and as `""` when empty.
+fn push_field(line: &mut Vec<u8>, field: &str) {
+    if field.is_empty() {
+        line.extend_from_slice(b"\"\"");
+        return;
+    }
+    let mut writer = csv_core::WriterBuilder::new().quote_style(csv_core::QuoteStyle::Necessary).build();
+    let mut input = field.as_bytes();
+    loop {
+        let start = line.len();
+        // Quoting at most doubles the field, plus its two quotes.
+        line.resize(start + input.len() * 2 + 2, 0);
+        let (result, read, written) = writer.field(input, &mut line[start..]);
+        line.truncate(start + written);
+        input = &input[read..];
+        if result == csv_core::WriteResult::InputEmpty {
+            break;
         }
     }
-    line.push(b'\n');
-    out.write_all(&line)
-}
-
-fn quote_field(line: &mut Vec<u8>, field: &str) -> io::Result<()> {
-    let mut writer = WriterBuilder::new()
-        .quote_style(QuoteStyle::Necessary)
-        .terminator(Terminator::Any(b'\n'))
-        .buffer_capacity(field.len() + 8)
-        .from_writer(&mut *line);
-    writer.write_record([field]).map_err(io::Error::other)?;
-    writer.flush()?;
-    drop(writer);
-    line.pop(); // the record's terminator
-    Ok(())
+    let start = line.len();
+    line.resize(start + 2, 0);
+    let (_, written) = writer.finish(&mut line[start..]);
+    line.truncate(start + written);
 }
 
 #[cfg(test)]

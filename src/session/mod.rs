@@ -344,7 +344,7 @@ impl Session {
     async fn insert(&mut self, insert: &Insert) -> Result<()> {
         let dialect = self.dialect();
         if !self.printer.writes_shown() {
-            self.backend.execute(&dialect.insert(insert, false)).await?;
+            self.backend.execute(&dialect.insert(insert, &[])).await?;
             return Ok(());
         }
         let table =
@@ -354,9 +354,10 @@ impl Session {
         let hints: Vec<FieldType> = table.columns.iter().map(|c| c.field_type.clone()).collect();
         let mut stored = Collect::default();
         if dialect.has_returning() {
-            self.backend.fetch(&dialect.insert(insert, true), &hints, &mut stored).await?;
+            let returning: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+            self.backend.fetch(&dialect.insert(insert, &returning), &hints, &mut stored).await?;
         } else {
-            let added = self.backend.execute(&dialect.insert(insert, false)).await?;
+            let added = self.backend.execute(&dialect.insert(insert, &[])).await?;
             // No RETURNING: read one row back by its key, given or generated.
             match table.single_key() {
                 Some(key) if insert.rows.len() == 1 => {
@@ -425,12 +426,7 @@ impl Session {
             .with_label(format!("{} cannot be null and has no default", names.join(", "))));
         }
         let (columns, row): (Vec<String>, Vec<Value>) = given.into_iter().unzip();
-        Ok(Insert {
-            table: table.name.clone(),
-            columns,
-            rows: vec![row],
-            returning: table.columns.iter().map(|c| c.name.clone()).collect(),
-        })
+        Ok(Insert { table: table.name.clone(), columns, rows: vec![row] })
     }
 
     fn get_plan(&self, model: &Ident, key: &crate::ast::Literal) -> Result<Select> {
@@ -480,7 +476,10 @@ impl Session {
         let sql = match command {
             Command::Model(model) => dialect.create_table(&resolve::create_table(&self.catalog, model)?),
             Command::Drop { model, .. } => dialect.drop_table(&self.catalog.model(model)?.name),
-            Command::Add { model, values } => dialect.insert(&self.insert_plan(model, values)?, true),
+            Command::Add { model, values } => {
+                let columns: Vec<String> = self.catalog.model(model)?.columns.iter().map(|c| c.name.clone()).collect();
+                dialect.insert(&self.insert_plan(model, values)?, &columns)
+            }
             Command::Get { model, key } => dialect.select(&self.get_plan(model, key)?),
             Command::Query(query) => {
                 let table = self.catalog.model(&query.model)?;

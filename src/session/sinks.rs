@@ -36,13 +36,13 @@ impl RowSink for PrintRows<'_> {
         self.printer.begin_rows(names).map_err(io_error)
     }
 
-    fn row(&mut self, values: Vec<Value>) -> Result<bool> {
+    fn row(&mut self, values: &[Value]) -> Result<bool> {
         if self.cap.is_some_and(|cap| self.shown >= cap) {
             self.more = true;
             return Ok(false);
         }
         self.shown += 1;
-        self.printer.row(&values).map_err(io_error)?;
+        self.printer.row(values).map_err(io_error)?;
         Ok(true)
     }
 }

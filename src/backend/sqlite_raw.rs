@@ -1,0 +1,226 @@
+//! SQLite's C API, used directly for the two paths where speed is the point: streaming a large
+//! result and writing many rows. sqlx's SQLite driver copies every value and hands each row from
+//! its own thread to ours; for a million rows that hand-over costs more than SQLite's own work.
+//! Here the statement steps on our thread, with the connection locked out of sqlx's worker for
+//! the duration. Everything unsafe is in this file, behind [`Statement`].
+
+use std::ffi::{CStr, c_int};
+use std::marker::PhantomData;
+use std::ptr::{self, NonNull};
+
+use libsqlite3_sys as ffi;
+use sqlx::sqlite::LockedSqliteHandle;
+
+use crate::catalog::field_type_of;
+use crate::dialect::bind_text;
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{FieldType, Value};
+
+/// A prepared statement on a locked connection. `'h` ties it to the lock.
+pub struct Statement<'h> {
+    db: *mut ffi::sqlite3,
+    stmt: NonNull<ffi::sqlite3_stmt>,
+    _lock: PhantomData<&'h mut ()>,
+}
+
+fn error(db: *mut ffi::sqlite3, code: c_int) -> Error {
+    // SAFETY: `db` is an open connection; sqlite3_errmsg returns a NUL-terminated string owned
+    // by SQLite, valid until the next call on this connection, and copied at once.
+    let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }.to_string_lossy().into_owned();
+    let kind = if code & 0xff == ffi::SQLITE_IOERR || code & 0xff == ffi::SQLITE_CORRUPT {
+        ErrorKind::Connection
+    } else {
+        ErrorKind::Database
+    };
+    Error::new(kind, message)
+}
+
+impl<'h> Statement<'h> {
+    /// Prepares `sql` (its first statement only) on the locked connection.
+    pub fn prepare(handle: &'h mut LockedSqliteHandle<'_>, sql: &str) -> Result<Statement<'h>> {
+        let db = handle.as_raw_handle().as_ptr();
+        let mut stmt = ptr::null_mut();
+        let len =
+            c_int::try_from(sql.len()).map_err(|_| Error::new(ErrorKind::Refused, "the statement is too long"))?;
+        // SAFETY: `db` is open and locked for us; the text pointer and length describe `sql`.
+        let code = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr().cast(), len, &mut stmt, ptr::null_mut()) };
+        if code != ffi::SQLITE_OK {
+            return Err(error(db, code));
+        }
+        let stmt = NonNull::new(stmt).ok_or_else(|| Error::new(ErrorKind::Database, "the statement is empty"))?;
+        Ok(Statement { db, stmt, _lock: PhantomData })
+    }
+
+    /// Binds `values` to the placeholders, in order.
+    pub fn bind_all(&mut self, values: &[Value]) -> Result<()> {
+        for (i, value) in values.iter().enumerate() {
+            self.bind(i as c_int + 1, value)?;
+        }
+        Ok(())
+    }
+
+    fn bind(&mut self, index: c_int, value: &Value) -> Result<()> {
+        let stmt = self.stmt.as_ptr();
+        // SAFETY: `stmt` is a live statement; text and blobs are passed with SQLITE_TRANSIENT, so
+        // SQLite copies them before the call returns and the borrowed bytes may then go.
+        let code = unsafe {
+            match value {
+                Value::Null => ffi::sqlite3_bind_null(stmt, index),
+                Value::Bool(b) => ffi::sqlite3_bind_int64(stmt, index, i64::from(*b)),
+                Value::Int(i) => ffi::sqlite3_bind_int64(stmt, index, *i),
+                Value::UInt(u) => match i64::try_from(*u) {
+                    Ok(i) => ffi::sqlite3_bind_int64(stmt, index, i),
+                    Err(_) => bind_str(stmt, index, &u.to_string()),
+                },
+                Value::Float(f) => ffi::sqlite3_bind_double(stmt, index, *f),
+                Value::Text(s) => bind_str(stmt, index, s),
+                Value::Bytes(b) => {
+                    ffi::sqlite3_bind_blob64(stmt, index, b.as_ptr().cast(), b.len() as u64, ffi::SQLITE_TRANSIENT())
+                }
+                Value::Json(j) => bind_str(stmt, index, &j.to_string()),
+                other => bind_str(stmt, index, &bind_text(other)),
+            }
+        };
+        if code == ffi::SQLITE_OK { Ok(()) } else { Err(error(self.db, code)) }
+    }
+
+    /// Runs to the next row: `true` when there is one, `false` when the statement is done.
+    pub fn step(&mut self) -> Result<bool> {
+        // SAFETY: `stmt` is a live statement.
+        match unsafe { ffi::sqlite3_step(self.stmt.as_ptr()) } {
+            ffi::SQLITE_ROW => Ok(true),
+            ffi::SQLITE_DONE => Ok(false),
+            code => Err(error(self.db, code)),
+        }
+    }
+
+    /// How many rows the last run changed.
+    pub fn changes(&self) -> u64 {
+        // SAFETY: `db` is open.
+        unsafe { ffi::sqlite3_changes64(self.db) as u64 }
+    }
+
+    pub fn column_count(&self) -> usize {
+        // SAFETY: `stmt` is a live statement.
+        unsafe { ffi::sqlite3_column_count(self.stmt.as_ptr()) as usize }
+    }
+
+    pub fn column_names(&self) -> Vec<String> {
+        (0..self.column_count())
+            .map(|i| {
+                // SAFETY: `i` is a column of this statement; the name lives until the statement
+                // is finalized and is copied at once.
+                let name = unsafe { ffi::sqlite3_column_name(self.stmt.as_ptr(), i as c_int) };
+                if name.is_null() {
+                    String::new()
+                } else {
+                    unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned()
+                }
+            })
+            .collect()
+    }
+
+    /// The ormsh type each column is declared with (`BOOLEAN`, `JSON`, …), where it is a column.
+    pub fn declared_types(&self) -> Vec<FieldType> {
+        (0..self.column_count())
+            .map(|i| {
+                // SAFETY: as in `column_names`.
+                let decl = unsafe { ffi::sqlite3_column_decltype(self.stmt.as_ptr(), i as c_int) };
+                if decl.is_null() {
+                    FieldType::Other(String::new())
+                } else {
+                    field_type_of(&unsafe { CStr::from_ptr(decl) }.to_string_lossy())
+                }
+            })
+            .collect()
+    }
+
+    /// Reads column `i` of the current row into `slot`, keeping the slot's text buffer when
+    /// both are text.
+    pub fn read_value(&self, i: usize, ty: &FieldType, slot: &mut Value) {
+        let stmt = self.stmt.as_ptr();
+        // SAFETY: as in `value`: a current row, a valid column, bytes copied before the next step.
+        unsafe {
+            if ffi::sqlite3_column_type(stmt, i as c_int) == ffi::SQLITE_TEXT
+                && *ty != FieldType::Json
+                && let Value::Text(buffer) = slot
+            {
+                let data = ffi::sqlite3_column_text(stmt, i as c_int);
+                let len = ffi::sqlite3_column_bytes(stmt, i as c_int) as usize;
+                let bytes = if data.is_null() { &[][..] } else { std::slice::from_raw_parts(data, len) };
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    buffer.clear();
+                    buffer.push_str(text);
+                    return;
+                }
+            }
+        }
+        *slot = self.value(i, ty);
+    }
+
+    /// Column `i` of the current row, by its storage class; `ty` tells a bool from an integer
+    /// and json from text.
+    pub fn value(&self, i: usize, ty: &FieldType) -> Value {
+        let stmt = self.stmt.as_ptr();
+        let i = i as c_int;
+        // SAFETY: there is a current row (the last `step` returned true) and `i` is one of its
+        // columns. Text and blob pointers are valid until the next step and are copied here;
+        // their lengths come from sqlite3_column_bytes, called after the pointer as SQLite asks.
+        unsafe {
+            match ffi::sqlite3_column_type(stmt, i) {
+                ffi::SQLITE_NULL => Value::Null,
+                ffi::SQLITE_INTEGER => {
+                    let n = ffi::sqlite3_column_int64(stmt, i);
+                    if *ty == FieldType::Bool { Value::Bool(n != 0) } else { Value::Int(n) }
+                }
+                ffi::SQLITE_FLOAT => Value::Float(ffi::sqlite3_column_double(stmt, i)),
+                ffi::SQLITE_BLOB => {
+                    let data = ffi::sqlite3_column_blob(stmt, i);
+                    let len = ffi::sqlite3_column_bytes(stmt, i) as usize;
+                    if data.is_null() || len == 0 {
+                        Value::Bytes(Vec::new())
+                    } else {
+                        Value::Bytes(std::slice::from_raw_parts(data.cast::<u8>(), len).to_vec())
+                    }
+                }
+                _ => {
+                    let data = ffi::sqlite3_column_text(stmt, i);
+                    let len = ffi::sqlite3_column_bytes(stmt, i) as usize;
+                    let bytes = if data.is_null() { &[][..] } else { std::slice::from_raw_parts(data, len) };
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) if *ty == FieldType::Json => match serde_json::from_str(text) {
+                            Ok(json) => Value::Json(json),
+                            Err(_) => Value::Text(text.to_string()),
+                        },
+                        Ok(text) => Value::Text(text.to_string()),
+                        // Text that is not UTF-8 is shown as its bytes rather than lost.
+                        Err(_) => Value::Bytes(bytes.to_vec()),
+                    }
+                }
+            }
+        }
+    }
+}
+
+unsafe fn bind_str(stmt: *mut ffi::sqlite3_stmt, index: c_int, text: &str) -> c_int {
+    // SAFETY (caller): `stmt` is live; SQLITE_TRANSIENT makes SQLite copy the bytes.
+    unsafe {
+        ffi::sqlite3_bind_text64(
+            stmt,
+            index,
+            text.as_ptr().cast(),
+            text.len() as u64,
+            ffi::SQLITE_TRANSIENT(),
+            ffi::SQLITE_UTF8 as u8,
+        )
+    }
+}
+
+impl Drop for Statement<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the statement is finalized once, here, and not used after.
+        unsafe {
+            ffi::sqlite3_finalize(self.stmt.as_ptr());
+        }
+    }
+}
