@@ -51,7 +51,11 @@ fn to_type(literal: &Literal, ty: &FieldType) -> Result<Value, &'static str> {
     let quoted = matches!(literal.kind, LiteralKind::Quoted(_));
     match ty {
         FieldType::Text | FieldType::Other(_) => Ok(Value::Text(text.to_string())),
-        FieldType::Int => text.trim().parse::<i64>().map(Value::Int).map_err(|_| expected(ty)),
+        FieldType::Int => match text.trim().parse::<i64>() {
+            Ok(i) => Ok(Value::Int(i)),
+            // MySQL's `bigint unsigned` goes past i64.
+            Err(_) => text.trim().parse::<u64>().map(Value::UInt).map_err(|_| expected(ty)),
+        },
         FieldType::Float => match text.trim().parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
             _ => Err(expected(ty)),
@@ -69,7 +73,13 @@ fn to_type(literal: &Literal, ty: &FieldType) -> Result<Value, &'static str> {
         FieldType::Date => {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Value::Date).map_err(|_| expected(ty))
         }
-        FieldType::Time => parse_time(text.trim()).map(Value::Time).ok_or(expected(ty)),
+        FieldType::Time => match parse_time(text.trim()) {
+            Some(time) => Ok(Value::Time(time)),
+            // A duration beyond one day (MySQL's TIME runs to 838:59:59) or PostgreSQL's
+            // `24:00:00`: the database judges it.
+            None if is_duration(text.trim()) => Ok(Value::Text(text.trim().to_string())),
+            None => Err(expected(ty)),
+        },
         FieldType::DateTime => parse_datetime(text.trim()).map(Value::DateTime).ok_or(expected(ty)),
         FieldType::Uuid => uuid::Uuid::parse_str(text.trim()).map(Value::Uuid).map_err(|_| expected(ty)),
         FieldType::Json => match serde_json::from_str(text) {
@@ -99,6 +109,19 @@ fn expected(ty: &FieldType) -> &'static str {
         FieldType::Bytes => "bytes (\\x followed by hex digits)",
         FieldType::Text | FieldType::Other(_) => "text",
     }
+}
+
+/// `[-]H…H:MM[:SS[.f]]`.
+fn is_duration(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let mut parts = body.split(':');
+    let hours = parts.next().is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit()));
+    let minutes = parts.next().is_some_and(|m| m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit()));
+    let seconds = parts.next().is_none_or(|s| {
+        let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
+        whole.len() == 2 && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit())
+    });
+    hours && minutes && seconds && parts.next().is_none()
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {

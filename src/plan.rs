@@ -5,6 +5,19 @@ use crate::ast::{CompareOp, Direction};
 use crate::catalog::ResolvedPath;
 use crate::value::{FieldType, Value};
 
+/// The type a text value is cast to for a column whose type ormsh does not know (an interval,
+/// a range, a network address), or a time that is not a time of day (`24:00:00`): the database
+/// parses the text, as it would a quoted literal. Types with arrays or odd names are left alone.
+pub fn text_cast(column: &crate::catalog::Column) -> Option<String> {
+    let name = match &column.field_type {
+        FieldType::Other(name) => name.as_str(),
+        FieldType::Time => column.sql_type.split('(').next().unwrap_or("").trim(),
+        _ => return None,
+    };
+    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b' ');
+    plain.then(|| name.to_string())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
     And(Box<Filter>, Box<Filter>),
@@ -44,12 +57,16 @@ pub struct Insert {
     pub table: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
+    /// Per column, the database type a text value must be cast to (see [`text_cast`]).
+    pub casts: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     pub table: String,
     pub set: Vec<(String, Value)>,
+    /// Per assignment, the database type a text value must be cast to (see [`text_cast`]).
+    pub casts: Vec<Option<String>>,
     pub filter: Option<Filter>,
 }
 

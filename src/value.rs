@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// The ormsh type of a column. Columns of types ormsh does not know are `Other` and are shown as
 /// text.
@@ -140,13 +140,33 @@ impl fmt::Display for Value {
                 b.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
             }
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-            Value::Time(t) => write!(f, "{}", t.format("%H:%M:%S%.f")),
-            Value::DateTime(dt) => write!(f, "{}", dt.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::Time(t) => {
+                let mut text = t.format("%H:%M:%S").to_string();
+                push_fraction(&mut text, t.nanosecond());
+                f.write_str(&text)
+            }
+            Value::DateTime(dt) => {
+                let mut text = dt.format("%Y-%m-%d %H:%M:%S").to_string();
+                push_fraction(&mut text, dt.nanosecond());
+                f.write_str(&text)
+            }
             Value::DateTimeTz(s) => f.write_str(s),
             Value::Json(j) => write!(f, "{j}"),
             Value::Uuid(u) => write!(f, "{u}"),
         }
     }
+}
+
+/// Appends the fraction of a second as PostgreSQL prints it: nothing for a whole second, else
+/// the digits without trailing zeros (`.5`, `.000123`), so a time reads the same in every type.
+pub fn push_fraction(out: &mut String, nanos: u32) {
+    if nanos == 0 {
+        return;
+    }
+    // A leap second's nanoseconds run past 1e9; its fraction is what is left.
+    let digits = format!("{:09}", nanos % 1_000_000_000);
+    out.push('.');
+    out.push_str(digits.trim_end_matches('0'));
 }
 
 /// A decimal without the trailing zeros of its scale: `70.0000000000` → `70`, `12.50` → `12.5`.
@@ -182,5 +202,14 @@ mod tests {
             "12345678901234567890.123"
         );
         assert_eq!(Value::Decimal("NaN".into()).to_json(), serde_json::json!("NaN"));
+    }
+
+    #[test]
+    fn fractions_of_seconds_lose_their_trailing_zeros() {
+        let t = NaiveTime::from_hms_milli_opt(1, 2, 3, 500).unwrap();
+        assert_eq!(Value::Time(t).to_string(), "01:02:03.5");
+        assert_eq!(Value::Time(NaiveTime::from_hms_opt(1, 2, 3).unwrap()).to_string(), "01:02:03");
+        let dt = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_micro_opt(10, 0, 0, 123).unwrap();
+        assert_eq!(Value::DateTime(dt).to_string(), "2024-01-31 10:00:00.000123");
     }
 }

@@ -134,11 +134,13 @@ impl Backend {
 
     /// Runs a statement of unknown kind (the `sql` command): rows go to `sink`, otherwise the
     /// number of rows changed is returned.
-    pub async fn run(&mut self, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    /// `catalog` tells the ormsh type of result columns that come straight from a table, where
+    /// the driver cannot (MariaDB's json is longtext).
+    pub async fn run(&mut self, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
             Backend::Postgres(conn) => postgres::run(conn, sql, sink).await,
-            Backend::Mysql(conn) => mysql::run(conn, sql, sink).await,
+            Backend::Mysql(conn) => mysql::run(conn, sql, catalog, sink).await,
         }
     }
 

@@ -156,7 +156,7 @@ pub async fn fetch(conn: &mut MySqlConnection, sql: &Sql, hints: &[FieldType], s
     Ok(())
 }
 
-pub async fn run(conn: &mut MySqlConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+pub async fn run(conn: &mut MySqlConnection, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
     let statement = match conn.prepare(sql.sqlx_text().into_sql_str()).await {
         Ok(statement) => statement,
         Err(e) if cannot_prepare(sql, &e) => {
@@ -171,7 +171,22 @@ pub async fn run(conn: &mut MySqlConnection, sql: &Sql, sink: &mut dyn RowSink) 
     if statement.columns().is_empty() {
         return execute(conn, sql).await.map(Outcome::Affected);
     }
-    fetch(conn, sql, &[], sink).await.map(|()| Outcome::Rows)
+    // A column read straight from a table has that column's type (json on MariaDB).
+    let hints: Vec<FieldType> = statement
+        .columns()
+        .iter()
+        .map(|c| {
+            c.origin()
+                .table_column()
+                .and_then(|origin| {
+                    // The origin is `database.table`; the catalog holds the current database's.
+                    let table = origin.table.rsplit('.').next().unwrap_or(&origin.table);
+                    catalog.table(table)?.column(&origin.name).map(|col| col.field_type.clone())
+                })
+                .unwrap_or(FieldType::Other(String::new()))
+        })
+        .collect();
+    fetch(conn, sql, &hints, sink).await.map(|()| Outcome::Rows)
 }
 
 /// A statement MySQL cannot prepare, sent as text: its rows (in text form, which `decode` reads
@@ -722,9 +737,14 @@ mod tests {
             assert_eq!(err.kind, ErrorKind::Database, "{err}");
 
             let mut sink = Collect::default();
-            let outcome = run(conn, &Sql::raw(format!("DELETE FROM {t} WHERE id = 2")), &mut sink).await.unwrap();
+            let outcome = run(conn, &Sql::raw(format!("DELETE FROM {t} WHERE id = 2")), &Catalog::default(), &mut sink)
+                .await
+                .unwrap();
             assert!(matches!(outcome, Outcome::Affected(1)));
-            let outcome = run(conn, &Sql::raw(format!("SELECT COUNT(*) AS n FROM {t}")), &mut sink).await.unwrap();
+            let outcome =
+                run(conn, &Sql::raw(format!("SELECT COUNT(*) AS n FROM {t}")), &Catalog::default(), &mut sink)
+                    .await
+                    .unwrap();
             assert!(matches!(outcome, Outcome::Rows));
             assert_eq!(
                 (sink.columns.as_slice(), sink.rows.as_slice()),
@@ -857,7 +877,7 @@ mod tests {
         let Some(mut conn) = server("mysql_sends_unpreparable_statements_as_text").await else { return };
         exec(&mut conn, "PREPARE ormsh_q FROM 'SELECT 1 AS one, CAST(''2024-01-31'' AS DATE) AS d, 2.50 AS n'").await;
         let mut sink = Collect::default();
-        let outcome = run(&mut conn, &Sql::raw("EXECUTE ormsh_q"), &mut sink).await.unwrap();
+        let outcome = run(&mut conn, &Sql::raw("EXECUTE ormsh_q"), &Catalog::default(), &mut sink).await.unwrap();
         assert!(matches!(outcome, Outcome::Rows));
         assert_eq!(sink.columns, ["one", "d", "n"]);
         assert_eq!(sink.rows, [[Value::Int(1), Value::Date(date(2024, 1, 31)), Value::Decimal("2.50".into())]]);

@@ -405,10 +405,7 @@ fn timestamp(b: &[u8]) -> Option<Result<NaiveDateTime, &'static str>> {
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`.
 pub fn timestamptz_text(utc: &NaiveDateTime) -> String {
     let mut out = utc.format("%Y-%m-%d %H:%M:%S").to_string();
-    let micros = utc.nanosecond() / 1000;
-    if micros != 0 {
-        write!(out, ".{micros:06}").ok();
-    }
+    crate::value::push_fraction(&mut out, utc.nanosecond());
     out.push_str("+00:00");
     out
 }
@@ -970,7 +967,7 @@ mod tests {
         assert_eq!(offset_text(7200), "+02");
         assert_eq!(money_text(-1234), "-12.34");
         let ts = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_micro_opt(12, 0, 0, 500).unwrap();
-        assert_eq!(timestamptz_text(&ts), "2024-01-31 12:00:00.000500+00:00");
+        assert_eq!(timestamptz_text(&ts), "2024-01-31 12:00:00.0005+00:00");
         assert_eq!(quote_bound("2024-01-01 00:00:00"), "\"2024-01-01 00:00:00\"");
     }
 }

@@ -185,7 +185,7 @@ impl Dialect {
                     if i > 0 {
                         b.push(", ");
                     }
-                    b.param(value.clone());
+                    b.typed_param(value.clone(), insert.casts.get(i).and_then(Option::as_deref));
                 }
                 b.push(")");
             }
@@ -209,7 +209,7 @@ impl Dialect {
             }
             b.ident(column);
             b.push(" = ");
-            b.param(value.clone());
+            b.typed_param(value.clone(), update.casts.get(i).and_then(Option::as_deref));
         }
         b.filter_clause(&update.table, update.filter.as_ref());
         b.finish()
@@ -356,6 +356,15 @@ impl Dialect {
     }
 }
 
+/// The text cast of a leaf condition's column; none for `like`, which compares text.
+fn filter_cast(filter: &Filter) -> Option<String> {
+    match filter {
+        Filter::Compare { op: CompareOp::Like | CompareOp::NotLike, .. } => None,
+        Filter::Compare { path, .. } | Filter::In { path, .. } => crate::plan::text_cast(&path.column),
+        _ => None,
+    }
+}
+
 fn count_value(n: u64) -> Value {
     i64::try_from(n).map(Value::Int).unwrap_or(Value::UInt(n))
 }
@@ -417,6 +426,21 @@ impl Builder {
         self.params.push(value);
         let placeholder = self.dialect.placeholder(self.params.len());
         self.text.push_str(&placeholder);
+    }
+
+    /// A parameter for a column of type `cast` that ormsh does not know: on PostgreSQL, text
+    /// is sent as text and cast there (its binary protocol needs each type's own encoding).
+    fn typed_param(&mut self, value: Value, cast: Option<&str>) {
+        match cast {
+            Some(ty) if self.dialect == Dialect::Postgres && matches!(value, Value::Text(_)) => {
+                self.push("CAST(CAST(");
+                self.param(value);
+                self.push(" AS TEXT) AS ");
+                self.ident(ty);
+                self.push(")");
+            }
+            _ => self.param(value),
+        }
     }
 
     fn next_alias(&mut self) -> String {
@@ -504,15 +528,27 @@ impl Builder {
                     CompareOp::NotLike => " NOT LIKE ",
                 };
                 self.push(op);
-                self.param(value.clone());
+                let cast = filter_cast(filter);
+                let value = match (self.dialect, value, filter) {
+                    // MySQL widens a FLOAT column to a double before comparing: 0.1 must be
+                    // the same widened single-precision value to find the 0.1 it shows.
+                    (Dialect::Mysql, Value::Float(x), Filter::Compare { path, .. })
+                        if path.column.sql_type.to_ascii_lowercase().starts_with("float") =>
+                    {
+                        Value::Float(f64::from(*x as f32))
+                    }
+                    _ => value.clone(),
+                };
+                self.typed_param(value, cast.as_deref());
             }
             Filter::In { values, negated, .. } => {
                 self.push(if *negated { " NOT IN (" } else { " IN (" });
+                let cast = filter_cast(filter);
                 for (i, value) in values.iter().enumerate() {
                     if i > 0 {
                         self.push(", ");
                     }
-                    self.param(value.clone());
+                    self.typed_param(value.clone(), cast.as_deref());
                 }
                 self.push(")");
             }

@@ -89,6 +89,7 @@ fn inserts_return_the_stored_row_where_they_can() {
         table: "users".into(),
         columns: vec!["name".into()],
         rows: vec![vec![Value::Text("a".into())], vec![Value::Text("b".into())]],
+        casts: vec![None],
     };
     assert_eq!(
         Dialect::Postgres.insert(&insert, &returning).text,

@@ -140,6 +140,10 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             "order" => seen_order,
             "limit" => query.limit.is_some(),
             "offset" => query.offset.is_some(),
+            _ if r.starts_with(')') => {
+                let (_, span) = cx.found(r);
+                return Err(fail(Error::syntax("unmatched `)`", span).with_help("there is no `(` for it to close")));
+            }
             _ => {
                 let mut error = cx.expected("`fields`, `where`, `order by`, `limit` or `offset`", r);
                 if let Some(help) = did_you_mean(&word, QUERY_CLAUSES) {

@@ -67,7 +67,21 @@ fn next_term<'a>(cx: &Cx<'a>, rest: &'a str, word: &'static str) -> Result<Optio
         return Ok(None);
     };
     cx.term(skip_ws(rest))?;
-    Ok(Some(skip_ws(after)))
+    let next = skip_ws(after);
+    // `a=1 and and b=2`: the second `and` is a slip, not a field named `and`.
+    if let Some((after_word, w)) = peek_word(next)
+        && matches!(w.as_str(), "and" | "or")
+        && !starts_operator(skip_ws(after_word))
+    {
+        return Err(fail(cx.expected(&format!("a condition after `{word}`"), next)));
+    }
+    Ok(Some(next))
+}
+
+/// Whether `i` starts with what may follow a field in a predicate.
+fn starts_operator(i: &str) -> bool {
+    i.starts_with(['=', '!', '<', '>'])
+        || peek_word(i).is_some_and(|(_, w)| matches!(w.as_str(), "like" | "in" | "is" | "not"))
 }
 
 fn join(

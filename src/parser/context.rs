@@ -181,7 +181,8 @@ fn token_len(rest: &str) -> usize {
     first.len_utf8()
 }
 
-/// A token in backticks, shortened, with invisible and control characters escaped.
+/// A token in backticks, shortened, with invisible and control characters escaped. A token with
+/// a backtick of its own (a quoted name) goes in double backticks: `` `odd name` ``.
 fn show(token: &str) -> String {
     const MAX_CHARS: usize = 32;
     let mut shown = String::new();
@@ -195,5 +196,5 @@ fn show(token: &str) -> String {
             _ => shown.extend(c.escape_debug()),
         }
     }
-    format!("`{shown}`")
+    if shown.contains('`') { format!("`` {shown} ``") } else { format!("`{shown}`") }
 }

@@ -29,6 +29,10 @@ use crate::ast::{COMMAND_WORDS, Command, Span, Statement};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
+/// Words that start SQL statements and no ormsh command: typed at the start of a line, the user
+/// meant SQL.
+const SQL_WORDS: &[&str] = &["select", "insert", "with", "create", "alter", "pragma", "replace", "values", "vacuum"];
+
 /// Parses one statement (one piece from [`split_statements`]). Spans in the result and in the
 /// error are byte offsets into `text`. Never panics, whatever the input.
 pub fn parse_statement(text: &str) -> Result<Statement, Error> {
@@ -99,6 +103,8 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             let mut error = Error::syntax(format!("unknown command `{word}`"), span);
             if let Some(help) = did_you_mean(word, COMMAND_WORDS.iter().copied()) {
                 error = error.with_help(help);
+            } else if SQL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                error = error.with_help(format!("to run SQL as it is, write `sql {word} …`"));
             } else {
                 error = error.with_help("type `help` for the list of commands");
             }

@@ -278,6 +278,7 @@ fn parses_conditions() {
         ),
         ("`odd col` = x", "(= odd col x)"),
         ("a = and", "(= a and)"),
+        ("a=1 or and=2 and or <> 3", "(or (= a #1) (and (= and #2) (!= or #3)))"),
         ("(a=1\n or b=2)", "(or (= a #1) (= b #2))"),
     ];
     for (input, expected) in table {
@@ -325,6 +326,8 @@ fn reports_errors() {
         ("", "expected a command, found end of input", 0, None),
         ("   # nothing", "expected a command, found end of input", 12, None),
         ("qurey User", "unknown command `qurey`", 0, Some("did you mean `query`?")),
+        ("SELECT * FROM users", "unknown command `SELECT`", 0, Some("to run SQL as it is, write `sql SELECT …`")),
+        ("`query` User", "expected a command, found `` `query` ``", 0, None),
         ("  = 1", "expected a command, found `=`", 2, None),
         ("add = 1", "expected a model name, found `=`", 4, None),
         ("describe", "expected a model name, found end of input", 8, None),
@@ -388,6 +391,9 @@ fn reports_errors() {
         ("query User where name John", "expected an operator after `name`, found `John`", 22, None),
         ("query User where a=", "expected a value after `=`, found end of input", 19, None),
         ("query User where a=1 and", "expected a condition after `and`, found end of input", 24, None),
+        ("query User where a=1 and and b=2", "expected a condition after `and`, found `and`", 25, None),
+        ("query User where a=1 or and", "expected a condition after `or`, found `and`", 24, None),
+        ("query User where a=1)", "unmatched `)`", 20, None),
         ("query User where (a=1", "expected `)`, found end of input", 21, None),
         ("query User where (a=1 b=2)", "expected `)`, found `b`", 22, None),
         ("query User where a is 3", "expected `null` or `not null` after `is`, found `3`", 22, None),

@@ -308,7 +308,7 @@ impl Session {
                 let sql = Sql::raw(text.clone());
                 let cap = self.row_cap();
                 let mut sink = PrintRows::new(&mut self.printer, cap);
-                let outcome = self.backend.run(&sql, &mut sink).await;
+                let outcome = self.backend.run(&sql, &self.catalog, &mut sink).await;
                 let result = match outcome {
                     Ok(Outcome::Rows) => sink.finish(Ok(())),
                     Ok(Outcome::Affected(n)) => self.printer.affected(n, "affected").map_err(io_error),
@@ -426,7 +426,8 @@ impl Session {
             .with_label(format!("{} cannot be null and has no default", names.join(", "))));
         }
         let (columns, row): (Vec<String>, Vec<Value>) = given.into_iter().unzip();
-        Ok(Insert { table: table.name.clone(), columns, rows: vec![row] })
+        let casts = casts(table, &columns);
+        Ok(Insert { table: table.name.clone(), columns, rows: vec![row], casts })
     }
 
     fn get_plan(&self, model: &Ident, key: &crate::ast::Literal) -> Result<Select> {
@@ -457,7 +458,9 @@ impl Session {
     fn update_plan(&self, model: &Ident, target: &Target, set: &[crate::ast::Assignment]) -> Result<Update> {
         let table = self.catalog.model(model)?;
         let filter = self.target_filter(table, target)?;
-        Ok(Update { table: table.name.clone(), set: resolve::assignments(table, set)?, filter })
+        let set = resolve::assignments(table, set)?;
+        let names: Vec<String> = set.iter().map(|(name, _)| name.clone()).collect();
+        Ok(Update { table: table.name.clone(), casts: casts(table, &names), set, filter })
     }
 
     fn delete_plan(&self, model: &Ident, target: &Target) -> Result<Delete> {
@@ -656,6 +659,11 @@ impl Session {
         }
         None
     }
+}
+
+/// The text casts of `columns` of `table` (see [`crate::plan::text_cast`]).
+fn casts(table: &Table, columns: &[String]) -> Vec<Option<String>> {
+    columns.iter().map(|name| table.column(name).and_then(crate::plan::text_cast)).collect()
 }
 
 fn short_location(location: &str) -> String {
