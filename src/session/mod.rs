@@ -60,6 +60,8 @@ pub struct Session {
     url: String,
     /// The connection was lost: the next command reconnects first.
     lost: bool,
+    /// The user's transaction went with a lost connection: `rollback` has nothing to send.
+    tx_lost: bool,
     catalog: Arc<Catalog>,
     tx: TxState,
     settings: Settings,
@@ -80,6 +82,7 @@ impl Session {
             canceller,
             url: url.to_string(),
             lost: false,
+            tx_lost: false,
             catalog,
             tx: TxState::Idle,
             settings: Settings::default(),
@@ -601,10 +604,16 @@ impl Session {
             return err;
         }
         self.lost = true;
-        let had_transaction = self.tx.is_open() || self.sandbox;
-        self.tx = TxState::Idle;
-        if had_transaction {
-            err.with_help("the open transaction was lost with the connection: nothing of it was committed; the next command reconnects")
+        if self.tx.is_open() {
+            // What follows must not run in autocommit as if the transaction were still there:
+            // until `rollback` says the user knows, nothing else is accepted.
+            self.tx.abort();
+            self.tx_lost = true;
+            err.with_help(
+                "the open transaction was lost with the connection: nothing of it was committed; `rollback` to go on (the next command reconnects)",
+            )
+        } else if self.sandbox {
+            err.with_help("the sandbox's changes were lost with the connection; the next command reconnects")
         } else {
             err.with_help("the next command reconnects")
         }

@@ -111,7 +111,10 @@ impl Session {
         if !self.tx.is_open() {
             return Err(Error::new(ErrorKind::Transaction, "no transaction is open, so there is nothing to roll back"));
         }
-        if self.sandbox {
+        if self.tx_lost {
+            // The server already ended it with the old connection.
+            self.tx_lost = false;
+        } else if self.sandbox {
             self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
             self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
         } else {
@@ -138,6 +141,14 @@ impl Session {
     }
 
     pub(super) async fn rollback_to(&mut self, name: &Ident) -> Result<()> {
+        if self.tx_lost {
+            return Err(Error::at(
+                ErrorKind::Transaction,
+                "the transaction was lost with the connection, and its savepoints with it",
+                name.span,
+            )
+            .with_help("`rollback` to go on"));
+        }
         let position = self.savepoint_position(name)?;
         self.send(&self.dialect().rollback_to(&name.name)).await?;
         let mut savepoints = self.tx.savepoints().to_vec();

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""ormsh against the databases' own CLIs, side by side.
+
+    python3 bench/run.py [--runs 5] [--rows 100000] [--export-rows 1000000] [--quick]
+
+Builds ormsh in release mode, generates each workload once, then runs ormsh and the peers
+(sqlite3, psql, SQLAlchemy where installed) alternately, several times, and prints the median
+time, peak memory and ormsh's ratio to each peer. PostgreSQL is used when $ORMSH_TEST_PG (or
+$ORMSH_BENCH_PG) points at a server and psql is installed; a peer that is missing is skipped
+with the reason. Nothing here asserts a number: it measures.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORMSH = os.path.join(ROOT, "target", "release", "ormsh")
+
+
+def run(argv, stdin_path=None, env=None):
+    """Runs a command; returns (seconds, peak KiB). Output is discarded; failure is fatal."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if stdin_path:
+        stdin.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{err}")
+    return elapsed, usage.ru_maxrss
+
+
+def measure(contenders, runs, prepare=None):
+    """contenders: list of (name, argv, stdin_path). Runs them alternately; medians."""
+    times = {name: [] for name, _, _ in contenders}
+    peaks = {name: [] for name, _, _ in contenders}
+    for _ in range(runs):
+        for name, argv, stdin_path in contenders:
+            if prepare:
+                prepare(name)
+            seconds, peak = run(argv, stdin_path)
+            times[name].append(seconds)
+            peaks[name].append(peak)
+    return {name: (statistics.median(times[name]), max(peaks[name])) for name in times}
+
+
+def report(title, results, subject="ormsh"):
+    print(f"\n{title}")
+    base, base_peak = results[subject]
+    print(f"  {'':28} {'median':>9} {'peak':>9}  ratio")
+    for name, (seconds, peak) in results.items():
+        ratio = "" if name == subject else f"{base / seconds:5.2f}x"
+        print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+
+
+def sqlite3_sql(path, statements):
+    subprocess.run(["sqlite3", path], input=statements.encode(), check=True)
+
+
+def psql(url, sql):
+    subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, stdout=subprocess.DEVNULL)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows added by the insert workloads")
+    parser.add_argument("--export-rows", type=int, default=1_000_000, help="rows read by the export workloads")
+    parser.add_argument("--quick", action="store_true", help="3 runs, 20k rows added, 200k exported")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.rows, args.export_rows = 3, 20_000, 200_000
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    have_sqlite3 = shutil.which("sqlite3") is not None
+    pg_url = os.environ.get("ORMSH_BENCH_PG") or os.environ.get("ORMSH_TEST_PG")
+    have_psql = bool(pg_url) and shutil.which("psql") is not None
+    try:
+        import sqlalchemy  # noqa: F401
+        import aiosqlite  # noqa: F401
+        have_sqlalchemy = True
+    except ImportError:
+        have_sqlalchemy = False
+    print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; runs: {args.runs}")
+    if not have_sqlite3:
+        print("skipping sqlite3: not installed")
+    if not have_psql:
+        print("skipping psql: set ORMSH_TEST_PG (or ORMSH_BENCH_PG) and install psql")
+    if not have_sqlalchemy:
+        print("skipping SQLAlchemy: `pip install sqlalchemy aiosqlite` to include it")
+
+    work = tempfile.mkdtemp(prefix="ormsh-bench-")
+    n = args.rows
+    adds = os.path.join(work, "adds.orm")
+    adds_autocommit = os.path.join(work, "adds_autocommit.orm")
+    inserts = os.path.join(work, "inserts.sql")
+    inserts_pg = os.path.join(work, "inserts_pg.sql")
+    with open(adds, "w") as orm, open(inserts, "w") as sql, open(inserts_pg, "w") as pgsql:
+        orm.write("begin\n")
+        sql.write("BEGIN;\n")
+        pgsql.write("BEGIN;\n")
+        for i in range(n):
+            orm.write(f"add User name=user{i} age={i % 90} email=user{i}@example.com\n")
+            line = f"INSERT INTO users (name, age, email) VALUES ('user{i}', {i % 90}, 'user{i}@example.com');\n"
+            sql.write(line)
+            pgsql.write(line)
+        orm.write("commit\n")
+        sql.write("COMMIT;\n")
+        pgsql.write("COMMIT;\n")
+    autocommit_n = min(n, 5_000)
+    with open(adds_autocommit, "w") as orm:
+        for i in range(autocommit_n):
+            orm.write(f"add User name=user{i} age={i % 90} email=user{i}@example.com\n")
+
+    schema = "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INTEGER NOT NULL, email TEXT NOT NULL);"
+    ormsh_db = os.path.join(work, "ormsh.db")
+    sqlite_db = os.path.join(work, "sqlite3.db")
+
+    def fresh(name):
+        for path in (ormsh_db, sqlite_db):
+            if os.path.exists(path):
+                os.remove(path)
+        sqlite3_sql(ormsh_db, schema) if have_sqlite3 else run([ORMSH, f"sqlite:{ormsh_db}", "-c", "model User { name: text, age: int, email: text }"])
+        if have_sqlite3:
+            sqlite3_sql(sqlite_db, schema)
+        if have_psql:
+            psql(pg_url, "DROP TABLE IF EXISTS users; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL)")
+
+    contenders = [("ormsh (sqlite)", [ORMSH, f"sqlite:{ormsh_db}", "-f", adds], None)]
+    if have_sqlite3:
+        contenders.append(("sqlite3 < inserts.sql", ["sqlite3", sqlite_db], inserts))
+    if have_psql:
+        contenders.append(("ormsh (postgres)", [ORMSH, pg_url, "-f", adds], None))
+        contenders.append(("psql -f inserts.sql", ["psql", pg_url, "-q", "-f", inserts_pg], None))
+    if have_sqlalchemy:
+        script = os.path.join(work, "sqlalchemy_adds.py")
+        with open(script, "w") as f:
+            f.write(SQLALCHEMY_ADDS.format(n=n, db=os.path.join(work, "sqlalchemy.db")))
+        contenders.append(("SQLAlchemy async ORM", [sys.executable, script], None))
+    results = measure(contenders, args.runs, prepare=fresh)
+    print(f"\n{n} adds in one transaction")
+    base = results["ormsh (sqlite)"][0]
+    for name, (seconds, peak) in results.items():
+        peer = results.get("ormsh (postgres)", (base,))[0] if "psql" in name else base
+        ratio = "" if name.startswith("ormsh") else f"ormsh/peer {peer / seconds:5.2f}"
+        print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+
+    results = measure([("ormsh (sqlite)", [ORMSH, f"sqlite:{ormsh_db}", "-f", adds_autocommit], None)], args.runs, prepare=fresh)
+    seconds = results["ormsh (sqlite)"][0]
+    print(f"\n{autocommit_n} adds in autocommit mode (each its own transaction)")
+    print(f"  {'ormsh (sqlite)':28} {seconds:8.3f}s  ({autocommit_n / seconds:,.0f} rows/s)")
+
+    # Export: a table of export_rows rows, read out whole.
+    m = args.export_rows
+    big = os.path.join(work, "big.db")
+    fill = (
+        f"{schema} WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {m}) "
+        "INSERT INTO users (name, age, email) SELECT 'user' || x, x % 90, 'user' || x || '@example.com' FROM c;"
+    )
+    if have_sqlite3:
+        sqlite3_sql(big, fill)
+    else:
+        run([ORMSH, f"sqlite:{big}", "-c", f"sql {fill.split(';')[0]}", "-c", f"sql {fill.split(';')[1]}"])
+    contenders = [(f"ormsh --format {fmt}", [ORMSH, f"sqlite:{big}", "--format", fmt, "-c", "query User"], None) for fmt in ("csv", "json", "table")]
+    if have_sqlite3:
+        contenders.append(("sqlite3 -csv", ["sqlite3", "-csv", "-header", big, "select * from users"], None))
+    results = measure(contenders, args.runs)
+    print(f"\n{m} rows out (SQLite)")
+    peer = results.get("sqlite3 -csv", (None,))[0]
+    for name, (seconds, peak) in results.items():
+        ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if peer and name.startswith("ormsh") else ""
+        print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+    if have_psql:
+        psql(pg_url, f"DROP TABLE IF EXISTS users; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL); "
+             f"INSERT INTO users (name, age, email) SELECT 'user' || x, x % 90, 'user' || x || '@example.com' FROM generate_series(1, {m}) AS x")
+        results = measure([
+            ("ormsh --format csv", [ORMSH, pg_url, "--format", "csv", "-c", "query User"], None),
+            ("psql -A -F,", ["psql", pg_url, "-A", "-F,", "-c", "select * from users"], None),
+        ], args.runs)
+        print(f"\n{m} rows out (PostgreSQL)")
+        peer = results["psql -A -F,"][0]
+        for name, (seconds, peak) in results.items():
+            ratio = f"ormsh/psql {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
+            print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+        psql(pg_url, "DROP TABLE IF EXISTS users")
+
+    # One-shot count on a database of 20 tables.
+    small = os.path.join(work, "small.db")
+    tables = "".join(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c REAL);" for i in range(19))
+    if have_sqlite3:
+        sqlite3_sql(small, schema + tables + "INSERT INTO users (name, age, email) VALUES ('a', 1, 'a@x');")
+        results = measure([
+            ("ormsh -c 'count User'", [ORMSH, f"sqlite:{small}", "-c", "count User"], None),
+            ("sqlite3 'select count(*)'", ["sqlite3", small, "select count(*) from users"], None),
+        ], max(args.runs, 10))
+        print("\none-shot count, 20 tables")
+        peer = results["sqlite3 'select count(*)'"][0]
+        for name, (seconds, peak) in results.items():
+            ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
+            print(f"  {name:28} {seconds * 1000:7.1f}ms {peak / 1024:7.1f}M  {ratio}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+SQLALCHEMY_ADDS = '''
+import asyncio
+from sqlalchemy import String, Integer
+from sqlalchemy.ext.asyncio import create_async_engine, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    age: Mapped[int] = mapped_column(Integer)
+    email: Mapped[str] = mapped_column(String)
+
+async def main():
+    engine = create_async_engine("sqlite+aiosqlite:///{db}")
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.drop_all)
+        await conn.run_sync(Base.metadata.create_all)
+    async with async_sessionmaker(engine)() as session:
+        for i in range({n}):
+            session.add(User(name=f"user{{i}}", age=i % 90, email=f"user{{i}}@example.com"))
+        await session.commit()
+    await engine.dispose()
+
+asyncio.run(main())
+'''
+
+if __name__ == "__main__":
+    main()
