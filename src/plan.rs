@@ -61,6 +61,13 @@ pub struct Insert {
     pub casts: Vec<Option<String>>,
 }
 
+impl Insert {
+    /// The same table, columns and casts, without rows.
+    pub fn clone_shape(&self) -> Insert {
+        Insert { table: self.table.clone(), columns: self.columns.clone(), rows: Vec::new(), casts: self.casts.clone() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     pub table: String,

@@ -157,7 +157,7 @@ impl<'a> Runner<'a> {
             return self.on_error == OnError::Continue;
         }
         let Batch { insert, spans } = batch;
-        let mut single = Insert { rows: Vec::with_capacity(1), ..insert.clone() };
+        let mut single = insert.clone_shape();
         for (row, span) in insert.rows.into_iter().zip(spans) {
             single.rows = vec![row];
             if let Err(err) = self.session.add_batch(&single).await {
@@ -220,7 +220,7 @@ struct Batch {
 
 impl Batch {
     fn new(first: &Insert) -> Batch {
-        Batch { insert: Insert { rows: Vec::new(), ..first.clone() }, spans: Vec::new() }
+        Batch { insert: first.clone_shape(), spans: Vec::new() }
     }
 
     fn accepts(&self, next: &Insert, max_params: usize) -> bool {

@@ -122,6 +122,15 @@ impl Backend {
         }
     }
 
+    /// Writes rows with a statement of one row's placeholders, run once per row where that is
+    /// fastest (SQLite); elsewhere the caller sends one multi-row statement instead.
+    pub async fn execute_rows(&mut self, one_row: &str, rows: &[Vec<Value>]) -> Option<Result<u64>> {
+        match self {
+            Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, rows).await),
+            Backend::Postgres(_) | Backend::Mysql(_) => None,
+        }
+    }
+
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {

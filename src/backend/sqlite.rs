@@ -36,6 +36,21 @@ pub async fn execute(conn: &mut SqliteConnection, sql: &Sql) -> Result<u64> {
     Ok(statement.changes())
 }
 
+/// Runs a one-row statement once per row, prepared once: SQLite's fastest way to write many
+/// rows (faster than one multi-row statement, which SQLite must parse whole).
+pub async fn execute_rows(conn: &mut SqliteConnection, one_row: &str, rows: &[Vec<Value>]) -> Result<u64> {
+    let mut handle = conn.lock_handle().await.map_err(db_error)?;
+    let mut statement = Statement::prepare(&mut handle, one_row)?;
+    let mut changed = 0;
+    for row in rows {
+        statement.bind_all(row)?;
+        while statement.step()? {}
+        changed += statement.changes();
+        statement.reset()?;
+    }
+    Ok(changed)
+}
+
 /// Streams rows on this thread, straight from SQLite (see `sqlite_raw`). `hints` (or else the
 /// declared type) tell a bool from an integer and json from text.
 pub async fn fetch(conn: &mut SqliteConnection, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {

@@ -94,6 +94,16 @@ impl<'h> Statement<'h> {
         }
     }
 
+    /// Makes the statement ready to run again with new values.
+    pub fn reset(&mut self) -> Result<()> {
+        // SAFETY: `stmt` is a live statement.
+        let code = unsafe {
+            ffi::sqlite3_reset(self.stmt.as_ptr());
+            ffi::sqlite3_clear_bindings(self.stmt.as_ptr())
+        };
+        if code == ffi::SQLITE_OK { Ok(()) } else { Err(error(self.db, code)) }
+    }
+
     /// How many rows the last run changed.
     pub fn changes(&self) -> u64 {
         // SAFETY: `db` is open.

@@ -88,7 +88,7 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
 /// `all=1`): the end of a list of assignments in `update`.
 fn starts_target(i: &str) -> bool {
     match peek_word(i) {
-        Some((after, word)) if matches!(word.as_str(), "where" | "all" | "set") => !skip_ws(after).starts_with('='),
+        Some((after, word)) if matches!(&*word, "where" | "all" | "set") => !skip_ws(after).starts_with('='),
         _ => false,
     }
 }
@@ -134,7 +134,7 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             break;
         }
         let word = peek_word(r).map(|(_, w)| w).unwrap_or_default();
-        let repeated = match word.as_str() {
+        let repeated = match &*word {
             "fields" => query.fields.is_some(),
             "where" => query.filter.is_some(),
             "order" => seen_order,
@@ -158,7 +158,7 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             return Err(given_twice(cx, r, &word));
         }
         after_where = word == "where";
-        rest = match word.as_str() {
+        rest = match &*word {
             "fields" => {
                 let (after, fields) = fields_clause(cx, r)?;
                 query.fields = Some(fields);
@@ -286,7 +286,7 @@ pub(super) fn update<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     loop {
         let r = skip_ws(rest);
         let word = peek_word(r).map(|(_, w)| w).unwrap_or_default();
-        rest = match word.as_str() {
+        rest = match &*word {
             "where" | "all" if target.is_some() => {
                 let (_, span) = cx.found(r);
                 let message = "`update` takes one `where …` or `all`";

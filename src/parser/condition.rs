@@ -70,7 +70,7 @@ fn next_term<'a>(cx: &Cx<'a>, rest: &'a str, word: &'static str) -> Result<Optio
     let next = skip_ws(after);
     // `a=1 and and b=2`: the second `and` is a slip, not a field named `and`.
     if let Some((after_word, w)) = peek_word(next)
-        && matches!(w.as_str(), "and" | "or")
+        && matches!(&*w, "and" | "or")
         && !starts_operator(skip_ws(after_word))
     {
         return Err(fail(cx.expected(&format!("a condition after `{word}`"), next)));
@@ -81,7 +81,7 @@ fn next_term<'a>(cx: &Cx<'a>, rest: &'a str, word: &'static str) -> Result<Optio
 /// Whether `i` starts with what may follow a field in a predicate.
 fn starts_operator(i: &str) -> bool {
     i.starts_with(['=', '!', '<', '>'])
-        || peek_word(i).is_some_and(|(_, w)| matches!(w.as_str(), "like" | "in" | "is" | "not"))
+        || peek_word(i).is_some_and(|(_, w)| matches!(&*w, "like" | "in" | "is" | "not"))
 }
 
 fn join(
@@ -130,7 +130,7 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
         return Err(fail(expected_operator()));
     };
     let after_word = skip_ws(after_word);
-    match word.as_str() {
+    match &*word {
         "like" => like(cx, after_word, field, CompareOp::Like),
         "in" => in_list(cx, after_word, field, false),
         "not" => match peek_word(after_word) {

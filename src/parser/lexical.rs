@@ -6,6 +6,7 @@ use nom::bytes::complete::{take_till, take_while, take_while1};
 use nom::character::complete::{char, line_ending, satisfy};
 use nom::combinator::{map, recognize, verify};
 use nom::multi::fold_many0;
+use std::borrow::Cow;
 
 use super::context::{Cx, Fail, PResult, fail, mismatch, or_fail};
 use crate::ast::{Count, FieldPath, Ident};
@@ -43,11 +44,19 @@ pub(super) fn ws(i: &str) -> PResult<'_, bool> {
 
 /// `i` without the whitespace and comments it starts with.
 pub(super) fn skip_ws(i: &str) -> &str {
-    // Most calls find a token straight away; the combinators are for the rest.
-    match i.as_bytes().first() {
-        Some(b) if !b.is_ascii_whitespace() && *b != b'#' && *b != b'\\' && b.is_ascii() => i,
-        None => i,
-        _ => ws(i).map_or(i, |(rest, _)| rest),
+    // The same as `ws`, by hand: it runs between every two tokens, and the combinators cost
+    // more than the rest of the parse of a typical line. Anything but ASCII goes to `ws`.
+    let bytes = i.as_bytes();
+    let mut at = 0;
+    loop {
+        match bytes.get(at) {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') => at += 1,
+            Some(b'#') => at = i[at..].find('\n').map_or(bytes.len(), |n| at + n),
+            Some(b'\\') if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            Some(b'\\') if bytes[at + 1..].starts_with(b"\r\n") => at += 3,
+            Some(b) if !b.is_ascii() => return ws(&i[at..]).map_or(&i[at..], |(rest, _)| rest),
+            _ => return &i[at..],
+        }
     }
 }
 
@@ -63,6 +72,13 @@ pub(super) fn line_continuation(i: &str) -> PResult<'_, &str> {
 
 /// grammar: identifier
 pub(super) fn identifier(i: &str) -> PResult<'_, &str> {
+    // ASCII names (nearly all) are scanned by hand; the rest by the combinators.
+    let bytes = i.as_bytes();
+    let end = bytes.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).unwrap_or(bytes.len());
+    let ascii = bytes.get(end).is_none_or(u8::is_ascii);
+    if ascii && end > 0 && !bytes[0].is_ascii_digit() {
+        return Ok((&i[end..], &i[..end]));
+    }
     recognize((satisfy(is_ident_start), take_while(is_ident_char))).parse(i)
 }
 
@@ -134,8 +150,16 @@ pub(super) fn after_keyword<'a>(i: &'a str, kw: &'static str) -> Option<&'a str>
 }
 
 /// The identifier `i` starts with, lowercased, and the rest after it.
-pub(super) fn peek_word(i: &str) -> Option<(&str, String)> {
-    identifier(i).ok().map(|(rest, word)| (rest, word.to_ascii_lowercase()))
+pub(super) fn peek_word(i: &str) -> Option<(&str, Cow<'_, str>)> {
+    // Keywords are usually typed in lower case already: no copy then.
+    identifier(i).ok().map(|(rest, word)| {
+        let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        (rest, lower)
+    })
 }
 
 /// A non-negative whole number: `limit 10`.

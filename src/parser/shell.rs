@@ -151,7 +151,7 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
         return Err(fail(cx.expected("`format`, `timing` or `limit`", i)));
     };
     let r = skip_ws(after);
-    match word.as_str() {
+    match &*word {
         "format" => {
             let Some((rest, name)) = peek_word(r) else {
                 return Err(fail(cx.expected("table, vertical, json or csv", r)));

@@ -347,6 +347,12 @@ impl Session {
     async fn insert(&mut self, insert: &Insert) -> Result<()> {
         let dialect = self.dialect();
         if !self.printer.writes_shown() {
+            if insert.rows.len() > 1 && !insert.columns.is_empty() {
+                let one_row = dialect.insert(&Insert { rows: insert.rows[..1].to_vec(), ..insert.clone_shape() }, &[]);
+                if let Some(written) = self.backend.execute_rows(&one_row.text, &insert.rows).await {
+                    return written.map(|_| ());
+                }
+            }
             self.backend.execute(&dialect.insert(insert, &[])).await?;
             return Ok(());
         }
