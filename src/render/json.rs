@@ -12,17 +12,21 @@ use crate::value::Value;
 pub(super) struct JsonRows {
     keys: Vec<String>,
     count: u64,
+    /// One line, kept from row to row.
+    line: Vec<u8>,
 }
 
 impl JsonRows {
     pub(super) fn new(columns: &[String]) -> JsonRows {
-        JsonRows { keys: unique_keys(columns), count: 0 }
+        JsonRows { keys: encoded_keys(&unique_keys(columns)), count: 0, line: Vec::new() }
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
-        out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+        self.line.clear();
+        self.line.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
         self.count += 1;
-        write_object(out, &self.keys, values)
+        push_object(&mut self.line, &self.keys, values)?;
+        out.write_all(&self.line)
     }
 
     /// Closes the array (`[]` when empty); returns how many rows there were.
@@ -33,8 +37,10 @@ impl JsonRows {
 }
 
 pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value]) -> io::Result<()> {
-    write_object(out, &unique_keys(columns), values)?;
-    out.write_all(b"\n")
+    let mut line = Vec::new();
+    push_object(&mut line, &encoded_keys(&unique_keys(columns)), values)?;
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 /// `{"sql": "...", "params": [...]}`, the parameters typed.
@@ -46,9 +52,28 @@ pub(super) fn write_explain(out: &mut dyn Write, sql: &str, params: &[Value]) ->
     out.write_all(b"\n")
 }
 
-fn write_object(out: &mut dyn Write, keys: &[String], values: &[Value]) -> io::Result<()> {
-    let object: Map<String, Json> = keys.iter().cloned().zip(values.iter().map(Value::to_json)).collect();
-    serde_json::to_writer(&mut *out, &Json::Object(object))?;
+/// Each key as JSON text with its colon (`"name":`), encoded once for the whole result.
+fn encoded_keys(keys: &[String]) -> Vec<String> {
+    keys.iter().map(|k| format!("{}:", Json::String(k.clone()))).collect()
+}
+
+/// One object, written value by value: no intermediate JSON tree per row. `to_json` decides
+/// each value's JSON type; text, the common case, is escaped straight from the row.
+fn push_object(line: &mut Vec<u8>, keys: &[String], values: &[Value]) -> io::Result<()> {
+    line.push(b'{');
+    for (i, (key, value)) in keys.iter().zip(values).enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        line.extend_from_slice(key.as_bytes());
+        match value {
+            Value::Null => line.extend_from_slice(b"null"),
+            Value::Text(text) => serde_json::to_writer(&mut *line, text)?,
+            Value::Int(n) => serde_json::to_writer(&mut *line, n)?,
+            other => serde_json::to_writer(&mut *line, &other.to_json())?,
+        }
+    }
+    line.push(b'}');
     Ok(())
 }
 
