@@ -37,8 +37,13 @@ impl Prompt {
 
     /// Starts `ormsh sqlite:<dir>/<db>` with HOME and XDG_DATA_HOME in the test's directory.
     fn spawn(t: &Scratch, db: &str) -> Prompt {
+        Prompt::spawn_url(t, &t.url(db))
+    }
+
+    /// Starts `ormsh URL` with HOME and XDG_DATA_HOME in the test's directory.
+    fn spawn_url(t: &Scratch, url: &str) -> Prompt {
         let mut cmd = Command::new(ORMSH);
-        cmd.arg(t.url(db))
+        cmd.arg(url)
             .current_dir(t.root())
             .env("HOME", t.root())
             .env("XDG_DATA_HOME", t.path("data"))
@@ -302,15 +307,9 @@ fn history_never_keeps_a_password() {
     assert!(!text.contains("hunter2"), "the password is in history:\n{text}");
 }
 
-#[test]
-fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
-    let t = Scratch::new();
-    let mut p = Prompt::start(&t, "p.db");
-    p.run("model User { name: text }", "created", PROMPT);
-    p.run("begin", "BEGIN", TX);
-    p.run("add User name=Kept", "name | Kept", TX);
-    // A query that never ends by itself.
-    p.line("sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+/// Presses Ctrl-C until ormsh says it is cancelling, then returns what the screen shows up to
+/// the prompt `tx` after it.
+fn cancel_running_command(p: &mut Prompt, tx: &str) -> String {
     // The command runs once the editor has handed the line over; a Ctrl-C that comes before it
     // starts is dropped on purpose, so keep pressing until ormsh says it is cancelling.
     let mut seen = String::new();
@@ -329,9 +328,22 @@ fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
     }
     assert!(seen.contains("cancelling"), "Ctrl-C did not cancel the command; the screen showed {seen:?}");
     let mut after = seen[seen.find("cancelling").unwrap()..].to_string();
-    if !after.contains(TX) {
-        after.push_str(&p.expect(TX));
+    if !after.contains(tx) {
+        after.push_str(&p.expect(tx));
     }
+    after
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("begin", "BEGIN", TX);
+    p.run("add User name=Kept", "name | Kept", TX);
+    // A query that never ends by itself.
+    p.line("sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+    let after = cancel_running_command(&mut p, TX);
     assert!(after.contains("error: interrupted"), "after Ctrl-C: {after:?}");
     // The transaction and its row are still there.
     p.run("count User", "\r\n1\r\n", TX);
@@ -339,4 +351,55 @@ fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
     p.line("quit");
     p.finish();
     assert_eq!(t.count("p.db", "User"), 1);
+}
+
+/// The same on PostgreSQL, where the query is cancelled on the server (`pg_cancel_backend` from a
+/// second connection) and the transaction survives (each command runs under a savepoint).
+#[test]
+fn ctrl_c_cancels_a_running_command_on_postgres() {
+    let base = match std::env::var("ORMSH_TEST_PG") {
+        Ok(url) if !url.is_empty() => url,
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("ORMSH_TEST_PG is not set, and CI needs the server")
+        }
+        _ => return eprintln!("skipping: ORMSH_TEST_PG is not set"),
+    };
+    let schema = format!("ormsh_prompt_cancel_{}", std::process::id());
+    let admin = |sql: &str| {
+        let status = Command::new(ORMSH).args([base.as_str(), "-c", sql]).env_remove("DATABASE_URL").status().unwrap();
+        assert!(status.success(), "{sql}");
+    };
+    admin(&format!("sql DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    admin(&format!("sql CREATE SCHEMA {schema}"));
+    struct Drop_(Box<dyn Fn()>);
+    impl Drop for Drop_ {
+        fn drop(&mut self) {
+            (self.0)()
+        }
+    }
+    let (base2, schema2) = (base.clone(), schema.clone());
+    let _cleanup = Drop_(Box::new(move || {
+        let _ =
+            Command::new(ORMSH).args([base2.as_str(), "-c", &format!("sql DROP SCHEMA {schema2} CASCADE")]).status();
+    }));
+    let joiner = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{joiner}options=-csearch_path%3D{schema}");
+    let location = {
+        let parsed = url::Url::parse(&base).unwrap();
+        format!("{}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
+    };
+    let (idle, tx) = (format!("ormsh {location}> "), format!("ormsh {location} [tx]> "));
+    let t = Scratch::new();
+    let mut p = Prompt::spawn_url(&t, &url);
+    p.expect(&idle);
+    p.run("model User { name: text }", "created", &idle);
+    p.run("begin", "BEGIN", &tx);
+    p.run("add User name=Kept", "name | Kept", &tx);
+    p.line("sql SELECT pg_sleep(60)");
+    let after = cancel_running_command(&mut p, &tx);
+    assert!(after.contains("canceling statement due to user request"), "after Ctrl-C: {after:?}");
+    p.run("count User", "\r\n1\r\n", &tx);
+    p.run("commit", "COMMIT", &idle);
+    p.line("quit");
+    p.finish();
 }
