@@ -403,3 +403,39 @@ fn ctrl_c_cancels_a_running_command_on_postgres() {
     p.line("quit");
     p.finish();
 }
+
+/// Tab completes from the live catalog: a model after `add`, then a field with its `=`; a model
+/// declared a moment ago is offered at once.
+#[test]
+fn tab_completes_models_and_fields() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text, age: int? }", "created", PROMPT);
+    p.pty.send("add Us").expect("type");
+    p.pty.flush().expect("flush");
+    p.pty.send("\t").expect("press Tab");
+    p.pty.flush().expect("flush");
+    p.expect("add User ");
+    p.pty.send("na").expect("type");
+    p.pty.flush().expect("flush");
+    p.pty.send("\t").expect("press Tab");
+    p.pty.flush().expect("flush");
+    p.expect("name=");
+    p.pty.send("Ann").expect("type");
+    p.pty.flush().expect("flush");
+    p.pty.send("\r").expect("press Enter");
+    p.pty.flush().expect("flush");
+    p.expect("name | Ann");
+    p.expect(PROMPT);
+    p.run("model Invoice { total: decimal }", "created", PROMPT);
+    p.pty.send("query Inv\t").expect("type and press Tab");
+    p.pty.flush().expect("flush");
+    p.expect("query Invoice ");
+    p.pty.send("\r").expect("press Enter");
+    p.pty.flush().expect("flush");
+    p.expect("(0 rows)");
+    p.expect(PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(t.count("p.db", "User"), 1);
+}
