@@ -168,7 +168,7 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
     let lost =
         |detail: String| Error::new(ErrorKind::Connection, format!("lost the connection to the database: {detail}"));
     match err {
-        sqlx::Error::Database(db) if connection_gone(db.code().as_deref()) => lost(db.message().to_string()),
+        sqlx::Error::Database(db) if connection_gone(&*db) => lost(db.message().to_string()),
         sqlx::Error::Database(db) => Error::new(ErrorKind::Database, db.message().to_string()),
         sqlx::Error::Io(io) => lost(io.to_string()),
         sqlx::Error::Protocol(detail) => lost(detail),
@@ -177,14 +177,15 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
     }
 }
 
-/// Error codes that mean the server ended this connection: PostgreSQL's class 08 (connection
-/// exception) and 57P01–57P03 (shutdown, terminated backend); MySQL/MariaDB's 2006 and 2013
-/// (server gone, connection lost) and 1927 (connection killed), and the SQLSTATE 70100 it
-/// sends then.
-fn connection_gone(code: Option<&str>) -> bool {
-    code.is_some_and(|c| {
-        c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03" | "2006" | "2013" | "1927" | "70100")
-    })
+/// Whether the server ended this connection. PostgreSQL says so with SQLSTATE class 08
+/// (connection exception) and 57P01–57P03 (shutdown, terminated backend). MySQL/MariaDB with
+/// error numbers 1053 (shutdown), 1927 (connection killed), 2006 and 2013 (server gone,
+/// connection lost) — not by SQLSTATE, which 1927 shares with a merely interrupted query.
+fn connection_gone(db: &dyn sqlx::error::DatabaseError) -> bool {
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(my.number(), 1053 | 1927 | 2006 | 2013);
+    }
+    db.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03"))
 }
 
 /// A connection error as ormsh reports it: never with the password.
