@@ -18,8 +18,8 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{ORMSH, Scratch};
-use rexpect::session::{Options, PtySession, spawn_with_options};
+use common::{Scratch, ServerDb, ServerKind, assert_success, ormsh, ormsh_command};
+use rexpect::session::PtySession;
 
 const ROW: &str = "model Row { k: int unique, v: int }";
 
@@ -29,10 +29,10 @@ const ROW: &str = "model Row { k: int unique, v: int }";
 /// One database, made for one test and dropped after it.
 struct Database {
     url: String,
-    /// The server's own URL (to make and drop databases and kill sessions); None for SQLite.
-    server: Option<String>,
+    /// The schema or database on a server, with the server's own URL (to kill sessions); None
+    /// for SQLite.
+    server: Option<ServerDb>,
     dialect: Dialect,
-    drop: Option<String>,
     scratch: Scratch,
 }
 
@@ -41,25 +41,6 @@ enum Dialect {
     Sqlite,
     Postgres,
     Mysql,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let (Some(server), Some(command)) = (&self.server, &self.drop) {
-            let _ = ormsh(server, &["-c", command]);
-        }
-    }
-}
-
-fn ormsh(url: &str, args: &[&str]) -> Output {
-    command(url, args).output().expect("run ormsh")
-}
-
-/// `ormsh URL args…`, with no colour and no DATABASE_URL, in the crate's directory.
-fn command(url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(ORMSH);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("DATABASE_URL").env("NO_COLOR", "1").arg(url).args(args);
-    cmd
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -73,13 +54,7 @@ fn ok(url: &str, commands: &[&str]) -> String {
         args.extend(["-c", c]);
     }
     let out = ormsh(url, &args);
-    assert!(
-        out.status.success(),
-        "ormsh {url} {commands:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_success(&out, &format!("ormsh {url} {commands:?}"));
     text(&out.stdout)
 }
 
@@ -99,67 +74,35 @@ fn count(url: &str, model: &str) -> i64 {
     n.parse().unwrap_or_else(|_| panic!("`count {model}` printed {n:?}"))
 }
 
-/// A server's URL, or None (skipped) when it is not configured outside CI.
-fn server(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("{var} is not set, and CI needs the server"),
-        _ => {
-            eprintln!("skipping: {var} is not set");
-            None
-        }
-    }
-}
-
-fn unique_name(label: &str) -> String {
-    format!("ormsh_f_{label}_{}", std::process::id())
-}
-
 fn sqlite() -> Database {
     let scratch = Scratch::new();
-    Database { url: scratch.url("faults.db"), server: None, dialect: Dialect::Sqlite, drop: None, scratch }
+    Database { url: scratch.url("faults.db"), server: None, dialect: Dialect::Sqlite, scratch }
 }
 
-fn postgres(base: &str, label: &str) -> Database {
-    let schema = unique_name(label);
-    ok(base, &[&format!("sql DROP SCHEMA IF EXISTS {schema} CASCADE"), &format!("sql CREATE SCHEMA {schema}")]);
-    let joiner = if base.contains('?') { '&' } else { '?' };
-    Database {
-        url: format!("{base}{joiner}options=-csearch_path%3D{schema}"),
-        server: Some(base.to_string()),
-        dialect: Dialect::Postgres,
-        drop: Some(format!("sql DROP SCHEMA {schema} CASCADE")),
-        scratch: Scratch::new(),
-    }
-}
-
-fn mysql(base: &str, label: &str) -> Database {
-    let name = unique_name(label);
-    ok(base, &[&format!("sql DROP DATABASE IF EXISTS {name}"), &format!("sql CREATE DATABASE {name}")]);
-    let mut url = url::Url::parse(base).expect("a MySQL URL");
-    url.set_path(&format!("/{name}"));
-    Database {
-        url: url.to_string(),
-        server: Some(base.to_string()),
-        dialect: Dialect::Mysql,
-        drop: Some(format!("sql DROP DATABASE {name}")),
-        scratch: Scratch::new(),
-    }
+/// The test's database on a server, or None (skipped) when the server is not configured.
+fn on_server(kind: ServerKind, label: &str) -> Option<Database> {
+    let db = kind.fresh_db("f", label)?;
+    let dialect = match kind {
+        ServerKind::Postgres => Dialect::Postgres,
+        ServerKind::Mysql => Dialect::Mysql,
+    };
+    Some(Database { url: db.url.clone(), server: Some(db), dialect, scratch: Scratch::new() })
 }
 
 /// The databases of every configured backend.
 fn every_backend(label: &str) -> Vec<Database> {
     let mut dbs = vec![sqlite()];
-    if let Some(base) = server("ORMSH_TEST_PG") {
-        dbs.push(postgres(&base, label));
-    }
-    if let Some(base) = server("ORMSH_TEST_MYSQL") {
-        dbs.push(mysql(&base, label));
-    }
+    dbs.extend(on_server(ServerKind::Postgres, label));
+    dbs.extend(on_server(ServerKind::Mysql, label));
     dbs
 }
 
 impl Database {
+    /// The server's own URL.
+    fn server(&self) -> &str {
+        &self.server.as_ref().expect("a server").admin_url
+    }
+
     /// The SQL that says which server session this is (short: at the prompt, a line longer than
     /// the terminal wraps, and the test reads the echo up to the first new line).
     fn session_id_sql(&self) -> &'static str {
@@ -172,18 +115,16 @@ impl Database {
 
     /// Ends a server session from another connection (through another ormsh).
     fn kill_session(&self, id: i64) {
-        let server = self.server.as_ref().expect("a server");
         let sql = match self.dialect {
             Dialect::Postgres => format!("sql select pg_terminate_backend({id})"),
             Dialect::Mysql => format!("sql KILL {id}"),
             Dialect::Sqlite => unreachable!(),
         };
-        ok(server, &[&sql]);
+        ok(self.server(), &[&sql]);
     }
 
     /// Whether server session `id` is running a statement that contains `needle`.
     fn session_runs(&self, id: i64, needle: &str) -> bool {
-        let server = self.server.as_ref().expect("a server");
         let sql = match self.dialect {
             Dialect::Postgres => format!(
                 "sql select count(*) from pg_stat_activity where pid = {id} and state = 'active' and query like '%{needle}%'"
@@ -195,7 +136,7 @@ impl Database {
             }
             Dialect::Sqlite => unreachable!(),
         };
-        scalar(server, &sql) == "1"
+        scalar(self.server(), &sql) == "1"
     }
 }
 
@@ -283,7 +224,7 @@ fn killed_mid_transaction(db: &Database) {
     script.push_str(&format!("count Item\nsql select 'slow statement next' as marker\n{slow}\ncommit\n"));
     let path = db.scratch.write("killed.orm", &script);
 
-    let child = command(&db.url, &["--format", "csv", "-f", path.to_str().unwrap()])
+    let child = ormsh_command(&db.url, &["--format", "csv", "-f", path.to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -378,17 +319,7 @@ const PTY_TIMEOUT_MS: u64 = 30_000;
 
 impl Prompt {
     fn start(db: &Database) -> Prompt {
-        let mut cmd = Command::new(ORMSH);
-        cmd.arg(&db.url)
-            .current_dir(db.scratch.root())
-            .env("HOME", db.scratch.root())
-            .env("XDG_DATA_HOME", db.scratch.path("data"))
-            .env("XDG_CONFIG_HOME", db.scratch.path("config"))
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .env_remove("DATABASE_URL");
-        let options = Options::new().timeout_ms(Some(PTY_TIMEOUT_MS)).strip_ansi_escape_codes(true);
-        let pty = spawn_with_options(cmd, options).expect("spawn ormsh on a pty");
+        let pty = db.scratch.spawn_prompt(&db.url, PTY_TIMEOUT_MS);
         let location = match db.dialect {
             Dialect::Sqlite => db.scratch.path("faults.db").file_name().unwrap().to_string_lossy().into_owned(),
             _ => {
@@ -544,7 +475,7 @@ fn transaction_lost_in_a_script(db: &Database) {
         db.session_id_sql()
     );
     let path = db.scratch.write("lost.orm", &script);
-    let child = command(&db.url, &["--format", "csv", "--on-error", "continue", "-f", path.to_str().unwrap()])
+    let child = ormsh_command(&db.url, &["--format", "csv", "--on-error", "continue", "-f", path.to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -575,15 +506,15 @@ fn transaction_lost_in_a_script(db: &Database) {
 
 #[test]
 fn a_transaction_lost_in_a_script_does_not_go_on_in_autocommit_on_postgres() {
-    if let Some(base) = server("ORMSH_TEST_PG") {
-        transaction_lost_in_a_script(&postgres(&base, "scr"));
+    if let Some(db) = on_server(ServerKind::Postgres, "scr") {
+        transaction_lost_in_a_script(&db);
     }
 }
 
 #[test]
 fn a_transaction_lost_in_a_script_does_not_go_on_in_autocommit_on_mariadb() {
-    if let Some(base) = server("ORMSH_TEST_MYSQL") {
-        transaction_lost_in_a_script(&mysql(&base, "scr"));
+    if let Some(db) = on_server(ServerKind::Mysql, "scr") {
+        transaction_lost_in_a_script(&db);
     }
 }
 
@@ -620,9 +551,8 @@ fn deadlock(db: &Database) {
             "sql select count(*) from information_schema.innodb_trx where trx_mysql_thread_id = {a_id} and trx_state = 'LOCK WAIT'"
         ),
     };
-    let server = db.server.as_ref().unwrap();
     assert!(
-        eventually(Duration::from_secs(30), || scalar(server, &waiting) == "1"),
+        eventually(Duration::from_secs(30), || scalar(db.server(), &waiting) == "1"),
         "{backend}: A does not wait for B"
     );
     // PostgreSQL looks for a deadlock once, `deadlock_timeout` (1 s) after a session starts to
@@ -660,15 +590,15 @@ fn deadlock(db: &Database) {
 
 #[test]
 fn after_a_deadlock_what_ormsh_says_about_the_victims_transaction_is_true_on_postgres() {
-    if let Some(base) = server("ORMSH_TEST_PG") {
-        deadlock(&postgres(&base, "dl"));
+    if let Some(db) = on_server(ServerKind::Postgres, "dl") {
+        deadlock(&db);
     }
 }
 
 #[test]
 fn after_a_deadlock_what_ormsh_says_about_the_victims_transaction_is_true_on_mariadb() {
-    if let Some(base) = server("ORMSH_TEST_MYSQL") {
-        deadlock(&mysql(&base, "dl"));
+    if let Some(db) = on_server(ServerKind::Mysql, "dl") {
+        deadlock(&db);
     }
 }
 
@@ -724,7 +654,7 @@ impl Sqlite3Holder {
 /// Runs `ormsh URL -c CMD…` with an upper bound on the time it may take.
 fn bounded(url: &str, commands: &[&str], limit: Duration) -> Output {
     let args: Vec<&str> = commands.iter().flat_map(|c| ["-c", c]).collect();
-    let mut child = command(url, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run ormsh");
+    let mut child = ormsh_command(url, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run ormsh");
     let read = |mut pipe: Box<dyn std::io::Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -909,7 +839,7 @@ fn with_credentials(base: &str, user: &str, password: &str) -> String {
 
 #[test]
 fn a_wrong_password_on_mariadb_is_a_connection_error_that_does_not_show_it() {
-    let Some(base) = server("ORMSH_TEST_MYSQL") else { return };
+    let Some(base) = ServerKind::Mysql.url() else { return };
     let user = "ormsh_pw_test";
     let right = "Right-pw-4711";
     let wrong = "Wrong-pw-0815";
@@ -952,7 +882,7 @@ fn a_wrong_password_on_mariadb_is_a_connection_error_that_does_not_show_it() {
 
 #[test]
 fn a_wrong_password_on_postgres_is_a_connection_error_that_does_not_show_it() {
-    let Some(base) = server("ORMSH_TEST_PG") else { return };
+    let Some(base) = ServerKind::Postgres.url() else { return };
     let user = "ormsh_pw_test";
     let right = "Right-pw-4711";
     let wrong = "Wrong-pw-0815";

@@ -21,10 +21,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{ORMSH, Scratch};
+use common::{Scratch, ServerDb, ServerKind, ormsh, ormsh_command};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
@@ -36,88 +35,11 @@ const MAX_OPS: usize = 40;
 // ---------------------------------------------------------------------------------------------
 // Databases
 
-/// One database, made for one test and dropped after it.
-struct Database {
-    url: String,
-    /// A fresh SQLite file per case lives here; servers reset the table instead.
-    scratch: Option<Scratch>,
-    /// How to drop it: (server URL, command), run through ormsh itself.
-    drop: Option<(String, String)>,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((server, command)) = &self.drop {
-            let _ = ormsh(server, &["-c", command]);
-        }
-    }
-}
-
-fn ormsh(url: &str, args: &[&str]) -> Output {
-    ormsh_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), url, args)
-}
-
-fn ormsh_in(dir: &std::path::Path, url: &str, args: &[&str]) -> Output {
-    std::process::Command::new(ORMSH)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .arg(url)
-        .args(args)
-        .output()
-        .expect("run ormsh")
-}
-
-/// A server's URL, or None (skipped) when it is not configured outside CI.
-fn server(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("{var} is not set, and CI needs the server"),
-        _ => {
-            eprintln!("skipping the {var} runs: {var} is not set");
-            None
-        }
-    }
-}
-
-fn unique_name(label: &str) -> String {
-    format!("ormsh_model_{label}_{}", std::process::id())
-}
-
-fn sqlite() -> Database {
-    Database { url: String::new(), scratch: Some(Scratch::new()), drop: None }
-}
-
-fn postgres(base: &str) -> Database {
-    let schema = unique_name("pg");
-    let made = ormsh(
-        base,
-        &["-c", &format!("sql DROP SCHEMA IF EXISTS {schema} CASCADE"), "-c", &format!("sql CREATE SCHEMA {schema}")],
-    );
-    assert!(made.status.success(), "cannot create schema {schema}: {}", String::from_utf8_lossy(&made.stderr));
-    let joiner = if base.contains('?') { '&' } else { '?' };
-    Database {
-        url: format!("{base}{joiner}options=-csearch_path%3D{schema}"),
-        scratch: None,
-        drop: Some((base.to_string(), format!("sql DROP SCHEMA {schema} CASCADE"))),
-    }
-}
-
-fn mysql(base: &str) -> Database {
-    let name = unique_name("my");
-    let made = ormsh(
-        base,
-        &["-c", &format!("sql DROP DATABASE IF EXISTS {name}"), "-c", &format!("sql CREATE DATABASE {name}")],
-    );
-    assert!(made.status.success(), "cannot create database {name}: {}", String::from_utf8_lossy(&made.stderr));
-    let mut url = url::Url::parse(base).expect("a MySQL URL");
-    url.set_path(&format!("/{name}"));
-    Database {
-        url: url.to_string(),
-        scratch: None,
-        drop: Some((base.to_string(), format!("sql DROP DATABASE {name}"))),
-    }
+/// One database, made for one test and dropped after it: a fresh SQLite file per case lives in
+/// the directory; on a server, the table is reset instead.
+enum Database {
+    Sqlite(Scratch),
+    Server(ServerDb),
 }
 
 static CASE_NUMBER: AtomicUsize = AtomicUsize::new(0);
@@ -126,16 +48,16 @@ impl Database {
     /// A URL with an empty table `rows` (model `Row`) for one case: a new SQLite file, or the
     /// server's table dropped and made again.
     fn fresh_table(&self) -> Result<String, String> {
-        let (url, reset): (String, Vec<&str>) = match &self.scratch {
-            Some(scratch) => {
+        let (url, reset): (String, Vec<&str>) = match self {
+            Database::Sqlite(scratch) => {
                 let n = CASE_NUMBER.fetch_add(1, Ordering::Relaxed);
                 (scratch.url(&format!("case{n}.db")), vec!["-c", MODEL])
             }
             // `rows` is a reserved word on MariaDB: quoted the server's way.
-            None if self.url.starts_with("mysql") => {
-                (self.url.clone(), vec!["-c", "sql DROP TABLE IF EXISTS `rows`", "-c", MODEL])
+            Database::Server(db) if db.kind == ServerKind::Mysql => {
+                (db.url.clone(), vec!["-c", "sql DROP TABLE IF EXISTS `rows`", "-c", MODEL])
             }
-            None => (self.url.clone(), vec!["-c", "sql DROP TABLE IF EXISTS \"rows\"", "-c", MODEL]),
+            Database::Server(db) => (db.url.clone(), vec!["-c", "sql DROP TABLE IF EXISTS \"rows\"", "-c", MODEL]),
         };
         let out = ormsh(&url, &reset);
         if !out.status.success() {
@@ -146,9 +68,9 @@ impl Database {
 
     /// Where scripts are written.
     fn dir(&self) -> (Option<Scratch>, std::path::PathBuf) {
-        match &self.scratch {
-            Some(s) => (None, s.root().to_path_buf()),
-            None => {
+        match self {
+            Database::Sqlite(s) => (None, s.root().to_path_buf()),
+            Database::Server(_) => {
                 let s = Scratch::new();
                 let dir = s.root().to_path_buf();
                 (Some(s), dir)
@@ -510,7 +432,11 @@ fn run_case(db: &Database, case: &Case) -> Result<(), String> {
     let url = db.fresh_table()?;
     let (_keep, dir) = db.dir();
     std::fs::write(dir.join("script.orm"), &expected.script).expect("write the script");
-    let out = ormsh_in(&dir, &url, &["--on-error", "continue", "--format", "json", "-f", "script.orm"]);
+    let out = ormsh_command(&url, &["--on-error", "continue", "--format", "json", "-f", "script.orm"])
+        .current_dir(&dir)
+        .env("HOME", &dir)
+        .output()
+        .expect("run ormsh");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
 
@@ -595,20 +521,20 @@ fn check(label: &str, db: Database) {
 
 #[test]
 fn sqlite_behaves_like_the_model() {
-    check("SQLite", sqlite());
+    check("SQLite", Database::Sqlite(Scratch::new()));
 }
 
 #[test]
 fn postgres_behaves_like_the_model() {
-    if let Some(base) = server("ORMSH_TEST_PG") {
-        check("PostgreSQL", postgres(&base));
+    if let Some(db) = ServerKind::Postgres.fresh_db("model", "pg") {
+        check("PostgreSQL", Database::Server(db));
     }
 }
 
 #[test]
 fn mariadb_behaves_like_the_model() {
-    if let Some(base) = server("ORMSH_TEST_MYSQL") {
-        check("MariaDB", mysql(&base));
+    if let Some(db) = ServerKind::Mysql.fresh_db("model", "my") {
+        check("MariaDB", Database::Server(db));
     }
 }
 

@@ -8,11 +8,10 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
 
-use common::{ORMSH, Scratch};
+use common::{Scratch, ServerKind};
 use nix::sys::wait::WaitStatus;
-use rexpect::session::{Options, PtySession, spawn_with_options};
+use rexpect::session::PtySession;
 
 const TIMEOUT_MS: u64 = 10_000;
 
@@ -42,18 +41,7 @@ impl Prompt {
 
     /// Starts `ormsh URL` with HOME and XDG_DATA_HOME in the test's directory.
     fn spawn_url(t: &Scratch, url: &str) -> Prompt {
-        let mut cmd = Command::new(ORMSH);
-        cmd.arg(url)
-            .current_dir(t.root())
-            .env("HOME", t.root())
-            .env("XDG_DATA_HOME", t.path("data"))
-            .env("XDG_CONFIG_HOME", t.path("config"))
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .env_remove("DATABASE_URL");
-        let options = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
-        let pty = spawn_with_options(cmd, options).expect("spawn ormsh on a pty");
-        Prompt { pty }
+        Prompt { pty: t.spawn_prompt(url, TIMEOUT_MS) }
     }
 
     /// Waits for `needle`; returns what came before it.
@@ -357,40 +345,14 @@ fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
 /// second connection) and the transaction survives (each command runs under a savepoint).
 #[test]
 fn ctrl_c_cancels_a_running_command_on_postgres() {
-    let base = match std::env::var("ORMSH_TEST_PG") {
-        Ok(url) if !url.is_empty() => url,
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("ORMSH_TEST_PG is not set, and CI needs the server")
-        }
-        _ => return eprintln!("skipping: ORMSH_TEST_PG is not set"),
-    };
-    let schema = format!("ormsh_prompt_cancel_{}", std::process::id());
-    let admin = |sql: &str| {
-        let status = Command::new(ORMSH).args([base.as_str(), "-c", sql]).env_remove("DATABASE_URL").status().unwrap();
-        assert!(status.success(), "{sql}");
-    };
-    admin(&format!("sql DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    admin(&format!("sql CREATE SCHEMA {schema}"));
-    struct Drop_(Box<dyn Fn()>);
-    impl Drop for Drop_ {
-        fn drop(&mut self) {
-            (self.0)()
-        }
-    }
-    let (base2, schema2) = (base.clone(), schema.clone());
-    let _cleanup = Drop_(Box::new(move || {
-        let _ =
-            Command::new(ORMSH).args([base2.as_str(), "-c", &format!("sql DROP SCHEMA {schema2} CASCADE")]).status();
-    }));
-    let joiner = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{joiner}options=-csearch_path%3D{schema}");
+    let Some(db) = ServerKind::Postgres.fresh_db("prompt", "cancel") else { return };
     let location = {
-        let parsed = url::Url::parse(&base).unwrap();
+        let parsed = url::Url::parse(&db.admin_url).unwrap();
         format!("{}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
     };
     let (idle, tx) = (format!("ormsh {location}> "), format!("ormsh {location} [tx]> "));
     let t = Scratch::new();
-    let mut p = Prompt::spawn_url(&t, &url);
+    let mut p = Prompt::spawn_url(&t, &db.url);
     p.expect(&idle);
     p.run("model User { name: text }", "created", &idle);
     p.run("begin", "BEGIN", &tx);

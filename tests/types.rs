@@ -13,95 +13,35 @@ mod common;
 use std::collections::HashMap;
 use std::process::Output;
 
-use common::{Scratch, text};
+use common::{Scratch, ServerDb, ServerKind, assert_success, text};
 use serde_json::{Map, Value as Json};
 
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Postgres,
-    MySql,
-}
-
 /// A server reached through ormsh only, with a schema or database that belongs to one test.
 /// Dropping it drops the schema or database.
 struct Server {
-    kind: Kind,
-    /// The URL of the server as given, used to create and drop `name`.
-    admin_url: String,
-    /// The URL that works inside `name`.
-    url: String,
-    name: String,
+    db: ServerDb,
     scratch: Scratch,
 }
 
-/// The URL in `var`, or `None` (with the reason on stderr) when it is unset outside CI.
-fn server_url(var: &str, tag: &str) -> Option<String> {
-    // The test harness names each test's thread after the test.
-    let thread = std::thread::current();
-    let test = thread.name().unwrap_or(tag);
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{var} must be set when CI=true: the test `{test}` needs that server")
-        }
-        _ => {
-            eprintln!("skipping {test}: {var} is not set");
-            None
-        }
-    }
-}
-
 /// A schema of its own on `$ORMSH_TEST_PG`, named after `tag` (short: names have at most 63
-/// characters) and the process.
+/// characters) and the process; None (with the reason on stderr) when it is unset outside CI.
 fn postgres(tag: &str) -> Option<Server> {
-    let admin_url = server_url("ORMSH_TEST_PG", tag)?;
-    let name = format!("ormsh_types_{tag}_{}", std::process::id());
-    let separator = if admin_url.contains('?') { '&' } else { '?' };
-    let url = format!("{admin_url}{separator}options=-csearch_path%3D{name}");
-    Some(Server::create(Kind::Postgres, admin_url, url, name))
+    Some(Server { db: ServerKind::Postgres.fresh_db("types", tag)?, scratch: Scratch::new() })
 }
 
 /// A database of its own on `$ORMSH_TEST_MYSQL`, named after `tag` and the process.
 fn mysql(tag: &str) -> Option<Server> {
-    let admin_url = server_url("ORMSH_TEST_MYSQL", tag)?;
-    let name = format!("ormsh_types_{tag}_{}", std::process::id());
-    let mut url = url::Url::parse(&admin_url).expect("ORMSH_TEST_MYSQL is a URL");
-    url.set_path(&format!("/{name}"));
-    Some(Server::create(Kind::MySql, admin_url, url.to_string(), name))
+    Some(Server { db: ServerKind::Mysql.fresh_db("types", tag)?, scratch: Scratch::new() })
 }
 
 impl Server {
-    fn create(kind: Kind, admin_url: String, url: String, name: String) -> Server {
-        let server = Server { kind, admin_url, url, name, scratch: Scratch::new() };
-        // Left over by an earlier run of a process with the same id that could not clean up.
-        server.admin(&server.drop_sql());
-        let create = match kind {
-            Kind::Postgres => format!("sql CREATE SCHEMA {}", server.name),
-            Kind::MySql => format!("sql CREATE DATABASE {}", server.name),
-        };
-        let out = server.admin(&create);
-        assert!(out.status.success(), "`{create}` failed:\n{}", text(&out.stderr));
-        server
-    }
-
-    fn drop_sql(&self) -> String {
-        match self.kind {
-            Kind::Postgres => format!("sql DROP SCHEMA IF EXISTS {} CASCADE", self.name),
-            Kind::MySql => format!("sql DROP DATABASE IF EXISTS {}", self.name),
-        }
-    }
-
-    fn admin(&self, command: &str) -> Output {
-        self.scratch.cmd().arg(&self.admin_url).arg("-c").arg(command).output().expect("run ormsh")
-    }
-
     /// `ormsh URL [args…] -c command…` in the test's schema or database, whatever the status.
     fn run(&self, args: &[&str], commands: &[&str]) -> Output {
         let mut cmd = self.scratch.cmd();
-        cmd.arg(&self.url).args(args);
+        cmd.arg(&self.db.url).args(args);
         for c in commands {
             cmd.arg("-c").arg(one_line(c));
         }
@@ -111,13 +51,7 @@ impl Server {
     /// Commands that must succeed and print nothing on stderr; returns stdout.
     fn ok_with(&self, args: &[&str], commands: &[&str]) -> String {
         let out = self.run(args, commands);
-        assert!(
-            out.status.success(),
-            "ormsh {args:?} {commands:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-            out.status,
-            text(&out.stdout),
-            text(&out.stderr)
-        );
+        assert_success(&out, &format!("ormsh {args:?} {commands:?}"));
         assert_eq!(text(&out.stderr), "", "ormsh {args:?} {commands:?} wrote on stderr");
         text(&out.stdout)
     }
@@ -149,17 +83,6 @@ impl Server {
         assert_eq!(records.len(), 1, "`{sql}` printed:\n{out}");
         assert_eq!(records[0].len(), 1, "`{sql}` printed:\n{out}");
         records[0][0].to_string()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let drop = self.drop_sql();
-        let out = self.admin(&drop);
-        if !out.status.success() {
-            // Not a panic: this may run while the test is already panicking.
-            eprintln!("could not clean up, `{drop}` failed:\n{}", text(&out.stderr));
-        }
     }
 }
 
@@ -291,6 +214,30 @@ fn fails(server: &Server, command: &str) -> String {
     let out = server.run(&[], &[command]);
     assert_eq!(out.status.code(), Some(1), "`{command}` should fail; stdout:\n{}", text(&out.stdout));
     text(&out.stderr)
+}
+
+/// `query Sample where FILTER` finds the rows (by id) each case expects; each filter of
+/// `refused`, with a value that is not one of its column's type, fails with an error that says
+/// which type.
+fn check_where(server: &Server, cases: &[(&str, &[i64])], refused: &[(&str, &str)]) {
+    let mut wrong = vec![];
+    for (filter, expected) in cases {
+        let command = format!("query Sample where {filter} order by id");
+        let out = server.run(&["--format", "json"], &[&command]);
+        if !out.status.success() {
+            wrong.push(format!("`{filter}` failed: {}", text(&out.stderr)));
+            continue;
+        }
+        let ids = server.ids(&command);
+        if ids != *expected {
+            wrong.push(format!("`{filter}` found {ids:?}, expected {expected:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for (filter, says) in refused {
+        let stderr = fails(server, &format!("query Sample where {filter}"));
+        assert!(stderr.contains(says), "`{filter}`: {stderr}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,28 +379,9 @@ fn pg_where_binds_typed_values() {
         (r#"jb='{"a": 1, "b": 2}'"#, &[1]),
         ("ai='[1,2,3]'", &[1]),
     ];
-    let mut wrong = vec![];
-    for (filter, expected) in cases {
-        let command = format!("query Sample where {filter} order by id");
-        let out = pg.run(&["--format", "json"], &[&command]);
-        if !out.status.success() {
-            wrong.push(format!("`{filter}` failed: {}", text(&out.stderr)));
-            continue;
-        }
-        let ids = pg.ids(&command);
-        if ids != *expected {
-            wrong.push(format!("`{filter}` found {ids:?}, expected {expected:?}"));
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-
     // A value that is not one of the column's type is refused, pointing at it.
-    for (filter, says) in
-        [("d=2024-02-30", "date"), ("flag=maybe", "bool"), ("u=123", "uuid"), ("num=1.2.3", "decimal")]
-    {
-        let stderr = fails(&pg, &format!("query Sample where {filter}"));
-        assert!(stderr.contains(says), "`{filter}`: {stderr}");
-    }
+    let refused = [("d=2024-02-30", "date"), ("flag=maybe", "bool"), ("u=123", "uuid"), ("num=1.2.3", "decimal")];
+    check_where(&pg, cases, &refused);
 }
 
 /// An interval column (an `Other` type, shown as text) takes text in `add` and in `where`, as
@@ -643,26 +571,8 @@ fn mysql_where_binds_typed_values() {
         (r"bl=\x00ff10", &[1]),
         (r"vb=\x0102", &[1]),
     ];
-    let mut wrong = vec![];
-    for (filter, expected) in cases {
-        let command = format!("query Sample where {filter} order by id");
-        let out = my.run(&["--format", "json"], &[&command]);
-        if !out.status.success() {
-            wrong.push(format!("`{filter}` failed: {}", text(&out.stderr)));
-            continue;
-        }
-        let ids = my.ids(&command);
-        if ids != *expected {
-            wrong.push(format!("`{filter}` found {ids:?}, expected {expected:?}"));
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-
-    for (filter, says) in [("d=2024-02-30", "date"), ("flag=maybe", "bool"), ("num=1.2.3", "decimal"), ("i4=x", "int")]
-    {
-        let stderr = fails(&my, &format!("query Sample where {filter}"));
-        assert!(stderr.contains(says), "`{filter}`: {stderr}");
-    }
+    let refused = [("d=2024-02-30", "date"), ("flag=maybe", "bool"), ("num=1.2.3", "decimal"), ("i4=x", "int")];
+    check_where(&my, cases, &refused);
 }
 
 /// A `bigint unsigned` value above 2^63 - 1 is taken by `add` and `where`, as it is read:

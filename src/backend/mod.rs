@@ -8,6 +8,8 @@ mod pg_types;
 mod postgres;
 mod sqlite;
 mod sqlite_raw;
+#[cfg(test)]
+mod test_support;
 
 pub use cancel::Canceller;
 

@@ -498,56 +498,18 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
 
 #[cfg(test)]
 mod tests {
-    use std::panic::AssertUnwindSafe;
-
-    use chrono::{NaiveDate, NaiveTime};
-    use futures_util::FutureExt;
+    use chrono::NaiveTime;
     use serde_json::json;
 
     use super::*;
     use crate::backend::Collect;
+    use crate::backend::test_support::{date, exec, name, server, server_url, with_objects};
     use crate::error::ErrorKind;
-
-    /// The test server, or `None` (with the reason printed) when `ORMSH_TEST_MYSQL` is unset
-    /// outside CI.
-    async fn server(test: &str) -> Option<MySqlConnection> {
-        match std::env::var("ORMSH_TEST_MYSQL") {
-            Ok(url) if !url.is_empty() => Some(connect(&url).await.expect("cannot connect to ORMSH_TEST_MYSQL")),
-            _ if std::env::var("CI").as_deref() == Ok("true") => panic!("ORMSH_TEST_MYSQL must be set in CI"),
-            _ => {
-                eprintln!("skipping {test}: ORMSH_TEST_MYSQL is not set");
-                None
-            }
-        }
-    }
-
-    fn name(test: &str) -> String {
-        format!("{test}_{}", std::process::id())
-    }
-
-    async fn exec(conn: &mut MySqlConnection, text: &str) {
-        execute(conn, &Sql::raw(text)).await.unwrap_or_else(|e| panic!("{text}: {e}"));
-    }
 
     async fn select(conn: &mut MySqlConnection, sql: Sql, hints: &[FieldType]) -> Collect {
         let mut out = Collect::default();
         fetch(conn, &sql, hints, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text));
         out
-    }
-
-    /// Runs `body`, then drops `tables` whether or not `body` panicked.
-    async fn with_tables(conn: &mut MySqlConnection, tables: &[&str], body: impl AsyncFnOnce(&mut MySqlConnection)) {
-        let outcome = AssertUnwindSafe(body(conn)).catch_unwind().await;
-        for table in tables {
-            exec(conn, &format!("DROP TABLE IF EXISTS {table}")).await;
-        }
-        if let Err(panic) = outcome {
-            std::panic::resume_unwind(panic);
-        }
-    }
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
     fn hints(catalog: &Catalog, table: &str) -> Vec<FieldType> {
@@ -558,19 +520,14 @@ mod tests {
     async fn mysql_decodes_every_type() {
         let Some(mut conn) = server("mysql_decodes_every_type").await else { return };
         let t = name("mysql_decodes_every_type");
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {t} (id INT PRIMARY KEY, b BOOLEAN, ti TINYINT, si SMALLINT, mi MEDIUMINT, i INT, \
-                 bi BIGINT, ubi BIGINT UNSIGNED, ui INT UNSIGNED, num DECIMAL(30,10), f FLOAT, d DOUBLE, dt DATE, \
-                 dtm DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6), yr YEAR, j JSON, bl BLOB, bin BINARY(3), \
-                 vb VARBINARY(10), ch CHAR(3), vc VARCHAR(20), tx TEXT, en ENUM('a','b'), st SET('x','y'), \
-                 bt BIT(8), vcb VARCHAR(10) COLLATE utf8mb4_bin)"
-            ),
-        )
-        .await;
-        with_tables(&mut conn, &[&t], async |conn| {
+        let create = format!(
+            "CREATE TABLE {t} (id INT PRIMARY KEY, b BOOLEAN, ti TINYINT, si SMALLINT, mi MEDIUMINT, i INT, \
+             bi BIGINT, ubi BIGINT UNSIGNED, ui INT UNSIGNED, num DECIMAL(30,10), f FLOAT, d DOUBLE, dt DATE, \
+             dtm DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6), yr YEAR, j JSON, bl BLOB, bin BINARY(3), \
+             vb VARBINARY(10), ch CHAR(3), vc VARCHAR(20), tx TEXT, en ENUM('a','b'), st SET('x','y'), \
+             bt BIT(8), vcb VARCHAR(10) COLLATE utf8mb4_bin)"
+        );
+        with_objects(&mut conn, &format!("DROP TABLE IF EXISTS {t}"), &create, async |conn| {
             exec(
                 conn,
                 &format!(
@@ -649,17 +606,12 @@ mod tests {
     async fn mysql_binds_every_value() {
         let Some(mut conn) = server("mysql_binds_every_value").await else { return };
         let t = name("mysql_binds_every_value");
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {t} (id INT PRIMARY KEY, b BOOLEAN, i INT, ubi BIGINT UNSIGNED, f DOUBLE, \
-                 num DECIMAL(38,10), vc VARCHAR(10), en ENUM('happy','sad'), bl BLOB, d DATE, tm TIME(6), \
-                 dtm DATETIME(6), tz DATETIME(6), j JSON, u CHAR(36))"
-            ),
-        )
-        .await;
-        with_tables(&mut conn, &[&t], async |conn| {
+        let create = format!(
+            "CREATE TABLE {t} (id INT PRIMARY KEY, b BOOLEAN, i INT, ubi BIGINT UNSIGNED, f DOUBLE, \
+             num DECIMAL(38,10), vc VARCHAR(10), en ENUM('happy','sad'), bl BLOB, d DATE, tm TIME(6), \
+             dtm DATETIME(6), tz DATETIME(6), j JSON, u CHAR(36))"
+        );
+        with_objects(&mut conn, &format!("DROP TABLE IF EXISTS {t}"), &create, async |conn| {
             let ts = date(2024, 2, 29).and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
             let values = vec![
                 Value::Int(1),
@@ -759,25 +711,16 @@ mod tests {
         let Some(mut conn) = server("mysql_reads_the_catalog").await else { return };
         let t = name("mysql_reads_the_catalog");
         let (parent, child) = (format!("{t}_parent"), format!("{t}_child"));
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {child}")).await;
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {parent}")).await;
-        exec(
-            &mut conn,
-            &format!("CREATE TABLE {parent} (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE)"),
-        )
-        .await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {child} (id INT AUTO_INCREMENT PRIMARY KEY, parent_id BIGINT, \
-                 note VARCHAR(40) NOT NULL DEFAULT 'x', flag BOOLEAN DEFAULT TRUE, amount DECIMAL(10,2), data JSON, \
-                 big BIGINT UNSIGNED, born DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), \
-                 CONSTRAINT {t}_fk FOREIGN KEY (parent_id) REFERENCES {parent} (id), \
-                 UNIQUE KEY note_amount (note, amount))"
-            ),
-        )
-        .await;
-        with_tables(&mut conn, &[&child, &parent], async |conn| {
+        let drop = format!("DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent}");
+        let create = format!(
+            "CREATE TABLE {parent} (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE); \
+             CREATE TABLE {child} (id INT AUTO_INCREMENT PRIMARY KEY, parent_id BIGINT, \
+             note VARCHAR(40) NOT NULL DEFAULT 'x', flag BOOLEAN DEFAULT TRUE, amount DECIMAL(10,2), data JSON, \
+             big BIGINT UNSIGNED, born DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), \
+             CONSTRAINT {t}_fk FOREIGN KEY (parent_id) REFERENCES {parent} (id), \
+             UNIQUE KEY note_amount (note, amount))"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
             let catalog = introspect(conn).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
@@ -829,13 +772,7 @@ mod tests {
 
     #[tokio::test]
     async fn mysql_session_is_strict_and_utc() {
-        let url = match std::env::var("ORMSH_TEST_MYSQL") {
-            Ok(url) if !url.is_empty() => url,
-            _ => {
-                server("mysql_session_is_strict_and_utc").await;
-                return;
-            }
-        };
+        let Some(url) = server_url::<MySqlConnection>("mysql_session_is_strict_and_utc") else { return };
         // The mariadb:// scheme is the same driver.
         let url = format!("mariadb://{}", url.split_once("://").map_or(url.as_str(), |(_, rest)| rest));
         let mut conn = connect(&url).await.expect("connect with mariadb://");
@@ -852,9 +789,8 @@ mod tests {
     async fn mysql_runs_transaction_control() {
         let Some(mut conn) = server("mysql_runs_transaction_control").await else { return };
         let t = name("mysql_runs_transaction_control");
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}")).await;
-        exec(&mut conn, &format!("CREATE TABLE {t} (x INT)")).await;
-        with_tables(&mut conn, &[&t], async |conn| {
+        let (drop, create) = (format!("DROP TABLE IF EXISTS {t}"), format!("CREATE TABLE {t} (x INT)"));
+        with_objects(&mut conn, &drop, &create, async |conn| {
             for text in [
                 "START TRANSACTION".to_string(),
                 "SAVEPOINT `s1`".into(),
@@ -874,7 +810,9 @@ mod tests {
 
     #[tokio::test]
     async fn mysql_sends_unpreparable_statements_as_text() {
-        let Some(mut conn) = server("mysql_sends_unpreparable_statements_as_text").await else { return };
+        let Some(mut conn) = server("mysql_sends_unpreparable_statements_as_text").await else {
+            return;
+        };
         exec(&mut conn, "PREPARE ormsh_q FROM 'SELECT 1 AS one, CAST(''2024-01-31'' AS DATE) AS d, 2.50 AS n'").await;
         let mut sink = Collect::default();
         let outcome = run(&mut conn, &Sql::raw("EXECUTE ormsh_q"), &Catalog::default(), &mut sink).await.unwrap();

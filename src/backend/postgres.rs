@@ -320,38 +320,12 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
 
 #[cfg(test)]
 mod tests {
-    use std::panic::AssertUnwindSafe;
-
-    use chrono::{NaiveDate, NaiveTime};
-    use futures_util::FutureExt;
+    use chrono::NaiveTime;
     use serde_json::json;
 
     use super::*;
     use crate::backend::Collect;
-
-    /// The test server, or `None` (with the reason printed) when `ORMSH_TEST_PG` is unset
-    /// outside CI.
-    async fn server(test: &str) -> Option<PgConnection> {
-        match std::env::var("ORMSH_TEST_PG") {
-            Ok(url) if !url.is_empty() => Some(connect(&url).await.expect("cannot connect to ORMSH_TEST_PG")),
-            _ if std::env::var("CI").as_deref() == Ok("true") => panic!("ORMSH_TEST_PG must be set in CI"),
-            _ => {
-                eprintln!("skipping {test}: ORMSH_TEST_PG is not set");
-                None
-            }
-        }
-    }
-
-    fn name(test: &str) -> String {
-        format!("{test}_{}", std::process::id())
-    }
-
-    /// Runs statements separated by `; ` (a prepared statement holds one).
-    async fn exec(conn: &mut PgConnection, text: &str) {
-        for part in text.split("; ") {
-            execute(conn, &Sql::raw(part)).await.unwrap_or_else(|e| panic!("{part}: {e}"));
-        }
-    }
+    use crate::backend::test_support::{date, exec, name, server, with_objects};
 
     async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
         let mut out = Collect::default();
@@ -359,37 +333,19 @@ mod tests {
         out
     }
 
-    /// Runs `body`, then `cleanup` whether or not `body` panicked.
-    async fn with_cleanup(conn: &mut PgConnection, cleanup: &str, body: impl AsyncFnOnce(&mut PgConnection)) {
-        let outcome = AssertUnwindSafe(body(conn)).catch_unwind().await;
-        exec(conn, cleanup).await;
-        if let Err(panic) = outcome {
-            std::panic::resume_unwind(panic);
-        }
-    }
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
     #[tokio::test]
     async fn pg_decodes_every_type() {
         let Some(mut conn) = server("pg_decodes_every_type").await else { return };
         let t = name("pg_decodes_every_type");
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood")).await;
-        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {t} (id int4 PRIMARY KEY, i2 int2, i4 int4, i8 int8, num numeric(30,10), f4 float4, \
-                 f8 float8, b bool, t text, vc varchar(20), bc char(3), nm name, d date, tm time, ts timestamp, \
-                 tstz timestamptz, iv interval, u uuid, j json, jb jsonb, by bytea, ai int4[], at text[], \
-                 mood {t}_mood, o oid, ch \"char\", ip inet, net cidr, m money, r int4range, tz timetz)"
-            ),
-        )
-        .await;
-        let cleanup = format!("DROP TABLE {t}; DROP TYPE {t}_mood");
-        with_cleanup(&mut conn, &cleanup, async |conn| {
+        let drop = format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood");
+        let create = format!(
+            "CREATE TYPE {t}_mood AS ENUM ('happy', 'sad'); \
+             CREATE TABLE {t} (id int4 PRIMARY KEY, i2 int2, i4 int4, i8 int8, num numeric(30,10), f4 float4, \
+             f8 float8, b bool, t text, vc varchar(20), bc char(3), nm name, d date, tm time, ts timestamp, \
+             tstz timestamptz, iv interval, u uuid, j json, jb jsonb, by bytea, ai int4[], at text[], \
+             mood {t}_mood, o oid, ch \"char\", ip inet, net cidr, m money, r int4range, tz timetz)"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
             exec(
                 conn,
                 &format!(
@@ -421,7 +377,7 @@ mod tests {
                 Value::Date(date(2024, 1, 31)),
                 Value::Time(NaiveTime::from_hms_milli_opt(12, 34, 56, 500).unwrap()),
                 Value::DateTime(date(2024, 1, 31).and_hms_opt(12, 0, 0).unwrap()),
-                Value::DateTimeTz("2024-01-31 10:00:00.250000+00:00".into()),
+                Value::DateTimeTz("2024-01-31 10:00:00.25+00:00".into()),
                 Value::Text("1 day 02:03:04".into()),
                 Value::Uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".parse().unwrap()),
                 Value::Json(json!({"a": [1, 2]})),
@@ -466,19 +422,14 @@ mod tests {
     async fn pg_binds_every_value() {
         let Some(mut conn) = server("pg_binds_every_value").await else { return };
         let t = name("pg_binds_every_value");
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood")).await;
-        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {t} (id int4 PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, f4 real, f8 float8, \
-                 num numeric, vc varchar(10), mood {t}_mood, by bytea, d date, tm time, ts timestamp, \
-                 tstz timestamptz, j json, jb jsonb, u uuid, ai int8[])"
-            ),
-        )
-        .await;
-        let cleanup = format!("DROP TABLE {t}; DROP TYPE {t}_mood");
-        with_cleanup(&mut conn, &cleanup, async |conn| {
+        let drop = format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood");
+        let create = format!(
+            "CREATE TYPE {t}_mood AS ENUM ('happy', 'sad'); \
+             CREATE TABLE {t} (id int4 PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, f4 real, f8 float8, \
+             num numeric, vc varchar(10), mood {t}_mood, by bytea, d date, tm time, ts timestamp, \
+             tstz timestamptz, j json, jb jsonb, u uuid, ai int8[])"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
             let ts = date(2024, 2, 29).and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
             let values = vec![
                 Value::Int(1),
@@ -584,20 +535,15 @@ mod tests {
         let Some(mut conn) = server("pg_reads_the_catalog").await else { return };
         let t = name("pg_reads_the_catalog");
         let (parent, child) = (format!("{t}_parent"), format!("{t}_child"));
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent}")).await;
-        exec(&mut conn, &format!("CREATE TABLE {parent} (id serial PRIMARY KEY, name text NOT NULL UNIQUE)")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {child} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \
-                 parent_id int4 REFERENCES {parent} (id), note varchar(40) NOT NULL DEFAULT 'x', \
-                 at timestamptz DEFAULT now(), score numeric(10,2), tags text[], span interval, data jsonb)"
-            ),
-        )
-        .await;
-        exec(&mut conn, &format!("CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)")).await;
-        let cleanup = format!("DROP TABLE {child}; DROP TABLE {parent}");
-        with_cleanup(&mut conn, &cleanup, async |conn| {
+        let drop = format!("DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent}");
+        let create = format!(
+            "CREATE TABLE {parent} (id serial PRIMARY KEY, name text NOT NULL UNIQUE); \
+             CREATE TABLE {child} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \
+             parent_id int4 REFERENCES {parent} (id), note varchar(40) NOT NULL DEFAULT 'x', \
+             at timestamptz DEFAULT now(), score numeric(10,2), tags text[], span interval, data jsonb); \
+             CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
             let catalog = introspect(conn).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
@@ -657,13 +603,14 @@ mod tests {
 
     #[tokio::test]
     async fn pg_session_is_utc_and_survives_schema_changes() {
-        let Some(mut conn) = server("pg_session_is_utc_and_survives_schema_changes").await else { return };
+        let Some(mut conn) = server("pg_session_is_utc_and_survives_schema_changes").await else {
+            return;
+        };
         let t = name("pg_session_is_utc_and_survives_schema_changes");
         let out = select(&mut conn, Sql::raw("SELECT current_setting('TimeZone')")).await;
         assert_eq!(out.rows, [[Value::Text("UTC".into())]]);
-        exec(&mut conn, &format!("DROP TABLE IF EXISTS {t}")).await;
-        exec(&mut conn, &format!("CREATE TABLE {t} (x int4)")).await;
-        with_cleanup(&mut conn, &format!("DROP TABLE IF EXISTS {t}"), async |conn| {
+        let (drop, create) = (format!("DROP TABLE IF EXISTS {t}"), format!("CREATE TABLE {t} (x int4)"));
+        with_objects(&mut conn, &drop, &create, async |conn| {
             let insert =
                 Sql { text: format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"), params: vec![Value::Int(1)] };
             assert_eq!(select(conn, insert).await.rows, [[Value::Int(1)]]);
@@ -682,25 +629,17 @@ mod tests {
 
     #[tokio::test]
     async fn pg_binds_into_domains_arrays_and_text_types() {
-        let Some(mut conn) = server("pg_binds_into_domains_arrays_and_text_types").await else { return };
+        let Some(mut conn) = server("pg_binds_into_domains_arrays_and_text_types").await else {
+            return;
+        };
         let t = name("pg_binds_into_domains_arrays_and_text_types");
-        exec(
-            &mut conn,
-            &format!("DROP TABLE IF EXISTS {t}; DROP DOMAIN IF EXISTS {t}_pos; DROP TYPE IF EXISTS {t}_mood"),
-        )
-        .await;
-        exec(&mut conn, &format!("CREATE DOMAIN {t}_pos AS int4 CHECK (VALUE > 0)")).await;
-        exec(&mut conn, &format!("CREATE TYPE {t}_mood AS ENUM ('happy', 'sad')")).await;
-        exec(
-            &mut conn,
-            &format!(
-                "CREATE TABLE {t} (id {t}_pos PRIMARY KEY, moods {t}_mood[], words text[], ip inet, flags bit(4), \
-                 c char(2), j jsonb, m macaddr)"
-            ),
-        )
-        .await;
-        let cleanup = format!("DROP TABLE {t}; DROP DOMAIN {t}_pos; DROP TYPE {t}_mood");
-        with_cleanup(&mut conn, &cleanup, async |conn| {
+        let drop = format!("DROP TABLE IF EXISTS {t}; DROP DOMAIN IF EXISTS {t}_pos; DROP TYPE IF EXISTS {t}_mood");
+        let create = format!(
+            "CREATE DOMAIN {t}_pos AS int4 CHECK (VALUE > 0); CREATE TYPE {t}_mood AS ENUM ('happy', 'sad'); \
+             CREATE TABLE {t} (id {t}_pos PRIMARY KEY, moods {t}_mood[], words text[], ip inet, flags bit(4), \
+             c char(2), j jsonb, m macaddr)"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
             let values = vec![
                 Value::Int(3),
                 Value::Json(json!(["sad", "happy"])),

@@ -3,12 +3,16 @@
 //! Every test gets its own temporary directory: the databases, scripts, the working directory
 //! and HOME / XDG_DATA_HOME (where history may be written) all live in it, so tests run in
 //! parallel and nothing is written outside it.
+//!
+//! The tests that need a server take its URL from `ORMSH_TEST_PG` or `ORMSH_TEST_MYSQL`
+//! ([`ServerKind::url`]) and work in a schema or database of their own ([`ServerDb`]).
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
+use rexpect::session::{Options, PtySession, spawn_with_options};
 use tempfile::TempDir;
 
 /// The binary under test.
@@ -77,13 +81,7 @@ impl Scratch {
     /// Runs commands that must all succeed; returns stdout.
     pub fn ok(&self, db: &str, commands: &[&str]) -> String {
         let out = self.run(db, commands);
-        assert!(
-            out.status.success(),
-            "ormsh {commands:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-            out.status,
-            text(&out.stdout),
-            text(&out.stderr)
-        );
+        assert_success(&out, &format!("ormsh {commands:?}"));
         text(&out.stdout)
     }
 
@@ -92,8 +90,155 @@ impl Scratch {
         let out = self.ok(db, &[&format!("count {model}")]);
         out.trim().parse().unwrap_or_else(|_| panic!("`count {model}` printed {out:?}"))
     }
+
+    /// `ormsh URL` on a pseudo-terminal, in this directory (HOME and XDG_DATA_HOME in it, no
+    /// DATABASE_URL), without colour on a plain `xterm`, escape sequences stripped from what it
+    /// shows; every expectation waits at most `timeout_ms`.
+    pub fn spawn_prompt(&self, url: &str, timeout_ms: u64) -> PtySession {
+        let mut cmd = Command::new(ORMSH);
+        cmd.arg(url)
+            .current_dir(self.root())
+            .env("HOME", self.root())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("DATABASE_URL");
+        let options = Options::new().timeout_ms(Some(timeout_ms)).strip_ansi_escape_codes(true);
+        spawn_with_options(cmd, options).expect("spawn ormsh on a pty")
+    }
 }
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// Asserts that a run of ormsh (`what`) succeeded, showing its output if not.
+pub fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `ormsh URL args…` in the crate's directory (scripts are named relative to it), with no
+/// DATABASE_URL and no colour.
+pub fn ormsh_command(url: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(ORMSH);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("DATABASE_URL").env("NO_COLOR", "1").arg(url).args(args);
+    cmd
+}
+
+/// Runs [`ormsh_command`]; returns the output, whatever the status.
+pub fn ormsh(url: &str, args: &[&str]) -> Output {
+    ormsh_command(url, args).output().expect("run ormsh")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+/// A server the tests can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerKind {
+    Postgres,
+    Mysql,
+}
+
+impl ServerKind {
+    /// The environment variable that holds the server's URL.
+    pub fn var(self) -> &'static str {
+        match self {
+            ServerKind::Postgres => "ORMSH_TEST_PG",
+            ServerKind::Mysql => "ORMSH_TEST_MYSQL",
+        }
+    }
+
+    /// The server's URL, or None when its variable is not set: the caller skips what needs the
+    /// server, and the reason is printed. Under `CI=true` a missing server is a failure.
+    pub fn url(self) -> Option<String> {
+        let var = self.var();
+        match std::env::var(var) {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                // The test harness names each test's thread after the test.
+                let thread = std::thread::current();
+                let test = thread.name().unwrap_or("this test");
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("{var} is not set, and CI needs the server for {test}");
+                }
+                eprintln!("skipping what {test} does on {var}: {var} is not set");
+                None
+            }
+        }
+    }
+
+    /// A schema or database of one test's own (see [`unique_name`]) on the server, or None
+    /// (skipped, see [`ServerKind::url`]) when the server is not configured.
+    pub fn fresh_db(self, prefix: &str, label: &str) -> Option<ServerDb> {
+        Some(ServerDb::create(self, &self.url()?, &unique_name(prefix, label)))
+    }
+}
+
+/// `ormsh_<prefix>_<label>_<process id>`, the label's characters other than ASCII letters and
+/// digits made `_`: a name for one test's schema or database, unique to the test (through the
+/// prefix of its file and its label) and to the process.
+pub fn unique_name(prefix: &str, label: &str) -> String {
+    let label: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let name = format!("ormsh_{prefix}_{label}_{}", std::process::id());
+    assert!(name.len() <= 63, "`{name}` is longer than the 63 characters of a PostgreSQL name");
+    name
+}
+
+/// A schema (PostgreSQL) or a database (MySQL/MariaDB) made for one test through ormsh itself,
+/// and dropped, with all it holds, when this is dropped (even when the test fails).
+pub struct ServerDb {
+    pub kind: ServerKind,
+    /// The server's URL as configured: where `name` is made and dropped.
+    pub admin_url: String,
+    /// The URL that works inside `name`.
+    pub url: String,
+    pub name: String,
+}
+
+impl ServerDb {
+    /// Makes `name` on the server at `admin_url`, dropping one left over by an earlier run first.
+    pub fn create(kind: ServerKind, admin_url: &str, name: &str) -> ServerDb {
+        let (url, create) = match kind {
+            // The schema comes first in the search path of every connection made with this URL.
+            ServerKind::Postgres => {
+                let joiner = if admin_url.contains('?') { '&' } else { '?' };
+                (format!("{admin_url}{joiner}options=-csearch_path%3D{name}"), format!("sql CREATE SCHEMA {name}"))
+            }
+            ServerKind::Mysql => {
+                let mut url = url::Url::parse(admin_url).expect("a MySQL URL");
+                url.set_path(&format!("/{name}"));
+                (url.to_string(), format!("sql CREATE DATABASE {name}"))
+            }
+        };
+        let db = ServerDb { kind, admin_url: admin_url.to_string(), url, name: name.to_string() };
+        let made = ormsh(admin_url, &["-c", &db.drop_command(), "-c", &create]);
+        assert_success(&made, &format!("making {name} (`{create}`)"));
+        db
+    }
+
+    fn drop_command(&self) -> String {
+        match self.kind {
+            ServerKind::Postgres => format!("sql DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+            ServerKind::Mysql => format!("sql DROP DATABASE IF EXISTS {}", self.name),
+        }
+    }
+}
+
+impl Drop for ServerDb {
+    fn drop(&mut self) {
+        let drop = self.drop_command();
+        let out = ormsh(&self.admin_url, &["-c", &drop]);
+        if !out.status.success() {
+            // Not a panic: this may run while the test is already panicking.
+            eprintln!("could not clean up, `{drop}` failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
 }
