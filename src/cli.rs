@@ -168,7 +168,10 @@ pub async fn run(args: Args) -> i32 {
                         path.parent().map(Path::to_path_buf).unwrap_or_default(),
                     )],
                     Err(e) => {
-                        let err = Error::new(ErrorKind::Usage, format!("cannot read {}: {e}", path.display()));
+                        let err = Error::new(
+                            ErrorKind::Usage,
+                            format!("cannot read {}: {}", path.display(), crate::runner::io_reason(&e)),
+                        );
                         eprintln!("{}", diagnostic::render(&err, "", "", err_color).trim_end());
                         let _ = session.finish().await;
                         return 2;

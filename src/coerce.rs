@@ -27,8 +27,8 @@ pub fn as_text(literal: &Literal) -> Value {
 
 fn shown(literal: &Literal) -> String {
     match &literal.kind {
-        LiteralKind::Null => "null".into(),
-        LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Null => "`null`".into(),
+        LiteralKind::Bool(b) => format!("`{b}`"),
         LiteralKind::Number(s) | LiteralKind::Word(s) => format!("`{s}`"),
         LiteralKind::Quoted(s) => format!("{s:?}"),
     }

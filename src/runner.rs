@@ -114,7 +114,7 @@ impl<'a> Runner<'a> {
             let outcome = match result {
                 Ok(Flow::Continue) => Ok(Ended::Done),
                 Ok(Flow::Quit) => Ok(Ended::Quit),
-                Ok(Flow::Source(path)) => self.source(base, &path).await,
+                Ok(Flow::Source(path, span)) => self.source(base, &path).await.map_err(|e| e.with_span(span)),
                 Err(err) => Err(err),
             };
             match outcome {
@@ -201,13 +201,23 @@ impl<'a> Runner<'a> {
             ));
         }
         let text = std::fs::read_to_string(&full)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {e}", full.display())))?;
+            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {}", full.display(), io_reason(&e))))?;
         let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
         self.depth += 1;
         let origin = full.display().to_string();
         let ended = Box::pin(self.run(&origin, &text, &dir)).await;
         self.depth -= 1;
         Ok(ended)
+    }
+}
+
+/// Why a file could not be read, in words (without the "os error" number).
+pub fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => err.to_string(),
     }
 }
 

@@ -27,8 +27,8 @@ use sinks::PrintRows;
 pub enum Flow {
     Continue,
     Quit,
-    /// Run this file's commands in the same session (`source FILE`).
-    Source(String),
+    /// Run this file's commands in the same session (`source FILE`); where the path was typed.
+    Source(String, crate::ast::Span),
 }
 
 /// Asks the person at the keyboard (only at the prompt) before something irreversible.
@@ -166,7 +166,7 @@ impl Session {
                 self.printer.text(&text).map_err(io_error)?;
             }
             Command::Quit => return Ok(Flow::Quit),
-            Command::Source { path, .. } => return Ok(Flow::Source(path.clone())),
+            Command::Source { path, span } => return Ok(Flow::Source(path.clone(), *span)),
             Command::Connect { url, span } => self.connect(url, *span).await?,
             Command::Explain(inner) => self.explain(inner)?,
             Command::Models => self.models()?,
@@ -426,7 +426,11 @@ impl Session {
         let given = resolve::assignments(table, values)?;
         let missing = resolve::missing_required(table, &given);
         if !missing.is_empty() {
-            let names: Vec<&str> = missing.iter().map(|c| c.name.as_str()).collect();
+            // A reference is named as the user types it: `author`, not `author_id`.
+            let names: Vec<&str> = missing
+                .iter()
+                .map(|c| table.foreign_key_of(&c.name).map_or(c.name.as_str(), |fk| fk.reference_name()))
+                .collect();
             return Err(Error::at(
                 ErrorKind::Value,
                 format!("{} needs a value for {}", model.name, names.join(", ")),
@@ -443,6 +447,12 @@ impl Session {
         let table = self.catalog.model(model)?;
         let key_column = resolve::key_column(table, model)?;
         let value = crate::coerce::coerce(key, key_column)?;
+        if value.is_null() {
+            return Err(Error::at(ErrorKind::Value, "a key is never null", key.span).with_help(format!(
+                "`query {} where {} is null` finds rows by a null field",
+                model.name, key_column.name
+            )));
+        }
         Ok(Select {
             table: table.name.clone(),
             columns: resolve::all_columns(table),

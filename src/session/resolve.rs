@@ -103,9 +103,12 @@ pub fn assignments(table: &Table, assignments: &[Assignment]) -> Result<Vec<(Str
         if out.iter().any(|(name, _)| *name == column.name) {
             return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
         }
+        let span = value.span;
         let value = coerce(value, column)?;
-        if value.is_null() && !column.nullable && !column.primary_key {
-            return Err(Error::at(ErrorKind::Value, format!("`{}` cannot be null", field.name), field.span)
+        // A key the database numbers itself takes null as "number it" (SQLite's rowid).
+        let numbered = column.primary_key && column.has_default;
+        if value.is_null() && !column.nullable && !numbered {
+            return Err(Error::at(ErrorKind::Value, format!("`{}` cannot be null", field.name), span)
                 .with_label(format!("{} is required", column.name)));
         }
         out.push((column.name.clone(), value));
