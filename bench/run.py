@@ -23,20 +23,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORMSH = os.path.join(ROOT, "target", "release", "ormsh")
 
 
+TIME = shutil.which("time") or "/usr/bin/time"
+
+
 def run(argv, stdin_path=None, env=None):
-    """Runs a command; returns (seconds, peak KiB). Output is discarded; failure is fatal."""
+    """Runs a command; returns (seconds, peak KiB). Output is discarded; failure is fatal.
+
+    The peak comes from GNU time inside the child: the rusage of a child forked from this
+    Python process would count Python's own memory too."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    with tempfile.NamedTemporaryFile(mode="r") as peak_file:
+        wrapped = [TIME, "-f", "%M", "-o", peak_file.name, *argv] if os.path.exists(TIME) else argv
+        start = time.perf_counter()
+        proc = subprocess.run(wrapped, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        elapsed = time.perf_counter() - start
+        peak = peak_file.read().strip().splitlines()
     if stdin_path:
         stdin.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(argv)}\n{err}")
-    return elapsed, usage.ru_maxrss
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{proc.stderr.decode(errors='replace')}")
+    return elapsed, int(peak[-1]) if peak and peak[-1].isdigit() else 0
 
 
 def measure(contenders, runs, prepare=None):
@@ -85,7 +91,7 @@ def main():
     pg_url = os.environ.get("ORMSH_BENCH_PG") or os.environ.get("ORMSH_TEST_PG")
     have_psql = bool(pg_url) and shutil.which("psql") is not None
     try:
-        import sqlalchemy  # noqa: F401
+        import sqlalchemy.ext.asyncio  # noqa: F401
         import aiosqlite  # noqa: F401
         have_sqlalchemy = True
     except ImportError:
@@ -96,7 +102,7 @@ def main():
     if not have_psql:
         print("skipping psql: set ORMSH_TEST_PG (or ORMSH_BENCH_PG) and install psql")
     if not have_sqlalchemy:
-        print("skipping SQLAlchemy: `pip install sqlalchemy aiosqlite` to include it")
+        print("skipping SQLAlchemy: `pip install 'sqlalchemy[asyncio]' aiosqlite` to include it")
 
     work = tempfile.mkdtemp(prefix="ormsh-bench-")
     n = args.rows

@@ -626,7 +626,7 @@ impl Sqlite3Holder {
         stdin.write_all(sql.as_bytes()).unwrap();
         stdin.flush().unwrap();
         let holder = Sqlite3Holder { stdin: Some(stdin), running: Running { child } };
-        let held = eventually(Duration::from_secs(20), || {
+        let held = eventually(Duration::from_secs(60), || {
             let out = Command::new("sqlite3").arg(file).arg(probe).output().expect("run sqlite3");
             text(&out.stderr).contains("locked")
         });

@@ -6,8 +6,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, SqliteConnection};
 
 use super::sqlite_raw::Statement;
 use super::{Outcome, RowSink, connect_error, db_error};
@@ -91,8 +91,30 @@ pub async fn run(conn: &mut SqliteConnection, sql: &Sql, sink: &mut dyn RowSink)
     stream(&mut statement, &[], sink).map(|()| Outcome::Rows)
 }
 
-async fn rows(conn: &mut SqliteConnection, text: &'static str) -> Result<Vec<SqliteRow>> {
-    sqlx::query(text).fetch_all(&mut *conn).await.map_err(db_error)
+/// A whole (small) result, read on this thread like any other: introspection at start-up then
+/// costs no hand-over to sqlx's worker thread.
+async fn rows(conn: &mut SqliteConnection, text: &'static str) -> Result<Vec<Vec<Value>>> {
+    let mut all = super::Collect::default();
+    fetch(conn, &Sql::raw(text), &[], &mut all).await?;
+    Ok(all.rows)
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn optional_text(value: &Value) -> Option<String> {
+    (!value.is_null()).then(|| text(value))
+}
+
+fn int(value: &Value) -> i64 {
+    match value {
+        Value::Int(i) => *i,
+        _ => 0,
+    }
 }
 
 /// Reads every table with three queries over SQLite's pragma functions, whatever the number of
@@ -110,17 +132,17 @@ pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
 
     let mut catalog = Catalog::default();
     for row in rows(conn, TABLES).await? {
-        let table: String = row.get(0);
-        let sql_type: String = row.try_get(2).unwrap_or_default();
-        let not_null: i64 = row.get(3);
-        let default: Option<String> = row.try_get(4).unwrap_or(None);
-        let pk: i64 = row.get(5);
+        let table = text(&row[0]);
+        let sql_type = text(&row[2]);
+        let not_null = int(&row[3]);
+        let default = optional_text(&row[4]);
+        let pk = int(&row[5]);
         if catalog.tables.last().is_none_or(|t| t.name != table) {
             catalog.tables.push(Table { name: table.clone(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
         }
         let current = catalog.tables.last_mut().expect("just pushed");
         current.columns.push(Column {
-            name: row.get(1),
+            name: text(&row[1]),
             field_type: field_type_of(&sql_type),
             sql_type,
             nullable: not_null == 0 && pk == 0,
@@ -141,21 +163,20 @@ pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
 
     // Only single-column foreign keys are references; `to` is NULL when it is the target's key.
     let fk_rows = rows(conn, FOREIGN_KEYS).await?;
-    let composite = |table: &str, id: i64| {
-        fk_rows.iter().any(|r| r.get::<String, _>(0) == table && r.get::<i64, _>(1) == id && r.get::<i64, _>(2) > 0)
-    };
+    let composite =
+        |table: &str, id: i64| fk_rows.iter().any(|r| text(&r[0]) == table && int(&r[1]) == id && int(&r[2]) > 0);
     let mut foreign_keys = Vec::new();
     for row in &fk_rows {
-        let table: String = row.get(0);
-        if composite(&table, row.get(1)) {
+        let table = text(&row[0]);
+        if composite(&table, int(&row[1])) {
             continue;
         }
-        let ref_table: String = row.get(3);
-        let to: Option<String> = row.try_get(5).unwrap_or(None);
+        let ref_table = text(&row[3]);
+        let to = optional_text(&row[5]);
         let ref_column = to
             .or_else(|| catalog.table(&ref_table).and_then(|t| t.single_key()).map(|c| c.name.clone()))
             .unwrap_or_else(|| "rowid".into());
-        foreign_keys.push((table, ForeignKey { column: row.get(4), ref_table, ref_column }));
+        foreign_keys.push((table, ForeignKey { column: text(&row[4]), ref_table, ref_column }));
     }
     for (table, fk) in foreign_keys {
         if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
@@ -164,10 +185,10 @@ pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
     }
 
     for row in rows(conn, INDEXES).await? {
-        let table: String = row.get(0);
-        let name: String = row.get(1);
-        let unique: i64 = row.get(2);
-        let column: Option<String> = row.try_get(3).unwrap_or(None);
+        let table = text(&row[0]);
+        let name = text(&row[1]);
+        let unique = int(&row[2]);
+        let column = optional_text(&row[3]);
         let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) else { continue };
         if t.indexes.last().is_none_or(|i| i.name != name) {
             t.indexes.push(Index { name, columns: vec![], unique: unique != 0 });
