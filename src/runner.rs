@@ -79,10 +79,9 @@ impl<'a> Runner<'a> {
                     Ok(insert) => {
                         if let Some(pending) =
                             batch.take_if(|b| !b.accepts(&insert, self.session.dialect().max_params()))
+                            && !self.flush(pending, origin, text).await
                         {
-                            if !self.flush(pending, origin, text).await {
-                                return Ended::Stopped;
-                            }
+                            return Ended::Stopped;
                         }
                         batch.get_or_insert_with(|| Batch::new(&insert)).push(insert, whole);
                         continue;

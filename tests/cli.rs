@@ -248,7 +248,7 @@ fn csv_output_parses_back_and_keeps_null_apart_from_empty() {
     assert_eq!(records[0][0].parse::<i64>().unwrap(), 1);
     assert_eq!(records[0][2].parse::<i64>().unwrap(), -3);
     assert_eq!(records[0][3].parse::<f64>().unwrap(), 2.5);
-    assert_eq!(records[0][4].parse::<bool>().unwrap(), false);
+    assert!(!records[0][4].parse::<bool>().unwrap());
     assert_eq!(&records[0][6], "[1,2]");
     assert_eq!(&records[3][1], "null");
 }

@@ -26,17 +26,32 @@ pub(super) struct TableRows {
     columns: Vec<String>,
     color: bool,
     page_rows: usize,
-    page: Vec<Vec<Value>>,
+    /// The page's cells as they will be shown; `None` is NULL.
+    page: Vec<Vec<Option<String>>>,
+    /// Per column, whether every non-NULL value of the page is a number (right-aligned).
+    numeric: Vec<Option<bool>>,
     count: u64,
 }
 
 impl TableRows {
     pub(super) fn new(columns: &[String], color: bool, page_rows: usize) -> TableRows {
-        TableRows { columns: columns.to_vec(), color, page_rows, page: Vec::new(), count: 0 }
+        TableRows {
+            columns: columns.to_vec(),
+            color,
+            page_rows,
+            page: Vec::new(),
+            numeric: vec![None; columns.len()],
+            count: 0,
+        }
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
-        self.page.push(values.to_vec());
+        for (value, numeric) in values.iter().zip(self.numeric.iter_mut()) {
+            if !value.is_null() {
+                *numeric = Some(numeric.unwrap_or(true) && is_number(value));
+            }
+        }
+        self.page.push(values.iter().map(|v| (!v.is_null()).then(|| cell_text(v))).collect());
         self.count += 1;
         if self.page.len() >= self.page_rows {
             self.draw_page(out)?;
@@ -56,16 +71,9 @@ impl TableRows {
 
     fn draw_page(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let rows = std::mem::take(&mut self.page);
+        let numeric = std::mem::replace(&mut self.numeric, vec![None; self.columns.len()]);
         if self.columns.is_empty() {
             return Ok(());
-        }
-        let mut numeric = vec![None::<bool>; self.columns.len()];
-        for row in &rows {
-            for (value, numeric) in row.iter().zip(numeric.iter_mut()) {
-                if !value.is_null() {
-                    *numeric = Some(numeric.unwrap_or(true) && is_number(value));
-                }
-            }
         }
         if !self.color && draw_plain(out, &self.columns, &rows, &numeric)? {
             return Ok(());
@@ -75,8 +83,8 @@ impl TableRows {
         table.set_style(TableComponent::VerticalLines, '|');
         table.set_style(TableComponent::HeaderLines, '-');
         table.set_style(TableComponent::MiddleHeaderIntersections, '+');
-        for row in &rows {
-            table.add_row(row.iter().map(|value| value_cell(value, self.color)));
+        for row in rows {
+            table.add_row(row.into_iter().map(|text| text_cell(text, self.color)));
         }
         let header = self.header(&table);
         table.set_header(header);
@@ -104,10 +112,15 @@ pub(super) fn new_table(color: bool) -> Table {
 }
 
 pub(super) fn value_cell(value: &Value, color: bool) -> Cell {
-    match value {
-        Value::Null if color => Cell::new(NULL_TEXT).add_attribute(Attribute::Dim),
-        Value::Null => Cell::new(NULL_TEXT),
-        other => Cell::new_owned(cell_text(other)),
+    text_cell((!value.is_null()).then(|| cell_text(value)), color)
+}
+
+/// A cell for a shown value; `None` is NULL.
+fn text_cell(text: Option<String>, color: bool) -> Cell {
+    match text {
+        None if color => Cell::new(NULL_TEXT).add_attribute(Attribute::Dim),
+        None => Cell::new(NULL_TEXT),
+        Some(text) => Cell::new_owned(text),
     }
 }
 
@@ -151,28 +164,18 @@ impl TableRows {
 fn draw_plain(
     out: &mut dyn Write,
     columns: &[String],
-    rows: &[Vec<Value>],
+    rows: &[Vec<Option<String>>],
     numeric: &[Option<bool>],
 ) -> io::Result<bool> {
-    use unicode_width::UnicodeWidthStr;
-
     let header: Vec<String> = columns.iter().map(|name| clean(name)).collect();
-    let mut cells: Vec<Vec<String>> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let texts: Vec<String> =
-            row.iter().map(|value| if value.is_null() { NULL_TEXT.to_string() } else { cell_text(value) }).collect();
-        if texts.iter().any(|t| t.contains('\n')) {
-            return Ok(false);
-        }
-        cells.push(texts);
-    }
-    if header.iter().any(|h| h.contains('\n')) {
+    if header.iter().chain(rows.iter().flatten().flatten()).any(|t| t.contains('\n')) {
         return Ok(false);
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for row in &cells {
-        for (width, text) in widths.iter_mut().zip(row) {
-            *width = (*width).max(text.width());
+    let cells = rows;
+    let mut widths: Vec<usize> = header.iter().map(|h| text_width(h)).collect();
+    for row in cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(text_width(shown(cell)));
         }
     }
     let mut line = String::new();
@@ -186,7 +189,7 @@ fn draw_plain(
     };
     // psql centres a header, the odd space on the right.
     for (i, (name, width)) in header.iter().zip(&widths).enumerate() {
-        let spare = width - name.width();
+        let spare = width - text_width(name);
         line.push_str(if i == 0 { " " } else { " | " });
         push_spaces(&mut line, spare / 2);
         line.push_str(name);
@@ -200,10 +203,11 @@ fn draw_plain(
         line.extend(std::iter::repeat_n('-', width + 2));
     }
     finish(&mut line, out)?;
-    for row in &cells {
-        for (i, ((text, width), numeric)) in row.iter().zip(&widths).zip(numeric).enumerate() {
+    for row in cells {
+        for (i, ((cell, width), numeric)) in row.iter().zip(&widths).zip(numeric).enumerate() {
+            let text = shown(cell);
             line.push_str(if i == 0 { " " } else { " | " });
-            let spare = width - text.width();
+            let spare = width - text_width(text);
             if *numeric == Some(true) {
                 push_spaces(&mut line, spare);
                 line.push_str(text);
@@ -215,6 +219,17 @@ fn draw_plain(
         finish(&mut line, out)?;
     }
     Ok(true)
+}
+
+/// Columns a text takes on a terminal. Cell text has no control characters left (`clean`), so
+/// ASCII text is as wide as it is long; the rest is measured.
+fn text_width(text: &str) -> usize {
+    if text.is_ascii() { text.len() } else { unicode_width::UnicodeWidthStr::width(text) }
+}
+
+/// A cell's text; NULL shown as such.
+fn shown(cell: &Option<String>) -> &str {
+    cell.as_deref().unwrap_or(NULL_TEXT)
 }
 
 fn push_spaces(line: &mut String, n: usize) {
