@@ -13,7 +13,7 @@ use super::sqlite_raw::Statement;
 use super::{Outcome, RowSink, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
 use crate::dialect::Sql;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
 /// How long a statement waits for another writer's lock before it fails.
@@ -25,7 +25,19 @@ pub async fn connect(url: &str) -> Result<SqliteConnection> {
         .create_if_missing(true)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT);
-    SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))
+    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
+    // SQLite opens a file it may not write read-only, without a word: the first write would
+    // fail. Unless read-only was asked for (`?mode=ro`), say so now.
+    let asked_read_only = url.contains("mode=ro");
+    let read_only = super::sqlite_raw::is_read_only(&mut conn.lock_handle().await.map_err(db_error)?);
+    if read_only && !asked_read_only {
+        return Err(Error::new(
+            ErrorKind::Connection,
+            format!("cannot open {} for writing: the file is read-only", super::redact_url(url)),
+        )
+        .with_help("add `?mode=ro` to the URL to open it for reading only"));
+    }
+    Ok(conn)
 }
 
 pub async fn execute(conn: &mut SqliteConnection, sql: &Sql) -> Result<u64> {

@@ -212,6 +212,13 @@ impl<'h> Statement<'h> {
     }
 }
 
+/// Whether the connection's main database is open read-only.
+pub fn is_read_only(handle: &mut LockedSqliteHandle<'_>) -> bool {
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is open and locked for us; the name is a NUL-terminated literal.
+    unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
+}
+
 unsafe fn bind_str(stmt: *mut ffi::sqlite3_stmt, index: c_int, text: &str) -> c_int {
     // SAFETY (caller): `stmt` is live; SQLITE_TRANSIENT makes SQLite copy the bytes.
     unsafe {
