@@ -85,6 +85,17 @@ pub struct ResolvedPath {
 }
 
 impl Table {
+    /// Adds one column of an index, rows of which arrive in order, one column per row;
+    /// `column` is None for an expression.
+    pub fn add_index_column(&mut self, index: String, unique: bool, column: Option<String>) {
+        if self.indexes.last().is_none_or(|i| i.name != index) {
+            self.indexes.push(Index { name: index, columns: vec![], unique });
+        }
+        if let (Some(column), Some(last)) = (column, self.indexes.last_mut()) {
+            last.columns.push(column);
+        }
+    }
+
     /// The model name this table is shown as: `users` → `User`.
     pub fn model_name(&self) -> String {
         naming::model_for_table(&self.name)
@@ -165,6 +176,17 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Adds a column to `table`, the last table added or a new one: introspection reads columns
+    /// ordered by table.
+    pub fn add_column(&mut self, table: &str, column: Column) {
+        if self.tables.last().is_none_or(|t| t.name != table) {
+            self.tables.push(Table { name: table.to_string(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
+        }
+        if let Some(last) = self.tables.last_mut() {
+            last.columns.push(column);
+        }
+    }
+
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
     }

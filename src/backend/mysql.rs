@@ -14,7 +14,7 @@ use sqlx::{
 };
 
 use super::{Outcome, RowSink, connect_error, db_error};
-use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::Result;
 use crate::value::{FieldType, Value};
@@ -445,19 +445,18 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
         let default = text_at(&row, 4).filter(|d| !(mariadb && d == "NULL"));
         let extra = text_at(&row, 5).unwrap_or_default().to_ascii_lowercase();
         let json_checked = int_at(&row, 6) != 0;
-        if catalog.tables.last().is_none_or(|t| t.name != table) {
-            catalog.tables.push(Table { name: table.clone(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
-        }
-        let current = catalog.tables.last_mut().expect("just pushed");
-        current.columns.push(Column {
-            name: text_at(&row, 1).unwrap_or_default(),
-            field_type: field_type(&sql_type, json_checked),
-            sql_type,
-            nullable,
-            primary_key: false,
-            has_default: default.is_some() || extra.contains("auto_increment") || extra.contains("generated"),
-            default,
-        });
+        catalog.add_column(
+            &table,
+            Column {
+                name: text_at(&row, 1).unwrap_or_default(),
+                field_type: field_type(&sql_type, json_checked),
+                sql_type,
+                nullable,
+                primary_key: false,
+                has_default: default.is_some() || extra.contains("auto_increment") || extra.contains("generated"),
+                default,
+            },
+        );
     }
 
     // Only single-column foreign keys are references.
@@ -486,12 +485,7 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
             }
             continue;
         }
-        if t.indexes.last().is_none_or(|i| i.name != name) {
-            t.indexes.push(Index { name, columns: vec![], unique });
-        }
-        if let Some(column) = column {
-            t.indexes.last_mut().expect("just pushed").columns.push(column);
-        }
+        t.add_index_column(name, unique, column);
     }
     Ok(catalog)
 }

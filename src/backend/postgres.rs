@@ -16,7 +16,7 @@ use sqlx::{
 
 use super::pg_types;
 use super::{Outcome, RowSink, connect_error, db_error};
-use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
@@ -275,19 +275,18 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         let default: Option<String> = row.try_get(6).unwrap_or(None);
         let generated: bool = row.try_get(7).unwrap_or(false);
         let primary_key: bool = row.try_get(8).unwrap_or(false);
-        if catalog.tables.last().is_none_or(|t| t.name != table) {
-            catalog.tables.push(Table { name: table.clone(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
-        }
-        let current = catalog.tables.last_mut().expect("just pushed");
-        current.columns.push(Column {
-            name: row.try_get(1).map_err(db_error)?,
-            field_type: field_type(&category, &base, &sql_type),
-            sql_type,
-            nullable: !not_null && !primary_key,
-            primary_key,
-            has_default: default.is_some() || generated,
-            default,
-        });
+        catalog.add_column(
+            &table,
+            Column {
+                name: row.try_get(1).map_err(db_error)?,
+                field_type: field_type(&category, &base, &sql_type),
+                sql_type,
+                nullable: !not_null && !primary_key,
+                primary_key,
+                has_default: default.is_some() || generated,
+                default,
+            },
+        );
     }
 
     for row in rows(conn, FOREIGN_KEYS).await? {
@@ -308,12 +307,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         let unique: bool = row.try_get(2).unwrap_or(false);
         let column: Option<String> = row.try_get(3).unwrap_or(None);
         let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) else { continue };
-        if t.indexes.last().is_none_or(|i| i.name != name) {
-            t.indexes.push(Index { name, columns: vec![], unique });
-        }
-        if let Some(column) = column {
-            t.indexes.last_mut().expect("just pushed").columns.push(column);
-        }
+        t.add_index_column(name, unique, column);
     }
     Ok(catalog)
 }

@@ -11,7 +11,7 @@ use sqlx::{Connection, SqliteConnection};
 
 use super::sqlite_raw::Statement;
 use super::{Outcome, RowSink, connect_error, db_error};
-use crate::catalog::{Catalog, Column, ForeignKey, Index, Table, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
@@ -149,19 +149,18 @@ pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
         let not_null = int(&row[3]);
         let default = optional_text(&row[4]);
         let pk = int(&row[5]);
-        if catalog.tables.last().is_none_or(|t| t.name != table) {
-            catalog.tables.push(Table { name: table.clone(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
-        }
-        let current = catalog.tables.last_mut().expect("just pushed");
-        current.columns.push(Column {
-            name: text(&row[1]),
-            field_type: field_type_of(&sql_type),
-            sql_type,
-            nullable: not_null == 0 && pk == 0,
-            primary_key: pk > 0,
-            has_default: default.is_some(),
-            default,
-        });
+        catalog.add_column(
+            &table,
+            Column {
+                name: text(&row[1]),
+                field_type: field_type_of(&sql_type),
+                sql_type,
+                nullable: not_null == 0 && pk == 0,
+                primary_key: pk > 0,
+                has_default: default.is_some(),
+                default,
+            },
+        );
     }
     for table in &mut catalog.tables {
         // A single INTEGER PRIMARY KEY is the rowid: SQLite numbers it.
@@ -202,12 +201,7 @@ pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
         let unique = int(&row[2]);
         let column = optional_text(&row[3]);
         let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) else { continue };
-        if t.indexes.last().is_none_or(|i| i.name != name) {
-            t.indexes.push(Index { name, columns: vec![], unique: unique != 0 });
-        }
-        if let Some(column) = column {
-            t.indexes.last_mut().expect("just pushed").columns.push(column);
-        }
+        t.add_index_column(name, unique != 0, column);
     }
     Ok(catalog)
 }
