@@ -498,6 +498,7 @@ mod tests {
     use super::*;
     use crate::backend::Collect;
     use crate::backend::test_support::{date, exec, name, server, server_url, with_objects};
+    use crate::catalog::Index;
     use crate::error::ErrorKind;
 
     async fn select(conn: &mut MySqlConnection, sql: Sql, hints: &[FieldType]) -> Collect {

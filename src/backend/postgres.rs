@@ -320,6 +320,7 @@ mod tests {
     use super::*;
     use crate::backend::Collect;
     use crate::backend::test_support::{date, exec, name, server, with_objects};
+    use crate::catalog::Index;
 
     async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
         let mut out = Collect::default();
