@@ -50,7 +50,13 @@ pub(super) fn number(i: &str) -> PResult<'_, &str> {
 ///
 /// grammar: bare_word
 pub(super) fn bare_word(i: &str) -> PResult<'_, &str> {
-    let (rest, word) = take_while1(is_word_char).parse(i)?;
+    // ASCII words (nearly all) are scanned byte by byte; anything else by the combinator.
+    let ascii_end = i.bytes().position(|b| !b.is_ascii() || !is_word_char(char::from(b))).unwrap_or(i.len());
+    let (rest, word) = if i.as_bytes().get(ascii_end).is_none_or(|b| b.is_ascii()) && ascii_end > 0 {
+        (&i[ascii_end..], &i[..ascii_end])
+    } else {
+        take_while1(is_word_char).parse(i)?
+    };
     // A `\` that ends the line continues the line; it is not part of the word.
     if word.ends_with('\\') && line_ending::<&str, ()>(rest).is_ok() {
         let word = &word[..word.len() - 1];

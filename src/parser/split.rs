@@ -62,6 +62,18 @@ struct ScanEnd {
     continued: bool,
 }
 
+/// The bytes `scan` acts on outside quotes.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let specials = *b"\"'`#\\([{)]};\n";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Walks `source`, calling `separator` with the byte offset of every `;` or newline that ends a
 /// statement.
 fn scan(source: &str, mut separator: impl FnMut(usize)) -> ScanEnd {
@@ -73,6 +85,16 @@ fn scan(source: &str, mut separator: impl FnMut(usize)) -> ScanEnd {
     let mut continued = false;
     let mut pos = 0;
     while pos < bytes.len() {
+        // Ordinary bytes, most of the text, are passed over in a tight loop.
+        if quote.is_none() {
+            while pos < bytes.len() && !SPECIAL[usize::from(bytes[pos])] {
+                pos += 1;
+                continued = false;
+            }
+            if pos == bytes.len() {
+                break;
+            }
+        }
         let at = pos;
         let c = bytes[pos];
         pos += 1;

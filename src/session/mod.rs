@@ -688,6 +688,10 @@ impl Session {
 
 /// The text casts of `columns` of `table` (see [`crate::plan::text_cast`]).
 fn casts(table: &Table, columns: &[String]) -> Vec<Option<String>> {
+    // Most tables have no such column: no list to build for every `add` then.
+    if !table.columns.iter().any(|c| matches!(c.field_type, FieldType::Other(_) | FieldType::Time)) {
+        return Vec::new();
+    }
     columns.iter().map(|name| table.column(name).and_then(crate::plan::text_cast)).collect()
 }
 
