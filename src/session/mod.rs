@@ -262,6 +262,7 @@ impl Session {
             Command::Add { model, values } => self.add(model, values).await,
             Command::Get { model, key } => {
                 let select = self.get_plan(model, key)?;
+                let key_name = resolve::key_column(self.catalog.model(model)?, model)?.name.clone();
                 let hints = hints(&select);
                 let mut rows = Collect::default();
                 self.backend.fetch(&self.dialect().select(&select), &hints, &mut rows).await?;
@@ -269,7 +270,7 @@ impl Session {
                     Some(row) => self.printer.record(&rows.columns, row, false).map_err(io_error),
                     None => Err(Error::at(
                         ErrorKind::Name,
-                        format!("no {} with {} {}", model.name, select_key_name(&select), key_text(key)),
+                        format!("no {} with {key_name} {}", model.name, key_text(key)),
                         key.span,
                     )),
                 }
@@ -375,18 +376,7 @@ impl Session {
                         Some(v) => v,
                         None => self.last_insert_id().await?,
                     };
-                    let select = Select {
-                        table: table.name.clone(),
-                        columns: resolve::all_columns(&table),
-                        filter: Some(Filter::Compare {
-                            path: crate::catalog::ResolvedPath { hops: vec![], column: key.clone() },
-                            op: crate::ast::CompareOp::Eq,
-                            value: key_value,
-                        }),
-                        order: vec![],
-                        limit: None,
-                        offset: None,
-                    };
+                    let select = resolve::by_key(&table, key, key_value);
                     self.backend.fetch(&dialect.select(&select), &hints, &mut stored).await?;
                 }
                 _ => return self.printer.affected(added, "added").map_err(io_error),
@@ -453,18 +443,7 @@ impl Session {
                 model.name, key_column.name
             )));
         }
-        Ok(Select {
-            table: table.name.clone(),
-            columns: resolve::all_columns(table),
-            filter: Some(Filter::Compare {
-                path: crate::catalog::ResolvedPath { hops: vec![], column: key_column.clone() },
-                op: crate::ast::CompareOp::Eq,
-                value,
-            }),
-            order: vec![],
-            limit: None,
-            offset: None,
-        })
+        Ok(resolve::by_key(table, key_column, value))
     }
 
     fn target_filter(&self, table: &Table, target: &Target) -> Result<Option<Filter>> {
@@ -714,13 +693,6 @@ fn short_location(location: &str) -> String {
 
 fn hints(select: &Select) -> Vec<FieldType> {
     select.columns.iter().map(|p| p.path.column.field_type.clone()).collect()
-}
-
-fn select_key_name(select: &Select) -> String {
-    match &select.filter {
-        Some(Filter::Compare { path, .. }) => path.column.name.clone(),
-        _ => "key".into(),
-    }
 }
 
 fn key_text(key: &crate::ast::Literal) -> String {

@@ -62,6 +62,22 @@ pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Cond
     condition.map(|c| filter(catalog, table, c)).transpose()
 }
 
+/// Every column of the row of `table` whose single-column key `key` is `value`.
+pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
+    Select {
+        table: table.name.clone(),
+        columns: all_columns(table),
+        filter: Some(Filter::Compare {
+            path: ResolvedPath { hops: vec![], column: key.clone() },
+            op: CompareOp::Eq,
+            value,
+        }),
+        order: vec![],
+        limit: None,
+        offset: None,
+    }
+}
+
 /// Every column of a table, in order, as a projection.
 pub fn all_columns(table: &Table) -> Vec<Projection> {
     table
