@@ -61,32 +61,24 @@ pub fn redact_url(url: &str) -> String {
             parsed.to_string()
         }
         Ok(_) => url.to_string(),
-        // Not a URL we can parse: hide everything between `//user:` and `@` by hand.
-        Err(_) => match (url.find("://"), url.rfind('@')) {
-            (Some(start), Some(at)) if at > start => {
-                let userinfo = &url[start + 3..at];
-                match userinfo.split_once(':') {
-                    Some((user, _)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
-                    None => url.to_string(),
-                }
-            }
-            _ => url.to_string(),
-        },
+        // Not a URL the parser takes (a password with a raw `/` or `@`, say): hide it by hand.
+        Err(_) => mask_passwords(url),
     }
 }
 
 /// `text` with the password of every URL in it (`scheme://user:PASSWORD@`) replaced by as many
-/// `*`, so that byte offsets into it stay valid.
+/// `*`, so that byte offsets into it stay valid. The password runs from the first `:` after
+/// `://` to the last `@` of the word, so a raw `/` or `@` in it is hidden too.
 pub fn mask_passwords(text: &str) -> String {
     let mut out = text.to_string();
     let mut from = 0;
     while let Some(found) = out[from..].find("://") {
         let userinfo_start = from + found + 3;
         let rest = &out[userinfo_start..];
-        let end = rest.find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'').unwrap_or(rest.len());
-        let authority = &rest[..end];
-        if let Some(at) = authority.rfind('@')
-            && let Some(colon) = authority[..at].find(':')
+        let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(rest.len());
+        let word = &rest[..end];
+        if let Some(at) = word.rfind('@')
+            && let Some(colon) = word[..at].find(':')
         {
             let (start, stop) = (userinfo_start + colon + 1, userinfo_start + at);
             let stars = "*".repeat(out[start..stop].len());
@@ -228,6 +220,7 @@ mod tests {
         assert_eq!(redact_url("mysql://root@127.0.0.1/test"), "mysql://root@127.0.0.1/test");
         assert_eq!(redact_url("sqlite:ormsh.db"), "sqlite:ormsh.db");
         assert!(!redact_url("postgres://bob:p@ss@host/db").contains("p@ss"));
+        assert!(!redact_url("postgres://bob:p/ss@host/db").contains("p/ss"));
     }
 
     #[test]
@@ -238,6 +231,7 @@ mod tests {
         assert_eq!(masked.len(), text.len());
         assert_eq!(mask_passwords("a://b:c"), "a://b:c");
         assert_eq!(mask_passwords("x://u:p@ss@h/d"), "x://u:****@h/d");
+        assert_eq!(mask_passwords("connect x://u:p/ss@h/d now"), "connect x://u:****@h/d now");
     }
 
     #[test]
