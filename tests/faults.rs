@@ -623,6 +623,9 @@ impl Sqlite3Holder {
             .spawn()
             .expect("run sqlite3 (the sqlite3 shell must be installed)");
         let mut stdin = child.stdin.take().unwrap();
+        // The probe below takes the lock for an instant: the holder waits for it rather than
+        // failing its own BEGIN and holding nothing.
+        stdin.write_all(b".timeout 10000\n").unwrap();
         stdin.write_all(sql.as_bytes()).unwrap();
         stdin.flush().unwrap();
         let holder = Sqlite3Holder { stdin: Some(stdin), running: Running { child } };
