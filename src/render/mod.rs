@@ -278,37 +278,45 @@ fn cell_text(value: &Value) -> String {
 }
 
 fn clean(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
     let mut cleaned = String::with_capacity(text.len());
+    push_clean(&mut cleaned, text);
+    cleaned
+}
+
+/// Appends `text` as [`clean`] shows it.
+fn push_clean(out: &mut String, text: &str) {
+    // Control characters are U+0000–U+001F and U+007F–U+009F; the last are 0xC2 0x80–0x9F in
+    // UTF-8. Text without any of these bytes (nearly all) is copied as it is.
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) || !text.chars().any(char::is_control) {
+        out.push_str(text);
+        return;
+    }
     let mut column = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\n' => {
-                cleaned.push('\n');
+                out.push('\n');
                 column = 0;
                 continue;
             }
             '\r' if chars.peek() == Some(&'\n') => continue,
             '\t' => {
                 let spaces = 8 - column % 8;
-                cleaned.extend(std::iter::repeat_n(' ', spaces));
+                out.extend(std::iter::repeat_n(' ', spaces));
                 column += spaces;
                 continue;
             }
             c if c.is_control() => {
                 let escaped = format!("\\u{{{:x}}}", c as u32);
                 column += escaped.len();
-                cleaned.push_str(&escaped);
+                out.push_str(&escaped);
                 continue;
             }
-            c => cleaned.push(c),
+            c => out.push(c),
         }
         column += 1;
     }
-    cleaned
 }
 
 /// A parameter as an SQL literal, for `explain`'s human-readable form.

@@ -10,36 +10,99 @@
 //! Rows stream in, but a table's column widths depend on every row in it, so rows are buffered
 //! and drawn in pages of at most [`PAGE_ROWS`]: each page is its own aligned table with the header
 //! repeated, and memory stays bounded however large the result. The footer counts all rows.
+//!
+//! A page keeps the text its cells will show, all in one buffer: a million rows are a few
+//! allocations per page, not one per cell. Pages without colour or multi-line cells (the common
+//! case) are drawn here directly; the rest go through comfy-table.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use comfy_table::presets::NOTHING;
 use comfy_table::{Attribute, Cell, CellAlignment, Table, TableComponent};
 
-use super::{NULL_TEXT, cell_text, clean, plural};
+use super::{NULL_TEXT, cell_text, clean, plural, push_clean};
 use crate::value::Value;
 
 /// The most rows drawn as one aligned table.
 pub(super) const PAGE_ROWS: usize = 1000;
 
 pub(super) struct TableRows {
-    columns: Vec<String>,
+    /// The column names as shown.
+    header: Vec<String>,
     color: bool,
     page_rows: usize,
-    /// The page's cells as they will be shown; `None` is NULL.
-    page: Vec<Vec<Option<String>>>,
+    page: Page,
     /// Per column, whether every non-NULL value of the page is a number (right-aligned).
     numeric: Vec<Option<bool>>,
     count: u64,
 }
 
+/// The cells of one page, row after row, as they will be shown.
+#[derive(Default)]
+struct Page {
+    /// Every cell's text, one after the other.
+    text: String,
+    cells: Vec<Shown>,
+    rows: usize,
+    /// Some cell (or the header) spans several lines: the page needs the general drawing.
+    multi_line: bool,
+    /// A value's text before it is cleaned, kept from cell to cell.
+    scratch: String,
+}
+
+/// Where one cell's text ends in [`Page::text`], and how wide it is on screen.
+#[derive(Clone, Copy)]
+struct Shown {
+    end: usize,
+    width: usize,
+    null: bool,
+}
+
+impl Page {
+    fn push(&mut self, value: &Value) {
+        let start = self.text.len();
+        let null = value.is_null();
+        match value {
+            Value::Null => {}
+            Value::Int(i) => self.text.push_str(itoa::Buffer::new().format(*i)),
+            Value::Text(s) => push_clean(&mut self.text, s),
+            other => {
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{other}");
+                push_clean(&mut self.text, &self.scratch);
+            }
+        }
+        let shown = if null { NULL_TEXT } else { &self.text[start..] };
+        self.multi_line |= shown.contains('\n');
+        self.cells.push(Shown { end: self.text.len(), width: text_width(shown), null });
+    }
+
+    /// Every cell's text, row after row, and whether it is NULL (shown as such).
+    fn texts(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut start = 0;
+        self.cells.iter().map(move |cell| {
+            let text = if cell.null { NULL_TEXT } else { &self.text[start..cell.end] };
+            start = cell.end;
+            (text, cell.null)
+        })
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+        self.rows = 0;
+        self.multi_line = false;
+    }
+}
+
 impl TableRows {
     pub(super) fn new(columns: &[String], color: bool, page_rows: usize) -> TableRows {
         TableRows {
-            columns: columns.to_vec(),
+            header: columns.iter().map(|name| clean(name)).collect(),
             color,
             page_rows,
-            page: Vec::new(),
+            page: Page::default(),
             numeric: vec![None; columns.len()],
             count: 0,
         }
@@ -50,10 +113,11 @@ impl TableRows {
             if !value.is_null() {
                 *numeric = Some(numeric.unwrap_or(true) && is_number(value));
             }
+            self.page.push(value);
         }
-        self.page.push(values.iter().map(|v| (!v.is_null()).then(|| cell_text(v))).collect());
+        self.page.rows += 1;
         self.count += 1;
-        if self.page.len() >= self.page_rows {
+        if self.page.rows >= self.page_rows {
             self.draw_page(out)?;
         }
         Ok(())
@@ -62,7 +126,7 @@ impl TableRows {
     /// Draws what is left and the footer; returns how many rows there were.
     pub(super) fn end(mut self, out: &mut dyn Write) -> io::Result<u64> {
         // An empty result still shows its header.
-        if !self.page.is_empty() || self.count == 0 {
+        if self.page.rows > 0 || self.count == 0 {
             self.draw_page(out)?;
         }
         writeln!(out, "({} {})", self.count, plural(self.count, "row", "rows"))?;
@@ -70,27 +134,44 @@ impl TableRows {
     }
 
     fn draw_page(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let rows = std::mem::take(&mut self.page);
-        let numeric = std::mem::replace(&mut self.numeric, vec![None; self.columns.len()]);
-        if self.columns.is_empty() {
+        let numeric = std::mem::replace(&mut self.numeric, vec![None; self.header.len()]);
+        let drawn = self.draw(out, &numeric);
+        self.page.clear();
+        drawn
+    }
+
+    fn draw(&self, out: &mut dyn Write, numeric: &[Option<bool>]) -> io::Result<()> {
+        if self.header.is_empty() {
             return Ok(());
         }
-        if !self.color && draw_plain(out, &self.columns, &rows, &numeric)? {
-            return Ok(());
+        let multi_line = self.page.multi_line || self.header.iter().any(|h| h.contains('\n'));
+        if !self.color && !multi_line {
+            return draw_plain(out, &self.header, &self.page, numeric);
         }
+        self.draw_general(out, numeric)
+    }
+
+    /// Any page, through comfy-table: colour, and cells of several lines.
+    fn draw_general(&self, out: &mut dyn Write, numeric: &[Option<bool>]) -> io::Result<()> {
         let mut table = new_table(self.color);
         table.load_preset(NOTHING);
         table.set_style(TableComponent::VerticalLines, '|');
         table.set_style(TableComponent::HeaderLines, '-');
         table.set_style(TableComponent::MiddleHeaderIntersections, '+');
-        for row in rows {
-            table.add_row(row.into_iter().map(|text| text_cell(text, self.color)));
+        let mut cells = self.page.texts();
+        for _ in 0..self.page.rows {
+            let row: Vec<Cell> = cells
+                .by_ref()
+                .take(self.header.len())
+                .map(|(text, null)| text_cell((!null).then(|| text.to_owned()), self.color))
+                .collect();
+            table.add_row(row);
         }
-        let header = self.header(&table);
+        let header = self.header_cells(&table);
         table.set_header(header);
         // Like psql, a column of numbers is right-aligned, its NULLs included.
         for (column, numeric) in table.column_iter_mut().zip(numeric) {
-            if numeric == Some(true) {
+            if *numeric == Some(true) {
                 column.set_cell_alignment(CellAlignment::Right);
             }
         }
@@ -135,14 +216,13 @@ pub(super) fn write_lines(out: &mut dyn Write, table: &Table) -> io::Result<()> 
 impl TableRows {
     /// Header cells centred the way psql does it, odd space on the right (comfy-table's own
     /// centring puts it on the left). `table` holds the page's rows.
-    fn header(&self, table: &Table) -> Vec<Cell> {
-        let names: Vec<String> = self.columns.iter().map(|name| clean(name)).collect();
+    fn header_cells(&self, table: &Table) -> Vec<Cell> {
         let data_widths = table.column_max_content_widths();
         let mut measure = Table::new();
-        measure.add_row(names.iter().map(Cell::new));
+        measure.add_row(self.header.iter().map(Cell::new));
         let name_widths = measure.column_max_content_widths();
-        names
-            .into_iter()
+        self.header
+            .iter()
             .enumerate()
             .map(|(i, name)| {
                 let own = usize::from(name_widths.get(i).copied().unwrap_or(0));
@@ -160,65 +240,65 @@ impl TableRows {
 
 /// The same table as the comfy-table path draws, written directly, for the common page: no
 /// colour and every cell on one line. A million rows through comfy-table take seconds; this
-/// takes a fraction of one. Returns false (nothing written) when the page needs the general path.
-fn draw_plain(
-    out: &mut dyn Write,
-    columns: &[String],
-    rows: &[Vec<Option<String>>],
-    numeric: &[Option<bool>],
-) -> io::Result<bool> {
-    let header: Vec<String> = columns.iter().map(|name| clean(name)).collect();
-    if header.iter().chain(rows.iter().flatten().flatten()).any(|t| t.contains('\n')) {
-        return Ok(false);
-    }
-    let cells = rows;
+/// takes a fraction of one.
+fn draw_plain(out: &mut dyn Write, header: &[String], page: &Page, numeric: &[Option<bool>]) -> io::Result<()> {
+    let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| text_width(h)).collect();
-    for row in cells {
+    for row in page.cells.chunks(columns) {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(text_width(shown(cell)));
+            *width = (*width).max(cell.width);
         }
     }
-    let mut line = String::new();
-    let finish = |line: &mut String, out: &mut dyn Write| -> io::Result<()> {
-        let end = line.trim_end().len();
+    let mut line = Vec::new();
+    let finish = |line: &mut Vec<u8>, out: &mut dyn Write| -> io::Result<()> {
+        // A cell's own trailing spaces go too, as in the general path (a no-break space too).
+        let mut end = line.trim_ascii_end().len();
+        if line[..end].last().is_some_and(|b| !b.is_ascii())
+            && let Ok(text) = std::str::from_utf8(&line[..end])
+        {
+            end = text.trim_end().len();
+        }
         line.truncate(end);
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
+        line.push(b'\n');
+        out.write_all(line)?;
         line.clear();
         Ok(())
     };
     // psql centres a header, the odd space on the right.
     for (i, (name, width)) in header.iter().zip(&widths).enumerate() {
         let spare = width - text_width(name);
-        line.push_str(if i == 0 { " " } else { " | " });
+        line.extend_from_slice(if i == 0 { b" " } else { b" | " });
         push_spaces(&mut line, spare / 2);
-        line.push_str(name);
+        line.extend_from_slice(name.as_bytes());
         push_spaces(&mut line, spare - spare / 2);
     }
     finish(&mut line, out)?;
     for (i, width) in widths.iter().enumerate() {
         if i > 0 {
-            line.push('+');
+            line.push(b'+');
         }
-        line.extend(std::iter::repeat_n('-', width + 2));
+        line.resize(line.len() + width + 2, b'-');
     }
     finish(&mut line, out)?;
-    for row in cells {
+    let text = page.text.as_bytes();
+    let mut start = 0;
+    for row in page.cells.chunks(columns) {
         for (i, ((cell, width), numeric)) in row.iter().zip(&widths).zip(numeric).enumerate() {
-            let text = shown(cell);
-            line.push_str(if i == 0 { " " } else { " | " });
-            let spare = width - text_width(text);
+            let shown = if cell.null { NULL_TEXT.as_bytes() } else { &text[start..cell.end] };
+            start = cell.end;
+            line.extend_from_slice(if i == 0 { b" " } else { b" | " });
+            let spare = width - cell.width;
             if *numeric == Some(true) {
                 push_spaces(&mut line, spare);
-                line.push_str(text);
+                line.extend_from_slice(shown);
             } else {
-                line.push_str(text);
+                line.extend_from_slice(shown);
                 push_spaces(&mut line, spare);
             }
         }
         finish(&mut line, out)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Columns a text takes on a terminal. Cell text has no control characters left (`clean`), so
@@ -227,13 +307,8 @@ fn text_width(text: &str) -> usize {
     if text.is_ascii() { text.len() } else { unicode_width::UnicodeWidthStr::width(text) }
 }
 
-/// A cell's text; NULL shown as such.
-fn shown(cell: &Option<String>) -> &str {
-    cell.as_deref().unwrap_or(NULL_TEXT)
-}
-
-fn push_spaces(line: &mut String, n: usize) {
-    line.extend(std::iter::repeat_n(' ', n));
+fn push_spaces(line: &mut Vec<u8>, n: usize) {
+    line.resize(line.len() + n, b' ');
 }
 
 fn is_number(value: &Value) -> bool {
@@ -242,6 +317,9 @@ fn is_number(value: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    use super::{TableRows, draw_plain};
     use crate::ast::Format;
     use crate::render::Printer;
     use crate::value::Value;
@@ -378,6 +456,54 @@ mod tests {
         p.row(&[Value::Int(2)]).unwrap();
         p.end_rows(true).unwrap();
         assert_eq!(out.contents(), " n\n---\n 1\n 2\n(2 rows)\n(showing first 2 rows; `set limit off` to see all)\n");
+    }
+
+    /// Draws `rows` both ways: directly, and through comfy-table.
+    fn both_ways(columns: &[String], rows: &[Vec<Value>]) -> (String, String) {
+        let mut table = TableRows::new(columns, false, rows.len().max(1) + 1);
+        let mut sink = Vec::new();
+        for row in rows {
+            table.row(&mut sink, row).unwrap();
+        }
+        let numeric = table.numeric.clone();
+        let (mut plain, mut general) = (Vec::new(), Vec::new());
+        draw_plain(&mut plain, &table.header, &table.page, &numeric).unwrap();
+        table.draw_general(&mut general, &numeric).unwrap();
+        (String::from_utf8(plain).unwrap(), String::from_utf8(general).unwrap())
+    }
+
+    #[test]
+    fn trailing_spaces_of_the_last_column_go() {
+        // A no-break space and an ideographic space (two columns wide) are spaces too.
+        let rows = vec![vec![text("x"), text("y \u{a0}")], vec![text("long value"), text("\u{3000}")]];
+        assert_eq!(
+            render(&["a", "b"], &rows, false),
+            "     a      |  b\n------------+-----\n x          | y\n long value |\n(2 rows)\n"
+        );
+    }
+
+    fn any_cell() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int),
+            any::<f64>().prop_map(Value::Float),
+            "[a-z0-9 é日\u{1b}\u{85}\t]{0,12}".prop_map(Value::Text),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The direct drawing is the general one, faster: the same text for any single-line page.
+        #[test]
+        fn direct_drawing_matches_comfy_table(
+            columns in prop::collection::vec("[a-zA-Zé日 _]{1,6}", 1..4),
+            rows in prop::collection::vec(prop::collection::vec(any_cell(), 3), 0..6),
+        ) {
+            let rows: Vec<Vec<Value>> = rows.into_iter().map(|r| r[..columns.len()].to_vec()).collect();
+            let (plain, general) = both_ways(&columns, &rows);
+            prop_assert_eq!(plain, general);
+        }
     }
 
     #[test]
