@@ -16,6 +16,19 @@ pub fn coerce(literal: &Literal, column: &Column) -> Result<Value> {
     })
 }
 
+/// [`coerce`], taking the literal: text for a text column is moved, not copied (a script's
+/// `add`s are mostly text).
+pub fn coerce_owned(literal: Literal, column: &Column) -> Result<Value> {
+    match literal.kind {
+        LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s)
+            if matches!(column.field_type, FieldType::Text | FieldType::Other(_)) =>
+        {
+            Ok(Value::Text(s))
+        }
+        _ => coerce(&literal, column),
+    }
+}
+
 /// The literal as text, whatever its kind (for `like` patterns).
 pub fn as_text(literal: &Literal) -> Value {
     match &literal.kind {

@@ -2,7 +2,7 @@
 //! checked and typed. Plain data that a dialect turns into SQL.
 
 use crate::ast::{CompareOp, Direction};
-use crate::catalog::ResolvedPath;
+use crate::catalog::{Column, ResolvedPath, Table};
 use crate::value::{FieldType, Value};
 
 /// The type a text value is cast to for a column whose type ormsh does not know (an interval,
@@ -66,6 +66,54 @@ impl Insert {
     pub fn clone_shape(&self) -> Insert {
         Insert { table: self.table.clone(), columns: self.columns.clone(), rows: Vec::new(), casts: self.casts.clone() }
     }
+}
+
+/// One `add`, resolved: its table and columns borrowed from the catalog. A run of them that
+/// share a table and columns becomes one [`Insert`] without copying those names for every row.
+pub struct InsertRow<'c> {
+    pub table: &'c Table,
+    pub columns: Vec<&'c Column>,
+    pub values: Vec<Value>,
+}
+
+impl<'c> InsertRow<'c> {
+    pub fn new(table: &'c Table, given: Vec<(&'c Column, Value)>) -> InsertRow<'c> {
+        let mut columns = Vec::with_capacity(given.len());
+        let mut values = Vec::with_capacity(given.len());
+        for (column, value) in given {
+            columns.push(column);
+            values.push(value);
+        }
+        InsertRow { table, columns, values }
+    }
+
+    /// Whether `insert` writes to the same table and columns, in the same order.
+    pub fn fits(&self, insert: &Insert) -> bool {
+        insert.table == self.table.name
+            && insert.columns.len() == self.columns.len()
+            && insert.columns.iter().zip(&self.columns).all(|(a, b)| *a == b.name)
+    }
+
+    /// The row as an insert of its own.
+    pub fn into_insert(self) -> Insert {
+        let columns: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
+        Insert {
+            table: self.table.name.clone(),
+            casts: text_casts(self.table, &self.columns),
+            columns,
+            rows: vec![self.values],
+        }
+    }
+}
+
+/// The text casts of `columns` of `table` (see [`text_cast`]); none at all for a table without
+/// such columns.
+pub fn text_casts(table: &Table, columns: &[&Column]) -> Vec<Option<String>> {
+    // Most tables have no such column: no list to build for every row then.
+    if !table.columns.iter().any(|c| matches!(c.field_type, FieldType::Other(_) | FieldType::Time)) {
+        return Vec::new();
+    }
+    columns.iter().map(|column| text_cast(column)).collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,8 @@ use crate::ast::{Command, Span, Statement};
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::parser::{parse_statement, split::split_statements};
-use crate::plan::Insert;
+use crate::plan::{Insert, InsertRow};
+use crate::value::Value;
 use crate::session::{Confirm, Flow, Session};
 
 /// What to do after a command fails.
@@ -70,37 +71,42 @@ impl<'a> Runner<'a> {
         for piece in split_statements(text) {
             let statement_text = &text[piece.start..piece.end];
             let whole = Span::new(piece.start, piece.end);
-            let parsed = parse_statement(statement_text);
-            // A run of `add`s waits, to be written as multi-row inserts (the unit of work).
-            if let Ok(Statement { command: Command::Add { model, values }, .. }) = &parsed
-                && self.session.batches_adds()
-            {
-                match self.session.insert_plan(model, values) {
-                    Ok(insert) => {
-                        if let Some(pending) =
-                            batch.take_if(|b| !b.accepts(&insert, self.session.dialect().max_params()))
-                            && !self.flush(pending, origin, text).await
-                        {
-                            return Ended::Stopped;
+            let parsed = match parse_statement(statement_text) {
+                // A run of `add`s waits, to be written as multi-row inserts (the unit of work).
+                Ok(Statement { command: Command::Add { model, values }, .. }) if self.session.batches_adds() => {
+                    let max_params = self.session.dialect().max_params();
+                    match self.session.insert_row(&model, values) {
+                        Ok(row) => {
+                            if let Some(pending) = batch.as_mut()
+                                && pending.accepts(&row, max_params)
+                            {
+                                pending.push(row.values, whole);
+                                continue;
+                            }
+                            let started = Batch::new(row, whole);
+                            if let Some(pending) = batch.replace(started)
+                                && !self.flush(pending, origin, text).await
+                            {
+                                return Ended::Stopped;
+                            }
                         }
-                        batch.get_or_insert_with(|| Batch::new(&insert)).push(insert, whole);
-                        continue;
+                        Err(err) => {
+                            // Rows before the bad one go in first, as they would one by one.
+                            if let Some(pending) = batch.take()
+                                && !self.flush(pending, origin, text).await
+                            {
+                                return Ended::Stopped;
+                            }
+                            self.report_at(err, piece.start, whole, origin, text);
+                            if self.on_error == OnError::Stop {
+                                return Ended::Stopped;
+                            }
+                        }
                     }
-                    Err(err) => {
-                        // Rows before the bad one go in first, as they would one by one.
-                        if let Some(pending) = batch.take()
-                            && !self.flush(pending, origin, text).await
-                        {
-                            return Ended::Stopped;
-                        }
-                        self.report_at(err, piece.start, whole, origin, text);
-                        if self.on_error == OnError::Stop {
-                            return Ended::Stopped;
-                        }
-                        continue;
-                    }
+                    continue;
                 }
-            }
+                other => other,
+            };
             if let Some(pending) = batch.take()
                 && !self.flush(pending, origin, text).await
             {
@@ -228,21 +234,21 @@ struct Batch {
 }
 
 impl Batch {
-    fn new(first: &Insert) -> Batch {
-        Batch { insert: first.clone_shape(), spans: Vec::new() }
+    /// A batch of one row.
+    fn new(row: InsertRow<'_>, span: Span) -> Batch {
+        Batch { insert: row.into_insert(), spans: vec![span] }
     }
 
-    fn accepts(&self, next: &Insert, max_params: usize) -> bool {
+    fn accepts(&self, next: &InsertRow<'_>, max_params: usize) -> bool {
         // Rows of defaults only (`add User`) have no multi-row form.
         let per_row = self.insert.columns.len();
         per_row > 0
-            && self.insert.table == next.table
-            && self.insert.columns == next.columns
+            && next.fits(&self.insert)
             && (self.insert.rows.len() + 1) * per_row <= max_params.min(MAX_BATCH_ROWS * per_row)
     }
 
-    fn push(&mut self, insert: Insert, span: Span) {
-        self.insert.rows.extend(insert.rows);
+    fn push(&mut self, values: Vec<Value>, span: Span) {
+        self.insert.rows.push(values);
         self.spans.push(span);
     }
 }

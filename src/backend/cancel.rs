@@ -38,9 +38,8 @@ impl Canceller {
             Backend::Sqlite(conn) => {
                 let flag = Arc::new(AtomicBool::new(false));
                 let seen = Arc::clone(&flag);
-                let mut handle = conn.lock_handle().await.map_err(super::db_error)?;
                 // Returning false interrupts the statement (SQLITE_INTERRUPT).
-                handle.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
+                conn.handle().set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
                 Ok(Canceller::Sqlite(flag))
             }
             _ => {

@@ -36,7 +36,7 @@ pub enum Outcome {
 }
 
 pub enum Backend {
-    Sqlite(sqlx::SqliteConnection),
+    Sqlite(sqlite_raw::SqliteLink),
     Postgres(sqlx::PgConnection),
     Mysql(sqlx::MySqlConnection),
 }
@@ -118,9 +118,15 @@ impl Backend {
 
     /// Writes rows with a statement of one row's placeholders, run once per row where that is
     /// fastest (SQLite); elsewhere the caller sends one multi-row statement instead.
-    pub async fn execute_rows(&mut self, one_row: &str, rows: &[Vec<Value>]) -> Option<Result<u64>> {
+    pub async fn execute_rows(
+        &mut self,
+        one_row: &str,
+        chunk: &str,
+        chunk_rows: usize,
+        rows: &[Vec<Value>],
+    ) -> Option<Result<u64>> {
         match self {
-            Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, rows).await),
+            Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, chunk, chunk_rows, rows).await),
             Backend::Postgres(_) | Backend::Mysql(_) => None,
         }
     }

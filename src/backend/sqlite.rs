@@ -1,4 +1,4 @@
-//! SQLite: the embedded default. sqlx opens the connection and reads the schema; statements
+//! SQLite: the embedded default. sqlx opens the connection; the schema is read and statements
 //! run through SQLite's own API on this thread (`sqlite_raw`), where values are decoded by
 //! their storage class, refined by the column's declared type (SQLite keeps a bool as an
 //! integer and json as text).
@@ -9,8 +9,8 @@ use std::time::Duration;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
-use super::sqlite_raw::Statement;
-use super::{Outcome, RowSink, connect_error, db_error};
+use super::sqlite_raw::{SqliteLink, Statement};
+use super::{Outcome, RowSink, connect_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
@@ -19,17 +19,18 @@ use crate::value::{FieldType, Value};
 /// How long a statement waits for another writer's lock before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub async fn connect(url: &str) -> Result<SqliteConnection> {
+pub async fn connect(url: &str) -> Result<SqliteLink> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| connect_error(url, e))?
         .create_if_missing(true)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT);
-    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
+    let conn = SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
+    let mut conn = SqliteLink::lock(conn).await.map_err(|e| connect_error(url, e))?;
     // SQLite opens a file it may not write read-only, without a word: the first write would
     // fail. Unless read-only was asked for (`?mode=ro`), say so now.
     let asked_read_only = url.contains("mode=ro");
-    let read_only = super::sqlite_raw::is_read_only(&mut conn.lock_handle().await.map_err(db_error)?);
+    let read_only = super::sqlite_raw::is_read_only(conn.handle());
     if read_only && !asked_read_only {
         return Err(Error::new(
             ErrorKind::Connection,
@@ -40,34 +41,59 @@ pub async fn connect(url: &str) -> Result<SqliteConnection> {
     Ok(conn)
 }
 
-pub async fn execute(conn: &mut SqliteConnection, sql: &Sql) -> Result<u64> {
-    let mut handle = conn.lock_handle().await.map_err(db_error)?;
-    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+/// Statements run on this thread and never wait, so without a pause the session's loop would not
+/// look at a Ctrl-C until the whole command is over (SQLite's progress handler stops the
+/// statement itself; the session says "cancelling…" and stops the rest). One pause before each
+/// statement is that chance.
+async fn let_the_session_look() {
+    tokio::task::yield_now().await;
+}
+
+pub async fn execute(conn: &mut SqliteLink, sql: &Sql) -> Result<u64> {
+    let_the_session_look().await;
+    let handle = conn.handle();
+    let mut statement = Statement::prepare(handle, &sql.text)?;
     statement.bind_all(&sql.params)?;
     while statement.step()? {}
     Ok(statement.changes())
 }
 
-/// Runs a one-row statement once per row, prepared once: SQLite's fastest way to write many
-/// rows (faster than one multi-row statement, which SQLite must parse whole).
-pub async fn execute_rows(conn: &mut SqliteConnection, one_row: &str, rows: &[Vec<Value>]) -> Result<u64> {
-    let mut handle = conn.lock_handle().await.map_err(db_error)?;
-    let mut statement = Statement::prepare(&mut handle, one_row)?;
+/// Writes `rows` with statements prepared once: `chunk` (an insert of `chunk_rows` rows) for
+/// as many whole chunks as there are, `one_row` for the rest. Faster than one statement of
+/// every row, which SQLite must parse whole, and than one run per row, each of which ends the
+/// statement and looks for the table's end again.
+pub async fn execute_rows(
+    conn: &mut SqliteLink,
+    one_row: &str,
+    chunk: &str,
+    chunk_rows: usize,
+    rows: &[Vec<Value>],
+) -> Result<u64> {
+    let_the_session_look().await;
+    let handle = conn.handle();
     let mut changed = 0;
-    for row in rows {
-        statement.bind_all(row)?;
-        while statement.step()? {}
-        changed += statement.changes();
-        statement.reset()?;
+    let whole = if chunk_rows > 1 { rows.len() / chunk_rows * chunk_rows } else { 0 };
+    if whole > 0 {
+        let mut statement = Statement::prepare(handle, chunk)?;
+        for rows in rows[..whole].chunks(chunk_rows) {
+            changed += statement.run_with(rows.iter().flatten())?;
+        }
+    }
+    if whole < rows.len() {
+        let mut statement = Statement::prepare(handle, one_row)?;
+        for row in &rows[whole..] {
+            changed += statement.run_with(row.iter())?;
+        }
     }
     Ok(changed)
 }
 
 /// Streams rows on this thread, straight from SQLite (see `sqlite_raw`). `hints` (or else the
 /// declared type) tell a bool from an integer and json from text.
-pub async fn fetch(conn: &mut SqliteConnection, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
-    let mut handle = conn.lock_handle().await.map_err(db_error)?;
-    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+pub async fn fetch(conn: &mut SqliteLink, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
+    let_the_session_look().await;
+    let handle = conn.handle();
+    let mut statement = Statement::prepare(handle, &sql.text)?;
     statement.bind_all(&sql.params)?;
     stream(&mut statement, hints, sink)
 }
@@ -92,9 +118,10 @@ fn stream(statement: &mut Statement<'_>, hints: &[FieldType], sink: &mut dyn Row
     Ok(())
 }
 
-pub async fn run(conn: &mut SqliteConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
-    let mut handle = conn.lock_handle().await.map_err(db_error)?;
-    let mut statement = Statement::prepare(&mut handle, &sql.text)?;
+pub async fn run(conn: &mut SqliteLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    let_the_session_look().await;
+    let handle = conn.handle();
+    let mut statement = Statement::prepare(handle, &sql.text)?;
     statement.bind_all(&sql.params)?;
     if statement.column_count() == 0 {
         while statement.step()? {}
@@ -105,7 +132,7 @@ pub async fn run(conn: &mut SqliteConnection, sql: &Sql, sink: &mut dyn RowSink)
 
 /// A whole (small) result, read on this thread like any other: introspection at start-up then
 /// costs no hand-over to sqlx's worker thread.
-async fn rows(conn: &mut SqliteConnection, text: &'static str) -> Result<Vec<Vec<Value>>> {
+async fn rows(conn: &mut SqliteLink, text: &'static str) -> Result<Vec<Vec<Value>>> {
     let mut all = super::Collect::default();
     fetch(conn, &Sql::raw(text), &[], &mut all).await?;
     Ok(all.rows)
@@ -131,7 +158,7 @@ fn int(value: &Value) -> i64 {
 
 /// Reads every table with three queries over SQLite's pragma functions, whatever the number of
 /// tables.
-pub async fn introspect(conn: &mut SqliteConnection) -> Result<Catalog> {
+pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
     const TABLES: &str = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid";

@@ -1,20 +1,76 @@
-//! SQLite's C API, used directly for the two paths where speed is the point: streaming a large
-//! result and writing many rows. sqlx's SQLite driver copies every value and hands each row from
-//! its own thread to ours; for a million rows that hand-over costs more than SQLite's own work.
-//! Here the statement steps on our thread, with the connection locked out of sqlx's worker for
-//! the duration. Everything unsafe is in this file, behind [`Statement`].
+//! SQLite's C API, used directly for every statement. sqlx's SQLite driver copies every value and
+//! hands each row from its own thread to ours; for a million rows that hand-over costs more than
+//! SQLite's own work. Here statements step on our thread, on a connection sqlx opened and then
+//! let go of for good ([`SqliteLink`]). Everything unsafe is in this file, behind
+//! [`SqliteLink`] and [`Statement`].
 
 use std::ffi::{CStr, c_int};
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 
 use libsqlite3_sys as ffi;
+use sqlx::SqliteConnection;
 use sqlx::sqlite::LockedSqliteHandle;
 
 use crate::catalog::field_type_of;
 use crate::dialect::bind_text;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
+
+/// An SQLite connection that sqlx opened, taken for this thread once, for its whole life.
+///
+/// sqlx runs SQLite on a worker thread of its own and lends the connection out with
+/// `lock_handle`, which also sends the worker a message asking it to let go. When the lock
+/// happens to be free at that moment, the message is sent all the same and left over; left-overs
+/// pile up until sqlx's command channel (50 messages) is full, and the next `lock_handle` then
+/// waits for ever for room in it, holding the lock the worker needs to make room (a script of a
+/// few thousand statements hung so, now and then). ormsh runs every SQLite statement on its own
+/// thread anyway, so it takes the connection once, when it connects, and never hands it back.
+pub struct SqliteLink {
+    /// Borrows `*conn`: dropped before it.
+    handle: ManuallyDrop<LockedSqliteHandle<'static>>,
+    /// Owned (a leaked box, taken back in `drop`); reached only through `handle`.
+    conn: NonNull<SqliteConnection>,
+}
+
+// SAFETY: both halves are sqlx's, which may move between threads (`SqliteConnection` is Send,
+// and the handle is a guard of a mutex shared with sqlx's worker); the pointer is owned.
+unsafe impl Send for SqliteLink {}
+
+impl SqliteLink {
+    pub async fn lock(conn: SqliteConnection) -> std::result::Result<SqliteLink, sqlx::Error> {
+        let conn = NonNull::from(Box::leak(Box::new(conn)));
+        // SAFETY: the connection is this struct's alone: nothing else can reach it, and the
+        // handle borrowing it for "'static" is dropped before the box is taken back.
+        let borrowed: &'static mut SqliteConnection = unsafe { &mut *conn.as_ptr() };
+        match borrowed.lock_handle().await {
+            Ok(handle) => Ok(SqliteLink { handle: ManuallyDrop::new(handle), conn }),
+            Err(e) => {
+                // SAFETY: the failed lock left no borrow of the connection behind.
+                drop(unsafe { Box::from_raw(conn.as_ptr()) });
+                Err(e)
+            }
+        }
+    }
+
+    /// The connection, locked for this thread.
+    pub fn handle(&mut self) -> &mut LockedSqliteHandle<'static> {
+        &mut self.handle
+    }
+}
+
+impl Drop for SqliteLink {
+    fn drop(&mut self) {
+        // SAFETY: the handle goes first, and with it the only borrow of the connection; then
+        // the connection is taken back from the box it was leaked from, once. sqlx's worker
+        // gets the lock back and ends when the connection's channel closes.
+        unsafe {
+            ManuallyDrop::drop(&mut self.handle);
+            drop(Box::from_raw(self.conn.as_ptr()));
+        }
+    }
+}
 
 /// A prepared statement on a locked connection. `'h` ties it to the lock.
 pub struct Statement<'h> {
@@ -59,6 +115,46 @@ impl<'h> Statement<'h> {
         Ok(())
     }
 
+    /// Binds `values` to the placeholders in order, runs the statement to its end and makes it
+    /// ready to run again; how many rows it changed.
+    ///
+    /// The values outlive the statement (`'h`), so their text is lent to SQLite rather than
+    /// copied for every run.
+    pub fn run_with(&mut self, values: impl Iterator<Item = &'h Value>) -> Result<u64> {
+        let stmt = self.stmt.as_ptr();
+        for (i, value) in values.enumerate() {
+            let index = i as c_int + 1;
+            match value {
+                // SAFETY: `stmt` is live. SQLITE_STATIC lends the bytes: they must stay as they
+                // are while the statement may read them, which is until they are bound again or
+                // the statement is finalized. They are borrowed for `'h`, and the statement
+                // cannot outlive `'h`.
+                Value::Text(text) => {
+                    let code = unsafe {
+                        ffi::sqlite3_bind_text64(
+                            stmt,
+                            index,
+                            text.as_ptr().cast(),
+                            text.len() as u64,
+                            ffi::SQLITE_STATIC(),
+                            ffi::SQLITE_UTF8 as u8,
+                        )
+                    };
+                    if code != ffi::SQLITE_OK {
+                        return Err(error(self.db, code));
+                    }
+                }
+                other => self.bind(index, other)?,
+            }
+        }
+        while self.step()? {}
+        let changed = self.changes();
+        // SAFETY: `stmt` is a live statement. Every placeholder is bound again before the next
+        // run, so the old values need not be cleared.
+        unsafe { ffi::sqlite3_reset(self.stmt.as_ptr()) };
+        Ok(changed)
+    }
+
     fn bind(&mut self, index: c_int, value: &Value) -> Result<()> {
         let stmt = self.stmt.as_ptr();
         // SAFETY: `stmt` is a live statement; text and blobs are passed with SQLITE_TRANSIENT, so
@@ -92,16 +188,6 @@ impl<'h> Statement<'h> {
             ffi::SQLITE_DONE => Ok(false),
             code => Err(error(self.db, code)),
         }
-    }
-
-    /// Makes the statement ready to run again with new values.
-    pub fn reset(&mut self) -> Result<()> {
-        // SAFETY: `stmt` is a live statement.
-        let code = unsafe {
-            ffi::sqlite3_reset(self.stmt.as_ptr());
-            ffi::sqlite3_clear_bindings(self.stmt.as_ptr())
-        };
-        if code == ffi::SQLITE_OK { Ok(()) } else { Err(error(self.db, code)) }
     }
 
     /// How many rows the last run changed.

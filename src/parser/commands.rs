@@ -5,7 +5,9 @@ use nom::character::complete::char;
 
 use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
-use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, peek_word, skip_ws};
+use super::lexical::{
+    after_keyword, field_path, identifier, integer, keyword, model_name, name, name_end, peek_word, skip_ws,
+};
 use super::literal::value;
 use crate::ast::{
     Assignment, Command, Condition, Count, Direction, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
@@ -47,7 +49,8 @@ pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 /// grammar: assignments
 pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
     let (mut rest, first) = assignment(cx, i)?;
-    let mut list = vec![first];
+    let mut list = Vec::with_capacity(4);
+    list.push(first);
     loop {
         let r = skip_ws(rest);
         let (r, comma) = match char::<&str, ()>(',').parse(r) {
@@ -60,8 +63,9 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
         }
         // `name=John Smith age=3`: a word after a value, where a field was expected.
         if !comma
-            && let Ok((after_name, word)) = name(cx, r)
+            && let Some(after_name) = name_end(cx, r)
             && !skip_ws(after_name).starts_with('=')
+            && let Ok((_, word)) = name(cx, r)
         {
             let error = cx.expected(&format!("`=` after `{}`", word.name), skip_ws(after_name));
             return Err(fail(error.with_help(QUOTE_HELP)));
@@ -87,8 +91,10 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
 /// Whether `i` starts with `where`, `all` or `set` used as a keyword (not as the field in
 /// `all=1`): the end of a list of assignments in `update`.
 fn starts_target(i: &str) -> bool {
-    match peek_word(i) {
-        Some((after, word)) if matches!(&*word, "where" | "all" | "set") => !skip_ws(after).starts_with('='),
+    match identifier(i) {
+        Ok((after, word)) if ["where", "all", "set"].iter().any(|kw| word.eq_ignore_ascii_case(kw)) => {
+            !skip_ws(after).starts_with('=')
+        }
         _ => false,
     }
 }

@@ -25,6 +25,37 @@ pub(super) fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#')
 }
 
+/// The ASCII bytes of identifiers (`IDENT`) and bare words (`WORD`), looked up rather than
+/// tested: the scans over them run for every token of every line of a script.
+const IDENT: u8 = 1;
+const WORD: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        if c.is_ascii_alphanumeric() || c == '_' {
+            table[b] |= IDENT;
+        }
+        // `is_word_char` for ASCII.
+        if !c.is_ascii_whitespace() && c != '\x0b' && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#') {
+            table[b] |= WORD;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// How many bytes at the start of `bytes` are ASCII of `class`.
+fn ascii_run(bytes: &[u8], class: u8) -> usize {
+    bytes.iter().position(|&b| b >= 128 || ASCII_CLASS[b as usize] & class == 0).unwrap_or(bytes.len())
+}
+
+/// How many bytes at the start of `bytes` are ASCII bare-word characters.
+pub(super) fn ascii_word_len(bytes: &[u8]) -> usize {
+    ascii_run(bytes, WORD)
+}
+
 /// Whitespace, comments and line continuations; the output says whether a line ended in them
 /// (a newline separates fields in a `model`).
 ///
@@ -74,7 +105,7 @@ pub(super) fn line_continuation(i: &str) -> PResult<'_, &str> {
 pub(super) fn identifier(i: &str) -> PResult<'_, &str> {
     // ASCII names (nearly all) are scanned by hand; the rest by the combinators.
     let bytes = i.as_bytes();
-    let end = bytes.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).unwrap_or(bytes.len());
+    let end = ascii_run(bytes, IDENT);
     let ascii = bytes.get(end).is_none_or(u8::is_ascii);
     if ascii && end > 0 && !bytes[0].is_ascii_digit() {
         return Ok((&i[end..], &i[..end]));
@@ -118,6 +149,14 @@ pub(super) fn name<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Ident> {
         Err(_) => quoted_identifier(cx, i)?,
     };
     Ok((rest, Ident { name, span: cx.span(i, rest) }))
+}
+
+/// Where a name at the start of `i` ends, without keeping it: a probe for "is a name next?".
+pub(super) fn name_end<'a>(cx: &Cx<'a>, i: &'a str) -> Option<&'a str> {
+    match identifier(i) {
+        Ok((rest, _)) => Some(rest),
+        Err(_) => quoted_identifier(cx, i).ok().map(|(rest, _)| rest),
+    }
 }
 
 /// grammar: model_name

@@ -2,12 +2,11 @@
 
 use nom::Parser;
 use nom::bytes::complete::{tag, take_till, take_while_m_n, take_while1};
-use nom::character::complete::{char, digit1, line_ending, one_of};
-use nom::combinator::{all_consuming, opt, recognize};
+use nom::character::complete::{char, line_ending};
 use nom::sequence::delimited;
 
 use super::context::{Cx, PResult, fail, mismatch, or_fail};
-use super::lexical::{is_word_char, skip_ws};
+use super::lexical::{ascii_word_len, is_word_char, skip_ws};
 use crate::ast::{Literal, LiteralKind};
 use crate::error::Error;
 
@@ -31,7 +30,7 @@ fn classify(word: &str) -> LiteralKind {
         LiteralKind::Bool(true)
     } else if word.eq_ignore_ascii_case("false") {
         LiteralKind::Bool(false)
-    } else if all_consuming(number).parse(word).is_ok() {
+    } else if number(word).is_ok_and(|(rest, _)| rest.is_empty()) {
         LiteralKind::Number(word.to_string())
     } else {
         LiteralKind::Word(word.to_string())
@@ -42,8 +41,26 @@ fn classify(word: &str) -> LiteralKind {
 ///
 /// grammar: number
 pub(super) fn number(i: &str) -> PResult<'_, &str> {
-    recognize((opt(char('-')), digit1, opt((char('.'), digit1)), opt((one_of("eE"), opt(one_of("+-")), digit1))))
-        .parse(i)
+    // By hand: every value of every `add` is tried as a number.
+    let bytes = i.as_bytes();
+    let digits = |from: usize| bytes[from.min(bytes.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut end = usize::from(bytes.first() == Some(&b'-'));
+    let whole = digits(end);
+    if whole == 0 {
+        return Err(mismatch(i));
+    }
+    end += whole;
+    if bytes.get(end) == Some(&b'.') && digits(end + 1) > 0 {
+        end += 1 + digits(end + 1);
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let exponent = digits(end + 1 + sign);
+        if exponent > 0 {
+            end += 1 + sign + exponent;
+        }
+    }
+    Ok((&i[end..], &i[..end]))
 }
 
 /// A run of word characters: `John`, `j@x.io`, `2024-01-31T10:00:00`.
@@ -51,7 +68,7 @@ pub(super) fn number(i: &str) -> PResult<'_, &str> {
 /// grammar: bare_word
 pub(super) fn bare_word(i: &str) -> PResult<'_, &str> {
     // ASCII words (nearly all) are scanned byte by byte; anything else by the combinator.
-    let ascii_end = i.bytes().position(|b| !b.is_ascii() || !is_word_char(char::from(b))).unwrap_or(i.len());
+    let ascii_end = ascii_word_len(i.as_bytes());
     let (rest, word) = if i.as_bytes().get(ascii_end).is_none_or(|b| b.is_ascii()) && ascii_end > 0 {
         (&i[ascii_end..], &i[..ascii_end])
     } else {

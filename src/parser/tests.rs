@@ -599,3 +599,44 @@ fn never_panics() {
         let _ = super::is_incomplete(&text);
     }
 }
+
+/// The byte tables that speed up the scans say what the character tests say, for every ASCII
+/// character.
+#[test]
+fn ascii_tables_agree_with_the_character_tests() {
+    use super::lexical::{ascii_word_len, identifier, is_ident_char, is_word_char};
+    for b in 0u8..128 {
+        let c = char::from(b);
+        let text = c.to_string();
+        assert_eq!(ascii_word_len(text.as_bytes()) == 1, is_word_char(c), "word {c:?}");
+        let ident = identifier(&text).is_ok_and(|(rest, _)| rest.is_empty());
+        assert_eq!(ident, is_ident_char(c) && !c.is_ascii_digit(), "identifier {c:?}");
+    }
+}
+
+/// Numbers by hand, as the combinators read them: the longest number at the start.
+#[test]
+fn numbers() {
+    use super::literal::number;
+    let cases = [
+        ("30", Some("30")),
+        ("-4", Some("-4")),
+        ("12.50", Some("12.50")),
+        ("1e3", Some("1e3")),
+        ("1E+3x", Some("1E+3")),
+        ("2.5e-7", Some("2.5e-7")),
+        ("1.", Some("1")),
+        ("1.e5", Some("1")),
+        ("1e", Some("1")),
+        ("1e+", Some("1")),
+        ("-", None),
+        ("-.5", None),
+        (".5", None),
+        ("abc", None),
+        ("", None),
+        ("٣", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(number(text).ok().map(|(_, n)| n), expected, "{text:?}");
+    }
+}

@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use crate::ast::{Command, Format, Ident, Setting, Statement, Target};
 use crate::backend::{Backend, Canceller, Collect, Outcome, redact_url};
-use crate::catalog::{Catalog, Table};
+use crate::catalog::{Catalog, Column, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{Count, Delete, Filter, Insert, Select, Update};
+use crate::plan::{Count, Delete, Filter, Insert, InsertRow, Select, Update};
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
 
@@ -349,8 +349,14 @@ impl Session {
         let dialect = self.dialect();
         if !self.printer.writes_shown() {
             if insert.rows.len() > 1 && !insert.columns.is_empty() {
-                let one_row = dialect.insert(&Insert { rows: insert.rows[..1].to_vec(), ..insert.clone_shape() }, &[]);
-                if let Some(written) = self.backend.execute_rows(&one_row.text, &insert.rows).await {
+                // Statements for one row and for a chunk of rows, each prepared once and run
+                // again and again with new values.
+                let text_for = |rows: usize| {
+                    dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[]).text
+                };
+                let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
+                let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
+                if let Some(written) = self.backend.execute_rows(&one_row, &chunk, chunk_rows, &insert.rows).await {
                     return written.map(|_| ());
                 }
             }
@@ -414,23 +420,15 @@ impl Session {
     pub fn insert_plan(&self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<Insert> {
         let table = self.catalog.model(model)?;
         let given = resolve::assignments(table, values)?;
-        let missing = resolve::missing_required(table, &given);
-        if !missing.is_empty() {
-            // A reference is named as the user types it: `author`, not `author_id`.
-            let names: Vec<&str> = missing
-                .iter()
-                .map(|c| table.foreign_key_of(&c.name).map_or(c.name.as_str(), |fk| fk.reference_name()))
-                .collect();
-            return Err(Error::at(
-                ErrorKind::Value,
-                format!("{} needs a value for {}", model.name, names.join(", ")),
-                model.span,
-            )
-            .with_label(format!("{} cannot be null and has no default", names.join(", "))));
-        }
-        let (columns, row): (Vec<String>, Vec<Value>) = given.into_iter().unzip();
-        let casts = casts(table, &columns);
-        Ok(Insert { table: table.name.clone(), columns, rows: vec![row], casts })
+        Ok(complete_row(table, model, given)?.into_insert())
+    }
+
+    /// [`insert_plan`](Self::insert_plan), taking the values and leaving the names in the
+    /// catalog: the form a batch of `add`s is collected in.
+    pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
+        let table = self.catalog.model(model)?;
+        let given = resolve::owned_assignments(table, values)?;
+        complete_row(table, model, given)
     }
 
     fn get_plan(&self, model: &Ident, key: &crate::ast::Literal) -> Result<Select> {
@@ -457,8 +455,10 @@ impl Session {
         let table = self.catalog.model(model)?;
         let filter = self.target_filter(table, target)?;
         let set = resolve::assignments(table, set)?;
-        let names: Vec<String> = set.iter().map(|(name, _)| name.clone()).collect();
-        Ok(Update { table: table.name.clone(), casts: casts(table, &names), set, filter })
+        let columns: Vec<&Column> = set.iter().map(|(column, _)| *column).collect();
+        let casts = crate::plan::text_casts(table, &columns);
+        let set = set.into_iter().map(|(column, value)| (column.name.clone(), value)).collect();
+        Ok(Update { table: table.name.clone(), casts, set, filter })
     }
 
     fn delete_plan(&self, model: &Ident, target: &Target) -> Result<Delete> {
@@ -665,13 +665,27 @@ impl Session {
     }
 }
 
-/// The text casts of `columns` of `table` (see [`crate::plan::text_cast`]).
-fn casts(table: &Table, columns: &[String]) -> Vec<Option<String>> {
-    // Most tables have no such column: no list to build for every `add` then.
-    if !table.columns.iter().any(|c| matches!(c.field_type, FieldType::Other(_) | FieldType::Time)) {
-        return Vec::new();
+/// Rows written by one run of a prepared multi-row insert: SQLite finishes a statement and
+/// finds the table's end again for every run, so a run of many rows saves that work per row.
+const CHUNK_ROWS: usize = 32;
+
+/// A row of `add` for `table`, unless it leaves out a column that needs a value.
+fn complete_row<'t>(table: &'t Table, model: &Ident, given: Vec<(&'t Column, Value)>) -> Result<InsertRow<'t>> {
+    let missing = resolve::missing_required(table, &given);
+    if !missing.is_empty() {
+        // A reference is named as the user types it: `author`, not `author_id`.
+        let names: Vec<&str> = missing
+            .iter()
+            .map(|c| table.foreign_key_of(&c.name).map_or(c.name.as_str(), |fk| fk.reference_name()))
+            .collect();
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("{} needs a value for {}", model.name, names.join(", ")),
+            model.span,
+        )
+        .with_label(format!("{} cannot be null and has no default", names.join(", "))));
     }
-    columns.iter().map(|name| table.column(name).and_then(crate::plan::text_cast)).collect()
+    Ok(InsertRow::new(table, given))
 }
 
 fn short_location(location: &str) -> String {

@@ -2,10 +2,10 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query,
+    Assignment, Span, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
-use crate::coerce::{as_text, coerce};
+use crate::coerce::{as_text, coerce, coerce_owned};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::plan::{ColumnDef, CreateTable, Filter, Projection, Select};
@@ -112,32 +112,52 @@ pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select>
 
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`).
-pub fn assignments(table: &Table, assignments: &[Assignment]) -> Result<Vec<(String, Value)>> {
-    let mut out: Vec<(String, Value)> = Vec::with_capacity(assignments.len());
+pub fn assignments<'t>(table: &'t Table, assignments: &[Assignment]) -> Result<Vec<(&'t Column, Value)>> {
+    let mut out = Vec::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
-        let column = table.field(field)?.column();
-        if out.iter().any(|(name, _)| *name == column.name) {
-            return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
-        }
+        let column = assigned_column(table, field, &out)?;
         let span = value.span;
-        let value = coerce(value, column)?;
-        // A key the database numbers itself takes null as "number it" (SQLite's rowid).
-        let numbered = column.primary_key && column.has_default;
-        if value.is_null() && !column.nullable && !numbered {
-            return Err(Error::at(ErrorKind::Value, format!("`{}` cannot be null", field.name), span)
-                .with_label(format!("{} is required", column.name)));
-        }
-        out.push((column.name.clone(), value));
+        out.push((column, not_null_unless_allowed(column, field, span, coerce(value, column)?)?));
     }
     Ok(out)
 }
 
+/// [`assignments`], taking them: text values are moved into the row, not copied.
+pub fn owned_assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Vec<(&Column, Value)>> {
+    let mut out = Vec::with_capacity(assignments.len());
+    for Assignment { field, value } in assignments {
+        let column = assigned_column(table, &field, &out)?;
+        let span = value.span;
+        out.push((column, not_null_unless_allowed(column, &field, span, coerce_owned(value, column)?)?));
+    }
+    Ok(out)
+}
+
+/// The column `field` sets, unless an earlier assignment of the list already set it.
+fn assigned_column<'t>(table: &'t Table, field: &Ident, earlier: &[(&Column, Value)]) -> Result<&'t Column> {
+    let column = table.field(field)?.column();
+    if earlier.iter().any(|(c, _)| std::ptr::eq(*c, column)) {
+        return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
+    }
+    Ok(column)
+}
+
+fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Value) -> Result<Value> {
+    // A key the database numbers itself takes null as "number it" (SQLite's rowid).
+    let numbered = column.primary_key && column.has_default;
+    if value.is_null() && !column.nullable && !numbered {
+        return Err(Error::at(ErrorKind::Value, format!("`{}` cannot be null", field.name), span)
+            .with_label(format!("{} is required", column.name)));
+    }
+    Ok(value)
+}
+
 /// Required columns that `add` left out: not null, no default, not the database's own key.
-pub fn missing_required<'t>(table: &'t Table, given: &[(String, Value)]) -> Vec<&'t Column> {
+pub fn missing_required<'t>(table: &'t Table, given: &[(&Column, Value)]) -> Vec<&'t Column> {
     table
         .columns
         .iter()
-        .filter(|c| !c.nullable && !c.has_default && !given.iter().any(|(name, _)| *name == c.name))
+        .filter(|c| !c.nullable && !c.has_default && !given.iter().any(|(g, _)| std::ptr::eq(*g, *c)))
         .collect()
 }
 
