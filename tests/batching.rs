@@ -47,10 +47,14 @@ fn expected_rows() -> Vec<(i64, i64, String)> {
 fn run(url: &str, dir: &std::path::Path, separate: bool) -> (Vec<usize>, Vec<(i64, i64, String)>) {
     let (script, _) = script(separate);
     std::fs::write(dir.join("adds.orm"), script).expect("write the script");
-    let out = ormsh_command(url, &["--on-error", "continue", "-f", "adds.orm"])
+    // A run that hangs fails the test instead of holding up the suite (a hang is what this
+    // test first found).
+    let out = assert_cmd::Command::from_std(ormsh_command(url, &["--on-error", "continue", "-f", "adds.orm"]))
         .current_dir(dir)
+        .timeout(std::time::Duration::from_secs(120))
         .output()
         .expect("run ormsh");
+    assert!(out.status.code().is_some(), "ormsh did not finish within two minutes");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "the duplicates fail the run:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
