@@ -10,8 +10,8 @@ use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::parser::{parse_statement, split::split_statements};
 use crate::plan::{Insert, InsertRow};
-use crate::value::Value;
 use crate::session::{Confirm, Flow, Session};
+use crate::value::Value;
 
 /// What to do after a command fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

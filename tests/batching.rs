@@ -104,9 +104,8 @@ fn sqlite_batches_store_what_single_adds_store() {
 fn server(kind: ServerKind, label: &str) {
     let Some(db) = kind.fresh_db("batching", label) else { return };
     check(label, || {
-        let out = ormsh_command(&db.url, &["-c", "sql DROP TABLE IF EXISTS items", "-c", MODEL])
-            .output()
-            .expect("run ormsh");
+        let out =
+            ormsh_command(&db.url, &["-c", "sql DROP TABLE IF EXISTS items", "-c", MODEL]).output().expect("run ormsh");
         assert!(out.status.success(), "{}", text(&out.stderr));
         db.url.clone()
     });

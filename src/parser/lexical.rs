@@ -21,7 +21,7 @@ pub(super) fn is_ident_char(c: char) -> bool {
 }
 
 /// What a bare word (`John`, `j@x.io`, `2024-01-31T10:00:00`) is made of.
-pub(super) fn is_word_char(c: char) -> bool {
+pub(super) const fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#')
 }
 
@@ -37,8 +37,7 @@ static ASCII_CLASS: [u8; 128] = {
         if c.is_ascii_alphanumeric() || c == '_' {
             table[b] |= IDENT;
         }
-        // `is_word_char` for ASCII.
-        if !c.is_ascii_whitespace() && c != '\x0b' && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#') {
+        if is_word_char(c) {
             table[b] |= WORD;
         }
         b += 1;

@@ -2,7 +2,7 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, Span, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query,
+    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query, Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{as_text, coerce, coerce_owned};
