@@ -77,16 +77,6 @@ pub struct InsertRow<'c> {
 }
 
 impl<'c> InsertRow<'c> {
-    pub fn new(table: &'c Table, given: Vec<(&'c Column, Value)>) -> InsertRow<'c> {
-        let mut columns = Vec::with_capacity(given.len());
-        let mut values = Vec::with_capacity(given.len());
-        for (column, value) in given {
-            columns.push(column);
-            values.push(value);
-        }
-        InsertRow { table, columns, values }
-    }
-
     /// Whether `insert` writes to the same table and columns, in the same order.
     pub fn fits(&self, insert: &Insert) -> bool {
         insert.table == self.table.name

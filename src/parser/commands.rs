@@ -5,9 +5,7 @@ use nom::character::complete::char;
 
 use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
-use super::lexical::{
-    after_keyword, field_path, identifier, integer, keyword, model_name, name, name_end, peek_word, skip_ws,
-};
+use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
 use super::literal::value;
 use crate::ast::{
     Assignment, Command, Condition, Count, Direction, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
@@ -57,18 +55,20 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
             Ok((after, _)) => (skip_ws(after), true),
             Err(_) => (r, false),
         };
-        // `update User set a=1 where …`: the list ends at `where` or `all`.
-        if !comma && starts_target(r) {
-            break;
-        }
-        // `name=John Smith age=3`: a word after a value, where a field was expected.
         if !comma
             && let Some(after_name) = name_end(cx, r)
             && !skip_ws(after_name).starts_with('=')
-            && let Ok((_, word)) = name(cx, r)
         {
-            let error = cx.expected(&format!("`=` after `{}`", word.name), skip_ws(after_name));
-            return Err(fail(error.with_help(QUOTE_HELP)));
+            // `update User set a=1 where …`: the list ends at `where` or `all`.
+            let word = &r[..r.len() - after_name.len()];
+            if ["where", "all", "set"].iter().any(|kw| word.eq_ignore_ascii_case(kw)) {
+                break;
+            }
+            // `name=John Smith age=3`: a word after a value, where a field was expected.
+            if let Ok((_, word)) = name(cx, r) {
+                let error = cx.expected(&format!("`=` after `{}`", word.name), skip_ws(after_name));
+                return Err(fail(error.with_help(QUOTE_HELP)));
+            }
         }
         let (after, next) = match assignment(cx, r) {
             Ok(found) => found,
@@ -86,17 +86,6 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
         rest = after;
     }
     Ok((rest, list))
-}
-
-/// Whether `i` starts with `where`, `all` or `set` used as a keyword (not as the field in
-/// `all=1`): the end of a list of assignments in `update`.
-fn starts_target(i: &str) -> bool {
-    match identifier(i) {
-        Ok((after, word)) if ["where", "all", "set"].iter().any(|kw| word.eq_ignore_ascii_case(kw)) => {
-            !skip_ws(after).starts_with('=')
-        }
-        _ => false,
-    }
 }
 
 /// grammar: assignment

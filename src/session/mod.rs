@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::ast::{Command, Format, Ident, Setting, Statement, Target};
 use crate::backend::{Backend, Canceller, Collect, Outcome, redact_url};
-use crate::catalog::{Catalog, Column, Table};
+use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{Count, Delete, Filter, Insert, InsertRow, Select, Update};
@@ -455,9 +455,8 @@ impl Session {
         let table = self.catalog.model(model)?;
         let filter = self.target_filter(table, target)?;
         let set = resolve::assignments(table, set)?;
-        let columns: Vec<&Column> = set.iter().map(|(column, _)| *column).collect();
-        let casts = crate::plan::text_casts(table, &columns);
-        let set = set.into_iter().map(|(column, value)| (column.name.clone(), value)).collect();
+        let casts = crate::plan::text_casts(table, &set.columns);
+        let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
         Ok(Update { table: table.name.clone(), casts, set, filter })
     }
 
@@ -670,8 +669,8 @@ impl Session {
 const CHUNK_ROWS: usize = 32;
 
 /// A row of `add` for `table`, unless it leaves out a column that needs a value.
-fn complete_row<'t>(table: &'t Table, model: &Ident, given: Vec<(&'t Column, Value)>) -> Result<InsertRow<'t>> {
-    let missing = resolve::missing_required(table, &given);
+fn complete_row<'t>(table: &'t Table, model: &Ident, given: resolve::Assigned<'t>) -> Result<InsertRow<'t>> {
+    let missing = resolve::missing_required(table, &given.columns);
     if !missing.is_empty() {
         // A reference is named as the user types it: `author`, not `author_id`.
         let names: Vec<&str> = missing
@@ -685,7 +684,7 @@ fn complete_row<'t>(table: &'t Table, model: &Ident, given: Vec<(&'t Column, Val
         )
         .with_label(format!("{} cannot be null and has no default", names.join(", "))));
     }
-    Ok(InsertRow::new(table, given))
+    Ok(InsertRow { table, columns: given.columns, values: given.values })
 }
 
 fn short_location(location: &str) -> String {

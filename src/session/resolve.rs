@@ -110,36 +110,49 @@ pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select>
     })
 }
 
+/// The columns an `add` or an `update … set` assigns, in the order typed, and their values.
+pub struct Assigned<'t> {
+    pub columns: Vec<&'t Column>,
+    pub values: Vec<Value>,
+}
+
+impl<'t> Assigned<'t> {
+    fn with_capacity(n: usize) -> Assigned<'t> {
+        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n) }
+    }
+
+    /// Adds the column `field` sets, unless an earlier assignment already set it.
+    fn column(&mut self, table: &'t Table, field: &Ident) -> Result<&'t Column> {
+        let column = table.field(field)?.column();
+        if self.columns.iter().any(|c| std::ptr::eq(*c, column)) {
+            return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
+        }
+        self.columns.push(column);
+        Ok(column)
+    }
+}
+
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`).
-pub fn assignments<'t>(table: &'t Table, assignments: &[Assignment]) -> Result<Vec<(&'t Column, Value)>> {
-    let mut out = Vec::with_capacity(assignments.len());
+pub fn assignments<'t>(table: &'t Table, assignments: &[Assignment]) -> Result<Assigned<'t>> {
+    let mut out = Assigned::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
-        let column = assigned_column(table, field, &out)?;
+        let column = out.column(table, field)?;
         let span = value.span;
-        out.push((column, not_null_unless_allowed(column, field, span, coerce(value, column)?)?));
+        out.values.push(not_null_unless_allowed(column, field, span, coerce(value, column)?)?);
     }
     Ok(out)
 }
 
 /// [`assignments`], taking them: text values are moved into the row, not copied.
-pub fn owned_assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Vec<(&Column, Value)>> {
-    let mut out = Vec::with_capacity(assignments.len());
+pub fn owned_assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Assigned<'_>> {
+    let mut out = Assigned::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
-        let column = assigned_column(table, &field, &out)?;
+        let column = out.column(table, &field)?;
         let span = value.span;
-        out.push((column, not_null_unless_allowed(column, &field, span, coerce_owned(value, column)?)?));
+        out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column)?)?);
     }
     Ok(out)
-}
-
-/// The column `field` sets, unless an earlier assignment of the list already set it.
-fn assigned_column<'t>(table: &'t Table, field: &Ident, earlier: &[(&Column, Value)]) -> Result<&'t Column> {
-    let column = table.field(field)?.column();
-    if earlier.iter().any(|(c, _)| std::ptr::eq(*c, column)) {
-        return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
-    }
-    Ok(column)
 }
 
 fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Value) -> Result<Value> {
@@ -153,11 +166,11 @@ fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Va
 }
 
 /// Required columns that `add` left out: not null, no default, not the database's own key.
-pub fn missing_required<'t>(table: &'t Table, given: &[(&Column, Value)]) -> Vec<&'t Column> {
+pub fn missing_required<'t>(table: &'t Table, given: &[&Column]) -> Vec<&'t Column> {
     table
         .columns
         .iter()
-        .filter(|c| !c.nullable && !c.has_default && !given.iter().any(|(g, _)| std::ptr::eq(*g, *c)))
+        .filter(|c| !c.nullable && !c.has_default && !given.iter().any(|g| std::ptr::eq(*g, *c)))
         .collect()
 }
 
