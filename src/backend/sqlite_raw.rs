@@ -130,16 +130,7 @@ impl<'h> Statement<'h> {
                 // the statement is finalized. They are borrowed for `'h`, and the statement
                 // cannot outlive `'h`.
                 Value::Text(text) => {
-                    let code = unsafe {
-                        ffi::sqlite3_bind_text64(
-                            stmt,
-                            index,
-                            text.as_ptr().cast(),
-                            text.len() as u64,
-                            ffi::SQLITE_STATIC(),
-                            ffi::SQLITE_UTF8 as u8,
-                        )
-                    };
+                    let code = unsafe { bind_str(stmt, index, text, ffi::SQLITE_STATIC()) };
                     if code != ffi::SQLITE_OK {
                         return Err(error(self.db, code));
                     }
@@ -166,15 +157,15 @@ impl<'h> Statement<'h> {
                 Value::Int(i) => ffi::sqlite3_bind_int64(stmt, index, *i),
                 Value::UInt(u) => match i64::try_from(*u) {
                     Ok(i) => ffi::sqlite3_bind_int64(stmt, index, i),
-                    Err(_) => bind_str(stmt, index, &u.to_string()),
+                    Err(_) => bind_str(stmt, index, &u.to_string(), ffi::SQLITE_TRANSIENT()),
                 },
                 Value::Float(f) => ffi::sqlite3_bind_double(stmt, index, *f),
-                Value::Text(s) => bind_str(stmt, index, s),
+                Value::Text(s) => bind_str(stmt, index, s, ffi::SQLITE_TRANSIENT()),
                 Value::Bytes(b) => {
                     ffi::sqlite3_bind_blob64(stmt, index, b.as_ptr().cast(), b.len() as u64, ffi::SQLITE_TRANSIENT())
                 }
-                Value::Json(j) => bind_str(stmt, index, &j.to_string()),
-                other => bind_str(stmt, index, &bind_text(other)),
+                Value::Json(j) => bind_str(stmt, index, &j.to_string(), ffi::SQLITE_TRANSIENT()),
+                other => bind_str(stmt, index, &bind_text(other), ffi::SQLITE_TRANSIENT()),
             }
         };
         if code == ffi::SQLITE_OK { Ok(()) } else { Err(error(self.db, code)) }
@@ -305,17 +296,21 @@ pub fn is_read_only(handle: &mut LockedSqliteHandle<'_>) -> bool {
     unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
 }
 
-unsafe fn bind_str(stmt: *mut ffi::sqlite3_stmt, index: c_int, text: &str) -> c_int {
-    // SAFETY (caller): `stmt` is live; SQLITE_TRANSIENT makes SQLite copy the bytes.
+/// Binds text to placeholder `index`. `lifetime` is SQLITE_TRANSIENT (SQLite copies the bytes
+/// at once) or SQLITE_STATIC (SQLite reads them where they are, later).
+///
+/// # Safety
+/// `stmt` is a live statement; with SQLITE_STATIC, `text` stays as it is until it is bound
+/// again or the statement is finalized.
+unsafe fn bind_str(
+    stmt: *mut ffi::sqlite3_stmt,
+    index: c_int,
+    text: &str,
+    lifetime: ffi::sqlite3_destructor_type,
+) -> c_int {
+    // SAFETY: as the caller promises.
     unsafe {
-        ffi::sqlite3_bind_text64(
-            stmt,
-            index,
-            text.as_ptr().cast(),
-            text.len() as u64,
-            ffi::SQLITE_TRANSIENT(),
-            ffi::SQLITE_UTF8 as u8,
-        )
+        ffi::sqlite3_bind_text64(stmt, index, text.as_ptr().cast(), text.len() as u64, lifetime, ffi::SQLITE_UTF8 as u8)
     }
 }
 
