@@ -189,15 +189,17 @@ pub(super) fn after_keyword<'a>(i: &'a str, kw: &'static str) -> Option<&'a str>
 
 /// The identifier `i` starts with, lowercased, and the rest after it.
 pub(super) fn peek_word(i: &str) -> Option<(&str, Cow<'_, str>)> {
+    identifier(i).ok().map(|(rest, word)| (rest, lowercase(word)))
+}
+
+/// `word` in ASCII lower case, for matching keywords and commands.
+pub(super) fn lowercase(word: &str) -> Cow<'_, str> {
     // Keywords are usually typed in lower case already: no copy then.
-    identifier(i).ok().map(|(rest, word)| {
-        let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        };
-        (rest, lower)
-    })
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
 }
 
 /// A non-negative whole number: `limit 10`.

@@ -75,13 +75,7 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         return Err(fail(cx.expected("a command", i)));
     };
     type Rule = for<'b> fn(&Cx<'b>, &'b str) -> PResult<'b, Command>;
-    // Commands are usually typed in lower case already: no copy then.
-    let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(word.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(word)
-    };
-    let parse: Rule = match &*lower {
+    let parse: Rule = match &*lexical::lowercase(word) {
         "model" => model::model_decl,
         "models" => model::models,
         "describe" => model::describe,

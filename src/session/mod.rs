@@ -419,7 +419,7 @@ impl Session {
     /// `add` resolved and checked: one row to insert.
     pub fn insert_plan(&self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<Insert> {
         let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values)?;
+        let given = resolve::assignments(table, values.to_vec())?;
         Ok(complete_row(table, model, given)?.into_insert())
     }
 
@@ -427,7 +427,7 @@ impl Session {
     /// catalog: the form a batch of `add`s is collected in.
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
         let table = self.catalog.model(model)?;
-        let given = resolve::owned_assignments(table, values)?;
+        let given = resolve::assignments(table, values)?;
         complete_row(table, model, given)
     }
 
@@ -454,7 +454,7 @@ impl Session {
     fn update_plan(&self, model: &Ident, target: &Target, set: &[crate::ast::Assignment]) -> Result<Update> {
         let table = self.catalog.model(model)?;
         let filter = self.target_filter(table, target)?;
-        let set = resolve::assignments(table, set)?;
+        let set = resolve::assignments(table, set.to_vec())?;
         let casts = crate::plan::text_casts(table, &set.columns);
         let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
         Ok(Update { table: table.name.clone(), casts, set, filter })

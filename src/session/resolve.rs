@@ -133,19 +133,9 @@ impl<'t> Assigned<'t> {
 }
 
 /// The columns and values of `add` or `update … set`, each checked against its column.
-/// Reference names (`user=1`) set their key column (`user_id`).
-pub fn assignments<'t>(table: &'t Table, assignments: &[Assignment]) -> Result<Assigned<'t>> {
-    let mut out = Assigned::with_capacity(assignments.len());
-    for Assignment { field, value } in assignments {
-        let column = out.column(table, field)?;
-        let span = value.span;
-        out.values.push(not_null_unless_allowed(column, field, span, coerce(value, column)?)?);
-    }
-    Ok(out)
-}
-
-/// [`assignments`], taking them: text values are moved into the row, not copied.
-pub fn owned_assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Assigned<'_>> {
+/// Reference names (`user=1`) set their key column (`user_id`). The assignments are taken, so
+/// that text values are moved into the row, not copied (a script's `add`s are mostly text).
+pub fn assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Assigned<'_>> {
     let mut out = Assigned::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
         let column = out.column(table, &field)?;
