@@ -116,8 +116,9 @@ impl Backend {
         }
     }
 
-    /// Writes rows with a statement of one row's placeholders, run once per row where that is
-    /// fastest (SQLite); elsewhere the caller sends one multi-row statement instead.
+    /// Writes rows with statements prepared once and run again and again, `chunk` for
+    /// `chunk_rows` rows at a time and `one_row` for the rest, where that is fastest (SQLite);
+    /// elsewhere (None) the caller sends one multi-row statement instead.
     pub async fn execute_rows(
         &mut self,
         one_row: &str,
