@@ -41,11 +41,76 @@ pub struct Error {
     pub label: Option<String>,
     /// A hint drawn after the snippet (e.g. "did you mean `User`?").
     pub help: Option<String>,
+    /// The database's own code, when the database reported the error.
+    pub code: Option<DbCode>,
+}
+
+/// The database's own code for an error, kept so that ormsh decides by it, never by the
+/// message's wording (which changes with the server's version and language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbCode {
+    /// PostgreSQL's SQLSTATE: always five ASCII characters.
+    SqlState([u8; 5]),
+    /// MySQL/MariaDB's error number.
+    Mysql(u16),
+    /// SQLite's extended result code.
+    Sqlite(i32),
+}
+
+impl DbCode {
+    /// Whether the error is about the values of one row (a duplicate key, a missing reference, a
+    /// value out of range): writing the rows of a failed batch one at a time then finds the row
+    /// that caused it. Other errors (a full disk, a lock held too long, a deadlock) are not
+    /// about any one row, and retrying row by row would only meet them again.
+    pub fn is_about_a_row(&self) -> bool {
+        match self {
+            // Class 22: data exception; class 23: integrity constraint violation.
+            DbCode::SqlState(state) => state.starts_with(b"22") || state.starts_with(b"23"),
+            // Duplicate key (1062, 1586), null in a not-null column (1048, 1364), missing or
+            // referenced parent (1216, 1217, 1451, 1452), data too long or out of range (1406,
+            // 1264, 1690), a wrong value for the type (1292, 1366, 1367, 4025), a failed CHECK
+            // (3819, 4025 on MariaDB), a wrong number of values (1136).
+            DbCode::Mysql(n) => matches!(
+                n,
+                1048 | 1062
+                    | 1136
+                    | 1216
+                    | 1217
+                    | 1264
+                    | 1292
+                    | 1364
+                    | 1366
+                    | 1367
+                    | 1406
+                    | 1451
+                    | 1452
+                    | 1586
+                    | 1690
+                    | 3819
+                    | 4025
+            ),
+            // SQLITE_CONSTRAINT (19), SQLITE_MISMATCH (20), SQLITE_TOOBIG (18), SQLITE_RANGE (25).
+            DbCode::Sqlite(code) => matches!(code & 0xff, 18 | 19 | 20 | 25),
+        }
+    }
+
+    /// An SQLSTATE as the code of an error, if it is one (five ASCII characters).
+    pub fn from_sqlstate(state: &str) -> Option<DbCode> {
+        state.as_bytes().try_into().ok().filter(|s: &[u8; 5]| s.is_ascii()).map(DbCode::SqlState)
+    }
+
+    /// The SQLSTATE, where the database gives one with the code.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            DbCode::SqlState(state) => std::str::from_utf8(state).ok(),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), span: None, label: None, help: None }
+        Error { kind, message: message.into(), span: None, label: None, help: None, code: None }
     }
 
     pub fn at(kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
@@ -67,16 +132,23 @@ impl Error {
         self
     }
 
-    pub fn syntax(message: impl Into<String>, span: Span) -> Error {
-        Error::at(ErrorKind::Syntax, message, span)
+    pub fn with_code(mut self, code: DbCode) -> Error {
+        self.code = Some(code);
+        self
     }
 
-    /// The exit status a command-line run ends with when this error stops it.
-    pub fn exit_code(&self) -> i32 {
-        match self.kind {
-            ErrorKind::Usage | ErrorKind::Connection => 2,
-            _ => 1,
-        }
+    /// Adds a second hint after the first one, if there is one already.
+    pub fn with_more_help(mut self, help: impl Into<String>) -> Error {
+        let help = help.into();
+        self.help = Some(match self.help.take() {
+            Some(first) => format!("{first}\n{help}"),
+            None => help,
+        });
+        self
+    }
+
+    pub fn syntax(message: impl Into<String>, span: Span) -> Error {
+        Error::at(ErrorKind::Syntax, message, span)
     }
 }
 

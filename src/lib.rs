@@ -14,6 +14,7 @@ pub mod error;
 pub mod naming;
 pub mod parser;
 pub mod plan;
+pub mod raw_sql;
 pub mod render;
 pub mod repl;
 pub mod runner;

@@ -38,7 +38,7 @@ fn prompt(session: &Session, color: bool) -> PromptText {
     let styled_marker = match session.tx_state() {
         TxState::Idle => String::new(),
         TxState::Open { .. } => format!(" {}", marker.green().bold()),
-        TxState::Aborted { .. } => format!(" {}", marker.red().bold()),
+        TxState::Aborted { .. } | TxState::Ended { .. } => format!(" {}", marker.red().bold()),
     };
     let styled = format!("{} {}{}> ", "ormsh".bold(), session.short_location().cyan(), styled_marker);
     PromptText { raw, styled }
@@ -127,7 +127,7 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
 /// Whether to leave now. With a transaction open, the person chooses: commit, roll back, or
 /// stay. Nothing is committed unless they say so.
 async fn leave(session: &mut Session, editor: &Editor) -> bool {
-    if !matches!(session.tx_state(), TxState::Open { .. } | TxState::Aborted { .. }) {
+    if !session.tx_state().is_open() {
         return true;
     }
     loop {

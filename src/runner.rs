@@ -148,16 +148,27 @@ impl<'a> Runner<'a> {
         Ended::Done
     }
 
-    /// Writes a batch of queued `add`s. If the multi-row insert fails, the rows are written again
-    /// one by one, so that the error names the line that caused it and the rows before it stay,
-    /// exactly as without batching. Whether the run goes on.
+    /// Writes a batch of queued `add`s. If the multi-row insert fails on a row's values, the rows
+    /// are written again one by one, so that the error names the line that caused it and the
+    /// rows before it stay, exactly as without batching; they are written in the same
+    /// transaction, under the same guards, as any command. Any other failure (a full disk, a
+    /// deadlock) is not about a row: it is reported as it is, at the batch's first line, and
+    /// nothing is written again. Whether the run goes on.
     async fn flush(&mut self, batch: Batch, origin: &str, text: &str) -> bool {
         let failed = match self.session.add_batch(&batch.insert).await {
             Ok(()) => return true,
             Err(err) if err.kind == ErrorKind::OutputClosed => return false,
             Err(err) => err,
         };
-        if batch.spans.len() == 1 {
+        let rows = batch.spans.len();
+        if rows == 1 || !self.session.may_retry_rows(&failed) {
+            let failed = if rows > 1 {
+                let line = |span: Span| text[..span.start].matches('\n').count() + 1;
+                let (first, last) = (line(batch.spans[0]), line(batch.spans[rows - 1]));
+                failed.with_more_help(format!("{rows} `add`s (lines {first} to {last}) were being written together"))
+            } else {
+                failed
+            };
             self.report_at(failed, batch.spans[0].start, batch.spans[0], origin, text);
             return self.on_error == OnError::Continue;
         }

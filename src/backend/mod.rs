@@ -15,7 +15,7 @@ pub use cancel::Canceller;
 
 use crate::catalog::Catalog;
 use crate::dialect::{Dialect, Sql};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{DbCode, Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
 /// Receives a result set as it streams in.
@@ -33,6 +33,16 @@ pub enum Outcome {
     Rows,
     /// It returned no result set; this many rows were changed.
     Affected(u64),
+}
+
+/// A connection's transaction, as the database itself tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerTx {
+    /// No transaction: each statement commits on its own.
+    Idle,
+    Open,
+    /// Open, and aborted by an error (PostgreSQL): only a rollback gets out of it.
+    Failed,
 }
 
 pub enum Backend {
@@ -109,6 +119,7 @@ impl Backend {
 
     /// Runs a statement that returns no rows; how many rows it changed.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
+        check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
             Backend::Postgres(conn) => postgres::execute(conn, sql).await,
@@ -135,6 +146,7 @@ impl Backend {
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
+        check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
             Backend::Postgres(conn) => postgres::fetch(conn, sql, sink).await,
@@ -147,10 +159,35 @@ impl Backend {
     /// `catalog` tells the ormsh type of result columns that come straight from a table, where
     /// the driver cannot (MariaDB's json is longtext).
     pub async fn run(&mut self, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
+        check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
             Backend::Postgres(conn) => postgres::run(conn, sql, sink).await,
             Backend::Mysql(conn) => mysql::run(conn, sql, catalog, sink).await,
+        }
+    }
+
+    /// The connection's transaction as the database tells it: SQLite's autocommit flag (no
+    /// round trip), PostgreSQL's answer to a savepoint (whose SQLSTATE tells idle from aborted),
+    /// MySQL/MariaDB's `@@in_transaction`.
+    pub async fn transaction_status(&mut self) -> Result<ServerTx> {
+        match self {
+            Backend::Sqlite(conn) => {
+                Ok(if sqlite_raw::in_transaction(conn.handle()) { ServerTx::Open } else { ServerTx::Idle })
+            }
+            Backend::Postgres(conn) => postgres::transaction_status(conn).await,
+            Backend::Mysql(conn) => mysql::transaction_status(conn).await,
+        }
+    }
+
+    /// Makes the constraints that the open transaction would check only at its commit (deferred
+    /// ones) be checked now, and changes nothing else: the error is the one a commit would meet.
+    pub async fn check_deferred(&mut self) -> Result<()> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::check_deferred(conn),
+            Backend::Postgres(conn) => postgres::check_deferred(conn).await,
+            // MySQL and MariaDB check every constraint at once.
+            Backend::Mysql(_) => Ok(()),
         }
     }
 
@@ -164,18 +201,56 @@ impl Backend {
     }
 }
 
+/// Refuses a statement with more bound values than the database takes in one, before anything
+/// is sent: past the limit a driver may fail half-way through a message and leave a healthy
+/// connection (and its transaction) unusable.
+fn check_params(dialect: Dialect, sql: &Sql) -> Result<()> {
+    let max = dialect.max_params();
+    if sql.params.len() <= max {
+        return Ok(());
+    }
+    let database = match dialect {
+        Dialect::Sqlite => "SQLite",
+        Dialect::Postgres => "PostgreSQL",
+        Dialect::Mysql => "MySQL/MariaDB",
+    };
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!("this command has {} values, more than the {max} {database} takes in one statement", sql.params.len()),
+    )
+    .with_help("split it into several commands (an `in (…)` list of fewer values each)"))
+}
+
 /// A driver error as ormsh reports it.
 pub(crate) fn db_error(err: sqlx::Error) -> Error {
     let lost =
         |detail: String| Error::new(ErrorKind::Connection, format!("lost the connection to the database: {detail}"));
     match err {
-        sqlx::Error::Database(db) if connection_gone(&*db) => lost(db.message().to_string()),
-        sqlx::Error::Database(db) => Error::new(ErrorKind::Database, db.message().to_string()),
+        sqlx::Error::Database(db) => {
+            let code = db_code(&*db);
+            let error = if connection_gone(&*db) {
+                lost(db.message().to_string())
+            } else {
+                Error::new(ErrorKind::Database, db.message().to_string())
+            };
+            match code {
+                Some(code) => error.with_code(code),
+                None => error,
+            }
+        }
         sqlx::Error::Io(io) => lost(io.to_string()),
         sqlx::Error::Protocol(detail) => lost(detail),
         sqlx::Error::WorkerCrashed => lost("the SQLite worker stopped".into()),
         other => Error::new(ErrorKind::Database, other.to_string()),
     }
+}
+
+/// The server's own code for an error: MySQL's error number, else the SQLSTATE.
+fn db_code(db: &dyn sqlx::error::DatabaseError) -> Option<DbCode> {
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return Some(DbCode::Mysql(my.number()));
+    }
+    db.code().and_then(|c| DbCode::from_sqlstate(&c))
 }
 
 /// Whether the server ended this connection. PostgreSQL says so with SQLSTATE class 08

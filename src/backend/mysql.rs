@@ -13,7 +13,7 @@ use sqlx::{
     Type, TypeInfo, ValueRef,
 };
 
-use super::{Outcome, RowSink, connect_error, db_error};
+use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::Result;
@@ -92,10 +92,20 @@ fn bind(q: Query<'static>, value: &Value) -> Query<'static> {
     }
 }
 
-/// Statements after which cached statements may describe tables that changed.
-fn changes_schema(text: &str) -> bool {
-    let first = text.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-    ["CREATE", "DROP", "ALTER", "RENAME"].iter().any(|k| first.eq_ignore_ascii_case(k))
+/// The server's own word on the transaction: MariaDB's `@@in_transaction`, kept from the same
+/// status flag every OK packet carries (sqlx reads that flag but does not show it). MySQL has no
+/// such variable; there the question fails and the session keeps its own view.
+pub async fn transaction_status(conn: &mut MySqlConnection) -> Result<ServerTx> {
+    let mut rows = super::Collect::default();
+    fetch(conn, &crate::dialect::Dialect::Mysql.in_transaction(), &[FieldType::Int], &mut rows).await?;
+    match rows.rows.first().and_then(|row| row.first()) {
+        Some(Value::Int(0) | Value::UInt(0)) => Ok(ServerTx::Idle),
+        Some(Value::Int(_) | Value::UInt(_)) => Ok(ServerTx::Open),
+        other => Err(crate::error::Error::new(
+            crate::error::ErrorKind::Database,
+            format!("unexpected @@in_transaction {other:?}"),
+        )),
+    }
 }
 
 /// Whether MySQL refused to prepare the statement (ER_UNSUPPORTED_PS: `PREPARE`, `EXECUTE`, and
@@ -116,7 +126,7 @@ pub async fn execute(conn: &mut MySqlConnection, sql: &Sql) -> Result<u64> {
         }
         Err(e) => return Err(db_error(e)),
     };
-    if changes_schema(&sql.text) {
+    if crate::raw_sql::changes_schema(&sql.text) {
         conn.clear_cached_statements().await.map_err(db_error)?;
     }
     Ok(affected)
@@ -161,7 +171,7 @@ pub async fn run(conn: &mut MySqlConnection, sql: &Sql, catalog: &Catalog, sink:
         Ok(statement) => statement,
         Err(e) if cannot_prepare(sql, &e) => {
             let outcome = run_text(conn, sql, &[], sink).await?;
-            if changes_schema(&sql.text) {
+            if crate::raw_sql::changes_schema(&sql.text) {
                 conn.clear_cached_statements().await.map_err(db_error)?;
             }
             return Ok(outcome);

@@ -15,7 +15,7 @@ use sqlx::{
 };
 
 use super::pg_types;
-use super::{Outcome, RowSink, connect_error, db_error};
+use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
@@ -109,20 +109,15 @@ fn query(sql: &Sql, statement: &PgStatement) -> Result<Query<'static>> {
 
 const TEXT_OID: u32 = 25;
 
-/// Statements after which cached statements may describe tables that changed: sqlx caches by
-/// SQL text, and PostgreSQL refuses to run a cached plan whose result columns changed type.
-fn changes_schema(text: &str) -> bool {
-    let first = text.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-    ["CREATE", "DROP", "ALTER"].iter().any(|k| first.eq_ignore_ascii_case(k))
-}
-
 /// Forgets sqlx's statement cache after DDL, and after an error caused by a stale cached
 /// statement (a table changed by another session), so that the next statement is prepared
 /// afresh against the tables as they are.
 async fn after<T>(conn: &mut PgConnection, sql: &Sql, result: Result<T>) -> Result<T> {
     let stale = match &result {
-        Ok(_) => changes_schema(&sql.text),
-        Err(e) => e.message.contains("cached plan must not change result type"),
+        Ok(_) => crate::raw_sql::changes_schema(&sql.text),
+        // "cached plan must not change result type" (feature_not_supported): the table
+        // changed under a statement sqlx had prepared.
+        Err(e) => e.code.as_ref().and_then(|c| c.sqlstate()) == Some("0A000"),
     };
     if stale {
         let cleared = conn.clear_cached_statements().await.map_err(db_error);
@@ -175,6 +170,38 @@ pub async fn run(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> 
         return execute(conn, sql).await.map(Outcome::Affected);
     }
     fetch(conn, sql, sink).await.map(|()| Outcome::Rows)
+}
+
+/// Asks the server whether a transaction is open: a savepoint can be made only inside one, and
+/// the error's SQLSTATE tells no transaction (25P01) from an aborted one (25P02). Both statements
+/// go in one message (the simple protocol), so it is one round trip and nothing is prepared.
+pub async fn transaction_status(conn: &mut PgConnection) -> Result<ServerTx> {
+    match conn.execute("SAVEPOINT ormsh_probe; RELEASE SAVEPOINT ormsh_probe").await.map_err(db_error) {
+        Ok(_) => Ok(ServerTx::Open),
+        Err(e) => match e.code.as_ref().and_then(|c| c.sqlstate()) {
+            Some("25P01") => Ok(ServerTx::Idle),
+            Some("25P02") => Ok(ServerTx::Failed),
+            _ => Err(e),
+        },
+    }
+}
+
+/// Checks the deferred constraints now, as COMMIT would, and leaves them deferred: the check runs
+/// under a savepoint that is rolled back whatever it found, which restores the constraints' mode
+/// and un-fires the checks it fired (PostgreSQL keeps both per subtransaction), so a check that
+/// passed is made again at the real commit.
+pub async fn check_deferred(conn: &mut PgConnection) -> Result<()> {
+    const CHECK: &str = "SAVEPOINT ormsh_check; SET CONSTRAINTS ALL IMMEDIATE; \
+        ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
+    const UNDO: &str = "ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
+    match conn.execute(CHECK).await.map_err(db_error) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            // The statements after the failed SET were not run.
+            conn.execute(UNDO).await.map_err(db_error)?;
+            Err(e)
+        }
+    }
 }
 
 fn column_names(row: &PgRow) -> Vec<String> {

@@ -130,6 +130,20 @@ pub async fn run(conn: &mut SqliteLink, sql: &Sql, sink: &mut dyn RowSink) -> Re
     stream(&mut statement, &[], sink).map(|()| Outcome::Rows)
 }
 
+/// Fails as a commit now would on a deferred foreign key: SQLite counts the violations it will
+/// check at commit, and the count is zero when none is left.
+pub fn check_deferred(conn: &mut SqliteLink) -> Result<()> {
+    if super::sqlite_raw::deferred_violations(conn.handle()) > 0 {
+        // The words and the code of the error COMMIT gives.
+        return Err(Error::new(ErrorKind::Database, "FOREIGN KEY constraint failed")
+            .with_code(crate::error::DbCode::Sqlite(SQLITE_CONSTRAINT_FOREIGNKEY)));
+    }
+    Ok(())
+}
+
+/// SQLITE_CONSTRAINT_FOREIGNKEY: SQLITE_CONSTRAINT (19) | 3 << 8.
+const SQLITE_CONSTRAINT_FOREIGNKEY: i32 = 787;
+
 /// A whole (small) result, read on this thread like any other: introspection at start-up then
 /// costs no hand-over to sqlx's worker thread.
 async fn rows(conn: &mut SqliteLink, text: &'static str) -> Result<Vec<Vec<Value>>> {

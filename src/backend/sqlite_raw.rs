@@ -15,7 +15,7 @@ use sqlx::sqlite::LockedSqliteHandle;
 
 use crate::catalog::field_type_of;
 use crate::dialect::bind_text;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{DbCode, Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
 /// An SQLite connection that sqlx opened, taken for this thread once, for its whole life.
@@ -88,7 +88,9 @@ fn error(db: *mut ffi::sqlite3, code: c_int) -> Error {
     } else {
         ErrorKind::Database
     };
-    Error::new(kind, message)
+    // SAFETY: `db` is an open connection.
+    let extended = unsafe { ffi::sqlite3_extended_errcode(db) };
+    Error::new(kind, message).with_code(DbCode::Sqlite(extended))
 }
 
 impl<'h> Statement<'h> {
@@ -287,6 +289,25 @@ impl<'h> Statement<'h> {
             }
         }
     }
+}
+
+/// Whether a transaction is open on the connection: SQLite's own word, which changes behind
+/// ormsh's back when SQLite rolls a transaction back by itself (a full disk, an interrupted write).
+pub fn in_transaction(handle: &mut LockedSqliteHandle<'_>) -> bool {
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is open and locked for us.
+    unsafe { ffi::sqlite3_get_autocommit(db) == 0 }
+}
+
+/// How many foreign key violations the open transaction holds that are checked only at its
+/// commit (deferred ones, or all of them under `PRAGMA defer_foreign_keys`): a commit now fails
+/// unless this is zero.
+pub fn deferred_violations(handle: &mut LockedSqliteHandle<'_>) -> i64 {
+    let db = handle.as_raw_handle().as_ptr();
+    let (mut current, mut highest) = (0, 0);
+    // SAFETY: `db` is open and locked for us; both out-pointers are to locals.
+    let code = unsafe { ffi::sqlite3_db_status(db, ffi::SQLITE_DBSTATUS_DEFERRED_FKS, &mut current, &mut highest, 0) };
+    if code == ffi::SQLITE_OK { i64::from(current) } else { 0 }
 }
 
 /// Whether the connection's main database is open read-only.

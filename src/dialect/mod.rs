@@ -97,6 +97,19 @@ impl Dialect {
         })
     }
 
+    /// MariaDB's question whether a transaction is open (see `backend::mysql`).
+    pub fn in_transaction(self) -> Sql {
+        Sql::raw("SELECT @@in_transaction")
+    }
+
+    pub fn commit(self) -> Sql {
+        Sql::raw("COMMIT")
+    }
+
+    pub fn rollback(self) -> Sql {
+        Sql::raw("ROLLBACK")
+    }
+
     /// The query that returns this connection's id on the server, for cancelling from another.
     pub fn backend_id(self) -> Sql {
         Sql::raw(match self {

@@ -207,6 +207,14 @@ impl Printer {
         }
     }
 
+    /// A warning for the person, whatever the format and even in scripts: always beside the
+    /// results (stderr in the binary), never among them.
+    pub fn warning(&mut self, text: &str) -> io::Result<()> {
+        self.out.flush()?;
+        writeln!(self.notes, "warning: {text}")?;
+        self.notes.flush()
+    }
+
     /// `set timing on`: "Time: 1.234 ms".
     pub fn timing(&mut self, elapsed: Duration) -> io::Result<()> {
         let line = format!("Time: {:.3} ms", elapsed.as_secs_f64() * 1000.0);

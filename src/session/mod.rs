@@ -60,8 +60,12 @@ pub struct Session {
     url: String,
     /// The connection was lost: the next command reconnects first.
     lost: bool,
-    /// The user's transaction went with a lost connection: `rollback` has nothing to send.
-    tx_lost: bool,
+    /// The database committed the sandbox's transaction on its own once (SQL ormsh did not
+    /// recognise): the sandbox's last word must not say that everything was rolled back.
+    sandbox_breached: bool,
+    /// The savepoint a failed command ran under could not be rolled back to: the transaction
+    /// that held it is gone, whatever the server says of the one it is in now.
+    savepoint_lost: bool,
     catalog: Arc<Catalog>,
     tx: TxState,
     settings: Settings,
@@ -82,7 +86,8 @@ impl Session {
             canceller,
             url: url.to_string(),
             lost: false,
-            tx_lost: false,
+            sandbox_breached: false,
+            savepoint_lost: false,
             catalog,
             tx: TxState::Idle,
             settings: Settings::default(),
@@ -134,16 +139,18 @@ impl Session {
     /// Executes one statement, printing its result.
     pub async fn execute(&mut self, statement: &Statement, confirm: &mut dyn Confirm) -> Result<Flow> {
         let started = Instant::now();
-        if self.lost {
+        // Shell commands need no connection: a server that stays down does not keep the user
+        // from `quit`, `help` or `connect` to another.
+        let offline = matches!(
+            statement.command,
+            Command::Quit | Command::Help(_) | Command::Set(_) | Command::Connect { .. } | Command::Source { .. }
+        );
+        if self.lost && !offline {
             self.reconnect().await?;
         }
         self.canceller.arm();
         let flow = self.dispatch(&statement.command, confirm).await;
-        // A failed `connect` leaves the current connection as it was.
-        let flow = match &statement.command {
-            Command::Connect { .. } => flow,
-            _ => flow.map_err(|err| self.note_lost(err)),
-        };
+        let flow = self.account(Some(&statement.command), flow).await;
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
             self.printer.timing(started.elapsed()).map_err(io_error)?;
         }
@@ -181,11 +188,15 @@ impl Session {
     async fn guarded(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
         let schema = matches!(command, Command::Model(_) | Command::Drop { .. });
         if schema && self.in_transaction() && self.dialect().ddl_commits() {
-            return Err(Error::new(
-                ErrorKind::Transaction,
-                "MySQL/MariaDB commits the open transaction on any schema change, so `model` and `drop` are refused inside one",
-            )
-            .with_help("`commit` or `rollback` first"));
+            let at = match command {
+                Command::Model(model) => model.name.span,
+                Command::Drop { model, .. } => model.span,
+                _ => unreachable!("a schema command"),
+            };
+            return Err(self.implicit_commit_refused(at));
+        }
+        if let Command::Sql { text, span } = command {
+            self.refuse_raw_control(text, *span)?;
         }
         let protected = self.protect().await?;
         let result = self.run_data(command, confirm).await;
@@ -193,42 +204,6 @@ impl Session {
             self.refresh_catalog_if(schema || matches!(command, Command::Sql { .. })).await;
         }
         self.settle(protected, result).await
-    }
-
-    /// Whether statements run inside a transaction (the user's or the sandbox's).
-    fn in_transaction(&self) -> bool {
-        self.tx.is_open() || self.sandbox
-    }
-
-    /// Inside a transaction, opens the savepoint a command runs under; whether it did.
-    async fn protect(&mut self) -> Result<bool> {
-        if !self.in_transaction() {
-            return Ok(false);
-        }
-        self.send(&self.dialect().savepoint(transaction::COMMAND_SAVEPOINT)).await?;
-        Ok(true)
-    }
-
-    /// Closes the command's savepoint: kept on success, rolled back on failure.
-    async fn settle(&mut self, protected: bool, result: Result<()>) -> Result<()> {
-        if !protected {
-            return result;
-        }
-        let dialect = self.dialect();
-        let Err(err) = result else {
-            return self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
-        };
-        let undo = self.send(&dialect.rollback_to(transaction::COMMAND_SAVEPOINT)).await;
-        let release = self.send(&dialect.release(transaction::COMMAND_SAVEPOINT)).await;
-        if undo.is_err() || release.is_err() {
-            if dialect == Dialect::Sqlite && !self.sandbox {
-                // An interrupted SQLite write rolls back the whole transaction.
-                self.tx = TxState::Idle;
-                return Err(err.with_help("SQLite rolled back the whole transaction: nothing of it was committed"));
-            }
-            self.tx.abort();
-        }
-        Err(err)
     }
 
     async fn run_data(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
@@ -318,7 +293,7 @@ impl Session {
                     Ok(Outcome::Affected(n)) => self.printer.affected(n, "affected").map_err(io_error),
                     Err(err) => Err(err),
                 };
-                self.refresh_catalog_if(changes_schema(text)).await;
+                self.refresh_catalog_if(crate::raw_sql::changes_schema(text)).await;
                 result
             }
             other => unreachable!("not a data command: {other:?}"),
@@ -337,11 +312,33 @@ impl Session {
         !self.printer.interactive() && self.in_transaction() && matches!(self.tx, TxState::Open { .. } | TxState::Idle)
     }
 
-    /// Writes rows queued by several `add`s at once, under one savepoint: all of them or none.
+    /// Writes rows queued by several `add`s at once, under one savepoint: all of them or none,
+    /// with the same guards and the same account of the outcome as any command.
     pub async fn add_batch(&mut self, insert: &Insert) -> Result<()> {
+        let result = self.write_batch(insert).await;
+        self.account(None, result).await
+    }
+
+    async fn write_batch(&mut self, insert: &Insert) -> Result<()> {
+        if self.lost {
+            self.reconnect().await?;
+        }
+        self.tx.check_runs("add")?;
         let protected = self.protect().await?;
         let result = self.insert(insert).await;
         self.settle(protected, result).await
+    }
+
+    /// Whether the rows of a failed batch may be written again one at a time, to find the row
+    /// that failed: only when the failure was about a row and the batch was undone alone, so
+    /// that the transaction they belong to is still open as it was.
+    pub fn may_retry_rows(&self, err: &Error) -> bool {
+        let about_a_row = match err.kind {
+            ErrorKind::Value => true,
+            ErrorKind::Database => err.code.as_ref().is_none_or(crate::error::DbCode::is_about_a_row),
+            _ => false,
+        };
+        about_a_row && !self.lost && self.batches_adds()
     }
 
     /// Runs an insert and shows the stored records when writes are shown.
@@ -496,8 +493,8 @@ impl Session {
             Command::Delete { model, target } => dialect.delete(&self.delete_plan(model, target)?),
             Command::Sql { text, .. } => Sql::raw(text.clone()),
             Command::Begin => dialect.begin(),
-            Command::Commit => Sql::raw("COMMIT"),
-            Command::Rollback => Sql::raw("ROLLBACK"),
+            Command::Commit => dialect.commit(),
+            Command::Rollback => dialect.rollback(),
             Command::Savepoint(name) => dialect.savepoint(&name.name),
             Command::RollbackTo(name) => dialect.rollback_to(&name.name),
             Command::Release(name) => dialect.release(&name.name),
@@ -591,28 +588,6 @@ impl Session {
         self.printer.status(&text).map_err(io_error)
     }
 
-    /// A lost connection takes its transaction with it: the state goes back to idle, the user is
-    /// told, and the next command reconnects.
-    fn note_lost(&mut self, err: Error) -> Error {
-        if err.kind != ErrorKind::Connection {
-            return err;
-        }
-        self.lost = true;
-        if self.tx.is_open() {
-            // What follows must not run in autocommit as if the transaction were still there:
-            // until `rollback` says the user knows, nothing else is accepted.
-            self.tx.abort();
-            self.tx_lost = true;
-            err.with_help(
-                "the open transaction was lost with the connection: nothing of it was committed; `rollback` to go on (the next command reconnects)",
-            )
-        } else if self.sandbox {
-            err.with_help("the sandbox's changes were lost with the connection; the next command reconnects")
-        } else {
-            err.with_help("the next command reconnects")
-        }
-    }
-
     async fn reconnect(&mut self) -> Result<()> {
         let mut backend = Backend::connect(&self.url)
             .await
@@ -645,22 +620,6 @@ impl Session {
             // old catalog, which the next schema change will replace.
             let _ = self.refresh_catalog().await;
         }
-    }
-
-    /// Ends the session: an open transaction (or the sandbox) is rolled back, never committed.
-    /// Returns a note for stderr when something was rolled back.
-    pub async fn finish(&mut self) -> Option<String> {
-        let _ = self.printer.flush();
-        if self.sandbox {
-            let _ = self.send(&Sql::raw("ROLLBACK")).await;
-            return Some("sandbox: every change of this session was rolled back".into());
-        }
-        if self.tx.is_open() {
-            let _ = self.send(&Sql::raw("ROLLBACK")).await;
-            self.tx = TxState::Idle;
-            return Some("the open transaction was rolled back (nothing was committed)".into());
-        }
-        None
     }
 }
 
@@ -716,12 +675,6 @@ fn key_text(key: &crate::ast::Literal) -> String {
         LiteralKind::Bool(b) => b.to_string(),
         LiteralKind::Null => "null".into(),
     }
-}
-
-/// Whether raw SQL may have changed the schema, so the catalog is read again.
-fn changes_schema(sql: &str) -> bool {
-    let first = sql.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-    ["create", "alter", "drop", "rename", "truncate", "attach", "detach"].iter().any(|w| first.eq_ignore_ascii_case(w))
 }
 
 pub(crate) fn command_word(command: &Command) -> &'static str {

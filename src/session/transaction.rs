@@ -1,15 +1,25 @@
-//! Transaction state, tracked by ormsh: `BEGIN`, `COMMIT` and savepoints are sent as statements,
-//! and the state decides the prompt's marker and which commands are accepted.
+//! The transaction state, and how it is kept true. `BEGIN`, `COMMIT` and savepoints are sent as
+//! statements, and every command inside a transaction runs under a savepoint of its own; but the
+//! state shown is the server's, never only ormsh's bookkeeping: after anything that may have
+//! ended or started a transaction behind ormsh's back (a failed statement or commit, the user's
+//! own SQL, a lost connection) the session asks the database ([`Backend::transaction_status`])
+//! and follows its answer, saying in one line when it is not what ormsh expected.
 
 use super::{Session, io_error};
-use crate::ast::{Command, Ident};
-use crate::dialect::Sql;
+use crate::ast::{Command, Ident, Span};
+use crate::backend::ServerTx;
 use crate::error::{Error, ErrorKind, Result};
+use crate::raw_sql;
+
+#[cfg(doc)]
+use crate::backend::Backend;
 
 /// The savepoint each command runs under inside a transaction.
 pub(crate) const COMMAND_SAVEPOINT: &str = "ormsh_command";
 /// In a sandbox the real transaction is the sandbox's; the user's `begin` is this savepoint.
 const SANDBOX_SAVEPOINT: &str = "ormsh_transaction";
+/// Names the session's own statements use on the server, which the user's savepoints may not.
+const RESERVED_SAVEPOINTS: [&str; 4] = [COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT, "ormsh_probe", "ormsh_check"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TxState {
@@ -18,9 +28,17 @@ pub enum TxState {
     Open {
         savepoints: Vec<String>,
     },
-    /// The database aborted the transaction (PostgreSQL): only a rollback gets out.
+    /// The database aborted the transaction and holds it so (PostgreSQL): only `rollback` or
+    /// `rollback to` gets out.
     Aborted {
         savepoints: Vec<String>,
+    },
+    /// The transaction ended without the user's word: the database rolled it back on its own (a
+    /// deadlock, a full disk, an interrupted SQLite write) or it went with the connection.
+    /// The commands that would have been part of it must not run on their own (in autocommit),
+    /// so nothing runs until `rollback` says the user knows; it then has nothing to send.
+    Ended {
+        why: String,
     },
 }
 
@@ -34,25 +52,24 @@ impl TxState {
         match self {
             TxState::Idle => "",
             TxState::Open { .. } => " [tx]",
-            TxState::Aborted { .. } => " [tx!]",
-        }
-    }
-
-    pub(crate) fn abort(&mut self) {
-        if let TxState::Open { savepoints } = self {
-            *self = TxState::Aborted { savepoints: std::mem::take(savepoints) };
+            TxState::Aborted { .. } | TxState::Ended { .. } => " [tx!]",
         }
     }
 
     fn savepoints(&self) -> &[String] {
         match self {
-            TxState::Idle => &[],
+            TxState::Idle | TxState::Ended { .. } => &[],
             TxState::Open { savepoints } | TxState::Aborted { savepoints } => savepoints,
         }
     }
 
-    /// In an aborted transaction only a rollback (and commands that do not touch the database)
-    /// are accepted.
+    /// The state after the database aborted the transaction (PostgreSQL), savepoints kept.
+    fn aborted(&self) -> TxState {
+        TxState::Aborted { savepoints: self.savepoints().to_vec() }
+    }
+
+    /// In an aborted or ended transaction only a rollback (and commands that do not touch the
+    /// database) are accepted.
     pub(crate) fn check_allowed(&self, command: &Command) -> Result<()> {
         let harmless = matches!(
             command,
@@ -63,18 +80,34 @@ impl TxState {
                 | Command::Set(_)
                 | Command::Explain(_)
         );
-        if matches!(self, TxState::Aborted { .. }) && !harmless {
-            return Err(Error::new(
-                ErrorKind::Transaction,
-                format!(
-                    "the database aborted this transaction; `{}` is not accepted until it is rolled back",
-                    super::command_word(command)
-                ),
-            )
-            .with_help("`rollback` (or `rollback to <savepoint>`) to go on"));
+        if harmless {
+            return Ok(());
         }
-        Ok(())
+        self.check_runs(super::command_word(command))
     }
+
+    /// Refuses a command (named by `word`) that touches the database, in an aborted or ended
+    /// transaction.
+    pub(crate) fn check_runs(&self, word: &str) -> Result<()> {
+        match self {
+            TxState::Aborted { .. } => Err(Error::new(
+                ErrorKind::Transaction,
+                format!("the database aborted this transaction; `{word}` is not accepted until it is rolled back"),
+            )
+            .with_help("`rollback` (or `rollback to <savepoint>`) to go on")),
+            TxState::Ended { why } => Err(Error::new(
+                ErrorKind::Transaction,
+                format!("this transaction is over ({why}); `{word}` is not run until it is rolled back"),
+            )
+            .with_help("nothing of it was committed; `rollback` to go on")),
+            TxState::Idle | TxState::Open { .. } => Ok(()),
+        }
+    }
+}
+
+/// The first line of an error's message, to name it in a later one.
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").to_string()
 }
 
 impl Session {
@@ -94,15 +127,21 @@ impl Session {
             return Err(Error::new(ErrorKind::Transaction, "no transaction is open, so there is nothing to commit")
                 .with_help("outside `begin` … `commit` every command commits on its own"));
         }
-        if matches!(self.tx, TxState::Aborted { .. }) {
-            return Err(Error::new(
-                ErrorKind::Transaction,
-                "the database aborted this transaction; it cannot be committed",
-            )
-            .with_help("`rollback`"));
+        if self.sandbox {
+            // A real commit checks the deferred constraints; the sandbox checks them, and
+            // fails as the commit would.
+            if let Err(err) = self.backend.check_deferred().await {
+                self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
+                self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
+                self.tx = TxState::Idle;
+                return Err(err.with_more_help(
+                    "a real commit would fail here, and the database would roll the transaction back: it was rolled back (sandbox)",
+                ));
+            }
+            self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
+        } else {
+            self.send(&self.dialect().commit()).await?;
         }
-        let sql = if self.sandbox { self.dialect().release(SANDBOX_SAVEPOINT) } else { Sql::raw("COMMIT") };
-        self.send(&sql).await?;
         self.tx = TxState::Idle;
         self.printer.status("COMMIT").map_err(io_error)
     }
@@ -111,14 +150,13 @@ impl Session {
         if !self.tx.is_open() {
             return Err(Error::new(ErrorKind::Transaction, "no transaction is open, so there is nothing to roll back"));
         }
-        if self.tx_lost {
-            // The server already ended it with the old connection.
-            self.tx_lost = false;
+        if matches!(self.tx, TxState::Ended { .. }) {
+            // The server already ended it; there is nothing to send.
         } else if self.sandbox {
             self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
             self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
         } else {
-            self.send(&Sql::raw("ROLLBACK")).await?;
+            self.send(&self.dialect().rollback()).await?;
         }
         self.tx = TxState::Idle;
         self.printer.status("ROLLBACK").map_err(io_error)
@@ -129,7 +167,7 @@ impl Session {
             return Err(Error::at(ErrorKind::Transaction, "a savepoint needs an open transaction", name.span)
                 .with_help("`begin` first"));
         }
-        if [COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT].iter().any(|r| name.name.eq_ignore_ascii_case(r)) {
+        if RESERVED_SAVEPOINTS.iter().any(|r| name.name.eq_ignore_ascii_case(r)) {
             return Err(Error::at(ErrorKind::Name, format!("`{}` is a name ormsh uses itself", name.name), name.span));
         }
         self.send(&self.dialect().savepoint(&name.name)).await?;
@@ -141,10 +179,10 @@ impl Session {
     }
 
     pub(super) async fn rollback_to(&mut self, name: &Ident) -> Result<()> {
-        if self.tx_lost {
+        if let TxState::Ended { why } = &self.tx {
             return Err(Error::at(
                 ErrorKind::Transaction,
-                "the transaction was lost with the connection, and its savepoints with it",
+                format!("this transaction is over ({why}), and its savepoints with it"),
                 name.span,
             )
             .with_help("`rollback` to go on"));
@@ -186,5 +224,290 @@ impl Session {
             }
             err
         })
+    }
+
+    /// Whether statements run inside a transaction (the user's or the sandbox's).
+    pub(super) fn in_transaction(&self) -> bool {
+        self.tx.is_open() || self.sandbox
+    }
+
+    /// Refuses SQL that would change the transaction behind the session's back: transaction
+    /// control, which has an ormsh command of its own, and (MySQL/MariaDB) a statement that
+    /// commits the open transaction implicitly. `span` is where the SQL text was typed.
+    pub(super) fn refuse_raw_control(&self, text: &str, span: Span) -> Result<()> {
+        if let Some(control) = raw_sql::transaction_control(text) {
+            return Err(Error::at(
+                ErrorKind::Refused,
+                "ormsh keeps the transaction itself, so `sql` does not take transaction control",
+                span,
+            )
+            .with_help(control.instead()));
+        }
+        if self.in_transaction() && raw_sql::commits_implicitly(self.dialect(), text) {
+            return Err(self.implicit_commit_refused(span));
+        }
+        Ok(())
+    }
+
+    /// The error for a schema change that MySQL/MariaDB would commit the open transaction for.
+    pub(super) fn implicit_commit_refused(&self, span: Span) -> Error {
+        let (message, help) = if self.sandbox {
+            (
+                "MySQL/MariaDB commits the open transaction before this statement, and the sandbox would then keep everything",
+                "a sandbox on MySQL/MariaDB cannot change the schema",
+            )
+        } else {
+            (
+                "MySQL/MariaDB commits the open transaction before this statement, so it is refused inside one",
+                "`commit` or `rollback` first",
+            )
+        };
+        Error::at(ErrorKind::Transaction, message, span).with_help(help)
+    }
+
+    /// Inside a transaction, opens the savepoint a command runs under; whether it did.
+    pub(super) async fn protect(&mut self) -> Result<bool> {
+        if !self.in_transaction() {
+            return Ok(false);
+        }
+        self.send(&self.dialect().savepoint(COMMAND_SAVEPOINT)).await?;
+        Ok(true)
+    }
+
+    /// Closes the command's savepoint: kept on success, rolled back on failure. In a sandbox,
+    /// a command outside `begin` would commit on its own in a real run, so the constraints its
+    /// commit would check are checked first, and it fails as that commit would.
+    pub(super) async fn settle(&mut self, protected: bool, result: Result<()>) -> Result<()> {
+        if !protected {
+            return result;
+        }
+        let dialect = self.dialect();
+        let result = match result {
+            Ok(()) if self.sandbox && !self.tx.is_open() => self.backend.check_deferred().await.map_err(|err| {
+                err.with_more_help("in a real run this command would fail at its commit, and be undone (sandbox)")
+            }),
+            other => other,
+        };
+        let Err(err) = result else {
+            return self.send(&dialect.release(COMMAND_SAVEPOINT)).await;
+        };
+        // When this fails, the transaction that held the savepoint is gone or aborted; the
+        // server's state, taken afterwards, says which.
+        if self.send(&dialect.rollback_to(COMMAND_SAVEPOINT)).await.is_ok() {
+            let _ = self.send(&dialect.release(COMMAND_SAVEPOINT)).await;
+        } else {
+            self.savepoint_lost = true;
+        }
+        Err(err)
+    }
+
+    /// Gives the outcome of `command` (None: a batch of `add`s) its full account: a lost
+    /// connection is noted, and after a failure, or SQL the user wrote, the transaction state
+    /// is taken from the server.
+    pub(super) async fn account<T>(&mut self, command: Option<&Command>, result: Result<T>) -> Result<T> {
+        if matches!(command, Some(Command::Connect { .. })) {
+            // A failed `connect` leaves the current connection as it was.
+            return result;
+        }
+        let result = result.map_err(|err| self.note_lost(err, command));
+        let ask = match &result {
+            Err(err) => err.kind == ErrorKind::Database,
+            Ok(_) => matches!(command, Some(Command::Sql { .. })),
+        };
+        if !ask || self.lost {
+            return result;
+        }
+        let savepoint_lost = std::mem::take(&mut self.savepoint_lost);
+        let server = match self.backend.transaction_status().await {
+            // MySQL/MariaDB roll a deadlock victim's transaction back and go on in a new one, as
+            // if `START TRANSACTION` still held: the server says "open", but the savepoint the
+            // command ran under went with the old transaction. That is a rollback; the new
+            // transaction, empty, is ended too, so that the server is idle as the state says.
+            Ok(ServerTx::Open) if savepoint_lost => {
+                self.send(&self.dialect().rollback()).await?;
+                ServerTx::Idle
+            }
+            Ok(server) => server,
+            Err(err) if err.kind == ErrorKind::Connection => {
+                let _ = self.note_lost(err, None);
+                return result;
+            }
+            // The database cannot say (MySQL has no `@@in_transaction`): ormsh's view stands.
+            Err(_) => return result,
+        };
+        let committing = matches!(command, Some(Command::Commit));
+        if self.sandbox {
+            self.follow_sandbox(server, result).await
+        } else {
+            self.follow_server(server, committing, result)
+        }
+    }
+
+    /// Takes the state from the server's answer, outside a sandbox.
+    fn follow_server<T>(&mut self, server: ServerTx, committing: bool, result: Result<T>) -> Result<T> {
+        match (&self.tx, server) {
+            (TxState::Idle, ServerTx::Idle)
+            | (TxState::Open { .. }, ServerTx::Open)
+            | (TxState::Aborted { .. }, ServerTx::Failed)
+            | (TxState::Ended { .. }, ServerTx::Idle) => result,
+            (TxState::Idle, ServerTx::Open | ServerTx::Failed) => {
+                // Only SQL that ormsh did not recognise gets here. Later commands would run in a
+                // transaction nobody sees: follow it instead.
+                self.tx = if server == ServerTx::Failed {
+                    TxState::Aborted { savepoints: Vec::new() }
+                } else {
+                    TxState::Open { savepoints: Vec::new() }
+                };
+                self.tell(
+                    result,
+                    "the database opened a transaction: ormsh follows it (`commit` or `rollback` ends it)",
+                )
+            }
+            (TxState::Ended { .. }, ServerTx::Open | ServerTx::Failed) => {
+                self.tx = TxState::Aborted { savepoints: Vec::new() };
+                result
+            }
+            (TxState::Open { .. }, ServerTx::Failed) => {
+                self.tx = self.tx.aborted();
+                result
+            }
+            (TxState::Aborted { savepoints }, ServerTx::Open) => {
+                self.tx = TxState::Open { savepoints: savepoints.clone() };
+                result
+            }
+            (TxState::Open { .. } | TxState::Aborted { .. }, ServerTx::Idle) => match result {
+                Err(err) if committing => {
+                    self.tx = TxState::Idle;
+                    Err(err.with_more_help("the database rolled the transaction back: nothing of it was committed"))
+                }
+                Err(err) => {
+                    self.tx =
+                        TxState::Ended { why: format!("the database rolled it back: {}", first_line(&err.message)) };
+                    Err(err.with_more_help(
+                        "the database rolled the whole transaction back: nothing of it was committed; `rollback` to go on",
+                    ))
+                }
+                Ok(value) => {
+                    self.tx = TxState::Idle;
+                    self.tell(
+                        Ok(value),
+                        "the database ended the transaction on its own after this command (an implicit commit): what it held is committed",
+                    )
+                }
+            },
+        }
+    }
+
+    /// Takes the state from the server's answer in a sandbox, whose transaction must always be
+    /// open: if the database ended it, a new one is opened at once, so that nothing after this
+    /// runs (and commits) on its own.
+    async fn follow_sandbox<T>(&mut self, server: ServerTx, result: Result<T>) -> Result<T> {
+        match server {
+            ServerTx::Open => {
+                if let TxState::Aborted { savepoints } = &self.tx {
+                    self.tx = TxState::Open { savepoints: savepoints.clone() };
+                }
+                result
+            }
+            // The user's `begin` is a savepoint, which `rollback` returns to.
+            ServerTx::Failed if self.tx.is_open() => {
+                self.tx = self.tx.aborted();
+                result
+            }
+            ServerTx::Failed | ServerTx::Idle => {
+                let failed = server == ServerTx::Failed;
+                if failed {
+                    self.send(&self.dialect().rollback()).await?;
+                }
+                self.send(&self.dialect().begin()).await?;
+                match result {
+                    Ok(value) if !failed => {
+                        self.tx = TxState::Idle;
+                        self.sandbox_breached = true;
+                        self.tell(
+                            Ok(value),
+                            "the database committed the sandbox's transaction on its own after this command: the changes made before it are kept",
+                        )
+                    }
+                    result => {
+                        let why = match &result {
+                            Err(err) => format!("the database rolled it back: {}", first_line(&err.message)),
+                            Ok(_) => "the database aborted it".to_string(),
+                        };
+                        if self.tx.is_open() {
+                            self.tx = TxState::Ended { why };
+                        }
+                        self.tell(
+                            result,
+                            "the database rolled back the sandbox's transaction: the changes made in it so far are gone (nothing was committed); a new one is open",
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Says `note` beside a result: as help on an error, else as a warning.
+    fn tell<T>(&mut self, result: Result<T>, note: &str) -> Result<T> {
+        match result {
+            Err(err) => Err(err.with_more_help(note)),
+            Ok(value) => {
+                self.printer.warning(note).map_err(io_error)?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// A lost connection takes its transaction with it: the user is told, only `rollback` is
+    /// accepted until then, and the next command reconnects. A `commit` whose connection went
+    /// may or may not have been carried out, and the user is told that instead.
+    pub(super) fn note_lost(&mut self, err: Error, command: Option<&Command>) -> Error {
+        if err.kind != ErrorKind::Connection {
+            return err;
+        }
+        self.lost = true;
+        if self.sandbox {
+            if self.tx.is_open() {
+                self.tx = TxState::Ended { why: "it was lost with the connection".into() };
+            }
+            return err.with_help("the sandbox's changes were lost with the connection; the next command reconnects");
+        }
+        if !self.tx.is_open() {
+            return err.with_help("the next command reconnects");
+        }
+        if matches!(command, Some(Command::Commit)) && matches!(self.tx, TxState::Open { .. }) {
+            self.tx = TxState::Idle;
+            return err.with_help(
+                "the connection went while COMMIT ran: whether the database committed the transaction is unknown; look at the data once the next command reconnects",
+            );
+        }
+        // What follows must not run in autocommit as if the transaction were still there:
+        // until `rollback` says the user knows, nothing else is accepted.
+        self.tx = TxState::Ended { why: "it was lost with the connection".into() };
+        err.with_help(
+            "the open transaction was lost with the connection: nothing of it was committed; `rollback` to go on (the next command reconnects)",
+        )
+    }
+
+    /// Ends the session: an open transaction (or the sandbox) is rolled back, never committed.
+    /// Returns a note for stderr when something was rolled back.
+    pub async fn finish(&mut self) -> Option<String> {
+        let _ = self.printer.flush();
+        if self.sandbox {
+            let _ = self.send(&self.dialect().rollback()).await;
+            return Some(if self.sandbox_breached {
+                "sandbox: the database committed part of this session on its own (see the warning above); every change after that was rolled back".into()
+            } else {
+                "sandbox: every change of this session was rolled back".into()
+            });
+        }
+        match std::mem::replace(&mut self.tx, TxState::Idle) {
+            TxState::Idle => None,
+            TxState::Ended { .. } => Some("the open transaction was rolled back (nothing was committed)".into()),
+            TxState::Open { .. } | TxState::Aborted { .. } => {
+                let _ = self.send(&self.dialect().rollback()).await;
+                Some("the open transaction was rolled back (nothing was committed)".into())
+            }
+        }
     }
 }
