@@ -47,7 +47,6 @@ fn prompt(session: &Session, color: bool) -> PromptText {
 /// Runs the prompt until `quit` or Ctrl-D.
 pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, error_color: bool) {
     let mut stderr = std::io::stderr();
-    let mut initial = String::new();
     let cwd = Path::new(".");
     // Ctrl-C while a command runs arrives as SIGINT (the editor is not in raw mode then); it is
     // caught from the start so that it never kills the session.
@@ -59,12 +58,9 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
         }
     };
     loop {
-        let line = match editor.read(prompt(session, prompt_color), &initial, session.catalog()).await {
+        let line = match editor.read(prompt(session, prompt_color), "", session.catalog()).await {
             Input::Line(line) => line,
-            Input::Interrupted => {
-                initial.clear();
-                continue;
-            }
+            Input::Interrupted => continue,
             Input::Eof => {
                 if leave(session, editor).await {
                     break;
@@ -72,7 +68,6 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
                 continue;
             }
         };
-        initial.clear();
         // A Ctrl-C that came between commands must not stop the next one.
         if let Some(interrupts) = interrupts.as_mut() {
             while interrupts.recv().now_or_never().is_some() {}
@@ -81,7 +76,6 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
         let interrupt_guard = canceller.interrupt_on_ctrl_c();
         let mut confirm = AskEditor { editor };
         let mut runner = Runner::new(session, &mut confirm, &mut stderr, OnError::Continue, error_color);
-        let mut cancelled = false;
         let ended = {
             let running = runner.run("<input>", &line, cwd);
             tokio::pin!(running);
@@ -96,7 +90,6 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
                     biased;
                     ended = &mut running => break ended,
                     _ = interrupted => {
-                        cancelled = true;
                         eprintln!("cancelling…");
                         if let Err(e) = canceller.cancel().await {
                             eprintln!("could not cancel: {e}");
@@ -106,16 +99,11 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
             }
         };
         drop(interrupt_guard);
-        // A Ctrl-C that stopped SQLite inside a statement was not seen above.
+        // A Ctrl-C that stopped SQLite inside a statement was not seen above; it is spent.
+        // (A failed command is not put back on the line, where the next typing would be
+        // spliced onto it: it is one Up-arrow away in history.)
         if let Some(interrupts) = interrupts.as_mut() {
-            while interrupts.recv().now_or_never().is_some() {
-                cancelled = true;
-            }
-        }
-        if let Some(at) = runner.first_failure_at.filter(|_| !cancelled) {
-            // The failed command (and what followed it) comes back on the line, to be mended
-            // rather than retyped; what ran before it does not run again.
-            initial = line[at..].trim_end().to_string();
+            while interrupts.recv().now_or_never().is_some() {}
         }
         if ended == Ended::Quit && leave(session, editor).await {
             break;

@@ -44,9 +44,6 @@ pub struct Runner<'a> {
     pub color: bool,
     /// How many commands failed so far.
     pub failures: usize,
-    /// Where in the text given to `run` the first failed statement starts (the prompt puts the
-    /// text from there back on the line).
-    pub first_failure_at: Option<usize>,
     depth: usize,
 }
 
@@ -61,7 +58,7 @@ impl<'a> Runner<'a> {
         on_error: OnError,
         color: bool,
     ) -> Runner<'a> {
-        Runner { session, confirm, errors, on_error, color, failures: 0, first_failure_at: None, depth: 0 }
+        Runner { session, confirm, errors, on_error, color, failures: 0, depth: 0 }
     }
 
     /// Runs every statement of `text`. `origin` names it in errors (`script.orm`, `<input>`);
@@ -189,9 +186,6 @@ impl<'a> Runner<'a> {
     /// Reports an error of the statement at `start`; one without a position of its own (the
     /// database's) points at its whole statement.
     fn report_at(&mut self, mut err: Error, start: usize, whole: Span, origin: &str, text: &str) {
-        if self.depth == 0 && self.first_failure_at.is_none() {
-            self.first_failure_at = Some(whole.start);
-        }
         err.span = Some(err.span.map_or(whole, |s| s.shift(start)));
         self.report(&err, origin, text);
     }

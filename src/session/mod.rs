@@ -66,6 +66,9 @@ pub struct Session {
     /// The savepoint a failed command ran under could not be rolled back to: the transaction
     /// that held it is gone, whatever the server says of the one it is in now.
     savepoint_lost: bool,
+    /// The catalog was read inside the open transaction, after a schema change that is not
+    /// committed yet: when the transaction (or part of it) is undone, it is read again.
+    schema_provisional: bool,
     catalog: Arc<Catalog>,
     tx: TxState,
     settings: Settings,
@@ -88,6 +91,7 @@ impl Session {
             lost: false,
             sandbox_breached: false,
             savepoint_lost: false,
+            schema_provisional: false,
             catalog,
             tx: TxState::Idle,
             settings: Settings::default(),
@@ -611,6 +615,8 @@ impl Session {
 
     pub(crate) async fn refresh_catalog(&mut self) -> Result<()> {
         self.catalog = Arc::new(self.backend.introspect().await?);
+        // Read inside a transaction, the catalog holds changes that a rollback takes back.
+        self.schema_provisional |= self.tx.is_open();
         Ok(())
     }
 

@@ -8,6 +8,7 @@
 use super::{Session, io_error};
 use crate::ast::{Command, Ident, Span};
 use crate::backend::ServerTx;
+use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::raw_sql;
 
@@ -131,6 +132,12 @@ impl Session {
             // A real commit checks the deferred constraints; the sandbox checks them, and
             // fails as the commit would.
             if let Err(err) = self.backend.check_deferred().await {
+                if self.dialect() == Dialect::Sqlite {
+                    // SQLite keeps a transaction whose commit failed open.
+                    return Err(err.with_more_help(
+                        "a real commit would fail here; the transaction is still open: `commit` again once that is mended, or `rollback`",
+                    ));
+                }
                 self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
                 self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
                 self.tx = TxState::Idle;
@@ -310,6 +317,31 @@ impl Session {
             return result;
         }
         let result = result.map_err(|err| self.note_lost(err, command));
+        let result = self.ask_server(command, result).await;
+        self.forget_undone_schema(command, result.is_ok()).await;
+        result
+    }
+
+    /// After a transaction (or part of it) was undone, a catalog read inside it may name tables
+    /// that are gone: it is read again.
+    async fn forget_undone_schema(&mut self, command: Option<&Command>, succeeded: bool) {
+        if !self.schema_provisional || self.lost {
+            return;
+        }
+        let committed = matches!(command, Some(Command::Commit)) && succeeded;
+        let undone = matches!(command, Some(Command::Rollback | Command::RollbackTo(_)))
+            || !matches!(self.tx, TxState::Open { .. });
+        if committed {
+            self.schema_provisional = false;
+        } else if undone {
+            self.schema_provisional = false;
+            // On failure the old catalog stays, and the next schema change replaces it.
+            let _ = self.refresh_catalog().await;
+        }
+    }
+
+    /// After a failure, or SQL the user wrote, takes the transaction state from the server.
+    async fn ask_server<T>(&mut self, command: Option<&Command>, result: Result<T>) -> Result<T> {
         let ask = match &result {
             Err(err) => err.kind == ErrorKind::Database,
             Ok(_) => matches!(command, Some(Command::Sql { .. })),
@@ -346,6 +378,11 @@ impl Session {
     /// Takes the state from the server's answer, outside a sandbox.
     fn follow_server<T>(&mut self, server: ServerTx, committing: bool, result: Result<T>) -> Result<T> {
         match (&self.tx, server) {
+            (TxState::Open { .. }, ServerTx::Open) if committing => result.map_err(|err| {
+                // SQLite keeps a transaction whose COMMIT failed (a deferred foreign key, a
+                // reader in the way) open.
+                err.with_more_help("the transaction is still open: `commit` again once that is mended, or `rollback`")
+            }),
             (TxState::Idle, ServerTx::Idle)
             | (TxState::Open { .. }, ServerTx::Open)
             | (TxState::Aborted { .. }, ServerTx::Failed)
