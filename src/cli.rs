@@ -150,8 +150,10 @@ pub async fn run(args: Args) -> i32 {
                     0
                 }
                 Err(e) => {
+                    // The prompt was asked for and cannot be had: a usage error, not a session.
                     eprintln!("error: cannot start the line editor: {e}");
-                    1
+                    let _ = session.finish().await;
+                    return 2;
                 }
             }
         }

@@ -39,7 +39,7 @@ impl Canceller {
                 let flag = Arc::new(AtomicBool::new(false));
                 let seen = Arc::clone(&flag);
                 // Returning false interrupts the statement (SQLITE_INTERRUPT).
-                conn.handle().set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
+                conn.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
                 Ok(Canceller::Sqlite(flag))
             }
             _ => {

@@ -172,9 +172,7 @@ impl Backend {
     /// MySQL/MariaDB's `@@in_transaction`.
     pub async fn transaction_status(&mut self) -> Result<ServerTx> {
         match self {
-            Backend::Sqlite(conn) => {
-                Ok(if sqlite_raw::in_transaction(conn.handle()) { ServerTx::Open } else { ServerTx::Idle })
-            }
+            Backend::Sqlite(conn) => Ok(if conn.in_transaction() { ServerTx::Open } else { ServerTx::Idle }),
             Backend::Postgres(conn) => postgres::transaction_status(conn).await,
             Backend::Mysql(conn) => mysql::transaction_status(conn).await,
         }

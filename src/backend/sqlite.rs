@@ -30,7 +30,7 @@ pub async fn connect(url: &str) -> Result<SqliteLink> {
     // SQLite opens a file it may not write read-only, without a word: the first write would
     // fail. Unless read-only was asked for (`?mode=ro`), say so now.
     let asked_read_only = url.contains("mode=ro");
-    let read_only = super::sqlite_raw::is_read_only(conn.handle());
+    let read_only = conn.is_read_only();
     if read_only && !asked_read_only {
         return Err(Error::new(
             ErrorKind::Connection,
@@ -51,8 +51,7 @@ async fn let_the_session_look() {
 
 pub async fn execute(conn: &mut SqliteLink, sql: &Sql) -> Result<u64> {
     let_the_session_look().await;
-    let handle = conn.handle();
-    let mut statement = Statement::prepare(handle, &sql.text)?;
+    let mut statement = conn.prepare(&sql.text)?;
     statement.bind_all(&sql.params)?;
     while statement.step()? {}
     Ok(statement.changes())
@@ -70,17 +69,16 @@ pub async fn execute_rows(
     rows: &[Vec<Value>],
 ) -> Result<u64> {
     let_the_session_look().await;
-    let handle = conn.handle();
     let mut changed = 0;
     let whole = if chunk_rows > 1 { rows.len() / chunk_rows * chunk_rows } else { 0 };
     if whole > 0 {
-        let mut statement = Statement::prepare(handle, chunk)?;
+        let mut statement = conn.prepare(chunk)?;
         for rows in rows[..whole].chunks(chunk_rows) {
             changed += statement.run_with(rows.iter().flatten())?;
         }
     }
     if whole < rows.len() {
-        let mut statement = Statement::prepare(handle, one_row)?;
+        let mut statement = conn.prepare(one_row)?;
         for row in &rows[whole..] {
             changed += statement.run_with(row.iter())?;
         }
@@ -92,8 +90,7 @@ pub async fn execute_rows(
 /// declared type) tell a bool from an integer and json from text.
 pub async fn fetch(conn: &mut SqliteLink, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
     let_the_session_look().await;
-    let handle = conn.handle();
-    let mut statement = Statement::prepare(handle, &sql.text)?;
+    let mut statement = conn.prepare(&sql.text)?;
     statement.bind_all(&sql.params)?;
     stream(&mut statement, hints, sink)
 }
@@ -120,8 +117,7 @@ fn stream(statement: &mut Statement<'_>, hints: &[FieldType], sink: &mut dyn Row
 
 pub async fn run(conn: &mut SqliteLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
     let_the_session_look().await;
-    let handle = conn.handle();
-    let mut statement = Statement::prepare(handle, &sql.text)?;
+    let mut statement = conn.prepare(&sql.text)?;
     statement.bind_all(&sql.params)?;
     if statement.column_count() == 0 {
         while statement.step()? {}
@@ -133,7 +129,7 @@ pub async fn run(conn: &mut SqliteLink, sql: &Sql, sink: &mut dyn RowSink) -> Re
 /// Fails as a commit now would on a deferred foreign key: SQLite counts the violations it will
 /// check at commit, and the count is zero when none is left.
 pub fn check_deferred(conn: &mut SqliteLink) -> Result<()> {
-    if super::sqlite_raw::deferred_violations(conn.handle()) > 0 {
+    if conn.deferred_violations() > 0 {
         // The words and the code of the error COMMIT gives.
         return Err(Error::new(ErrorKind::Database, "FOREIGN KEY constraint failed")
             .with_code(crate::error::DbCode::Sqlite(SQLITE_CONSTRAINT_FOREIGNKEY)));

@@ -34,10 +34,6 @@ pub struct SqliteLink {
     conn: NonNull<SqliteConnection>,
 }
 
-// SAFETY: both halves are sqlx's, which may move between threads (`SqliteConnection` is Send,
-// and the handle is a guard of a mutex shared with sqlx's worker); the pointer is owned.
-unsafe impl Send for SqliteLink {}
-
 impl SqliteLink {
     pub async fn lock(conn: SqliteConnection) -> std::result::Result<SqliteLink, sqlx::Error> {
         let conn = NonNull::from(Box::leak(Box::new(conn)));
@@ -54,9 +50,43 @@ impl SqliteLink {
         }
     }
 
-    /// The connection, locked for this thread.
-    pub fn handle(&mut self) -> &mut LockedSqliteHandle<'static> {
-        &mut self.handle
+    /// Prepares `sql` (its first statement only) on the connection.
+    pub fn prepare(&mut self, sql: &str) -> Result<Statement<'_>> {
+        Statement::prepare(&mut self.handle, sql)
+    }
+
+    /// Whether a transaction is open on the connection: SQLite's own word, which changes behind
+    /// ormsh's back when SQLite rolls a transaction back by itself (a full disk, an interrupted
+    /// write).
+    pub fn in_transaction(&mut self) -> bool {
+        let db = self.handle.as_raw_handle().as_ptr();
+        // SAFETY: `db` is open and locked for us.
+        unsafe { ffi::sqlite3_get_autocommit(db) == 0 }
+    }
+
+    /// How many foreign key violations the open transaction holds that are checked only at its
+    /// commit (deferred ones, or all of them under `PRAGMA defer_foreign_keys`): a commit now
+    /// fails unless this is zero.
+    pub fn deferred_violations(&mut self) -> i64 {
+        let db = self.handle.as_raw_handle().as_ptr();
+        let (mut current, mut highest) = (0, 0);
+        // SAFETY: `db` is open and locked for us; both out-pointers are to locals.
+        let code =
+            unsafe { ffi::sqlite3_db_status(db, ffi::SQLITE_DBSTATUS_DEFERRED_FKS, &mut current, &mut highest, 0) };
+        if code == ffi::SQLITE_OK { i64::from(current) } else { 0 }
+    }
+
+    /// Whether the connection's main database is open read-only.
+    pub fn is_read_only(&mut self) -> bool {
+        let db = self.handle.as_raw_handle().as_ptr();
+        // SAFETY: `db` is open and locked for us; the name is a NUL-terminated literal.
+        unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
+    }
+
+    /// Calls `callback` every `every` virtual-machine steps of a running statement; when it
+    /// returns false, the statement stops with SQLITE_INTERRUPT.
+    pub fn set_progress_handler(&mut self, every: i32, callback: impl FnMut() -> bool + Send + 'static) {
+        self.handle.set_progress_handler(every, callback);
     }
 }
 
@@ -95,7 +125,7 @@ fn error(db: *mut ffi::sqlite3, code: c_int) -> Error {
 
 impl<'h> Statement<'h> {
     /// Prepares `sql` (its first statement only) on the locked connection.
-    pub fn prepare(handle: &'h mut LockedSqliteHandle<'_>, sql: &str) -> Result<Statement<'h>> {
+    fn prepare(handle: &'h mut LockedSqliteHandle<'_>, sql: &str) -> Result<Statement<'h>> {
         let db = handle.as_raw_handle().as_ptr();
         let mut stmt = ptr::null_mut();
         let len =
@@ -289,32 +319,6 @@ impl<'h> Statement<'h> {
             }
         }
     }
-}
-
-/// Whether a transaction is open on the connection: SQLite's own word, which changes behind
-/// ormsh's back when SQLite rolls a transaction back by itself (a full disk, an interrupted write).
-pub fn in_transaction(handle: &mut LockedSqliteHandle<'_>) -> bool {
-    let db = handle.as_raw_handle().as_ptr();
-    // SAFETY: `db` is open and locked for us.
-    unsafe { ffi::sqlite3_get_autocommit(db) == 0 }
-}
-
-/// How many foreign key violations the open transaction holds that are checked only at its
-/// commit (deferred ones, or all of them under `PRAGMA defer_foreign_keys`): a commit now fails
-/// unless this is zero.
-pub fn deferred_violations(handle: &mut LockedSqliteHandle<'_>) -> i64 {
-    let db = handle.as_raw_handle().as_ptr();
-    let (mut current, mut highest) = (0, 0);
-    // SAFETY: `db` is open and locked for us; both out-pointers are to locals.
-    let code = unsafe { ffi::sqlite3_db_status(db, ffi::SQLITE_DBSTATUS_DEFERRED_FKS, &mut current, &mut highest, 0) };
-    if code == ffi::SQLITE_OK { i64::from(current) } else { 0 }
-}
-
-/// Whether the connection's main database is open read-only.
-pub fn is_read_only(handle: &mut LockedSqliteHandle<'_>) -> bool {
-    let db = handle.as_raw_handle().as_ptr();
-    // SAFETY: `db` is open and locked for us; the name is a NUL-terminated literal.
-    unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
 }
 
 /// Binds text to placeholder `index`. `lifetime` is SQLITE_TRANSIENT (SQLite copies the bytes

@@ -6,8 +6,6 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-use std::fmt::Write as _;
-
 use sqlx::AssertSqlSafe;
 
 use crate::ast::{CompareOp, Direction};
@@ -592,18 +590,6 @@ impl Builder {
         self.qualified(table, &hop.column);
         self.push(")");
     }
-}
-
-/// A statement shown to the user by `explain`: the text and numbered parameters.
-pub fn describe_params(params: &[Value]) -> String {
-    let mut out = String::new();
-    for (i, p) in params.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{} = {}", i + 1, p);
-    }
-    out
 }
 
 #[cfg(test)]

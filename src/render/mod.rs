@@ -87,10 +87,6 @@ impl Printer {
         self.interactive
     }
 
-    pub fn color(&self) -> bool {
-        self.color
-    }
-
     /// Writes (add/update/delete results, status messages) are shown at the prompt or with
     /// --verbose; scripts are silent about them.
     pub fn writes_shown(&self) -> bool {

@@ -55,7 +55,12 @@ const ENTRIES: &[(&str, &str, &str, &str)] = &[
     ),
     ("savepoint", "savepoint NAME", "mark a point inside the transaction to roll back to", "savepoint before_cleanup"),
     ("release", "release NAME", "forget a savepoint (its changes stay)", "release before_cleanup"),
-    ("sql", "sql TEXT", "run raw SQL as written; rows are shown like `query`", "sql select count(*) from users"),
+    (
+        "sql",
+        "sql TEXT",
+        "run raw SQL as written; rows are shown like `query`. Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET autocommit, XA) is refused: use ormsh's own `begin`, `commit`… On MySQL/MariaDB a statement that commits implicitly (DDL, LOCK TABLES) is refused inside a transaction and in --sandbox",
+        "sql select count(*) from users",
+    ),
     (
         "explain",
         "explain COMMAND",

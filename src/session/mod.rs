@@ -120,10 +120,6 @@ impl Session {
         &self.location
     }
 
-    pub fn printer(&mut self) -> &mut Printer {
-        &mut self.printer
-    }
-
     /// The prompt, which always shows where you are and the transaction state:
     /// `ormsh app.db [tx]> `.
     pub fn prompt(&self) -> String {
