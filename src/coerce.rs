@@ -1,10 +1,11 @@
 //! Checks a value the user typed against its column's type and converts it, before anything is
 //! sent: `age=abc` is an error that points at `abc`.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 
 use crate::ast::{Literal, LiteralKind};
 use crate::catalog::Column;
+use crate::datetime::{parse_datetime, parse_time};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
@@ -135,23 +136,6 @@ fn is_duration(text: &str) -> bool {
         whole.len() == 2 && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit())
     });
     hours && minutes && seconds && parts.next().is_none()
-}
-
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok()
-}
-
-/// ISO 8601 timestamps, with `T` or a space, with or without seconds; a date alone is midnight;
-/// a timestamp with an offset is converted to UTC.
-fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(dt.naive_utc());
-    }
-    const FORMATS: [&str; 4] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
-    FORMATS
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 
 fn parse_hex(hex: &str) -> Option<Vec<u8>> {

@@ -259,7 +259,7 @@ fn history_entry(line: &str) -> String {
     match trimmed.get(..7) {
         Some(word) if word.eq_ignore_ascii_case("connect") => {
             let url = trimmed[7..].trim();
-            format!("connect {}", crate::backend::redact_url(url))
+            format!("connect {}", crate::redact::redact_url(url))
         }
         _ => line.to_string(),
     }

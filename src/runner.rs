@@ -193,7 +193,7 @@ impl<'a> Runner<'a> {
     fn report(&mut self, err: &Error, origin: &str, text: &str) {
         self.failures += 1;
         // The source line is shown under the error: a password typed in a URL is not.
-        let text = crate::backend::mask_passwords(text);
+        let text = crate::redact::mask_passwords(text);
         let drawn = diagnostic::render(err, origin, &text, self.color);
         let _ = writeln!(self.errors, "{}", drawn.trim_end());
         let _ = self.errors.flush();

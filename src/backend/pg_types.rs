@@ -14,12 +14,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 use serde_json::Value as Json;
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgTypeKind};
 use sqlx::{Encode, Postgres, TypeInfo};
 
+use crate::datetime::{parse_datetime, parse_time};
 use crate::dialect::bind_text;
 use crate::value::Value;
 
@@ -790,10 +791,6 @@ fn time_of(value: &Value) -> Option<NaiveTime> {
     }
 }
 
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok()
-}
-
 /// A time with its offset east of UTC (`12:00:00+02`); a time alone is UTC.
 fn timetz_of(value: &Value) -> Option<(NaiveTime, i32)> {
     if let Some(time) = time_of(value) {
@@ -825,24 +822,6 @@ fn datetime_of(value: &Value) -> Option<Result<NaiveDateTime, bool>> {
             infinity(text).map(Err).or_else(|| parse_datetime(text).map(Ok))
         }
     }
-}
-
-/// ISO timestamps with or without `T`, seconds, fraction and offset (converted to UTC); a date
-/// alone is midnight.
-fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return Some(dt.naive_utc());
-    }
-    const WITH_OFFSET: [&str; 4] =
-        ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z", "%Y-%m-%dT%H:%M%#z"];
-    if let Some(dt) = WITH_OFFSET.iter().find_map(|f| DateTime::parse_from_str(text, f).ok()) {
-        return Some(dt.naive_utc());
-    }
-    const NAIVE: [&str; 4] = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"];
-    NAIVE
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 
 /// JSON for a json column: JSON values as they are, text that is JSON as that JSON, other text

@@ -34,7 +34,7 @@ pub async fn connect(url: &str) -> Result<SqliteLink> {
     if read_only && !asked_read_only {
         return Err(Error::new(
             ErrorKind::Connection,
-            format!("cannot open {} for writing: the file is read-only", super::redact_url(url)),
+            format!("cannot open {} for writing: the file is read-only", crate::redact::redact_url(url)),
         )
         .with_help("add `?mode=ro` to the URL to open it for reading only"));
     }

@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ast::{Command, Format, Ident, Setting, Statement, Target};
-use crate::backend::{Backend, Canceller, Collect, Outcome, redact_url};
+use crate::backend::{Backend, Canceller, Collect, Outcome};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{Count, Delete, Filter, Insert, InsertRow, Select, Update};
+use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
 
