@@ -9,9 +9,7 @@ use crate::ast::{Command, Span, Statement};
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::parser::{parse_statement, split::split_statements};
-use crate::plan::{Insert, InsertRow};
-use crate::session::{Confirm, Flow, Session};
-use crate::value::Value;
+use crate::session::{Batch, Confirm, Flow, Session};
 
 /// What to do after a command fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -145,42 +143,15 @@ impl<'a> Runner<'a> {
         Ended::Done
     }
 
-    /// Writes a batch of queued `add`s. If the multi-row insert fails on a row's values, the rows
-    /// are written again one by one, so that the error names the line that caused it and the
-    /// rows before it stay, exactly as without batching; they are written in the same
-    /// transaction, under the same guards, as any command. Any other failure (a full disk, a
-    /// deadlock) is not about a row: it is reported as it is, at the batch's first line, and
-    /// nothing is written again. Whether the run goes on.
+    /// Writes a batch of queued `add`s (see [`Session::flush_batch`]) and reports its errors
+    /// at their lines. Whether the run goes on.
     async fn flush(&mut self, batch: Batch, origin: &str, text: &str) -> bool {
-        let failed = match self.session.add_batch(&batch.insert).await {
-            Ok(()) => return true,
-            Err(err) if err.kind == ErrorKind::OutputClosed => return false,
-            Err(err) => err,
-        };
-        let rows = batch.spans.len();
-        if rows == 1 || !self.session.may_retry_rows(&failed) {
-            let failed = if rows > 1 {
-                let line = |span: Span| text[..span.start].matches('\n').count() + 1;
-                let (first, last) = (line(batch.spans[0]), line(batch.spans[rows - 1]));
-                failed.with_more_help(format!("{rows} `add`s (lines {first} to {last}) were being written together"))
-            } else {
-                failed
-            };
-            self.report_at(failed, batch.spans[0].start, batch.spans[0], origin, text);
-            return self.on_error == OnError::Continue;
+        let mut failures = Vec::new();
+        let go_on = self.session.flush_batch(batch, self.on_error == OnError::Continue, &mut failures).await;
+        for (err, span) in failures {
+            self.report_at(err, span.start, span, origin, text);
         }
-        let Batch { insert, spans } = batch;
-        let mut single = insert.clone_shape();
-        for (row, span) in insert.rows.into_iter().zip(spans) {
-            single.rows = vec![row];
-            if let Err(err) = self.session.add_batch(&single).await {
-                self.report_at(err, span.start, span, origin, text);
-                if self.on_error == OnError::Stop {
-                    return false;
-                }
-            }
-        }
-        true
+        go_on
     }
 
     /// Reports an error of the statement at `start`; one without a position of its own (the
@@ -230,37 +201,6 @@ pub fn io_reason(err: &std::io::Error) -> String {
         _ => err.to_string(),
     }
 }
-
-/// `add`s waiting to be written together: one table, one set of columns.
-struct Batch {
-    insert: Insert,
-    /// Where each row's `add` is in the text, for its errors.
-    spans: Vec<Span>,
-}
-
-impl Batch {
-    /// A batch of one row.
-    fn new(row: InsertRow<'_>, span: Span) -> Batch {
-        Batch { insert: row.into_insert(), spans: vec![span] }
-    }
-
-    fn accepts(&self, next: &InsertRow<'_>, max_params: usize) -> bool {
-        // Rows of defaults only (`add User`) have no multi-row form.
-        let per_row = self.insert.columns.len();
-        per_row > 0
-            && next.fits(&self.insert)
-            && (self.insert.rows.len() + 1) * per_row <= max_params.min(MAX_BATCH_ROWS * per_row)
-    }
-
-    fn push(&mut self, values: Vec<Value>, span: Span) {
-        self.insert.rows.push(values);
-        self.spans.push(span);
-    }
-}
-
-/// Rows per multi-row insert at most: large enough that statements are few, small enough that
-/// one statement's text and parameters stay modest.
-const MAX_BATCH_ROWS: usize = 1000;
 
 /// Never asks: for input that is not a person at a keyboard.
 pub struct NoConfirm;

@@ -256,8 +256,10 @@ fn after_a_failed_commit_on_postgres_the_prompt_shows_no_transaction() {
     let scratch = Scratch::new();
     let mut p = scratch.spawn_prompt(&db.url, 20_000);
     p.exp_string("> ").expect("the prompt");
-    for line in ["begin", "delete ShopAuthor where name=Ann"] {
+    // Each line's result first: the prompt is drawn again while one types.
+    for (line, result) in [("begin", "BEGIN"), ("delete ShopAuthor where name=Ann", "1 row deleted")] {
         p.send_line(line).expect("type");
+        p.exp_string(result).expect("the result");
         p.exp_string("[tx]> ").expect("in a transaction");
     }
     p.send_line("commit").expect("type");

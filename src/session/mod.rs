@@ -1,6 +1,7 @@
 //! The one session: its connection, its transaction state, its catalog and its settings. Every
 //! command, from the prompt, `-c`, a script or stdin, is executed here and nowhere else.
 
+mod batch;
 mod help;
 mod resolve;
 mod sinks;
@@ -19,6 +20,7 @@ use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
 
+pub use batch::Batch;
 pub use transaction::TxState;
 
 use sinks::PrintRows;
@@ -306,44 +308,8 @@ impl Session {
         self.insert(&insert).await
     }
 
-    /// Whether an `add` may wait to be written with the ones after it as one multi-row insert:
-    /// only in non-interactive input inside a transaction, where nobody watches each row go in
-    /// and a failure undoes the batch alone.
-    pub fn batches_adds(&self) -> bool {
-        !self.printer.interactive() && self.in_transaction() && matches!(self.tx, TxState::Open { .. } | TxState::Idle)
-    }
-
-    /// Writes rows queued by several `add`s at once, under one savepoint: all of them or none,
-    /// with the same guards and the same account of the outcome as any command.
-    pub async fn add_batch(&mut self, insert: &Insert) -> Result<()> {
-        let result = self.write_batch(insert).await;
-        self.account(None, result).await
-    }
-
-    async fn write_batch(&mut self, insert: &Insert) -> Result<()> {
-        if self.lost {
-            self.reconnect().await?;
-        }
-        self.tx.check_runs("add")?;
-        let protected = self.protect().await?;
-        let result = self.insert(insert).await;
-        self.settle(protected, result).await
-    }
-
-    /// Whether the rows of a failed batch may be written again one at a time, to find the row
-    /// that failed: only when the failure was about a row and the batch was undone alone, so
-    /// that the transaction they belong to is still open as it was.
-    pub fn may_retry_rows(&self, err: &Error) -> bool {
-        let about_a_row = match err.kind {
-            ErrorKind::Value => true,
-            ErrorKind::Database => err.code.as_ref().is_none_or(crate::error::DbCode::is_about_a_row),
-            _ => false,
-        };
-        about_a_row && !self.lost && self.batches_adds()
-    }
-
     /// Runs an insert and shows the stored records when writes are shown.
-    async fn insert(&mut self, insert: &Insert) -> Result<()> {
+    pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
         let dialect = self.dialect();
         if !self.printer.writes_shown() {
             if insert.rows.len() > 1 && !insert.columns.is_empty() {
@@ -419,14 +385,6 @@ impl Session {
         let table = self.catalog.model(model)?;
         let given = resolve::assignments(table, values.to_vec())?;
         Ok(complete_row(table, model, given)?.into_insert())
-    }
-
-    /// [`insert_plan`](Self::insert_plan), taking the values and leaving the names in the
-    /// catalog: the form a batch of `add`s is collected in.
-    pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
-        let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values)?;
-        complete_row(table, model, given)
     }
 
     fn get_plan(&self, model: &Ident, key: &crate::ast::Literal) -> Result<Select> {
@@ -589,7 +547,7 @@ impl Session {
         self.printer.status(&text).map_err(io_error)
     }
 
-    async fn reconnect(&mut self) -> Result<()> {
+    pub(super) async fn reconnect(&mut self) -> Result<()> {
         let mut backend = Backend::connect(&self.url)
             .await
             .map_err(|e| e.with_help("the connection was lost and could not be opened again"))?;
@@ -631,7 +589,7 @@ impl Session {
 const CHUNK_ROWS: usize = 32;
 
 /// A row of `add` for `table`, unless it leaves out a column that needs a value.
-fn complete_row<'t>(table: &'t Table, model: &Ident, given: resolve::Assigned<'t>) -> Result<InsertRow<'t>> {
+pub(super) fn complete_row<'t>(table: &'t Table, model: &Ident, given: resolve::Assigned<'t>) -> Result<InsertRow<'t>> {
     let missing = resolve::missing_required(table, &given.columns);
     if !missing.is_empty() {
         // A reference is named as the user types it: `author`, not `author_id`.
