@@ -305,3 +305,32 @@ pub const COMMAND_WORDS: &[&str] = &[
     "help",
     "quit",
 ];
+
+/// The word a command is typed with, for messages.
+pub fn command_word(command: &Command) -> &'static str {
+    match command {
+        Command::Model(_) => "model",
+        Command::Models => "models",
+        Command::Describe(_) => "describe",
+        Command::Drop { .. } => "drop",
+        Command::Add { .. } => "add",
+        Command::Get { .. } => "get",
+        Command::Query(_) => "query",
+        Command::Count { .. } => "count",
+        Command::Update { .. } => "update",
+        Command::Delete { .. } => "delete",
+        Command::Begin => "begin",
+        Command::Commit => "commit",
+        Command::Rollback => "rollback",
+        Command::Savepoint(_) => "savepoint",
+        Command::RollbackTo(_) => "rollback to",
+        Command::Release(_) => "release",
+        Command::Sql { .. } => "sql",
+        Command::Explain(_) => "explain",
+        Command::Set(_) => "set",
+        Command::Source { .. } => "source",
+        Command::Connect { .. } => "connect",
+        Command::Help(_) => "help",
+        Command::Quit => "quit",
+    }
+}

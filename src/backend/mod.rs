@@ -52,6 +52,41 @@ pub enum Backend {
     Mysql(sqlx::MySqlConnection),
 }
 
+thread_local! {
+    /// The text of every statement sent from this thread while a [`Recording`] lives.
+    static RECORDED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the text of every statement sent from this thread, in order, while it lives: how the
+/// tests hold `explain` to what runs. Costs one look at a thread-local per statement otherwise.
+pub struct Recording(());
+
+impl Recording {
+    pub fn start() -> Recording {
+        RECORDED.with(|r| *r.borrow_mut() = Some(Vec::new()));
+        Recording(())
+    }
+
+    /// The statements sent since the last call.
+    pub fn take(&self) -> Vec<String> {
+        RECORDED.with(|r| r.borrow_mut().as_mut().map(std::mem::take).unwrap_or_default())
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        RECORDED.with(|r| *r.borrow_mut() = None);
+    }
+}
+
+fn record(text: &str) {
+    RECORDED.with(|r| {
+        if let Some(statements) = r.borrow_mut().as_mut() {
+            statements.push(text.to_string());
+        }
+    });
+}
+
 /// Which driver a URL asks for.
 pub fn dialect_of_url(url: &str) -> Result<Dialect> {
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
@@ -84,6 +119,7 @@ impl Backend {
 
     /// Runs a statement that returns no rows; how many rows it changed.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
+        record(&sql.text);
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
@@ -102,6 +138,9 @@ impl Backend {
         chunk_rows: usize,
         rows: &[Vec<Value>],
     ) -> Option<Result<u64>> {
+        if let Backend::Sqlite(_) = self {
+            record(chunk);
+        }
         match self {
             Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, chunk, chunk_rows, rows).await),
             Backend::Postgres(_) | Backend::Mysql(_) => None,
@@ -111,6 +150,7 @@ impl Backend {
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
+        record(&sql.text);
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
@@ -124,6 +164,7 @@ impl Backend {
     /// `catalog` tells the ormsh type of result columns that come straight from a table, where
     /// the driver cannot (MariaDB's json is longtext).
     pub async fn run(&mut self, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
+        record(&sql.text);
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,

@@ -35,6 +35,19 @@ impl Sql {
         Sql { text: text.into(), params: Vec::new() }
     }
 
+    /// SQL the user typed (the `sql` command): the one way their text becomes a statement.
+    pub fn user(text: String) -> Sql {
+        Sql { text, params: Vec::new() }
+    }
+
+    /// The statement as `explain` shows it, with a note for the reader after it: a note on a
+    /// value known only when it runs. Never sent.
+    pub fn with_note(mut self, note: &str) -> Sql {
+        self.text.push_str(" -- ");
+        self.text.push_str(note);
+        self
+    }
+
     /// The text in the form sqlx accepts. Everything that reaches here was built by this module
     /// from quoted identifiers and placeholders, or is the user's own `sql` text.
     pub(crate) fn sqlx_text(&self) -> AssertSqlSafe<String> {
@@ -98,6 +111,11 @@ impl Dialect {
     /// MariaDB's question whether a transaction is open (see `backend::mysql`).
     pub fn in_transaction(self) -> Sql {
         Sql::raw("SELECT @@in_transaction")
+    }
+
+    /// The key MySQL generated for the last insert on this connection.
+    pub fn last_insert_id(self) -> Sql {
+        Sql::raw("SELECT LAST_INSERT_ID()")
     }
 
     pub fn commit(self) -> Sql {

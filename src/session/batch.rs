@@ -2,9 +2,10 @@
 //! transaction is written as multi-row inserts (SQLAlchemy's flush), under one savepoint, and a
 //! failure is still reported against the line that caused it.
 
-use super::{Session, TxState, complete_row, resolve};
+use super::{Session, TxState};
 use crate::ast::{Ident, Span};
 use crate::error::{DbCode, Error, ErrorKind, Result};
+use crate::plan::resolve;
 use crate::plan::{Insert, InsertRow};
 use crate::value::Value;
 
@@ -81,7 +82,7 @@ impl Session {
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
         let table = self.catalog.model(model)?;
         let given = resolve::assignments(table, values)?;
-        complete_row(table, model, given)
+        resolve::complete_row(table, model, given)
     }
 
     /// Writes a batch of queued `add`s; each failure goes into `failures` with the span of the

@@ -3,23 +3,24 @@
 
 mod batch;
 mod help;
-mod resolve;
 mod sinks;
 mod transaction;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::ast::{Command, Format, Ident, Setting, Statement, Target};
+use crate::ast::{Command, Format, Ident, Setting, Statement};
 use crate::backend::{Backend, Canceller, Collect, Outcome};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{Count, Delete, Filter, Insert, InsertRow, Select, Update};
+use crate::plan::resolve;
+use crate::plan::{self, Context, Insert, Plan, Readback};
 use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
 
+use crate::ast::command_word;
 pub use batch::Batch;
 pub use transaction::TxState;
 
@@ -201,94 +202,81 @@ impl Session {
         if let Command::Sql { text, span } = command {
             self.refuse_raw_control(text, *span)?;
         }
+        let plan = plan::plan(&self.catalog, command, &self.context())?;
+        if let (Plan::Drop { table, .. }, Command::Drop { model, confirmed: false }) = (&plan, command) {
+            if !self.printer.interactive() {
+                return Err(Error::at(
+                    ErrorKind::Refused,
+                    format!("`drop` removes table `{table}` and all its rows"),
+                    model.span,
+                )
+                .with_help(format!("in a script, write `drop {} confirm`", model.name)));
+            }
+            if !confirm.confirm(&format!("Drop table `{table}` and all its rows?")) {
+                return self.printer.status("not dropped").map_err(io_error);
+            }
+        }
         let protected = self.protect().await?;
-        let result = self.run_data(command, confirm).await;
+        let result = self.run_data(command, plan).await;
         if result.is_err() {
             self.refresh_catalog_if(schema || matches!(command, Command::Sql { .. })).await;
         }
         self.settle(protected, result).await
     }
 
-    async fn run_data(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
-        match command {
-            Command::Model(model) => {
-                let create = resolve::create_table(&self.catalog, model)?;
-                self.send(&self.dialect().create_table(&create)).await?;
+    /// The context the plan of a command depends on.
+    pub(crate) fn context(&self) -> Context {
+        Context {
+            dialect: self.dialect(),
+            row_cap: self.row_cap(),
+            writes_shown: self.printer.writes_shown(),
+            sandbox: self.sandbox,
+            in_transaction: self.in_transaction(),
+        }
+    }
+
+    /// Runs the plan of a data command.
+    async fn run_data(&mut self, command: &Command, plan: Plan) -> Result<()> {
+        match plan {
+            Plan::Model { create, sql } => {
+                self.send(&sql).await?;
                 self.refresh_catalog().await?;
+                let Command::Model(model) = command else { unreachable!("a model's plan") };
                 let text = format!("model {} created (table {})", model.name.name, create.table);
                 self.printer.status(&text).map_err(io_error)
             }
-            Command::Drop { model, confirmed } => {
-                let table = self.catalog.model(model)?.name.clone();
-                if !confirmed {
-                    if !self.printer.interactive() {
-                        return Err(Error::at(
-                            ErrorKind::Refused,
-                            format!("`drop` removes table `{table}` and all its rows"),
-                            model.span,
-                        )
-                        .with_help(format!("in a script, write `drop {} confirm`", model.name)));
-                    }
-                    if !confirm.confirm(&format!("Drop table `{table}` and all its rows?")) {
-                        return self.printer.status("not dropped").map_err(io_error);
-                    }
-                }
-                self.send(&self.dialect().drop_table(&table)).await?;
+            Plan::Drop { table, sql } => {
+                self.send(&sql).await?;
                 self.refresh_catalog().await?;
                 self.printer.status(&format!("dropped table {table}")).map_err(io_error)
             }
-            Command::Add { model, values } => self.add(model, values).await,
-            Command::Get { model, key } => {
-                let select = self.get_plan(model, key)?;
-                let key_name = resolve::key_column(self.catalog.model(model)?, model)?.name.clone();
-                let hints = hints(&select);
+            plan @ Plan::Add { .. } => self.run_add(plan).await,
+            Plan::Get { sql, hints, missing } => {
                 let mut rows = Collect::default();
-                self.backend.fetch(&self.dialect().select(&select), &hints, &mut rows).await?;
+                self.backend.fetch(&sql, &hints, &mut rows).await?;
                 match rows.rows.first() {
                     Some(row) => self.printer.record(&rows.columns, row, false).map_err(io_error),
-                    None => Err(Error::at(
-                        ErrorKind::Name,
-                        format!("no {} with {key_name} {}", model.name, key_text(key)),
-                        key.span,
-                    )),
+                    None => Err(missing),
                 }
             }
-            Command::Query(query) => {
-                let table = self.catalog.model(&query.model)?;
-                let mut select = resolve::select(&self.catalog, table, query)?;
-                let cap = self.row_cap();
-                // Ask for one row past the cap: that row says whether more exist.
-                if let Some(cap) = cap {
-                    select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
-                }
-                let hints = hints(&select);
-                let sql = self.dialect().select(&select);
+            Plan::Query { sql, hints, cap } => {
                 let mut sink = PrintRows::new(&mut self.printer, cap);
                 let fetched = self.backend.fetch(&sql, &hints, &mut sink).await;
                 sink.finish(fetched)
             }
-            Command::Count { model, filter } => {
-                let table = self.catalog.model(model)?;
-                let count = Count {
-                    table: table.name.clone(),
-                    filter: resolve::optional_filter(&self.catalog, table, filter.as_ref())?,
-                };
-                let n = self.scalar_count(&self.dialect().count(&count)).await?;
+            Plan::Count { sql } => {
+                let n = self.scalar_count(&sql).await?;
                 self.printer.count(n).map_err(io_error)
             }
-            Command::Update { model, target, set } => {
-                let update = self.update_plan(model, target, set)?;
-                let n = self.backend.execute(&self.dialect().update(&update)).await?;
+            Plan::Update { sql } => {
+                let n = self.backend.execute(&sql).await?;
                 self.printer.affected(n, "updated").map_err(io_error)
             }
-            Command::Delete { model, target } => {
-                let delete = self.delete_plan(model, target)?;
-                let n = self.backend.execute(&self.dialect().delete(&delete)).await?;
+            Plan::Delete { sql } => {
+                let n = self.backend.execute(&sql).await?;
                 self.printer.affected(n, "deleted").map_err(io_error)
             }
-            Command::Sql { text, .. } => {
-                let sql = Sql::raw(text.clone());
-                let cap = self.row_cap();
+            Plan::Sql { sql, changes_schema, cap } => {
                 let mut sink = PrintRows::new(&mut self.printer, cap);
                 let outcome = self.backend.run(&sql, &self.catalog, &mut sink).await;
                 let result = match outcome {
@@ -296,64 +284,74 @@ impl Session {
                     Ok(Outcome::Affected(n)) => self.printer.affected(n, "affected").map_err(io_error),
                     Err(err) => Err(err),
                 };
-                self.refresh_catalog_if(crate::raw_sql::changes_schema(text)).await;
+                self.refresh_catalog_if(changes_schema).await;
                 result
             }
-            other => unreachable!("not a data command: {other:?}"),
+            Plan::Transaction { .. } => unreachable!("transaction control is not a data command"),
         }
     }
 
-    async fn add(&mut self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<()> {
-        let insert = self.insert_plan(model, values)?;
-        self.insert(&insert).await
-    }
-
-    /// Runs an insert and shows the stored records when writes are shown.
+    /// Runs an insert (one `add`, or a batch of them) and shows the stored records when writes
+    /// are shown.
     pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
-        let dialect = self.dialect();
-        if !self.printer.writes_shown() {
-            if insert.rows.len() > 1 && !insert.columns.is_empty() {
-                // Statements for one row and for a chunk of rows, each prepared once and run
-                // again and again with new values.
-                let text_for = |rows: usize| {
-                    dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[]).text
-                };
-                let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
-                let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
-                if let Some(written) = self.backend.execute_rows(&one_row, &chunk, chunk_rows, &insert.rows).await {
-                    return written.map(|_| ());
-                }
-            }
-            self.backend.execute(&dialect.insert(insert, &[])).await?;
-            return Ok(());
-        }
         let table =
             self.catalog.table(&insert.table).cloned().ok_or_else(|| {
                 Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table))
             })?;
+        let context = self.context();
+        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() {
+            // Statements for one row and for a chunk of rows, each prepared once and run
+            // again and again with new values (SQLite).
+            let dialect = context.dialect;
+            let text_for = |rows: usize| {
+                dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[]).text
+            };
+            let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
+            let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
+            if let Some(written) = self.backend.execute_rows(&one_row, &chunk, chunk_rows, &insert.rows).await {
+                return written.map(|_| ());
+            }
+        }
+        let readback = plan::readback(&table, insert, &context);
+        let sql = context.dialect.insert(insert, &returning_columns(&table, &readback));
+        self.write_and_show(insert.rows.len(), &sql, readback, &table).await
+    }
+
+    async fn run_add(&mut self, plan: Plan) -> Result<()> {
+        let Plan::Add { insert, sql, readback } = plan else { unreachable!("an add's plan") };
+        let table =
+            self.catalog.table(&insert.table).cloned().ok_or_else(|| {
+                Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table))
+            })?;
+        self.write_and_show(insert.rows.len(), &sql, readback, &table).await
+    }
+
+    /// Runs an insert of `rows` rows and shows what was stored, as its plan says.
+    async fn write_and_show(&mut self, rows: usize, sql: &Sql, readback: Readback, table: &Table) -> Result<()> {
         let hints: Vec<FieldType> = table.columns.iter().map(|c| c.field_type.clone()).collect();
         let mut stored = Collect::default();
-        if dialect.has_returning() {
-            let returning: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-            self.backend.fetch(&dialect.insert(insert, &returning), &hints, &mut stored).await?;
-        } else {
-            let added = self.backend.execute(&dialect.insert(insert, &[])).await?;
-            // No RETURNING: read one row back by its key, given or generated.
-            match table.single_key() {
-                Some(key) if insert.rows.len() == 1 => {
-                    let given = insert.columns.iter().position(|c| *c == key.name).map(|i| insert.rows[0][i].clone());
-                    let key_value = match given {
-                        Some(v) => v,
-                        None => self.last_insert_id().await?,
-                    };
-                    let select = resolve::by_key(&table, key, key_value);
-                    self.backend.fetch(&dialect.select(&select), &hints, &mut stored).await?;
-                }
-                _ => return self.printer.affected(added, "added").map_err(io_error),
+        match readback {
+            Readback::Nothing => {
+                self.backend.execute(sql).await?;
+                return Ok(());
+            }
+            Readback::Returning => self.backend.fetch(sql, &hints, &mut stored).await?,
+            Readback::Count => {
+                let added = self.backend.execute(sql).await?;
+                return self.printer.affected(added, "added").map_err(io_error);
+            }
+            Readback::ByKey { table, key, given } => {
+                self.backend.execute(sql).await?;
+                let key_value = match given {
+                    Some(value) => value,
+                    None => self.last_insert_id().await?,
+                };
+                let select = resolve::by_key(&table, &key, key_value);
+                self.backend.fetch(&self.dialect().select(&select), &hints, &mut stored).await?;
             }
         }
         if stored.rows.is_empty() {
-            return self.printer.affected(insert.rows.len() as u64, "added").map_err(io_error);
+            return self.printer.affected(rows as u64, "added").map_err(io_error);
         }
         for row in &stored.rows {
             self.printer.record(&stored.columns, row, true).map_err(io_error)?;
@@ -363,7 +361,7 @@ impl Session {
 
     async fn last_insert_id(&mut self) -> Result<Value> {
         let mut rows = Collect::default();
-        self.backend.fetch(&Sql::raw("SELECT LAST_INSERT_ID()"), &[FieldType::Int], &mut rows).await?;
+        self.backend.fetch(&self.dialect().last_insert_id(), &[FieldType::Int], &mut rows).await?;
         Ok(rows.rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Null))
     }
 
@@ -380,91 +378,20 @@ impl Session {
         }
     }
 
-    /// `add` resolved and checked: one row to insert.
-    pub fn insert_plan(&self, model: &Ident, values: &[crate::ast::Assignment]) -> Result<Insert> {
-        let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values.to_vec())?;
-        Ok(complete_row(table, model, given)?.into_insert())
-    }
-
-    fn get_plan(&self, model: &Ident, key: &crate::ast::Literal) -> Result<Select> {
-        let table = self.catalog.model(model)?;
-        let key_column = resolve::key_column(table, model)?;
-        let value = crate::coerce::coerce(key, key_column)?;
-        if value.is_null() {
-            return Err(Error::at(ErrorKind::Value, "a key is never null", key.span).with_help(format!(
-                "`query {} where {} is null` finds rows by a null field",
-                model.name, key_column.name
-            )));
-        }
-        Ok(resolve::by_key(table, key_column, value))
-    }
-
-    fn target_filter(&self, table: &Table, target: &Target) -> Result<Option<Filter>> {
-        match target {
-            Target::All(_) => Ok(None),
-            Target::Where(condition) => resolve::filter(&self.catalog, table, condition).map(Some),
-        }
-    }
-
-    fn update_plan(&self, model: &Ident, target: &Target, set: &[crate::ast::Assignment]) -> Result<Update> {
-        let table = self.catalog.model(model)?;
-        let filter = self.target_filter(table, target)?;
-        let set = resolve::assignments(table, set.to_vec())?;
-        let casts = crate::plan::text_casts(table, &set.columns);
-        let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
-        Ok(Update { table: table.name.clone(), casts, set, filter })
-    }
-
-    fn delete_plan(&self, model: &Ident, target: &Target) -> Result<Delete> {
-        let table = self.catalog.model(model)?;
-        Ok(Delete { table: table.name.clone(), filter: self.target_filter(table, target)? })
-    }
-
     /// Rows shown by a query: capped at the prompt, all of them in scripts.
     fn row_cap(&self) -> Option<u64> {
         if self.printer.interactive() { self.settings.limit } else { None }
     }
 
-    /// `explain`: the SQL and parameters a command would run, without running it.
+    /// `explain`: the statements a command would run, without running it: those of its plan,
+    /// the plan that running it would take.
     fn explain(&mut self, command: &Command) -> Result<()> {
-        let dialect = self.dialect();
-        let sql = match command {
-            Command::Model(model) => dialect.create_table(&resolve::create_table(&self.catalog, model)?),
-            Command::Drop { model, .. } => dialect.drop_table(&self.catalog.model(model)?.name),
-            Command::Add { model, values } => {
-                let columns: Vec<String> = self.catalog.model(model)?.columns.iter().map(|c| c.name.clone()).collect();
-                dialect.insert(&self.insert_plan(model, values)?, &columns)
-            }
-            Command::Get { model, key } => dialect.select(&self.get_plan(model, key)?),
-            Command::Query(query) => {
-                let table = self.catalog.model(&query.model)?;
-                dialect.select(&resolve::select(&self.catalog, table, query)?)
-            }
-            Command::Count { model, filter } => {
-                let table = self.catalog.model(model)?;
-                dialect.count(&Count {
-                    table: table.name.clone(),
-                    filter: resolve::optional_filter(&self.catalog, table, filter.as_ref())?,
-                })
-            }
-            Command::Update { model, target, set } => dialect.update(&self.update_plan(model, target, set)?),
-            Command::Delete { model, target } => dialect.delete(&self.delete_plan(model, target)?),
-            Command::Sql { text, .. } => Sql::raw(text.clone()),
-            Command::Begin => dialect.begin(),
-            Command::Commit => dialect.commit(),
-            Command::Rollback => dialect.rollback(),
-            Command::Savepoint(name) => dialect.savepoint(&name.name),
-            Command::RollbackTo(name) => dialect.rollback_to(&name.name),
-            Command::Release(name) => dialect.release(&name.name),
-            other => {
-                return Err(Error::new(
-                    ErrorKind::Refused,
-                    format!("`{}` runs no SQL to explain", command_word(other)),
-                ));
-            }
-        };
-        self.printer.explain(&sql.text, &sql.params).map_err(io_error)
+        let context = self.context();
+        let plan = plan::plan(&self.catalog, command, &context)?;
+        for sql in plan.statements(&context) {
+            self.printer.explain(&sql.text, &sql.params).map_err(io_error)?;
+        }
+        Ok(())
     }
 
     fn models(&mut self) -> Result<()> {
@@ -584,28 +511,17 @@ impl Session {
     }
 }
 
+/// The columns an insert returns, when its plan reads the stored rows back that way.
+fn returning_columns(table: &Table, readback: &Readback) -> Vec<String> {
+    match readback {
+        Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Rows written by one run of a prepared multi-row insert: SQLite finishes a statement and
 /// finds the table's end again for every run, so a run of many rows saves that work per row.
 const CHUNK_ROWS: usize = 32;
-
-/// A row of `add` for `table`, unless it leaves out a column that needs a value.
-pub(super) fn complete_row<'t>(table: &'t Table, model: &Ident, given: resolve::Assigned<'t>) -> Result<InsertRow<'t>> {
-    let missing = resolve::missing_required(table, &given.columns);
-    if !missing.is_empty() {
-        // A reference is named as the user types it: `author`, not `author_id`.
-        let names: Vec<&str> = missing
-            .iter()
-            .map(|c| table.foreign_key_of(&c.name).map_or(c.name.as_str(), |fk| fk.reference_name()))
-            .collect();
-        return Err(Error::at(
-            ErrorKind::Value,
-            format!("{} needs a value for {}", model.name, names.join(", ")),
-            model.span,
-        )
-        .with_label(format!("{} cannot be null and has no default", names.join(", "))));
-    }
-    Ok(InsertRow { table, columns: given.columns, values: given.values })
-}
 
 fn short_location(location: &str) -> String {
     if let Some(path) = location.strip_prefix("sqlite:") {
@@ -621,48 +537,6 @@ fn short_location(location: &str) -> String {
     match url::Url::parse(location) {
         Ok(url) => format!("{}{}", url.host_str().unwrap_or("localhost"), url.path()),
         Err(_) => location.to_string(),
-    }
-}
-
-fn hints(select: &Select) -> Vec<FieldType> {
-    select.columns.iter().map(|p| p.path.column.field_type.clone()).collect()
-}
-
-fn key_text(key: &crate::ast::Literal) -> String {
-    use crate::ast::LiteralKind;
-    match &key.kind {
-        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
-        LiteralKind::Quoted(s) => format!("{s:?}"),
-        LiteralKind::Bool(b) => b.to_string(),
-        LiteralKind::Null => "null".into(),
-    }
-}
-
-pub(crate) fn command_word(command: &Command) -> &'static str {
-    match command {
-        Command::Model(_) => "model",
-        Command::Models => "models",
-        Command::Describe(_) => "describe",
-        Command::Drop { .. } => "drop",
-        Command::Add { .. } => "add",
-        Command::Get { .. } => "get",
-        Command::Query(_) => "query",
-        Command::Count { .. } => "count",
-        Command::Update { .. } => "update",
-        Command::Delete { .. } => "delete",
-        Command::Begin => "begin",
-        Command::Commit => "commit",
-        Command::Rollback => "rollback",
-        Command::Savepoint(_) => "savepoint",
-        Command::RollbackTo(_) => "rollback to",
-        Command::Release(_) => "release",
-        Command::Sql { .. } => "sql",
-        Command::Explain(_) => "explain",
-        Command::Set(_) => "set",
-        Command::Source { .. } => "source",
-        Command::Connect { .. } => "connect",
-        Command::Help(_) => "help",
-        Command::Quit => "quit",
     }
 }
 

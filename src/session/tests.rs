@@ -346,3 +346,73 @@ fn locations_are_short_and_without_passwords() {
     assert_eq!(short_location("sqlite::memory:"), "memory");
     assert_eq!(short_location("postgres://bob:***@db.example:5432/app"), "db.example/app");
 }
+
+/// `explain` prints what runs: every command of every example, at the prompt and in a script,
+/// in and out of the sandbox, sends exactly the statements its plan names (the session's own
+/// questions to the server about its transaction aside, which no command plans). A command that
+/// fails sends its plan up to the statement that failed, then undoes it.
+#[tokio::test]
+async fn explain_names_the_statements_that_run() {
+    use crate::backend::Recording;
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<_> = std::fs::read_dir(&examples).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "orm"));
+    files.sort();
+    assert!(files.len() >= 4, "examples: {files:?}");
+    let mut compared = 0;
+    for (interactive, sandbox) in [(false, false), (true, false), (false, true), (true, true)] {
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            let (printer, _out, _notes) = Printer::capture(Format::Table, false, interactive, false);
+            let mut session = Session::open("sqlite::memory:", printer, sandbox).await.unwrap();
+            let recording = Recording::start();
+            for piece in crate::parser::split_statements(&text) {
+                let Ok(statement) = parse_statement(piece.text(&text)) else { continue };
+                let command = &statement.command;
+                let context = session.context();
+                let planned = match crate::plan::plan(&session.catalog, command, &context) {
+                    Ok(plan) => plan.statements(&context).into_iter().map(|s| s.text).collect(),
+                    Err(_) => Vec::new(),
+                };
+                recording.take();
+                let ran = session.execute(&statement, &mut Answer(true, Vec::new())).await;
+                let sent = recording.take();
+                let what = format!("{} ({interactive}, {sandbox}): `{}`", file.display(), piece.text(&text));
+                if matches!(command, Command::Set(_) | Command::Help(_) | Command::Models | Command::Describe(_)) {
+                    assert!(sent.is_empty(), "{what} sent {sent:?}");
+                    continue;
+                }
+                match ran {
+                    Ok(_) => assert_eq!(sent, planned, "{what}"),
+                    Err(_) => {
+                        let kept = planned.len().saturating_sub(usize::from(context.in_transaction));
+                        let ran_of_plan = sent.iter().zip(&planned[..kept]).take_while(|(a, b)| a == b).count();
+                        assert!(
+                            ran_of_plan == sent.len().min(kept) || sent.is_empty(),
+                            "{what}: sent {sent:?}, planned {planned:?}"
+                        );
+                    }
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} commands compared");
+}
+
+/// The two ways `explain` once drifted from what ran: the row cap at the prompt, and the
+/// sandbox's savepoints where a real run sends BEGIN and COMMIT.
+#[tokio::test]
+async fn explain_shows_the_row_cap_and_the_sandboxs_savepoints() {
+    let (printer, out, _notes) = Printer::capture(Format::Table, false, true, false);
+    let mut session = Session::open("sqlite::memory:", printer, true).await.unwrap();
+    for line in ["model User { name: text }", "explain query User", "explain begin", "begin", "explain count User"] {
+        let statement = parse_statement(line).unwrap();
+        session.execute(&statement, &mut NoConfirm).await.unwrap();
+    }
+    let shown = out.take();
+    assert!(shown.contains("LIMIT ?\nparams: 1 = 101"), "{shown}");
+    assert!(shown.contains("SAVEPOINT \"ormsh_transaction\""), "{shown}");
+    assert!(!shown.contains("SQL: BEGIN"), "{shown}");
+    assert!(shown.contains("SAVEPOINT \"ormsh_command\""), "{shown}");
+}

@@ -10,15 +10,12 @@ use crate::ast::{Command, Ident, Span};
 use crate::backend::ServerTx;
 use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, Result};
+use crate::plan::{COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT, transaction_statements};
 use crate::raw_sql;
 
 #[cfg(doc)]
 use crate::backend::Backend;
 
-/// The savepoint each command runs under inside a transaction.
-pub(crate) const COMMAND_SAVEPOINT: &str = "ormsh_command";
-/// In a sandbox the real transaction is the sandbox's; the user's `begin` is this savepoint.
-const SANDBOX_SAVEPOINT: &str = "ormsh_transaction";
 /// Names the session's own statements use on the server, which the user's savepoints may not.
 const RESERVED_SAVEPOINTS: [&str; 4] = [COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT, "ormsh_probe", "ormsh_check"];
 
@@ -117,8 +114,7 @@ impl Session {
             return Err(Error::new(ErrorKind::Transaction, "a transaction is already open")
                 .with_help("`commit` or `rollback` it first, or use `savepoint NAME`"));
         }
-        let sql = if self.sandbox { self.dialect().savepoint(SANDBOX_SAVEPOINT) } else { self.dialect().begin() };
-        self.send(&sql).await?;
+        self.send_all(&Command::Begin).await?;
         self.tx = TxState::Open { savepoints: Vec::new() };
         self.printer.status("BEGIN").map_err(io_error)
     }
@@ -138,17 +134,14 @@ impl Session {
                         "a real commit would fail here; the transaction is still open: `commit` again once that is mended, or `rollback`",
                     ));
                 }
-                self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
-                self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
+                self.send_all(&Command::Rollback).await?;
                 self.tx = TxState::Idle;
                 return Err(err.with_more_help(
                     "a real commit would fail here, and the database would roll the transaction back: it was rolled back (sandbox)",
                 ));
             }
-            self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
-        } else {
-            self.send(&self.dialect().commit()).await?;
         }
+        self.send_all(&Command::Commit).await?;
         self.tx = TxState::Idle;
         self.printer.status("COMMIT").map_err(io_error)
     }
@@ -157,13 +150,9 @@ impl Session {
         if !self.tx.is_open() {
             return Err(Error::new(ErrorKind::Transaction, "no transaction is open, so there is nothing to roll back"));
         }
-        if matches!(self.tx, TxState::Ended { .. }) {
-            // The server already ended it; there is nothing to send.
-        } else if self.sandbox {
-            self.send(&self.dialect().rollback_to(SANDBOX_SAVEPOINT)).await?;
-            self.send(&self.dialect().release(SANDBOX_SAVEPOINT)).await?;
-        } else {
-            self.send(&self.dialect().rollback()).await?;
+        // When the server already ended it, there is nothing to send.
+        if !matches!(self.tx, TxState::Ended { .. }) {
+            self.send_all(&Command::Rollback).await?;
         }
         self.tx = TxState::Idle;
         self.printer.status("ROLLBACK").map_err(io_error)
@@ -177,7 +166,7 @@ impl Session {
         if RESERVED_SAVEPOINTS.iter().any(|r| name.name.eq_ignore_ascii_case(r)) {
             return Err(Error::at(ErrorKind::Name, format!("`{}` is a name ormsh uses itself", name.name), name.span));
         }
-        self.send(&self.dialect().savepoint(&name.name)).await?;
+        self.send_all(&Command::Savepoint(name.clone())).await?;
         if let TxState::Open { savepoints } = &mut self.tx {
             savepoints.retain(|s| *s != name.name);
             savepoints.push(name.name.clone());
@@ -195,7 +184,7 @@ impl Session {
             .with_help("`rollback` to go on"));
         }
         let position = self.savepoint_position(name)?;
-        self.send(&self.dialect().rollback_to(&name.name)).await?;
+        self.send_all(&Command::RollbackTo(name.clone())).await?;
         let mut savepoints = self.tx.savepoints().to_vec();
         savepoints.truncate(position + 1);
         // Rolling back to a savepoint also ends an aborted state on PostgreSQL.
@@ -205,7 +194,7 @@ impl Session {
 
     pub(super) async fn release(&mut self, name: &Ident) -> Result<()> {
         let position = self.savepoint_position(name)?;
-        self.send(&self.dialect().release(&name.name)).await?;
+        self.send_all(&Command::Release(name.clone())).await?;
         if let TxState::Open { savepoints } = &mut self.tx {
             savepoints.truncate(position);
         }
@@ -231,6 +220,15 @@ impl Session {
             }
             err
         })
+    }
+
+    /// Sends the statements of transaction control `command`: those its plan (and `explain`)
+    /// names.
+    async fn send_all(&mut self, command: &Command) -> Result<()> {
+        for sql in transaction_statements(command, &self.context()) {
+            self.send(&sql).await?;
+        }
+        Ok(())
     }
 
     /// Whether statements run inside a transaction (the user's or the sandbox's).

@@ -8,7 +8,7 @@ use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{as_text, coerce, coerce_owned};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
-use crate::plan::{ColumnDef, CreateTable, Filter, Projection, Select};
+use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Projection, Select};
 use crate::value::{FieldType, Value};
 
 /// How deep a condition may nest before it is refused (the parser refuses deeper input first;
@@ -271,4 +271,23 @@ pub fn key_column<'t>(table: &'t Table, model: &Ident) -> Result<&'t Column> {
         )
         .with_help("use `query … where …` instead")
     })
+}
+
+/// A row of `add` for `table`, unless it leaves out a column that needs a value.
+pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) -> Result<InsertRow<'t>> {
+    let missing = missing_required(table, &given.columns);
+    if !missing.is_empty() {
+        // A reference is named as the user types it: `author`, not `author_id`.
+        let names: Vec<&str> = missing
+            .iter()
+            .map(|c| table.foreign_key_of(&c.name).map_or(c.name.as_str(), |fk| fk.reference_name()))
+            .collect();
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("{} needs a value for {}", model.name, names.join(", ")),
+            model.span,
+        )
+        .with_label(format!("{} cannot be null and has no default", names.join(", "))));
+    }
+    Ok(InsertRow { table, columns: given.columns, values: given.values })
 }

@@ -1,5 +1,12 @@
-//! Commands resolved against the catalog: every name is a real table or column, every value is
-//! checked and typed. Plain data that a dialect turns into SQL.
+//! The plan step: a command as typed becomes, in one place, what runs — names resolved against
+//! the catalog, values checked and typed ([`resolve`]), and the statements of each step built
+//! by the dialect ([`step`]). The session runs a [`Plan`]; `explain` prints the same plan's
+//! statements, so it can never describe something other than what runs.
+
+pub mod resolve;
+mod step;
+
+pub use step::{COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, plan, readback, transaction_statements};
 
 use crate::ast::{CompareOp, Direction};
 use crate::catalog::{Column, ResolvedPath, Table};

@@ -1,0 +1,286 @@
+//! `(Catalog, Command, Context) -> Plan`: what a command runs, decided once. Running and
+//! `explain` both take the plan made here, so the statements `explain` prints are the ones that
+//! run (the prompt's row cap included, and the sandbox's savepoints where a real run sends
+//! BEGIN and COMMIT).
+
+use super::resolve;
+use super::{Count, CreateTable, Delete, Filter, Insert, Select, Update};
+use crate::ast::{Command, Ident, Literal, Target};
+use crate::catalog::{Catalog, Column, Table};
+use crate::dialect::{Dialect, Sql};
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{FieldType, Value};
+
+/// In a sandbox the real transaction is the sandbox's; the user's `begin` is this savepoint.
+pub const SANDBOX_SAVEPOINT: &str = "ormsh_transaction";
+/// The savepoint each command runs under inside a transaction.
+pub const COMMAND_SAVEPOINT: &str = "ormsh_command";
+
+/// What a plan depends on besides the command and the catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub dialect: Dialect,
+    /// Rows a query shows at most (the prompt's `set limit`); None: all of them.
+    pub row_cap: Option<u64>,
+    /// Whether a write shows what it stored (at the prompt, or with `--verbose`).
+    pub writes_shown: bool,
+    /// The session runs inside the sandbox's transaction.
+    pub sandbox: bool,
+    /// Statements run inside a transaction (the user's or the sandbox's), each command under
+    /// its own savepoint.
+    pub in_transaction: bool,
+}
+
+/// How an `add` shows the row it stored.
+#[derive(Debug, Clone)]
+pub enum Readback {
+    /// Writes are not shown.
+    Nothing,
+    /// `INSERT … RETURNING` gives the row back.
+    Returning,
+    /// No RETURNING (MySQL): the row is read again by its key, given (`Some`) or generated and
+    /// asked for with `SELECT LAST_INSERT_ID()` (`None`).
+    ByKey { table: Box<Table>, key: Box<Column>, given: Option<Value> },
+    /// No single key to read it back by: the count of rows added is shown.
+    Count,
+}
+
+/// A command resolved and turned into the statements it runs.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    Model {
+        create: CreateTable,
+        sql: Sql,
+    },
+    Drop {
+        table: String,
+        sql: Sql,
+    },
+    Add {
+        insert: Insert,
+        sql: Sql,
+        readback: Readback,
+    },
+    /// `get`: one row by its key; `missing` is the error when there is none.
+    Get {
+        sql: Sql,
+        hints: Vec<FieldType>,
+        missing: Error,
+    },
+    Query {
+        sql: Sql,
+        hints: Vec<FieldType>,
+        cap: Option<u64>,
+    },
+    Count {
+        sql: Sql,
+    },
+    Update {
+        sql: Sql,
+    },
+    Delete {
+        sql: Sql,
+    },
+    /// The user's own SQL, sent as written.
+    Sql {
+        sql: Sql,
+        changes_schema: bool,
+        cap: Option<u64>,
+    },
+    /// Transaction control: the statements `begin`, `commit`, `rollback`, `savepoint`,
+    /// `rollback to` and `release` send.
+    Transaction {
+        statements: Vec<Sql>,
+    },
+}
+
+impl Plan {
+    /// Every statement the plan runs, in order, for `explain`. A statement whose value is known
+    /// only when it runs (the key MySQL generated) is shown with a comment saying so.
+    pub fn statements(&self, context: &Context) -> Vec<Sql> {
+        let mut statements = match self {
+            Plan::Model { sql, .. }
+            | Plan::Drop { sql, .. }
+            | Plan::Get { sql, .. }
+            | Plan::Query { sql, .. }
+            | Plan::Count { sql }
+            | Plan::Update { sql }
+            | Plan::Delete { sql }
+            | Plan::Sql { sql, .. } => vec![sql.clone()],
+            Plan::Transaction { statements } => return statements.clone(),
+            Plan::Add { sql, readback, .. } => {
+                let mut all = vec![sql.clone()];
+                if let Readback::ByKey { table, key, given } = readback {
+                    let dialect = context.dialect;
+                    match given {
+                        Some(value) => all.push(dialect.select(&resolve::by_key(table, key, value.clone()))),
+                        None => {
+                            all.push(dialect.last_insert_id());
+                            let mut select = dialect.select(&resolve::by_key(table, key, Value::Null));
+                            select.params.clear();
+                            all.push(select.with_note("the key is the one LAST_INSERT_ID() returned"));
+                        }
+                    }
+                }
+                all
+            }
+        };
+        if context.in_transaction {
+            // The savepoint the command runs under, so that its failure undoes it alone.
+            statements.insert(0, context.dialect.savepoint(COMMAND_SAVEPOINT));
+            statements.push(context.dialect.release(COMMAND_SAVEPOINT));
+        }
+        statements
+    }
+}
+
+/// The plan of `command`, or why there is none. Shell commands (`set`, `help`, `models`, …) run
+/// no SQL and have no plan.
+pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<Plan> {
+    let dialect = context.dialect;
+    Ok(match command {
+        Command::Model(model) => {
+            let create = resolve::create_table(catalog, model)?;
+            Plan::Model { sql: dialect.create_table(&create), create }
+        }
+        Command::Drop { model, .. } => {
+            let table = catalog.model(model)?.name.clone();
+            Plan::Drop { sql: dialect.drop_table(&table), table }
+        }
+        Command::Add { model, values } => {
+            let table = catalog.model(model)?;
+            let given = resolve::assignments(table, values.to_vec())?;
+            let insert = resolve::complete_row(table, model, given)?.into_insert();
+            add(table, insert, context)
+        }
+        Command::Get { model, key } => get(catalog, model, key, dialect)?,
+        Command::Query(query) => {
+            let table = catalog.model(&query.model)?;
+            let mut select = resolve::select(catalog, table, query)?;
+            let cap = context.row_cap;
+            // Ask for one row past the cap: that row says whether more exist.
+            if let Some(cap) = cap {
+                select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
+            }
+            Plan::Query { hints: hints(&select), sql: dialect.select(&select), cap }
+        }
+        Command::Count { model, filter } => {
+            let table = catalog.model(model)?;
+            let filter = resolve::optional_filter(catalog, table, filter.as_ref())?;
+            Plan::Count { sql: dialect.count(&Count { table: table.name.clone(), filter }) }
+        }
+        Command::Update { model, target, set } => {
+            let table = catalog.model(model)?;
+            let filter = target_filter(catalog, table, target)?;
+            let set = resolve::assignments(table, set.to_vec())?;
+            let casts = super::text_casts(table, &set.columns);
+            let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
+            Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, set, filter }) }
+        }
+        Command::Delete { model, target } => {
+            let table = catalog.model(model)?;
+            let filter = target_filter(catalog, table, target)?;
+            Plan::Delete { sql: dialect.delete(&Delete { table: table.name.clone(), filter }) }
+        }
+        Command::Sql { text, .. } => Plan::Sql {
+            sql: Sql::user(text.clone()),
+            changes_schema: crate::raw_sql::changes_schema(text),
+            cap: context.row_cap,
+        },
+        Command::Begin
+        | Command::Commit
+        | Command::Rollback
+        | Command::Savepoint(_)
+        | Command::RollbackTo(_)
+        | Command::Release(_) => Plan::Transaction { statements: transaction_statements(command, context) },
+        other => {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!("`{}` runs no SQL to explain", crate::ast::command_word(other)),
+            ));
+        }
+    })
+}
+
+/// The statements of transaction control: in a sandbox, the user's transaction is a savepoint
+/// inside the sandbox's.
+pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> {
+    let dialect = context.dialect;
+    match (command, context.sandbox) {
+        (Command::Begin, false) => vec![dialect.begin()],
+        (Command::Begin, true) => vec![dialect.savepoint(SANDBOX_SAVEPOINT)],
+        (Command::Commit, false) => vec![dialect.commit()],
+        (Command::Commit, true) => vec![dialect.release(SANDBOX_SAVEPOINT)],
+        (Command::Rollback, false) => vec![dialect.rollback()],
+        (Command::Rollback, true) => vec![dialect.rollback_to(SANDBOX_SAVEPOINT), dialect.release(SANDBOX_SAVEPOINT)],
+        (Command::Savepoint(name), _) => vec![dialect.savepoint(&name.name)],
+        (Command::RollbackTo(name), _) => vec![dialect.rollback_to(&name.name)],
+        (Command::Release(name), _) => vec![dialect.release(&name.name)],
+        _ => Vec::new(),
+    }
+}
+
+/// An `add`: the insert, and how the stored rows are shown.
+fn add(table: &Table, insert: Insert, context: &Context) -> Plan {
+    let readback = readback(table, &insert, context);
+    let returning: Vec<String> = match readback {
+        Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    Plan::Add { sql: context.dialect.insert(&insert, &returning), insert, readback }
+}
+
+/// How the rows `insert` stores (one `add`, or a batch of them) are shown.
+pub fn readback(table: &Table, insert: &Insert, context: &Context) -> Readback {
+    let dialect = context.dialect;
+    if !context.writes_shown {
+        Readback::Nothing
+    } else if dialect.has_returning() {
+        Readback::Returning
+    } else {
+        match table.single_key() {
+            Some(key) if insert.rows.len() == 1 => {
+                let given = insert.columns.iter().position(|c| *c == key.name).map(|i| insert.rows[0][i].clone());
+                Readback::ByKey { table: Box::new(table.clone()), key: Box::new(key.clone()), given }
+            }
+            _ => Readback::Count,
+        }
+    }
+}
+
+fn get(catalog: &Catalog, model: &Ident, key: &Literal, dialect: Dialect) -> Result<Plan> {
+    let table = catalog.model(model)?;
+    let key_column = resolve::key_column(table, model)?;
+    let value = crate::coerce::coerce(key, key_column)?;
+    if value.is_null() {
+        return Err(Error::at(ErrorKind::Value, "a key is never null", key.span).with_help(format!(
+            "`query {} where {} is null` finds rows by a null field",
+            model.name, key_column.name
+        )));
+    }
+    let missing =
+        Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
+    let select = resolve::by_key(table, key_column, value);
+    Ok(Plan::Get { hints: hints(&select), sql: dialect.select(&select), missing })
+}
+
+fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Option<Filter>> {
+    match target {
+        Target::All(_) => Ok(None),
+        Target::Where(condition) => resolve::filter(catalog, table, condition).map(Some),
+    }
+}
+
+fn hints(select: &Select) -> Vec<FieldType> {
+    select.columns.iter().map(|p| p.path.column.field_type.clone()).collect()
+}
+
+fn key_text(key: &Literal) -> String {
+    use crate::ast::LiteralKind;
+    match &key.kind {
+        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
+        LiteralKind::Quoted(s) => format!("{s:?}"),
+        LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Null => "null".into(),
+    }
+}
