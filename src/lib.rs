@@ -7,6 +7,7 @@ pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod coerce;
+pub mod commands;
 pub mod datetime;
 pub mod diagnostic;
 pub mod dialect;

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use ormsh::assist::{complete, highlight, hint};
-use ormsh::ast::{COMMAND_WORDS, Command, Format, Span};
+use ormsh::ast::{Command, Format, Span};
 use ormsh::catalog::Catalog;
 use ormsh::diagnostic::{line_col, render};
 use ormsh::error::{Error, ErrorKind};
@@ -236,7 +236,7 @@ fn long_tokens() -> &'static [String] {
 /// One token of the language or around it; a long one now and then (one in about 130).
 fn token() -> impl Strategy<Value = String> {
     prop_oneof![
-        20 => select(COMMAND_WORDS).prop_map(String::from),
+        20 => select(ormsh::commands::words().collect::<Vec<_>>()).prop_map(String::from),
         40 => select(WORDS).prop_map(String::from),
         40 => select(PUNCT).prop_map(String::from),
         15 => select(AWKWARD).prop_map(String::from),
@@ -252,14 +252,16 @@ fn token() -> impl Strategy<Value = String> {
 fn soup() -> impl Strategy<Value = String> {
     let separator = select(&["", " ", " ", " ", "\n", ";"][..]);
     let tokens = prop::collection::vec((token(), separator), 0..24);
-    (prop::option::weighted(0.6, select(COMMAND_WORDS)), tokens).prop_map(|(command, tokens)| {
-        let mut text = command.map(|c| format!("{c} ")).unwrap_or_default();
-        for (token, separator) in tokens {
-            text.push_str(&token);
-            text.push_str(separator);
-        }
-        text
-    })
+    (prop::option::weighted(0.6, select(ormsh::commands::words().collect::<Vec<_>>())), tokens).prop_map(
+        |(command, tokens)| {
+            let mut text = command.map(|c| format!("{c} ")).unwrap_or_default();
+            for (token, separator) in tokens {
+                text.push_str(&token);
+                text.push_str(separator);
+            }
+            text
+        },
+    )
 }
 
 /// Valid commands: every line of `examples/*.orm` that is not a comment, and every example of

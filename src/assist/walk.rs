@@ -6,8 +6,9 @@
 //! The tokens are those of `parser::lexical` and `parser::literal`: identifiers are a letter or
 //! `_` then letters, digits and `_`; bare words run up to whitespace or one of `,;()=<>!{}"'#`.
 
-use crate::ast::{COMMAND_WORDS, Format, Ident};
+use crate::ast::{Format, Ident};
 use crate::catalog::{Catalog, Field, Table};
+use crate::commands::{self, Verb};
 use crate::parser::split::split_statements;
 use crate::value::FieldType;
 
@@ -172,31 +173,19 @@ fn is_number(word: &str) -> bool {
     i == b.len()
 }
 
-const EXIT: &str = "exit";
-const QUIT_SHORT: &str = "\\q";
 const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order by", "limit", "offset"];
-/// The commands `explain` can show the SQL of.
-const EXPLAINABLE: [&str; 14] = [
-    "model",
-    "drop",
-    "add",
-    "get",
-    "query",
-    "count",
-    "update",
-    "delete",
-    "sql",
-    "begin",
-    "commit",
-    "rollback",
-    "savepoint",
-    "release",
-];
 /// Deep enough for any condition a person types; it keeps garbage from exhausting the stack.
 const MAX_DEPTH: usize = 64;
 
+/// The words offered where a command goes: every command and alias that is a word (`\q` is
+/// not offered, only understood).
 fn command_words() -> Vec<&'static str> {
-    COMMAND_WORDS.iter().copied().chain([EXIT]).collect()
+    commands::all_words().filter(|w| !w.starts_with('\\')).collect()
+}
+
+/// The commands `explain` can show the SQL of.
+fn explainable() -> Vec<&'static str> {
+    commands::COMMANDS.iter().filter(|c| c.explainable).map(|c| c.word).collect()
 }
 
 /// Every classified piece of `line`, in order, not overlapping.
@@ -460,35 +449,35 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn command(&mut self, start: usize, word: &str) -> Step {
-        let known = command_words().into_iter().chain([QUIT_SHORT]).find(|w| *w == word)?;
+        let known = commands::lookup(word)?;
         self.mark(start, Class::Command);
-        match known {
-            "model" => self.model_decl(),
-            "describe" => self.model().map(drop),
-            "drop" => {
+        match known.verb {
+            Verb::Model => self.model_decl(),
+            Verb::Describe => self.model().map(drop),
+            Verb::Drop => {
                 self.model()?;
                 self.slot(|| Offer::keywords(&["confirm"]))?;
                 self.keyword(&["confirm"]).map(drop)
             }
-            "add" => {
+            Verb::Add => {
                 let table = self.model()?;
                 self.assignments(table, &[], Some(Hint::AfterModel { command: "add", table }))
             }
-            "get" => {
+            Verb::Get => {
                 let table = self.model()?;
                 self.slot(|| Offer { hint: Some(Hint::AfterModel { command: "get", table }), ..Offer::default() })?;
                 self.value()
             }
-            "query" => self.query(),
-            "count" => {
+            Verb::Query => self.query(),
+            Verb::Count => {
                 let table = self.model()?;
                 let hint = Some(Hint::AfterModel { command: "count", table });
                 self.slot(|| Offer { hint, ..Offer::keywords(&["where"]) })?;
                 self.keyword(&["where"])?;
                 self.condition(table, &[])
             }
-            "update" => self.update(),
-            "delete" => {
+            Verb::Update => self.update(),
+            Verb::Delete => {
                 let table = self.model()?;
                 let hint = Some(Hint::AfterModel { command: "delete", table });
                 self.slot(|| Offer { hint, ..Offer::keywords(&["where", "all"]) })?;
@@ -497,28 +486,28 @@ impl<'s, 'c> Walker<'s, 'c> {
                     _ => Some(()),
                 }
             }
-            "rollback" => {
+            Verb::Rollback => {
                 self.slot(|| Offer::keywords(&["to"]))?;
                 self.keyword(&["to"])?;
                 self.savepoint_name(true)
             }
-            "savepoint" => self.savepoint_name(false),
-            "release" => self.savepoint_name(true),
-            "sql" => {
+            Verb::Savepoint => self.savepoint_name(false),
+            Verb::Release => self.savepoint_name(true),
+            Verb::Sql => {
                 // Sent as written: none of it is ormsh's.
                 self.pos = self.src.len();
                 Some(())
             }
-            "explain" => {
-                self.slot(|| Offer::keywords(&EXPLAINABLE))?;
+            Verb::Explain => {
+                self.slot(|| Offer::keywords(&explainable()))?;
                 let (start, word) = self.command_word()?;
                 if word == "explain" {
                     return None;
                 }
                 self.command(start, &word)
             }
-            "set" => self.setting(),
-            "source" => {
+            Verb::Set => self.setting(),
+            Verb::Source => {
                 self.slot(Offer::default)?;
                 if self.rest().starts_with(['"', '\'']) {
                     return self.value();
@@ -527,7 +516,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.pos += rest.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(rest.len());
                 Some(())
             }
-            "connect" => {
+            Verb::Connect => {
                 self.slot(Offer::default)?;
                 if self.rest().starts_with(['"', '\'']) {
                     return self.value();
@@ -537,7 +526,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.pos += rest.find('#').unwrap_or(rest.len());
                 Some(())
             }
-            "help" => {
+            Verb::Help => {
                 self.slot(|| Offer::words(&command_words()))?;
                 let (start, topic, _) = self.name()?;
                 if command_words().iter().any(|w| w.eq_ignore_ascii_case(&topic)) {
@@ -545,8 +534,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
                 Some(())
             }
-            // models, begin, commit, quit, exit, \q
-            _ => Some(()),
+            Verb::Models | Verb::Begin | Verb::Commit | Verb::Quit => Some(()),
         }
     }
 
@@ -902,4 +890,27 @@ fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
 
 fn unused(used: &[&'static str]) -> Vec<&'static str> {
     QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c)).collect()
+}
+
+/// The walk follows the parser's grammar to its end: every example of `grammar/ormsh.ebnf`,
+/// which the parser takes whole, is walked whole, without the walk stopping early.
+#[cfg(test)]
+#[test]
+fn every_grammar_example_is_walked_to_its_end() {
+    let grammar = include_str!("../../grammar/ormsh.ebnf");
+    let catalog = Catalog::default();
+    let mut walked = 0;
+    for line in grammar.lines() {
+        let Some(example) = line.trim().strip_prefix("(* example:").and_then(|e| e.strip_suffix("*)")) else {
+            continue;
+        };
+        let example = example.trim();
+        let mut walker = Walker::new(example, &catalog, false);
+        let finished = walker.statement().is_some();
+        let rest = example[walker.pos..].trim();
+        assert!(finished || rest.is_empty(), "the walk stopped in {example:?} before {rest:?}");
+        assert!(rest.is_empty() || rest.starts_with('#'), "the walk stopped in {example:?} before {rest:?}");
+        walked += 1;
+    }
+    assert!(walked > 50, "only {walked} examples");
 }

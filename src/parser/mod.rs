@@ -25,7 +25,8 @@ pub use split::{Piece, is_incomplete, split_statements};
 use context::{Cx, Fail, PResult, fail};
 use lexical::skip_ws;
 
-use crate::ast::{COMMAND_WORDS, Command, Span, Statement};
+use crate::ast::{Command, Span, Statement};
+use crate::commands::{self as table, Verb};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
@@ -75,41 +76,41 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         return Err(fail(cx.expected("a command", i)));
     };
     type Rule = for<'b> fn(&Cx<'b>, &'b str) -> PResult<'b, Command>;
-    let parse: Rule = match &*lexical::lowercase(word) {
-        "model" => model::model_decl,
-        "models" => model::models,
-        "describe" => model::describe,
-        "drop" => model::drop,
-        "add" => commands::add,
-        "get" => commands::get,
-        "query" => commands::query,
-        "count" => commands::count,
-        "update" => commands::update,
-        "delete" => commands::delete,
-        "begin" => shell::begin,
-        "commit" => shell::commit,
-        "rollback" => shell::rollback,
-        "savepoint" => shell::savepoint,
-        "release" => shell::release,
-        "sql" => shell::sql,
-        "explain" => shell::explain,
-        "set" => shell::set,
-        "source" => shell::source,
-        "connect" => shell::connect,
-        "help" => shell::help,
-        "quit" | "exit" | "\\q" => shell::quit,
-        _ => {
-            let span = Span::new(cx.pos(i), cx.pos(i) + word.len());
-            let mut error = Error::syntax(format!("unknown command `{word}`"), span);
-            if let Some(help) = did_you_mean(word, COMMAND_WORDS.iter().copied()) {
-                error = error.with_help(help);
-            } else if SQL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-                error = error.with_help(format!("to run SQL as it is, write `sql {word} …`"));
-            } else {
-                error = error.with_help("type `help` for the list of commands");
-            }
-            return Err(fail(error));
+    let Some(known) = table::lookup(word) else {
+        let span = Span::new(cx.pos(i), cx.pos(i) + word.len());
+        let mut error = Error::syntax(format!("unknown command `{word}`"), span);
+        if let Some(help) = did_you_mean(word, table::words()) {
+            error = error.with_help(help);
+        } else if SQL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+            error = error.with_help(format!("to run SQL as it is, write `sql {word} …`"));
+        } else {
+            error = error.with_help("type `help` for the list of commands");
         }
+        return Err(fail(error));
+    };
+    let parse: Rule = match known.verb {
+        Verb::Model => model::model_decl,
+        Verb::Models => model::models,
+        Verb::Describe => model::describe,
+        Verb::Drop => model::drop,
+        Verb::Add => commands::add,
+        Verb::Get => commands::get,
+        Verb::Query => commands::query,
+        Verb::Count => commands::count,
+        Verb::Update => commands::update,
+        Verb::Delete => commands::delete,
+        Verb::Begin => shell::begin,
+        Verb::Commit => shell::commit,
+        Verb::Rollback => shell::rollback,
+        Verb::Savepoint => shell::savepoint,
+        Verb::Release => shell::release,
+        Verb::Sql => shell::sql,
+        Verb::Explain => shell::explain,
+        Verb::Set => shell::set,
+        Verb::Source => shell::source,
+        Verb::Connect => shell::connect,
+        Verb::Help => shell::help,
+        Verb::Quit => shell::quit,
     };
     parse(cx, i)
 }

@@ -194,10 +194,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         | Command::RollbackTo(_)
         | Command::Release(_) => Plan::Transaction { statements: transaction_statements(command, context) },
         other => {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!("`{}` runs no SQL to explain", crate::ast::command_word(other)),
-            ));
+            return Err(Error::new(ErrorKind::Refused, format!("`{}` runs no SQL to explain", other.word())));
         }
     })
 }

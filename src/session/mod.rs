@@ -20,7 +20,6 @@ use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
 
-use crate::ast::command_word;
 pub use batch::Batch;
 pub use transaction::TxState;
 

@@ -81,7 +81,7 @@ impl TxState {
         if harmless {
             return Ok(());
         }
-        self.check_runs(super::command_word(command))
+        self.check_runs(command.word())
     }
 
     /// Refuses a command (named by `word`) that touches the database, in an aborted or ended

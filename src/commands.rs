@@ -1,0 +1,326 @@
+//! The one table of commands: every command word with its aliases, its syntax and its help. The
+//! parser's dispatch, `help`, and the editor's completion and highlighting all derive from it,
+//! so a command is added in one place (and `match`es on [`Verb`] make the compiler name every
+//! place that must handle it).
+
+use crate::ast::Command;
+
+/// What a command does, whatever word it is typed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Model,
+    Models,
+    Describe,
+    Drop,
+    Add,
+    Get,
+    Query,
+    Count,
+    Update,
+    Delete,
+    Begin,
+    Commit,
+    Rollback,
+    Savepoint,
+    Release,
+    Sql,
+    Explain,
+    Set,
+    Source,
+    Connect,
+    Help,
+    Quit,
+}
+
+/// One command: its word, the other words it answers to, and its help.
+#[derive(Debug)]
+pub struct Info {
+    pub verb: Verb,
+    pub word: &'static str,
+    pub aliases: &'static [&'static str],
+    /// Whether it runs SQL that `explain` can show.
+    pub explainable: bool,
+    pub syntax: &'static str,
+    pub summary: &'static str,
+    pub example: &'static str,
+}
+
+/// Every command, in the order `help` lists them.
+pub const COMMANDS: &[Info] = &[
+    Info {
+        verb: Verb::Model,
+        word: "model",
+        aliases: &[],
+        explainable: true,
+        syntax: "model Name [table NAME] { field: type[?] [unique] [primary] [= default], … }",
+        summary: "create a table; an `id` key is added unless a field is `primary`; a field whose type is a model is a reference (`author: User` → `author_id`). Types: int float decimal text bool date time datetime json uuid bytes",
+        example: "model User { name: text, age: int?, email: text unique }",
+    },
+    Info {
+        verb: Verb::Models,
+        word: "models",
+        aliases: &[],
+        explainable: false,
+        syntax: "models",
+        summary: "list the models (every table of the database)",
+        example: "models",
+    },
+    Info {
+        verb: Verb::Describe,
+        word: "describe",
+        aliases: &[],
+        explainable: false,
+        syntax: "describe Model",
+        summary: "show a model's fields, types, keys, references and indexes",
+        example: "describe User",
+    },
+    Info {
+        verb: Verb::Drop,
+        word: "drop",
+        aliases: &[],
+        explainable: true,
+        syntax: "drop Model [confirm]",
+        summary: "drop a model's table; asks at the prompt, needs `confirm` in scripts",
+        example: "drop User confirm",
+    },
+    Info {
+        verb: Verb::Add,
+        word: "add",
+        aliases: &[],
+        explainable: true,
+        syntax: "add Model field=value …",
+        summary: "insert a row and show it as stored, with its generated key; a reference takes the referenced key (`user=1`)",
+        example: "add User name=John age=30",
+    },
+    Info {
+        verb: Verb::Get,
+        word: "get",
+        aliases: &[],
+        explainable: true,
+        syntax: "get Model key",
+        summary: "fetch one row by its primary key",
+        example: "get User 1",
+    },
+    Info {
+        verb: Verb::Query,
+        word: "query",
+        aliases: &[],
+        explainable: true,
+        syntax: "query Model [fields a, b.c] [where …] [order by f [asc|desc], …] [limit n] [offset n]",
+        summary: "select rows; conditions: = != < <= > >= like, in (…), is [not] null, and, or, not, ( ); `ref.field` follows a reference",
+        example: "query User where age >= 18 and name like \"J%\" order by name",
+    },
+    Info {
+        verb: Verb::Count,
+        word: "count",
+        aliases: &[],
+        explainable: true,
+        syntax: "count Model [where …]",
+        summary: "count rows",
+        example: "count User where active=true",
+    },
+    Info {
+        verb: Verb::Update,
+        word: "update",
+        aliases: &[],
+        explainable: true,
+        syntax: "update Model where …|all set field=value, …",
+        summary: "change rows; says how many changed. Without `where`, write `all`",
+        example: "update User where name=John set age=31",
+    },
+    Info {
+        verb: Verb::Delete,
+        word: "delete",
+        aliases: &[],
+        explainable: true,
+        syntax: "delete Model where …|all",
+        summary: "delete rows; says how many went. Without `where`, write `all`",
+        example: "delete User where age < 18",
+    },
+    Info {
+        verb: Verb::Begin,
+        word: "begin",
+        aliases: &[],
+        explainable: true,
+        syntax: "begin",
+        summary: "open a transaction: nothing is committed until `commit`",
+        example: "begin",
+    },
+    Info {
+        verb: Verb::Commit,
+        word: "commit",
+        aliases: &[],
+        explainable: true,
+        syntax: "commit",
+        summary: "commit the open transaction",
+        example: "commit",
+    },
+    Info {
+        verb: Verb::Rollback,
+        word: "rollback",
+        aliases: &[],
+        explainable: true,
+        syntax: "rollback | rollback to NAME",
+        summary: "undo the open transaction, or back to a savepoint",
+        example: "rollback to before_cleanup",
+    },
+    Info {
+        verb: Verb::Savepoint,
+        word: "savepoint",
+        aliases: &[],
+        explainable: true,
+        syntax: "savepoint NAME",
+        summary: "mark a point inside the transaction to roll back to",
+        example: "savepoint before_cleanup",
+    },
+    Info {
+        verb: Verb::Release,
+        word: "release",
+        aliases: &[],
+        explainable: true,
+        syntax: "release NAME",
+        summary: "forget a savepoint (its changes stay)",
+        example: "release before_cleanup",
+    },
+    Info {
+        verb: Verb::Sql,
+        word: "sql",
+        aliases: &[],
+        explainable: true,
+        syntax: "sql TEXT",
+        summary: "run raw SQL as written; rows are shown like `query`. Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET autocommit, XA) is refused: use ormsh's own `begin`, `commit`… On MySQL/MariaDB a statement that commits implicitly (DDL, LOCK TABLES) is refused inside a transaction and in --sandbox",
+        example: "sql select count(*) from users",
+    },
+    Info {
+        verb: Verb::Explain,
+        word: "explain",
+        aliases: &[],
+        explainable: false,
+        syntax: "explain COMMAND",
+        summary: "show the SQL and bound parameters a command would run, without running it",
+        example: "explain query User where name=John",
+    },
+    Info {
+        verb: Verb::Set,
+        word: "set",
+        aliases: &[],
+        explainable: false,
+        syntax: "set format table|vertical|json|csv | set timing on|off | set limit N|off",
+        summary: "session settings",
+        example: "set format json",
+    },
+    Info {
+        verb: Verb::Source,
+        word: "source",
+        aliases: &[],
+        explainable: false,
+        syntax: "source FILE",
+        summary: "run the commands of a file in this session",
+        example: "source seed.orm",
+    },
+    Info {
+        verb: Verb::Connect,
+        word: "connect",
+        aliases: &[],
+        explainable: false,
+        syntax: "connect URL",
+        summary: "switch to another database (not while a transaction is open)",
+        example: "connect postgres://localhost/app",
+    },
+    Info {
+        verb: Verb::Help,
+        word: "help",
+        aliases: &[],
+        explainable: false,
+        syntax: "help [command]",
+        summary: "this help, or one command's",
+        example: "help query",
+    },
+    Info {
+        verb: Verb::Quit,
+        word: "quit",
+        aliases: &["exit", "\\q"],
+        explainable: false,
+        syntax: "quit",
+        summary: "leave; an open transaction is rolled back",
+        example: "quit",
+    },
+];
+
+/// The command typed as `word` (any case), by its word or an alias.
+pub fn lookup(word: &str) -> Option<&'static Info> {
+    COMMANDS
+        .iter()
+        .find(|c| c.word.eq_ignore_ascii_case(word) || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(word)))
+}
+
+/// The table's entry for `verb`.
+pub fn info(verb: Verb) -> &'static Info {
+    COMMANDS.iter().find(|c| c.verb == verb).expect("every verb is in the table")
+}
+
+/// Every command word, without aliases, in `help`'s order.
+pub fn words() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|c| c.word)
+}
+
+/// Every word a command can be typed with, aliases included.
+pub fn all_words() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().flat_map(|c| std::iter::once(c.word).chain(c.aliases.iter().copied()))
+}
+
+impl Command {
+    pub fn verb(&self) -> Verb {
+        match self {
+            Command::Model(_) => Verb::Model,
+            Command::Models => Verb::Models,
+            Command::Describe(_) => Verb::Describe,
+            Command::Drop { .. } => Verb::Drop,
+            Command::Add { .. } => Verb::Add,
+            Command::Get { .. } => Verb::Get,
+            Command::Query(_) => Verb::Query,
+            Command::Count { .. } => Verb::Count,
+            Command::Update { .. } => Verb::Update,
+            Command::Delete { .. } => Verb::Delete,
+            Command::Begin => Verb::Begin,
+            Command::Commit => Verb::Commit,
+            Command::Rollback | Command::RollbackTo(_) => Verb::Rollback,
+            Command::Savepoint(_) => Verb::Savepoint,
+            Command::Release(_) => Verb::Release,
+            Command::Sql { .. } => Verb::Sql,
+            Command::Explain(_) => Verb::Explain,
+            Command::Set(_) => Verb::Set,
+            Command::Source { .. } => Verb::Source,
+            Command::Connect { .. } => Verb::Connect,
+            Command::Help(_) => Verb::Help,
+            Command::Quit => Verb::Quit,
+        }
+    }
+
+    /// The word the command is typed with, for messages.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Command::RollbackTo(_) => "rollback to",
+            other => info(other.verb()).word,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_verb_has_one_entry_and_words_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for word in all_words() {
+            assert!(seen.insert(word), "`{word}` is in the table twice");
+        }
+        for command in COMMANDS {
+            assert_eq!(COMMANDS.iter().filter(|c| c.verb == command.verb).count(), 1, "{:?}", command.verb);
+            assert_eq!(lookup(&command.word.to_uppercase()).map(|c| c.verb), Some(command.verb));
+        }
+        assert_eq!(lookup("\\q").map(|c| c.verb), Some(Verb::Quit));
+        assert!(lookup("nope").is_none());
+    }
+}
