@@ -1,9 +1,10 @@
 //! Tab completion: what the word being typed may become, from the grammar and the live catalog.
 
 use super::Completion;
-use super::walk::{self, Fields, Offer, is_ident_char, is_ident_start};
+use super::walk::{self, Fields, Offer};
 use crate::ast::Ident;
 use crate::catalog::{Catalog, Field, Table};
+use crate::parser::chars::{is_ident_char, is_ident_start};
 use crate::value::FieldType;
 
 /// Completions for the word that ends at byte `pos` of `line`; returns the byte offset where

@@ -9,6 +9,7 @@
 use crate::ast::{Format, Ident};
 use crate::catalog::{Catalog, Field, Table};
 use crate::commands::{self, Verb};
+use crate::parser::chars::{ident_len, is_ident_char, is_number, is_word_char};
 use crate::parser::split::split_statements;
 use crate::value::FieldType;
 
@@ -111,26 +112,6 @@ enum WordKind {
     Value,
 }
 
-pub(super) fn is_ident_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
-}
-
-pub(super) fn is_ident_char(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
-}
-
-fn is_word_char(c: char) -> bool {
-    !c.is_whitespace() && !",;()=<>!{}\"'#".contains(c)
-}
-
-/// The length of the identifier `s` starts with (0 if none).
-fn ident_len(s: &str) -> usize {
-    match s.chars().next() {
-        Some(c) if is_ident_start(c) => s.find(|c: char| !is_ident_char(c)).unwrap_or(s.len()),
-        _ => 0,
-    }
-}
-
 /// The length of the word of `kind` that `s` starts with (0 if none).
 fn word_len(s: &str, kind: WordKind) -> usize {
     match kind {
@@ -139,38 +120,6 @@ fn word_len(s: &str, kind: WordKind) -> usize {
         WordKind::Path => 0,
         WordKind::Value => s.find(|c: char| !is_word_char(c)).unwrap_or(s.len()),
     }
-}
-
-/// `30`, `-4`, `12.50`, `1e3`, as `parser::literal::number`, and nothing after it.
-fn is_number(word: &str) -> bool {
-    let b = word.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i > start
-    };
-    if !digits(&mut i) {
-        return false;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if !digits(&mut i) {
-            return false;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !digits(&mut i) {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order by", "limit", "offset"];

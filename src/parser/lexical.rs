@@ -12,16 +12,16 @@ use super::context::{Cx, Fail, PResult, fail, mismatch, or_fail};
 use crate::ast::{Count, FieldPath, Ident};
 use crate::error::Error;
 
-pub(super) fn is_ident_start(c: char) -> bool {
+pub(crate) fn is_ident_start(c: char) -> bool {
     c == '_' || c.is_alphabetic()
 }
 
-pub(super) fn is_ident_char(c: char) -> bool {
+pub(crate) fn is_ident_char(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
 /// What a bare word (`John`, `j@x.io`, `2024-01-31T10:00:00`) is made of.
-pub(super) const fn is_word_char(c: char) -> bool {
+pub(crate) const fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, ',' | ';' | '(' | ')' | '=' | '<' | '>' | '!' | '{' | '}' | '"' | '\'' | '#')
 }
 

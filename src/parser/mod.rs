@@ -22,6 +22,25 @@ mod tests;
 
 pub use split::{Piece, is_incomplete, split_statements};
 
+/// The parser's character rules, for the editor's walk (`assist`), which must see the same
+/// tokens the parser does.
+pub(crate) mod chars {
+    pub(crate) use super::lexical::{is_ident_char, is_ident_start, is_word_char};
+
+    /// The length of the identifier `s` starts with (0 if none).
+    pub(crate) fn ident_len(s: &str) -> usize {
+        match s.chars().next() {
+            Some(c) if is_ident_start(c) => s.find(|c: char| !is_ident_char(c)).unwrap_or(s.len()),
+            _ => 0,
+        }
+    }
+
+    /// Whether `word` is a number as the parser reads one (`30`, `-4`, `12.50`, `1e3`), whole.
+    pub(crate) fn is_number(word: &str) -> bool {
+        super::literal::number(word).is_ok_and(|(rest, _)| rest.is_empty())
+    }
+}
+
 use context::{Cx, Fail, PResult, fail};
 use lexical::skip_ws;
 
