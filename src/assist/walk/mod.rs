@@ -6,12 +6,18 @@
 //! The tokens are those of `parser::lexical` and `parser::literal`: identifiers are a letter or
 //! `_` then letters, digits and `_`; bare words run up to whitespace or one of `,;()=<>!{}"'#`.
 
+mod commands;
+mod condition;
+mod model;
+mod shell;
+
 use crate::ast::{Format, Ident};
 use crate::catalog::{Catalog, Field, Table};
-use crate::commands::{self, Verb};
+use crate::commands::{self as table, Verb};
 use crate::parser::chars::{ident_len, is_ident_char, is_number, is_word_char};
 use crate::parser::split::split_statements;
 use crate::value::FieldType;
+use commands::paths;
 
 /// What a piece of the text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,12 +135,12 @@ const MAX_DEPTH: usize = 64;
 /// The words offered where a command goes: every command and alias that is a word (`\q` is
 /// not offered, only understood).
 fn command_words() -> Vec<&'static str> {
-    commands::all_words().filter(|w| !w.starts_with('\\')).collect()
+    table::all_words().filter(|w| !w.starts_with('\\')).collect()
 }
 
 /// The commands `explain` can show the SQL of.
 fn explainable() -> Vec<&'static str> {
-    commands::COMMANDS.iter().filter(|c| c.explainable).map(|c| c.word).collect()
+    table::COMMANDS.iter().filter(|c| c.explainable).map(|c| c.word).collect()
 }
 
 /// Every classified piece of `line`, in order, not overlapping.
@@ -398,7 +404,7 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn command(&mut self, start: usize, word: &str) -> Step {
-        let known = commands::lookup(word)?;
+        let known = table::lookup(word)?;
         self.mark(start, Class::Command);
         match known.verb {
             Verb::Model => self.model_decl(),
@@ -495,350 +501,6 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
         Some(table)
     }
-
-    /// `[savepoint] name` after `rollback to` and `release`, or the name after `savepoint`.
-    fn savepoint_name(&mut self, keyword: bool) -> Step {
-        if keyword {
-            self.slot(|| Offer::keywords(&["savepoint"]))?;
-            self.keyword(&["savepoint"]);
-        }
-        self.slot(Offer::default)?;
-        self.name().map(drop)
-    }
-
-    fn setting(&mut self) -> Step {
-        self.slot(|| Offer::keywords(&["format", "timing", "limit"]))?;
-        match self.keyword(&["format", "timing", "limit"])? {
-            "format" => {
-                self.slot(|| Offer::words(&Format::NAMES))?;
-                self.keyword(&Format::NAMES).map(drop)
-            }
-            "timing" => {
-                self.slot(|| Offer::words(&["on", "off"]))?;
-                self.keyword(&["on", "off"]).map(drop)
-            }
-            _ => {
-                self.slot(|| Offer::words(&["off"]))?;
-                if self.keyword(&["off"]).is_some() { Some(()) } else { self.value() }
-            }
-        }
-    }
-
-    /// `model Name [table name] { field: type[?] [unique] [primary [key]] [= value], … }`.
-    fn model_decl(&mut self) -> Step {
-        self.slot(|| Offer { hint: Some(Hint::Model), ..Offer::default() })?;
-        let (start, model, _) = self.name()?;
-        self.mark(start, Class::Model);
-        let hint = Some(Hint::AfterModel { command: "model", table: None });
-        self.slot(|| Offer { hint, ..Offer::keywords(&["table"]) })?;
-        if self.keyword(&["table"]).is_some() {
-            self.slot(Offer::default)?;
-            self.name()?;
-            self.slot(Offer::default)?;
-        }
-        if !self.punct("{") {
-            return None;
-        }
-        loop {
-            self.slot(Offer::default)?;
-            if self.punct("}") {
-                return Some(());
-            }
-            if self.punct(",") {
-                continue;
-            }
-            let (start, _, _) = self.name()?;
-            self.mark(start, Class::Field);
-            self.slot(Offer::default)?;
-            if !self.punct(":") {
-                return None;
-            }
-            self.slot(|| Offer { types: true, ..Offer::default() })?;
-            let (start, ty, quoted) = self.name()?;
-            let class = if !quoted && FieldType::from_decl(&ty).is_some() {
-                Class::Type
-            } else if ty.eq_ignore_ascii_case(&model) || self.catalog.find_model(&ty).is_some() {
-                Class::Model
-            } else {
-                Class::UnknownModel
-            };
-            self.mark(start, class);
-            // Modifiers, up to a newline (which starts the next field), `,` or `}`.
-            loop {
-                if self.ws()? {
-                    break;
-                }
-                self.slot(|| Offer::keywords(&["unique", "primary", "key"]))?;
-                if self.punct("?") || self.keyword(&["unique", "primary", "key"]).is_some() {
-                    continue;
-                }
-                if self.punct("=") {
-                    self.slot(Offer::values)?;
-                    self.value()?;
-                    continue;
-                }
-                break;
-            }
-        }
-    }
-
-    /// `field=value` pairs, with optional commas, up to one of `follow` (`where`, `all`).
-    fn assignments(&mut self, table: Option<&'c Table>, follow: &[&'static str], hint: Option<Hint<'c>>) -> Step {
-        let mut assigned: Vec<String> = Vec::new();
-        let mut hint = hint;
-        let mut first = true;
-        loop {
-            let hint = hint.take();
-            // What follows the assignments may come only after one of them.
-            let follow = if first { &[][..] } else { follow };
-            self.slot(|| Offer {
-                fields: table.map(|table| Fields { table, suffix: "=", dotted: false, exclude: assigned.clone() }),
-                hint,
-                ..Offer::keywords(follow)
-            })?;
-            if self.punct(",") {
-                continue;
-            }
-            if self.peek_keyword(follow).is_some() {
-                let after = &self.rest()[ident_len(self.rest())..];
-                if !after.trim_start().starts_with('=') {
-                    return Some(());
-                }
-            }
-            let (start, name, _) = self.name()?;
-            first = false;
-            let column = self.field(table, start, &name);
-            assigned.extend(column);
-            self.slot(Offer::default)?;
-            if !self.punct("=") {
-                return None;
-            }
-            self.slot(Offer::values)?;
-            self.value()?;
-        }
-    }
-
-    /// Marks a single field name of `table`; returns its column's name.
-    fn field(&mut self, table: Option<&'c Table>, start: usize, name: &str) -> Option<String> {
-        let table = table?;
-        match table.field(&Ident { name: name.to_string(), span: Default::default() }) {
-            Ok(field) => {
-                self.mark(start, Class::Field);
-                Some(field.column().name.clone())
-            }
-            Err(_) => {
-                self.mark(start, Class::UnknownField);
-                None
-            }
-        }
-    }
-
-    /// `name`, `user.name`, `album.artist.name`, each part marked as far as it resolves.
-    fn field_path(&mut self, table: Option<&'c Table>) -> Step {
-        // `Some(Some(t))`: parts resolve in `t`; `Some(None)`: the last part had no fields, so
-        // the next one is wrong; `None`: unknown, left plain.
-        let mut scope = table.map(Some);
-        loop {
-            let (start, name, _) = self.name()?;
-            scope = match scope {
-                Some(Some(t)) => match t.field(&Ident { name, span: Default::default() }) {
-                    Ok(Field::Reference(fk, _)) => {
-                        self.mark(start, Class::Field);
-                        self.catalog.table(&fk.ref_table).map(Some)
-                    }
-                    Ok(Field::Column(_)) => {
-                        self.mark(start, Class::Field);
-                        Some(None)
-                    }
-                    Err(_) => {
-                        self.mark(start, Class::UnknownField);
-                        None
-                    }
-                },
-                Some(None) => {
-                    self.mark(start, Class::UnknownField);
-                    None
-                }
-                None => None,
-            };
-            if !self.rest().starts_with('.') {
-                return Some(());
-            }
-            self.pos += 1;
-        }
-    }
-
-    fn query(&mut self) -> Step {
-        let table = self.model()?;
-        let mut used: Vec<&'static str> = Vec::new();
-        let mut hint = Some(Hint::AfterModel { command: "query", table });
-        loop {
-            let left = unused(&used);
-            let hint = hint.take();
-            self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
-            let clause = self.keyword(&["fields", "where", "order", "limit", "offset"])?;
-            used.push(if clause == "order" { "order by" } else { clause });
-            let follow = unused(&used);
-            match clause {
-                "fields" => self.path_list(table, &follow, false)?,
-                "where" => self.condition(table, &follow)?,
-                "order" => {
-                    self.slot(|| Offer::keywords(&["by"]))?;
-                    self.keyword(&["by"])?;
-                    self.path_list(table, &follow, true)?;
-                }
-                _ => {
-                    self.slot(Offer::default)?;
-                    self.value()?;
-                }
-            }
-        }
-    }
-
-    /// `a, b.c` after `fields`, or `a desc, b` after `order by`.
-    fn path_list(&mut self, table: Option<&'c Table>, follow: &[&'static str], order: bool) -> Step {
-        loop {
-            self.slot(|| Offer { fields: paths(table), ..Offer::default() })?;
-            self.field_path(table)?;
-            if order {
-                let mut after = vec!["asc", "desc"];
-                after.extend(follow);
-                self.slot(|| Offer::keywords(&after))?;
-                self.keyword(&["asc", "desc"]);
-            }
-            self.slot(|| Offer::keywords(follow))?;
-            if !self.punct(",") {
-                return Some(());
-            }
-        }
-    }
-
-    fn update(&mut self) -> Step {
-        let table = self.model()?;
-        let (mut target, mut set) = (false, false);
-        let mut hint = Some(Hint::AfterModel { command: "update", table });
-        loop {
-            let mut offer = Vec::new();
-            if !target {
-                offer.extend(["where", "all"]);
-            }
-            if !set {
-                offer.push("set");
-            }
-            let hint = hint.take();
-            self.slot(|| Offer { hint, ..Offer::keywords(&offer) })?;
-            match self.keyword(&["where", "all", "set"])? {
-                "where" => {
-                    target = true;
-                    self.condition(table, if set { &[] } else { &["set"] })?;
-                }
-                "all" => target = true,
-                _ => {
-                    set = true;
-                    self.assignments(table, if target { &[] } else { &["where", "all"] }, None)?;
-                }
-            }
-        }
-    }
-
-    /// A condition; `follow` are the words that may come after it.
-    fn condition(&mut self, table: Option<&'c Table>, follow: &[&'static str]) -> Step {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        loop {
-            self.operand(table)?;
-            let mut after = vec!["and", "or"];
-            after.extend(follow);
-            self.slot(|| Offer::keywords(&after))?;
-            if self.keyword(&["and", "or"]).is_none() {
-                self.depth -= 1;
-                return Some(());
-            }
-        }
-    }
-
-    /// `not …`, `( … )` or a predicate.
-    fn operand(&mut self, table: Option<&'c Table>) -> Step {
-        loop {
-            self.slot(|| Offer { fields: paths(table), ..Offer::keywords(&["not"]) })?;
-            if self.keyword(&["not"]).is_none() {
-                break;
-            }
-        }
-        if self.punct("(") {
-            self.condition(table, &[])?;
-            self.slot(Offer::default)?;
-            return self.punct(")").then_some(());
-        }
-        self.predicate(table)
-    }
-
-    fn predicate(&mut self, table: Option<&'c Table>) -> Step {
-        self.field_path(table)?;
-        self.slot(|| Offer::keywords(&["like", "in", "is", "not"]))?;
-        for op in ["<=", ">=", "!=", "<>", "<", ">", "="] {
-            if self.punct(op) {
-                self.slot(Offer::values)?;
-                return self.value();
-            }
-        }
-        match self.keyword(&["like", "in", "is", "not"])? {
-            "like" => self.pattern(),
-            "in" => self.value_list(),
-            "not" => {
-                self.slot(|| Offer::keywords(&["like", "in"]))?;
-                match self.keyword(&["like", "in"])? {
-                    "like" => self.pattern(),
-                    _ => self.value_list(),
-                }
-            }
-            _ => {
-                self.slot(|| Offer { words: vec!["null"], ..Offer::keywords(&["not"]) })?;
-                if self.keyword(&["not"]).is_some() {
-                    self.slot(|| Offer::words(&["null"]))?;
-                }
-                self.keyword(&["null"]).map(drop)
-            }
-        }
-    }
-
-    fn pattern(&mut self) -> Step {
-        self.slot(Offer::default)?;
-        self.value()
-    }
-
-    /// `(a, b, …)` after `in`.
-    fn value_list(&mut self) -> Step {
-        self.slot(Offer::default)?;
-        if !self.punct("(") {
-            return None;
-        }
-        loop {
-            self.slot(Offer::values)?;
-            if self.punct(")") {
-                return Some(());
-            }
-            self.value()?;
-            self.slot(Offer::default)?;
-            if self.punct(")") {
-                return Some(());
-            }
-            if !self.punct(",") {
-                return None;
-            }
-        }
-    }
-}
-
-/// Field paths of `table`, as offered in conditions, `fields` and `order by`.
-fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
-    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new() })
-}
-
-fn unused(used: &[&'static str]) -> Vec<&'static str> {
-    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c)).collect()
 }
 
 /// The walk follows the parser's grammar to its end: every example of `grammar/ormsh.ebnf`,
@@ -846,7 +508,7 @@ fn unused(used: &[&'static str]) -> Vec<&'static str> {
 #[cfg(test)]
 #[test]
 fn every_grammar_example_is_walked_to_its_end() {
-    let grammar = include_str!("../../grammar/ormsh.ebnf");
+    let grammar = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/ormsh.ebnf"));
     let catalog = Catalog::default();
     let mut walked = 0;
     for line in grammar.lines() {

@@ -1,0 +1,95 @@
+//! Conditions after `where`: mirrors `parser::condition`.
+
+use super::*;
+
+impl<'s, 'c> Walker<'s, 'c> {
+    /// A condition; `follow` are the words that may come after it.
+    pub(super) fn condition(&mut self, table: Option<&'c Table>, follow: &[&'static str]) -> Step {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        loop {
+            self.operand(table)?;
+            let mut after = vec!["and", "or"];
+            after.extend(follow);
+            self.slot(|| Offer::keywords(&after))?;
+            if self.keyword(&["and", "or"]).is_none() {
+                self.depth -= 1;
+                return Some(());
+            }
+        }
+    }
+
+    /// `not …`, `( … )` or a predicate.
+    pub(super) fn operand(&mut self, table: Option<&'c Table>) -> Step {
+        loop {
+            self.slot(|| Offer { fields: paths(table), ..Offer::keywords(&["not"]) })?;
+            if self.keyword(&["not"]).is_none() {
+                break;
+            }
+        }
+        if self.punct("(") {
+            self.condition(table, &[])?;
+            self.slot(Offer::default)?;
+            return self.punct(")").then_some(());
+        }
+        self.predicate(table)
+    }
+
+    pub(super) fn predicate(&mut self, table: Option<&'c Table>) -> Step {
+        self.field_path(table)?;
+        self.slot(|| Offer::keywords(&["like", "in", "is", "not"]))?;
+        for op in ["<=", ">=", "!=", "<>", "<", ">", "="] {
+            if self.punct(op) {
+                self.slot(Offer::values)?;
+                return self.value();
+            }
+        }
+        match self.keyword(&["like", "in", "is", "not"])? {
+            "like" => self.pattern(),
+            "in" => self.value_list(),
+            "not" => {
+                self.slot(|| Offer::keywords(&["like", "in"]))?;
+                match self.keyword(&["like", "in"])? {
+                    "like" => self.pattern(),
+                    _ => self.value_list(),
+                }
+            }
+            _ => {
+                self.slot(|| Offer { words: vec!["null"], ..Offer::keywords(&["not"]) })?;
+                if self.keyword(&["not"]).is_some() {
+                    self.slot(|| Offer::words(&["null"]))?;
+                }
+                self.keyword(&["null"]).map(drop)
+            }
+        }
+    }
+
+    pub(super) fn pattern(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        self.value()
+    }
+
+    /// `(a, b, …)` after `in`.
+    pub(super) fn value_list(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        if !self.punct("(") {
+            return None;
+        }
+        loop {
+            self.slot(Offer::values)?;
+            if self.punct(")") {
+                return Some(());
+            }
+            self.value()?;
+            self.slot(Offer::default)?;
+            if self.punct(")") {
+                return Some(());
+            }
+            if !self.punct(",") {
+                return None;
+            }
+        }
+    }
+}
