@@ -115,7 +115,8 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
 /// Whether to leave now. With a transaction open, the person chooses: commit, roll back, or
 /// stay. Nothing is committed unless they say so.
 async fn leave(session: &mut Session, editor: &Editor) -> bool {
-    if !session.tx_state().is_open() {
+    // A transaction the database already ended has nothing left to commit or keep.
+    if !matches!(session.tx_state(), TxState::Open { .. } | TxState::Aborted { .. }) {
         return true;
     }
     loop {
