@@ -103,16 +103,64 @@ pub fn transaction_control(text: &str) -> Option<TransactionControl> {
         }
         "savepoint" => Some(Savepoint),
         "release" => Some(Release),
-        "set" => {
-            let name = words[1..].iter().find(|w| !matches!(w.as_str(), "session" | "local" | "global"));
-            let name =
-                name.map(|w| w.trim_start_matches('@').trim_start_matches("session.").trim_start_matches("local."));
-            (name == Some("autocommit")).then_some(Autocommit)
-        }
+        // `SET a = 1, autocommit = 0` sets both: every assignment counts.
+        "set" => set_assignments(text).iter().any(|name| name == "autocommit").then_some(Autocommit),
         "xa" if word(1) != "recover" => Some(TwoPhase),
         "prepare" if word(1) == "transaction" => Some(TwoPhase),
         _ => None,
     }
+}
+
+/// The names a `SET` statement assigns (`SET @a = 1, SESSION autocommit = 0` → `@a`,
+/// `autocommit`), their scope words and `@@session.` prefixes taken off.
+fn set_assignments(text: &str) -> Vec<String> {
+    let Some(after_set) = after_first_word(text) else { return Vec::new() };
+    split_top_level(after_set)
+        .into_iter()
+        .filter_map(|part| {
+            let words = leading_words(part, 3);
+            let name = words.into_iter().find(|w| !matches!(w.as_str(), "session" | "local" | "global"))?;
+            let name = name.trim_start_matches("@@");
+            Some(name.trim_start_matches("session.").trim_start_matches("local.").trim_start_matches("global.").into())
+        })
+        .collect()
+}
+
+/// The text after the first word of `text` (past leading comments), if there is one.
+fn after_first_word(text: &str) -> Option<&str> {
+    let first = leading_words(text, 1).pop()?;
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find(&first)?;
+    Some(&text[at + first.len()..])
+}
+
+/// `text` cut at the commas outside quotes and brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0usize, None, 0);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' | b'`' => quote = Some(b),
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => {
+                    parts.push(&text[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 /// Whether MySQL/MariaDB commits the open transaction before running `text` (its "statements
@@ -184,6 +232,9 @@ mod tests {
             ("/*!40101 SET autocommit=0 */", Some(Autocommit)),
             ("xa start 'x'", Some(TwoPhase)),
             ("PREPARE TRANSACTION 'x'", Some(TwoPhase)),
+            ("set @ormsh = 1, autocommit = 0", Some(Autocommit)),
+            ("SET @a = 'x,autocommit', @@global.autocommit=1", Some(Autocommit)),
+            ("set @a = (select 1, 2), b = 'autocommit'", None),
             ("xa recover", None),
             ("commit prepared 'x'", None),
             ("begin not atomic select 1; end", None),

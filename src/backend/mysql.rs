@@ -98,14 +98,17 @@ fn bind(q: Query<'static>, value: &Value) -> Query<'static> {
 pub async fn transaction_status(conn: &mut MySqlConnection) -> Result<ServerTx> {
     let mut rows = super::Collect::default();
     fetch(conn, &crate::dialect::Dialect::Mysql.in_transaction(), &[FieldType::Int], &mut rows).await?;
-    match rows.rows.first().and_then(|row| row.first()) {
-        Some(Value::Int(0) | Value::UInt(0)) => Ok(ServerTx::Idle),
-        Some(Value::Int(_) | Value::UInt(_)) => Ok(ServerTx::Open),
+    let flag = |i: usize| match rows.rows.first().and_then(|row| row.get(i)) {
+        Some(Value::Int(n)) => Ok(*n != 0),
+        Some(Value::UInt(n)) => Ok(*n != 0),
         other => Err(crate::error::Error::new(
             crate::error::ErrorKind::Database,
-            format!("unexpected @@in_transaction {other:?}"),
+            format!("unexpected answer to `{}`: {other:?}", crate::dialect::Dialect::Mysql.in_transaction().text),
         )),
-    }
+    };
+    // With autocommit off every statement opens a transaction that nothing commits: that is a
+    // transaction, whether or not a statement ran in it yet.
+    Ok(if flag(0)? || !flag(1)? { ServerTx::Open } else { ServerTx::Idle })
 }
 
 /// Whether MySQL refused to prepare the statement (ER_UNSUPPORTED_PS: `PREPARE`, `EXECUTE`, and

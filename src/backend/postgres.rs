@@ -186,22 +186,19 @@ pub async fn transaction_status(conn: &mut PgConnection) -> Result<ServerTx> {
     }
 }
 
-/// Checks the deferred constraints now, as COMMIT would, and leaves them deferred: the check runs
-/// under a savepoint that is rolled back whatever it found, which restores the constraints' mode
-/// and un-fires the checks it fired (PostgreSQL keeps both per subtransaction), so a check that
-/// passed is made again at the real commit.
+/// Checks the deferred constraints now, as COMMIT would, and for good: the checks that pass are
+/// done (as a commit would have done them), so they do not pile up and run again after every
+/// later command. The constraints then go back to the mode a new transaction gives them: those
+/// declared INITIALLY DEFERRED are deferred again. When a check fails, the statements after it
+/// do not run, and the caller's savepoint undoes the check along with what it found.
 pub async fn check_deferred(conn: &mut PgConnection) -> Result<()> {
-    const CHECK: &str = "SAVEPOINT ormsh_check; SET CONSTRAINTS ALL IMMEDIATE; \
-        ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
-    const UNDO: &str = "ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
-    match conn.execute(CHECK).await.map_err(db_error) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            // The statements after the failed SET were not run.
-            conn.execute(UNDO).await.map_err(db_error)?;
-            Err(e)
-        }
-    }
+    const CHECK: &str = "SET CONSTRAINTS ALL IMMEDIATE; \
+        DO $ormsh$ DECLARE names text; BEGIN \
+            SELECT string_agg(format('%I.%I', n.nspname, c.conname), ', ') INTO names \
+                FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.condeferred; \
+            IF names IS NOT NULL THEN EXECUTE 'SET CONSTRAINTS ' || names || ' DEFERRED'; END IF; \
+        END $ormsh$";
+    conn.execute(CHECK).await.map(drop).map_err(db_error)
 }
 
 fn column_names(row: &PgRow) -> Vec<String> {

@@ -108,9 +108,10 @@ impl Dialect {
         })
     }
 
-    /// MariaDB's question whether a transaction is open (see `backend::mysql`).
+    /// MariaDB's question whether a transaction is open, and whether autocommit is on (see
+    /// `backend::mysql`).
     pub fn in_transaction(self) -> Sql {
-        Sql::raw("SELECT @@in_transaction")
+        Sql::raw("SELECT @@in_transaction, @@autocommit")
     }
 
     /// The key MySQL generated for the last insert on this connection.

@@ -8,7 +8,6 @@
 use super::{Session, io_error};
 use crate::ast::{Command, Ident, Span};
 use crate::backend::ServerTx;
-use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT, transaction_statements};
 use crate::raw_sql;
@@ -128,12 +127,6 @@ impl Session {
             // A real commit checks the deferred constraints; the sandbox checks them, and
             // fails as the commit would.
             if let Err(err) = self.backend.check_deferred().await {
-                if self.dialect() == Dialect::Sqlite {
-                    // SQLite keeps a transaction whose commit failed open.
-                    return Err(err.with_more_help(
-                        "a real commit would fail here; the transaction is still open: `commit` again once that is mended, or `rollback`",
-                    ));
-                }
                 self.send_all(&Command::Rollback).await?;
                 self.tx = TxState::Idle;
                 return Err(err.with_more_help(
@@ -141,7 +134,17 @@ impl Session {
                 ));
             }
         }
-        self.send_all(&Command::Commit).await?;
+        if let Err(err) = self.send_all(&Command::Commit).await {
+            // SQLite keeps a transaction whose COMMIT failed on a deferred constraint open, where
+            // PostgreSQL rolls it back: one meaning on every database, it is rolled back. (A
+            // commit held up by a lock is another matter: the transaction is sound, and stays
+            // open to be committed again.)
+            let about_a_row = err.code.as_ref().is_some_and(crate::error::DbCode::is_about_a_row);
+            if about_a_row && matches!(self.backend.transaction_status().await, Ok(ServerTx::Open)) {
+                self.send(&self.dialect().rollback()).await?;
+            }
+            return Err(err);
+        }
         self.tx = TxState::Idle;
         self.printer.status("COMMIT").map_err(io_error)
     }
@@ -413,7 +416,7 @@ impl Session {
             (TxState::Open { .. } | TxState::Aborted { .. }, ServerTx::Idle) => match result {
                 Err(err) if committing => {
                     self.tx = TxState::Idle;
-                    Err(err.with_more_help("the database rolled the transaction back: nothing of it was committed"))
+                    Err(err.with_more_help("the transaction was rolled back: nothing of it was committed"))
                 }
                 Err(err) => {
                     self.tx =
