@@ -130,6 +130,86 @@ fn on_error_continue_runs_the_rest_and_still_fails() {
     );
 }
 
+/// A script whose first line has a stray `(` (or quote), then 2000 good lines and a statement
+/// that spans lines.
+fn stray_script(first: &str) -> String {
+    let mut script = format!("{first}\n");
+    for n in 0..2000 {
+        script.push_str(&format!("add User name=u{n} age={n}\n"));
+    }
+    script.push_str("model Note {\n  body: text\n}\nadd Note body='two\nlines'\n");
+    script
+}
+
+#[test]
+fn a_stray_bracket_or_quote_is_an_error_on_its_line_and_the_rest_of_the_script_runs() {
+    for (first, column, token) in [("add User name=John ag(e=3", 22, "("), ("add User title=John's", 20, "'s")] {
+        let t = Scratch::new();
+        t.ok("app.db", &[USER]);
+        t.write("s.orm", &stray_script(first));
+        let out = t.cmd().arg(t.url("app.db")).args(["-f", "s.orm", "--on-error", "continue"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{first}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.matches("error: ").count(), 1, "{first}: one error only:\n{stderr}");
+        assert_points_at(&stderr, &format!("s.orm:1:{column}"), 1, first, token);
+        // Every later line ran, the lines after the 2000 `add`s as well.
+        assert_eq!(t.count("app.db", "User"), 2000, "{first}");
+        let notes =
+            t.cmd().arg(t.url("app.db")).args(["--format", "csv", "-c", "query Note fields body"]).output().unwrap();
+        assert_eq!(text(&notes.stdout), "body\n\"two\nlines\"\n", "{first}");
+
+        // Stopping at the first error stops at line 1.
+        let t = Scratch::new();
+        t.ok("app.db", &[USER]);
+        t.write("s.orm", &stray_script(first));
+        let out = t.cmd().arg(t.url("app.db")).args(["-f", "s.orm"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{first}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.matches("error: ").count(), 1, "{first}:\n{stderr}");
+        assert_points_at(&stderr, &format!("s.orm:1:{column}"), 1, first, token);
+        assert_eq!(t.count("app.db", "User"), 0, "{first}");
+    }
+}
+
+#[test]
+fn a_quote_or_bracket_still_open_at_the_end_of_a_script_is_named_where_it_was_opened() {
+    let t = Scratch::new();
+    t.write("q.orm", &format!("{USER}\nadd User name=Ann\nadd User name='abc\nadd User name=Bob\n"));
+    let out = t.cmd().arg(t.url("app.db")).args(["-f", "q.orm", "--on-error", "continue"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: unterminated string\n"), "stderr:\n{stderr}");
+    assert_points_at(&stderr, "q.orm:3:15", 3, "add User name='abc", "'");
+    assert!(stderr.contains("this quote is never closed"), "stderr:\n{stderr}");
+    assert!(stderr.contains("every line after it, to the end of the input, is inside it"), "stderr:\n{stderr}");
+    assert_eq!(t.count("app.db", "User"), 1);
+
+    let t = Scratch::new();
+    t.write("m.orm", "models\nmodel User {\n  name: text\n\n");
+    let out = t.cmd().arg(t.url("app.db")).args(["-f", "m.orm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: `{` is never closed\n"), "stderr:\n{stderr}");
+    assert_points_at(&stderr, "m.orm:2:12", 2, "model User {", "{");
+}
+
+#[test]
+fn a_bracket_or_quote_in_a_connect_url_never_continues_the_line() {
+    let t = Scratch::new();
+    // The URL cannot be opened; the point is that `models` after it is a statement of its own.
+    let out = t
+        .cmd()
+        .arg(t.url("app.db"))
+        .args(["--on-error", "continue", "-c", "model User { name: text }"])
+        .args(["-c", "connect nowhere://me:p[a(s's@[::1]/x\nmodels"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("error: ").count(), 1, "stderr:\n{stderr}");
+    assert!(stderr.starts_with("error: unsupported database URL `nowhere://me:***@[::1]/x`"), "stderr:\n{stderr}");
+    assert!(text(&out.stdout).contains(" User  | users | id, name"), "stdout:\n{}", text(&out.stdout));
+}
+
 #[test]
 fn piped_stdin_is_a_script_with_the_same_output_as_f() {
     let t = Scratch::new();

@@ -620,6 +620,140 @@ proptest! {
     }
 }
 
+// ---- stray brackets and quotes ----
+
+/// Seeds that are one statement on one line.
+fn one_line_seeds() -> &'static [String] {
+    static ONE_LINE: OnceLock<Vec<String>> = OnceLock::new();
+    ONE_LINE.get_or_init(|| {
+        seeds()
+            .iter()
+            .filter(|seed| !seed.contains(['\n', '\r']) && split_statements(seed).len() == 1)
+            .cloned()
+            .collect()
+    })
+}
+
+/// What is inserted into a good line to damage it.
+const STRAY: &[&str] = &["(", "{", "'", "\"", "`", "((", "({", "('", "{\"", "(`", "'(", ")", "}", "(a=1 ", "'it"];
+
+/// Where in the line: right after the command word (where, but for a backtick that starts a
+/// quoted name, none of them can begin what a command takes), or anywhere.
+#[derive(Debug, Clone)]
+enum StrayAt {
+    AfterCommand,
+    Anywhere(Index),
+}
+
+fn stray_at() -> impl Strategy<Value = StrayAt> {
+    prop_oneof![1 => Just(StrayAt::AfterCommand), 1 => any::<Index>().prop_map(StrayAt::Anywhere)]
+}
+
+/// `line` with `stray` inserted where `at` says.
+fn damage(line: &str, stray: &str, at: &StrayAt) -> String {
+    let offset = match at {
+        StrayAt::AfterCommand => line.find(char::is_whitespace).unwrap_or(line.len()),
+        StrayAt::Anywhere(index) => boundary(line, index),
+    };
+    let mut damaged = line.to_string();
+    damaged.insert_str(offset, stray);
+    damaged
+}
+
+/// Whether what follows the command word of `line` may be any text: `sql` (and `explain sql`)
+/// takes it as it is, and so do `connect` and `source` with the word after them.
+fn takes_any_text(line: &str) -> bool {
+    let words: Vec<String> = line.split_whitespace().take(2).map(str::to_ascii_lowercase).collect();
+    match words.first().map(String::as_str) {
+        Some("sql" | "connect" | "source") => true,
+        Some("explain") => words.get(1).is_some_and(|w| w == "sql"),
+        _ => false,
+    }
+}
+
+/// The texts of the pieces of `script` that start at or after `from`.
+fn pieces_from(script: &str, from: usize) -> Vec<&str> {
+    split_statements(script).iter().filter(|p| p.start >= from).map(|p| p.text(script)).collect()
+}
+
+proptest! {
+    #![proptest_config(config(1000))]
+
+    /// A stray bracket or quote in one line of a script of good lines: when the damaged line
+    /// cannot become a statement (the prompt would send it as it is), every statement after it
+    /// is split out exactly as before. The damaged line ends at its own newline then.
+    #[test]
+    fn a_stray_bracket_or_quote_leaves_the_lines_after_it_alone(
+        lines in prop::collection::vec(select(one_line_seeds()), 2..10),
+        damaged_line in any::<Index>(),
+        stray in select(STRAY),
+        at in stray_at(),
+    ) {
+        let k = damaged_line.index(lines.len());
+        let damaged = damage(&lines[k], stray, &at);
+        let before: usize = lines[..=k].iter().map(|l| l.len() + 1).sum();
+        let original = lines.join("\n");
+        let mut changed = lines.clone();
+        changed[k] = damaged.clone();
+        let script = changed.join("\n");
+        let after = before + damaged.len() - lines[k].len();
+        check_script(&script);
+        // Right after the command word nothing but a backtick (a quoted name) can start what
+        // follows, unless the command takes any text: the line is surely wrong then.
+        let surely_wrong = matches!(at, StrayAt::AfterCommand) && !stray.starts_with('`') && !takes_any_text(&lines[k]);
+        if surely_wrong {
+            prop_assert!(!is_incomplete(&damaged), "{:?} waits for more", damaged);
+        }
+        if surely_wrong || !is_incomplete(&damaged) {
+            prop_assert_eq!(pieces_from(&script, after), pieces_from(&original, before), "damaged line {:?}", damaged);
+            // The damaged line is one statement (or several, split at `;`), none past its end.
+            let line = (before - lines[k].len() - 1)..(after - 1);
+            for piece in split_statements(&script).iter().filter(|p| line.contains(&p.start)) {
+                prop_assert!(piece.end <= line.end, "piece {:?} runs past the damaged line {:?}", piece.text(&script), damaged);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    /// The same through the runner: a good line damaged right after its command word fails, once,
+    /// and every one of the `add`s after it runs.
+    #[test]
+    fn every_line_after_a_stray_bracket_or_quote_still_runs(
+        line in select(one_line_seeds()),
+        stray in select(&["(", "{", "'", "\"", "((", "({", "('", "{\""][..]),
+        adds in 1..40usize,
+    ) {
+        prop_assume!(!takes_any_text(&line));
+        let damaged = damage(&line, stray, &StrayAt::AfterCommand);
+        prop_assert!(!is_incomplete(&damaged), "{:?} waits for more", damaged);
+        let mut script = format!("model Fz {{ n: int }}\n{damaged}\n");
+        for n in 0..adds {
+            script.push_str(&format!("add Fz n={n}\n"));
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        let (failures, drawn, count) = runtime.block_on(async {
+            let (printer, out, _notes) = Printer::capture(Format::Csv, false, false, false);
+            let mut session = Session::open("sqlite::memory:", printer, false).await.expect("in-memory sqlite opens");
+            let mut errors = Vec::new();
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let mut confirm = NoConfirm;
+            let mut runner = Runner::new(&mut session, &mut confirm, &mut errors, OnError::Continue, false);
+            let _ = runner.run("<fuzz>", &script, dir.path()).await;
+            let failures = runner.failures;
+            let count = parse_statement("count Fz").expect("parses");
+            out.take();
+            session.execute(&count, &mut NoConfirm).await.expect("count Fz runs");
+            (failures, String::from_utf8(errors).expect("UTF-8"), out.take())
+        });
+        prop_assert_eq!(failures, 1, "{:?}: {}", damaged, drawn);
+        prop_assert!(drawn.contains("--> <fuzz>:2:"), "{:?}: the error is not on line 2: {}", damaged, drawn);
+        prop_assert_eq!(count.trim(), adds.to_string(), "{:?}: {}", damaged, drawn);
+    }
+}
+
 // ---- deep nesting, on a small stack ----
 
 /// Runs `f` on a thread with [`SMALL_STACK`]; a stack overflow aborts the whole test binary,

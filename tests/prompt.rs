@@ -152,6 +152,42 @@ fn an_error_points_at_the_token_leaves_the_line_empty_and_the_session_lives_on()
 }
 
 #[test]
+fn a_stray_quote_or_bracket_is_an_error_at_once_but_an_open_one_waits_for_more() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model Book { title: text }", "created", PROMPT);
+    // `John's` can never be closed into a statement: Enter sends it, and the error comes at once
+    // (waiting for another line instead would time out here).
+    p.line("add Book title=John's");
+    p.expect("error: unexpected `'s` after the command");
+    p.expect(" --> <input>:1:20");
+    p.expect(&format!("{PROMPT}add Book title=John's"));
+    p.control('u');
+    // The same for a stray `(`, and for a `[` or quote inside a URL.
+    p.line("add Book title=John ag(e=3");
+    p.expect("error: expected `=` after `ag`, found `(`");
+    p.expect(&format!("{PROMPT}add Book title=John ag(e=3"));
+    p.control('u');
+    p.line("connect nowhere://me:p[a's@[::1]/x");
+    p.expect("error: unsupported database URL");
+    p.expect(PROMPT);
+    p.control('u');
+    // What can still become a statement waits for the next line.
+    p.line("query Book where (title = x");
+    p.line("  or title = y)");
+    p.expect("(0 rows)");
+    p.expect(PROMPT);
+    p.line("add Book title='two");
+    p.line("lines'");
+    p.expect("title | two");
+    p.expect(PROMPT);
+    p.run("count Book", "1", PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(t.count("p.db", "Book"), 1);
+}
+
+#[test]
 fn ctrl_c_at_the_prompt_clears_the_line() {
     let t = Scratch::new();
     let mut p = Prompt::start(&t, "p.db");

@@ -55,7 +55,26 @@ const SQL_WORDS: &[&str] = &["select", "insert", "with", "create", "alter", "pra
 
 /// Parses one statement (one piece from [`split_statements`]). Spans in the result and in the
 /// error are byte offsets into `text`. Never panics, whatever the input.
+///
+/// A statement that ends inside a quote or bracket that more text could still have closed (the
+/// last of a script, as a statement that cannot go on ends at its line) is an error at that
+/// quote or bracket: it is never closed.
 pub fn parse_statement(text: &str) -> Result<Statement, Error> {
+    let parsed = parse_text(text);
+    // Only `sql` takes any text, open quotes included; any other statement with something open
+    // fails to parse.
+    let may_be_open = match &parsed {
+        Ok(statement) => matches!(statement.command, Command::Sql { .. } | Command::Explain(_)),
+        Err(_) => true,
+    };
+    if may_be_open && let Some(error) = split::never_closed(text) {
+        return Err(error);
+    }
+    parsed
+}
+
+/// The parse of `text` as it is.
+fn parse_text(text: &str) -> Result<Statement, Error> {
     let cx = Cx::new(text);
     match statement(&cx, text) {
         Ok((_, statement)) => Ok(statement),
