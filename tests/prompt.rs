@@ -161,17 +161,14 @@ fn a_stray_quote_or_bracket_is_an_error_at_once_but_an_open_one_waits_for_more()
     p.line("add Book title=John's");
     p.expect("error: unexpected `'s` after the command");
     p.expect(" --> <input>:1:20");
-    p.expect(&format!("{PROMPT}add Book title=John's"));
-    p.control('u');
+    p.expect(PROMPT);
     // The same for a stray `(`, and for a `[` or quote inside a URL.
     p.line("add Book title=John ag(e=3");
     p.expect("error: expected `=` after `ag`, found `(`");
-    p.expect(&format!("{PROMPT}add Book title=John ag(e=3"));
-    p.control('u');
+    p.expect(PROMPT);
     p.line("connect nowhere://me:p[a's@[::1]/x");
     p.expect("error: unsupported database URL");
     p.expect(PROMPT);
-    p.control('u');
     // What can still become a statement waits for the next line.
     p.line("query Book where (title = x");
     p.line("  or title = y)");

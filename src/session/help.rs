@@ -16,7 +16,7 @@ pub fn text(topic: Option<&Ident>) -> Result<String> {
                 "Values: bare words, \"quoted\" or 'quoted' strings, numbers, true/false, null, dates 2024-01-31.\n",
             );
             out.push_str(
-                "One command per line; `;` separates several; `#` starts a comment; `\\` at the end continues a line.",
+                "One command per line; `;` separates several; `#` starts a comment; `\\` at the end, or a bracket or quote that can still be closed, continues a line.",
             );
             Ok(out)
         }
