@@ -276,7 +276,7 @@ impl Tmpfs {
         let out =
             Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "ormsh-test"]).arg(&dir).output();
         match out {
-            Ok(out) if out.status.success() => Some(Tmpfs { dir, scratch: scratch }),
+            Ok(out) if out.status.success() => Some(Tmpfs { dir, scratch }),
             Ok(out) => {
                 skip(&format!("cannot mount a tmpfs (root is needed): {}", text(&out.stderr).trim()));
                 None
