@@ -28,6 +28,32 @@ use crate::error::Error;
 /// help. Spans out of range or off a character boundary are clamped, never a panic. With `color`
 /// false the result holds no escape codes.
 pub fn render(err: &Error, origin: &str, source: &str, color: bool) -> String {
+    render_in(err, &Source::new(origin, source.to_string()), color)
+}
+
+/// A text that errors are drawn against, with its line index built once (codespan's
+/// `SimpleFile` makes the index when it is made): each of many errors in one long script then
+/// costs its own lines, not the script's length.
+pub struct Source(SimpleFile<String, String>);
+
+impl Source {
+    pub fn new(origin: &str, text: String) -> Source {
+        Source(SimpleFile::new(origin.to_string(), text))
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.source()
+    }
+
+    pub fn origin(&self) -> &str {
+        self.0.name()
+    }
+}
+
+/// [`render`] against a [`Source`] made once for many errors.
+pub fn render_in(err: &Error, file: &Source, color: bool) -> String {
+    let source = file.text();
+    let file = &file.0;
     let mut diagnostic = Diagnostic::error().with_message(&err.message);
     if let Some(span) = err.span {
         let range = clamp(span, source);
@@ -41,14 +67,13 @@ pub fn render(err: &Error, origin: &str, source: &str, color: bool) -> String {
         diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
     }
 
-    let file = SimpleFile::new(origin, source);
     let config = Config { chars: Chars::ascii(), ..Config::default() };
     let drawn = if color {
         let mut writer = Ansi::new(Vec::new());
-        term::emit_to_write_style(&mut writer, &config, &file, &diagnostic)
+        term::emit_to_write_style(&mut writer, &config, file, &diagnostic)
             .map(|()| String::from_utf8_lossy(&writer.into_inner()).into_owned())
     } else {
-        term::emit_into_string(&config, &file, &diagnostic)
+        term::emit_into_string(&config, file, &diagnostic)
     };
     // The range is clamped into the source, so codespan has nothing to fail on; should it still,
     // the message alone is better than nothing.

@@ -42,6 +42,9 @@ pub struct Runner<'a> {
     pub color: bool,
     /// How many commands failed so far.
     pub failures: usize,
+    /// The text errors were last drawn against (masked, with its line index), and which text
+    /// it was made from (its address and length).
+    source: Option<((usize, usize), diagnostic::Source)>,
     depth: usize,
 }
 
@@ -56,12 +59,15 @@ impl<'a> Runner<'a> {
         on_error: OnError,
         color: bool,
     ) -> Runner<'a> {
-        Runner { session, confirm, errors, on_error, color, failures: 0, depth: 0 }
+        Runner { session, confirm, errors, on_error, color, failures: 0, source: None, depth: 0 }
     }
 
     /// Runs every statement of `text`. `origin` names it in errors (`script.orm`, `<input>`);
     /// `base` is the directory that relative `source` paths start from.
     pub async fn run(&mut self, origin: &str, text: &str, base: &Path) -> Ended {
+        // Errors are drawn against this text from now on (and against it again after a
+        // `source`d file's).
+        self.source = None;
         let mut batch: Option<Batch> = None;
         for piece in split_statements(text) {
             let statement_text = &text[piece.start..piece.end];
@@ -147,7 +153,8 @@ impl<'a> Runner<'a> {
     /// at their lines. Whether the run goes on.
     async fn flush(&mut self, batch: Batch, origin: &str, text: &str) -> bool {
         let mut failures = Vec::new();
-        let go_on = self.session.flush_batch(batch, self.on_error == OnError::Continue, &mut failures).await;
+        let line_of = |span: Span| text[..span.start.min(text.len())].matches('\n').count() + 1;
+        let go_on = self.session.flush_batch(batch, self.on_error == OnError::Continue, &line_of, &mut failures).await;
         for (err, span) in failures {
             self.report_at(err, span.start, span, origin, text);
         }
@@ -163,9 +170,16 @@ impl<'a> Runner<'a> {
 
     fn report(&mut self, err: &Error, origin: &str, text: &str) {
         self.failures += 1;
-        // The source line is shown under the error: a password typed in a URL is not.
-        let text = crate::redact::mask_passwords(text);
-        let drawn = diagnostic::render(err, origin, &text, self.color);
+        // The source line is shown under the error: a password typed in a URL is not. The
+        // masked text and its line index are made once per text, not once per error: a long
+        // script with many errors would otherwise be copied and indexed for every one.
+        let key = (text.as_ptr() as usize, text.len());
+        let stale = self.source.as_ref().is_none_or(|(k, source)| *k != key || source.origin() != origin);
+        if stale {
+            self.source = Some((key, diagnostic::Source::new(origin, crate::redact::mask_passwords(text))));
+        }
+        let (_, source) = self.source.as_ref().expect("made above");
+        let drawn = diagnostic::render_in(err, source, self.color);
         let _ = writeln!(self.errors, "{}", drawn.trim_end());
         let _ = self.errors.flush();
     }
@@ -187,6 +201,7 @@ impl<'a> Runner<'a> {
         self.depth += 1;
         let origin = full.display().to_string();
         let ended = Box::pin(self.run(&origin, &text, &dir)).await;
+        self.source = None;
         self.depth -= 1;
         Ok(ended)
     }

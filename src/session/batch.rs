@@ -92,7 +92,14 @@ impl Session {
     /// same guards, as any command. Any other failure (a full disk, a deadlock) is not about a
     /// row: it is reported as it is, at the batch's first line, and nothing is written again.
     /// Whether the run goes on (`go_on`: errors do not stop it).
-    pub async fn flush_batch(&mut self, batch: Batch, go_on: bool, failures: &mut Vec<(Error, Span)>) -> bool {
+    /// `line_of` names the line a span starts on, for the error of a batch as a whole.
+    pub async fn flush_batch(
+        &mut self,
+        batch: Batch,
+        go_on: bool,
+        line_of: &dyn Fn(Span) -> usize,
+        failures: &mut Vec<(Error, Span)>,
+    ) -> bool {
         let failed = match self.add_batch(&batch.insert).await {
             Ok(()) => return true,
             Err(err) if err.kind == ErrorKind::OutputClosed => return false,
@@ -101,7 +108,8 @@ impl Session {
         let rows = batch.spans.len();
         if rows == 1 || !self.may_retry_rows(&failed) {
             let failed = if rows > 1 {
-                failed.with_more_help(format!("{rows} `add`s, from this one on, were being written together"))
+                let (first, last) = (line_of(batch.spans[0]), line_of(batch.spans[rows - 1]));
+                failed.with_more_help(format!("{rows} `add`s (lines {first} to {last}) were being written together"))
             } else {
                 failed
             };
