@@ -16,15 +16,11 @@ use sqlx::{
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
+use crate::dialect::mysql as dialect;
 use crate::error::Result;
 use crate::value::{FieldType, Value};
 
 type Query<'q> = sqlx::query::Query<'q, MySql, MySqlArguments>;
-
-/// Turns strict mode on for the session (a bad value is an error, not a warning and a
-/// truncated or zeroed value), keeping every other mode the server has.
-const STRICT: &str = "SET SESSION sql_mode = IF(FIND_IN_SET('STRICT_TRANS_TABLES', @@SESSION.sql_mode) > 0, \
-    @@SESSION.sql_mode, CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))";
 
 pub async fn connect(url: &str) -> Result<MySqlConnection> {
     // sqlx knows the scheme `mysql` only; MariaDB speaks the same protocol.
@@ -41,7 +37,7 @@ pub async fn connect(url: &str) -> Result<MySqlConnection> {
         // meaning of `||`.
         .pipes_as_concat(false);
     let mut conn = MySqlConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
-    conn.execute(STRICT).await.map_err(|e| connect_error(url, e))?;
+    conn.execute(dialect::strict_mode().sqlx_text()).await.map_err(|e| connect_error(url, e))?;
     Ok(conn)
 }
 
@@ -97,7 +93,7 @@ fn bind(q: Query<'static>, value: &Value) -> Query<'static> {
 /// such variable; there the question fails and the session keeps its own view.
 pub async fn transaction_status(conn: &mut MySqlConnection) -> Result<ServerTx> {
     let mut rows = super::Collect::default();
-    fetch(conn, &crate::dialect::Dialect::Mysql.in_transaction(), &[FieldType::Int], &mut rows).await?;
+    fetch(conn, &dialect::in_transaction(), &[FieldType::Int], &mut rows).await?;
     match rows.rows.first().and_then(|row| row.first()) {
         Some(Value::Int(0) | Value::UInt(0)) => Ok(ServerTx::Idle),
         Some(Value::Int(_) | Value::UInt(_)) => Ok(ServerTx::Open),
@@ -370,8 +366,8 @@ fn time(bytes: &[u8]) -> Option<Value> {
     Some(Value::Text(text))
 }
 
-async fn rows(conn: &mut MySqlConnection, text: &'static str) -> Result<Vec<MySqlRow>> {
-    sqlx::query(text).fetch_all(&mut *conn).await.map_err(db_error)
+async fn rows(conn: &mut MySqlConnection, sql: Sql) -> Result<Vec<MySqlRow>> {
+    sqlx::query(sql.sqlx_text()).fetch_all(&mut *conn).await.map_err(db_error)
 }
 
 /// A text column of an introspection row (information_schema's text may arrive as binary).
@@ -407,47 +403,14 @@ fn field_type(column_type: &str, json_checked: bool) -> FieldType {
     }
 }
 
-/// The columns of every base table of `DATABASE()`; the last column says whether a MariaDB
-/// `json_valid` check makes it JSON.
-macro_rules! columns_query {
-    ($json_checked:literal) => {
-        concat!(
-            "SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR), ",
-            "CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR), ",
-            $json_checked,
-            " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ",
-            "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME ",
-            "WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ",
-            "ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"
-        )
-    };
-}
-
 /// Reads every table of `DATABASE()` with three information_schema queries (after asking which
 /// server this is), whatever the number of tables.
 pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
-    const MYSQL_COLUMNS: &str = columns_query!("0");
-    // MariaDB names a column's JSON check after the column.
-    const MARIADB_COLUMNS: &str = columns_query!(
-        "EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA \
-         AND k.TABLE_NAME = c.TABLE_NAME AND k.CONSTRAINT_NAME = c.COLUMN_NAME AND k.CHECK_CLAUSE LIKE 'json\\_valid(%')"
-    );
-    const FOREIGN_KEYS: &str = "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), \
-        CAST(COLUMN_NAME AS CHAR), CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR) \
-        FROM information_schema.KEY_COLUMN_USAGE \
-        WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL \
-        ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
-    // Functional index parts (MySQL 8) have no column name.
-    const INDEXES: &str = "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, \
-        CAST(COLUMN_NAME AS CHAR) \
-        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
-        ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-    let version = rows(conn, "SELECT CAST(VERSION() AS CHAR)").await?;
+    let version = rows(conn, dialect::version_query()).await?;
     let mariadb = version.first().and_then(|r| text_at(r, 0)).is_some_and(|v| v.contains("MariaDB"));
 
     let mut catalog = Catalog::default();
-    for row in rows(conn, if mariadb { MARIADB_COLUMNS } else { MYSQL_COLUMNS }).await? {
+    for row in rows(conn, dialect::columns_query(mariadb)).await? {
         let table = text_at(&row, 0).unwrap_or_default();
         let sql_type = text_at(&row, 2).unwrap_or_default();
         let nullable = text_at(&row, 3).is_some_and(|n| n.eq_ignore_ascii_case("YES"));
@@ -470,8 +433,11 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
     }
 
     // Only single-column foreign keys are references.
-    let fk_rows: Vec<[Option<String>; 5]> =
-        rows(conn, FOREIGN_KEYS).await?.iter().map(|r| std::array::from_fn(|i| text_at(r, i))).collect();
+    let fk_rows: Vec<[Option<String>; 5]> = rows(conn, dialect::foreign_keys_query())
+        .await?
+        .iter()
+        .map(|r| std::array::from_fn(|i| text_at(r, i)))
+        .collect();
     for row in &fk_rows {
         let [Some(table), constraint, Some(column), Some(ref_table), Some(ref_column)] = row.clone() else { continue };
         if fk_rows.iter().filter(|r| r[0].as_ref() == Some(&table) && r[1] == constraint).count() > 1 {
@@ -483,7 +449,7 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
     }
 
     // The primary key is the index named PRIMARY, shown as the key rather than as an index.
-    for row in rows(conn, INDEXES).await? {
+    for row in rows(conn, dialect::indexes_query()).await? {
         let (Some(table), Some(name)) = (text_at(&row, 0), text_at(&row, 1)) else { continue };
         let unique = int_at(&row, 2) == 0;
         let column = text_at(&row, 3);

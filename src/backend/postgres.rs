@@ -18,6 +18,7 @@ use super::pg_types;
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
+use crate::dialect::postgres as dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
@@ -29,13 +30,9 @@ pub async fn connect(url: &str) -> Result<PgConnection> {
         options = options.application_name("ormsh");
     }
     let mut conn = PgConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
-    // Rows come back in binary, where a timestamptz is always UTC microseconds: what ormsh shows
-    // does not depend on the time zone. The server's own conversions do (`ts::date`,
-    // `date_trunc`, `now()::text`, a timestamp compared with a timestamptz in the user's `sql`),
-    // and ormsh reads and writes a datetime without an offset as UTC. UTC here makes those agree
-    // with what is shown, and with MySQL's session (`time_zone = '+00:00'`), whatever the
-    // server's or the URL's `options` default is.
-    conn.execute("SET TIME ZONE 'UTC'").await.map_err(|e| connect_error(url, e))?;
+    // The session's time zone is UTC (see `dialect::postgres::utc_session` for why). A bare text
+    // given to `execute` goes by the simple protocol, as the probe and check below need.
+    conn.execute(dialect::utc_session().sqlx_text()).await.map_err(|e| connect_error(url, e))?;
     Ok(conn)
 }
 
@@ -176,7 +173,7 @@ pub async fn run(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> 
 /// the error's SQLSTATE tells no transaction (25P01) from an aborted one (25P02). Both statements
 /// go in one message (the simple protocol), so it is one round trip and nothing is prepared.
 pub async fn transaction_status(conn: &mut PgConnection) -> Result<ServerTx> {
-    match conn.execute("SAVEPOINT ormsh_probe; RELEASE SAVEPOINT ormsh_probe").await.map_err(db_error) {
+    match conn.execute(dialect::transaction_probe().sqlx_text()).await.map_err(db_error) {
         Ok(_) => Ok(ServerTx::Open),
         Err(e) => match e.code.as_ref().and_then(|c| c.sqlstate()) {
             Some("25P01") => Ok(ServerTx::Idle),
@@ -191,14 +188,12 @@ pub async fn transaction_status(conn: &mut PgConnection) -> Result<ServerTx> {
 /// and un-fires the checks it fired (PostgreSQL keeps both per subtransaction), so a check that
 /// passed is made again at the real commit.
 pub async fn check_deferred(conn: &mut PgConnection) -> Result<()> {
-    const CHECK: &str = "SAVEPOINT ormsh_check; SET CONSTRAINTS ALL IMMEDIATE; \
-        ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
-    const UNDO: &str = "ROLLBACK TO SAVEPOINT ormsh_check; RELEASE SAVEPOINT ormsh_check";
-    match conn.execute(CHECK).await.map_err(db_error) {
+    // Several statements in one message: the simple protocol.
+    match conn.execute(dialect::check_deferred().sqlx_text()).await.map_err(db_error) {
         Ok(_) => Ok(()),
         Err(e) => {
             // The statements after the failed SET were not run.
-            conn.execute(UNDO).await.map_err(db_error)?;
+            conn.execute(dialect::undo_check_deferred().sqlx_text()).await.map_err(db_error)?;
             Err(e)
         }
     }
@@ -225,8 +220,8 @@ fn decode(row: &PgRow, i: usize) -> Value {
     }
 }
 
-async fn rows(conn: &mut PgConnection, text: &'static str) -> Result<Vec<PgRow>> {
-    sqlx::query(text).fetch_all(&mut *conn).await.map_err(db_error)
+async fn rows(conn: &mut PgConnection, sql: Sql) -> Result<Vec<PgRow>> {
+    sqlx::query(sql.sqlx_text()).fetch_all(&mut *conn).await.map_err(db_error)
 }
 
 /// The ormsh type of a column from its type's name and category (`pg_type.typcategory`, of the
@@ -248,52 +243,8 @@ fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
 /// Reads every table of `current_schema()` with three catalog queries, whatever the number of
 /// tables.
 pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
-    // The declared type is the type's own name (`int4`, `varchar(40)`, `timestamptz`, `jsonb`,
-    // an enum's name, `int4[]`) with its modifiers.
-    const COLUMNS: &str = r"SELECT c.relname::text, a.attname::text,
-            CASE WHEN t.typcategory = 'A' AND et.oid IS NOT NULL THEN et.typname::text || '[]'
-                 ELSE t.typname::text || COALESCE(substring(format_type(a.atttypid, a.atttypmod) FROM '\(.*\)'), '')
-            END,
-            COALESCE(bt.typcategory, t.typcategory)::text,
-            COALESCE(bt.typname, t.typname)::text,
-            a.attnotnull,
-            pg_get_expr(d.adbin, d.adrelid),
-            a.attidentity <> '' OR a.attgenerated <> '',
-            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
-        FROM pg_class c
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_attribute a ON a.attrelid = c.oid
-        JOIN pg_type t ON t.oid = a.atttypid
-        LEFT JOIN pg_type et ON et.oid = t.typelem
-        LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
-        LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY c.relname, a.attnum";
-    // Single-column foreign keys only.
-    const FOREIGN_KEYS: &str = "SELECT c.relname::text, a.attname::text, rc.relname::text, ra.attname::text
-        FROM pg_constraint k
-        JOIN pg_class c ON c.oid = k.conrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_class rc ON rc.oid = k.confrelid
-        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-        JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
-        WHERE k.contype = 'f' AND n.nspname = current_schema() AND cardinality(k.conkey) = 1
-        ORDER BY c.relname, k.conname";
-    // Every index but the primary key's (the key is shown as the key); an expression in an
-    // index has no column name.
-    const INDEXES: &str = "SELECT c.relname::text, ic.relname::text, i.indisunique, a.attname::text
-        FROM pg_index i
-        JOIN pg_class c ON c.oid = i.indrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_class ic ON ic.oid = i.indexrelid
-        CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
-            AND k.ord <= i.indnkeyatts
-        ORDER BY c.relname, ic.relname, k.ord";
-
     let mut catalog = Catalog::default();
-    for row in rows(conn, COLUMNS).await? {
+    for row in rows(conn, dialect::columns_query()).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let sql_type: String = row.try_get(2).unwrap_or_default();
         let category: String = row.try_get(3).unwrap_or_default();
@@ -316,7 +267,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         );
     }
 
-    for row in rows(conn, FOREIGN_KEYS).await? {
+    for row in rows(conn, dialect::foreign_keys_query()).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let fk = ForeignKey {
             column: row.try_get(1).map_err(db_error)?,
@@ -328,7 +279,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         }
     }
 
-    for row in rows(conn, INDEXES).await? {
+    for row in rows(conn, dialect::indexes_query()).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let name: String = row.try_get(1).map_err(db_error)?;
         let unique: bool = row.try_get(2).unwrap_or(false);

@@ -13,6 +13,7 @@ use super::sqlite_raw::{SqliteLink, Statement};
 use super::{Outcome, RowSink, connect_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
+use crate::dialect::sqlite as dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
@@ -142,9 +143,9 @@ const SQLITE_CONSTRAINT_FOREIGNKEY: i32 = 787;
 
 /// A whole (small) result, read on this thread like any other: introspection at start-up then
 /// costs no hand-over to sqlx's worker thread.
-async fn rows(conn: &mut SqliteLink, text: &'static str) -> Result<Vec<Vec<Value>>> {
+async fn rows(conn: &mut SqliteLink, sql: Sql) -> Result<Vec<Vec<Value>>> {
     let mut all = super::Collect::default();
-    fetch(conn, &Sql::raw(text), &[], &mut all).await?;
+    fetch(conn, &sql, &[], &mut all).await?;
     Ok(all.rows)
 }
 
@@ -169,18 +170,8 @@ fn int(value: &Value) -> i64 {
 /// Reads every table with three queries over SQLite's pragma functions, whatever the number of
 /// tables.
 pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
-    const TABLES: &str = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
-        FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid";
-    const FOREIGN_KEYS: &str = "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\" \
-        FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f \
-        WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
-    const INDEXES: &str = "SELECT m.name, l.name, l.\"unique\", i.name \
-        FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l JOIN pragma_index_info(l.name) AS i \
-        WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno";
-
     let mut catalog = Catalog::default();
-    for row in rows(conn, TABLES).await? {
+    for row in rows(conn, dialect::columns_query()).await? {
         let table = text(&row[0]);
         let sql_type = text(&row[2]);
         let not_null = int(&row[3]);
@@ -210,7 +201,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
     }
 
     // Only single-column foreign keys are references; `to` is NULL when it is the target's key.
-    let fk_rows = rows(conn, FOREIGN_KEYS).await?;
+    let fk_rows = rows(conn, dialect::foreign_keys_query()).await?;
     let composite =
         |table: &str, id: i64| fk_rows.iter().any(|r| text(&r[0]) == table && int(&r[1]) == id && int(&r[2]) > 0);
     let mut foreign_keys = Vec::new();
@@ -232,7 +223,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
         }
     }
 
-    for row in rows(conn, INDEXES).await? {
+    for row in rows(conn, dialect::indexes_query()).await? {
         let table = text(&row[0]);
         let name = text(&row[1]);
         let unique = int(&row[2]);

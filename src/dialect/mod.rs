@@ -2,9 +2,9 @@
 //! writes SQL: identifiers are quoted here, values become placeholders here, and the one
 //! `AssertSqlSafe` that sqlx asks for is here.
 
-mod mysql;
-mod postgres;
-mod sqlite;
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
 
 use sqlx::AssertSqlSafe;
 
@@ -106,11 +106,6 @@ impl Dialect {
             Dialect::Mysql => "START TRANSACTION",
             Dialect::Sqlite | Dialect::Postgres => "BEGIN",
         })
-    }
-
-    /// MariaDB's question whether a transaction is open (see `backend::mysql`).
-    pub fn in_transaction(self) -> Sql {
-        Sql::raw("SELECT @@in_transaction")
     }
 
     /// The key MySQL generated for the last insert on this connection.
