@@ -119,7 +119,7 @@ impl Backend {
 
     /// Runs a statement that returns no rows; how many rows it changed.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
@@ -130,16 +130,17 @@ impl Backend {
 
     /// Writes rows with statements prepared once and run again and again, `chunk` for
     /// `chunk_rows` rows at a time and `one_row` for the rest, where that is fastest (SQLite);
-    /// elsewhere (None) the caller sends one multi-row statement instead.
+    /// elsewhere (None) the caller sends one multi-row statement instead. The two statements'
+    /// own values are not sent: `rows` are bound to them.
     pub async fn execute_rows(
         &mut self,
-        one_row: &str,
-        chunk: &str,
+        one_row: &Sql,
+        chunk: &Sql,
         chunk_rows: usize,
         rows: &[Vec<Value>],
     ) -> Option<Result<u64>> {
         if let Backend::Sqlite(_) = self {
-            record(chunk);
+            record(chunk.text());
         }
         match self {
             Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, chunk, chunk_rows, rows).await),
@@ -150,7 +151,7 @@ impl Backend {
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
@@ -164,7 +165,7 @@ impl Backend {
     /// `catalog` tells the ormsh type of result columns that come straight from a table, where
     /// the driver cannot (MariaDB's json is longtext).
     pub async fn run(&mut self, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
@@ -210,7 +211,7 @@ impl Backend {
 /// connection (and its transaction) unusable.
 fn check_params(dialect: Dialect, sql: &Sql) -> Result<()> {
     let max = dialect.max_params();
-    if sql.params.len() <= max {
+    if sql.params().len() <= max {
         return Ok(());
     }
     let database = match dialect {
@@ -220,7 +221,10 @@ fn check_params(dialect: Dialect, sql: &Sql) -> Result<()> {
     };
     Err(Error::new(
         ErrorKind::Refused,
-        format!("this command has {} values, more than the {max} {database} takes in one statement", sql.params.len()),
+        format!(
+            "this command has {} values, more than the {max} {database} takes in one statement",
+            sql.params().len()
+        ),
     )
     .with_help("split it into several commands (an `in (…)` list of fewer values each)"))
 }

@@ -58,7 +58,7 @@ impl Encode<'_, MySql> for Decimal {
 }
 
 fn query(sql: &Sql) -> Query<'static> {
-    sql.params.iter().fold(sqlx::query(sql.sqlx_text()), bind)
+    sql.params().iter().fold(sqlx::query(sql.sqlx_text()), bind)
 }
 
 /// MySQL converts a bound value to its column's type as it converts a literal, so each value is
@@ -109,7 +109,7 @@ pub async fn transaction_status(conn: &mut MySqlConnection) -> Result<ServerTx> 
 /// text instead.
 fn cannot_prepare(sql: &Sql, err: &sqlx::Error) -> bool {
     const ER_UNSUPPORTED_PS: u16 = 1295;
-    sql.params.is_empty()
+    sql.params().is_empty()
         && matches!(err, sqlx::Error::Database(db)
             if db.try_downcast_ref::<MySqlDatabaseError>().is_some_and(|e| e.number() == ER_UNSUPPORTED_PS))
 }
@@ -122,7 +122,7 @@ pub async fn execute(conn: &mut MySqlConnection, sql: &Sql) -> Result<u64> {
         }
         Err(e) => return Err(db_error(e)),
     };
-    if crate::raw_sql::changes_schema(&sql.text) {
+    if crate::raw_sql::changes_schema(sql.text()) {
         conn.clear_cached_statements().await.map_err(db_error)?;
     }
     Ok(affected)
@@ -167,7 +167,7 @@ pub async fn run(conn: &mut MySqlConnection, sql: &Sql, catalog: &Catalog, sink:
         Ok(statement) => statement,
         Err(e) if cannot_prepare(sql, &e) => {
             let outcome = run_text(conn, sql, &[], sink).await?;
-            if crate::raw_sql::changes_schema(&sql.text) {
+            if crate::raw_sql::changes_schema(sql.text()) {
                 conn.clear_cached_statements().await.map_err(db_error)?;
             }
             return Ok(outcome);
@@ -479,7 +479,7 @@ mod tests {
 
     async fn select(conn: &mut MySqlConnection, sql: Sql, hints: &[FieldType]) -> Collect {
         let mut out = Collect::default();
-        fetch(conn, &sql, hints, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text));
+        fetch(conn, &sql, hints, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text()));
         out
     }
 
@@ -512,7 +512,7 @@ mod tests {
             exec(conn, &format!("INSERT INTO {t} (id) VALUES (2)")).await;
             let catalog = introspect(conn).await.unwrap();
             let hints = hints(&catalog, &t);
-            let out = select(conn, Sql::raw(format!("SELECT * FROM {t} ORDER BY id")), &hints).await;
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![]), &hints).await;
             assert_eq!(out.columns.len(), 28);
             let expected = vec![
                 Value::Int(1),
@@ -553,7 +553,7 @@ mod tests {
             // Expressions, durations beyond a day, and a result with no rows.
             let out = select(
                 conn,
-                Sql::raw("SELECT 1.50, CAST('-01:02:03' AS TIME), CAST('100:00:00.5' AS TIME(1)), NULL"),
+                Sql::for_test("SELECT 1.50, CAST('-01:02:03' AS TIME), CAST('100:00:00.5' AS TIME(1)), NULL", vec![]),
                 &[],
             )
             .await;
@@ -566,7 +566,7 @@ mod tests {
                     Value::Null
                 ]
             );
-            let out = select(conn, Sql::raw(format!("SELECT id, en FROM {t} WHERE 1 = 0")), &[]).await;
+            let out = select(conn, Sql::for_test(format!("SELECT id, en FROM {t} WHERE 1 = 0"), vec![]), &[]).await;
             assert_eq!(out.columns, ["id", "en"]);
             assert!(out.rows.is_empty());
         })
@@ -602,14 +602,14 @@ mod tests {
                 Value::Uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".parse().unwrap()),
             ];
             let insert = format!("INSERT INTO {t} VALUES ({})", vec!["?"; values.len()].join(", "));
-            assert_eq!(execute(conn, &Sql { text: insert.clone(), params: values.clone() }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(insert.clone(), values.clone())).await.unwrap(), 1);
             let mut nulls = vec![Value::Int(2)];
             nulls.resize(values.len(), Value::Null);
-            execute(conn, &Sql { text: insert, params: nulls }).await.unwrap();
+            execute(conn, &Sql::for_test(insert, nulls)).await.unwrap();
 
             let catalog = introspect(conn).await.unwrap();
             let hints = hints(&catalog, &t);
-            let out = select(conn, Sql::raw(format!("SELECT * FROM {t} ORDER BY id")), &hints).await;
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![]), &hints).await;
             let mut expected = values.clone();
             expected[12] = Value::DateTime(date(2024, 1, 31).and_hms_opt(10, 0, 0).unwrap());
             expected[14] = Value::Text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".into());
@@ -619,7 +619,7 @@ mod tests {
             // SET c = NULL, then values, with the same statement text.
             let update = format!("UPDATE {t} SET i = ?, d = ?, j = ?, b = ?, en = ? WHERE id = ?");
             let set_nulls = vec![Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Int(1)];
-            assert_eq!(execute(conn, &Sql { text: update.clone(), params: set_nulls }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(update.clone(), set_nulls)).await.unwrap(), 1);
             let set_values = vec![
                 Value::Int(5),
                 Value::Date(date(2020, 1, 1)),
@@ -628,11 +628,13 @@ mod tests {
                 Value::Text("sad".into()),
                 Value::Int(2),
             ];
-            assert_eq!(execute(conn, &Sql { text: update, params: set_values }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(update, set_values)).await.unwrap(), 1);
 
-            let find = |column: &str, value: Value| Sql {
-                text: format!("SELECT id FROM {t} WHERE {column} = ? ORDER BY id LIMIT ?"),
-                params: vec![value, Value::Int(10)],
+            let find = |column: &str, value: Value| {
+                Sql::for_test(
+                    format!("SELECT id FROM {t} WHERE {column} = ? ORDER BY id LIMIT ?"),
+                    vec![value, Value::Int(10)],
+                )
             };
             assert_eq!(select(conn, find("en", Value::Text("sad".into())), &[]).await.rows, [[Value::Int(2)]]);
             assert_eq!(
@@ -644,30 +646,36 @@ mod tests {
             assert_eq!(select(conn, find("dtm", Value::DateTime(ts)), &[]).await.rows, [[Value::Int(1)]]);
 
             // A decimal with an exponent is still a decimal.
-            let set_num = Sql {
-                text: format!("UPDATE {t} SET num = ? WHERE id = 2"),
-                params: vec![Value::Decimal("1e5".into())],
-            };
+            let set_num =
+                Sql::for_test(format!("UPDATE {t} SET num = ? WHERE id = 2"), vec![Value::Decimal("1e5".into())]);
             execute(conn, &set_num).await.unwrap();
-            let out = select(conn, Sql::raw(format!("SELECT num FROM {t} WHERE id = 2")), &[]).await;
+            let out = select(conn, Sql::for_test(format!("SELECT num FROM {t} WHERE id = 2"), vec![]), &[]).await;
             assert_eq!(out.rows, [[Value::Decimal("100000.0000000000".into())]]);
 
             // Strict mode: a value that does not fit is an error, not a warning.
-            let err =
-                execute(conn, &Sql { text: format!("UPDATE {t} SET i = ?"), params: vec![Value::Text("abc".into())] })
-                    .await
-                    .unwrap_err();
+            let err = execute(conn, &Sql::for_test(format!("UPDATE {t} SET i = ?"), vec![Value::Text("abc".into())]))
+                .await
+                .unwrap_err();
             assert_eq!(err.kind, ErrorKind::Database, "{err}");
 
             let mut sink = Collect::default();
-            let outcome = run(conn, &Sql::raw(format!("DELETE FROM {t} WHERE id = 2")), &Catalog::default(), &mut sink)
-                .await
-                .unwrap();
+            let outcome = run(
+                conn,
+                &Sql::for_test(format!("DELETE FROM {t} WHERE id = 2"), vec![]),
+                &Catalog::default(),
+                &mut sink,
+            )
+            .await
+            .unwrap();
             assert!(matches!(outcome, Outcome::Affected(1)));
-            let outcome =
-                run(conn, &Sql::raw(format!("SELECT COUNT(*) AS n FROM {t}")), &Catalog::default(), &mut sink)
-                    .await
-                    .unwrap();
+            let outcome = run(
+                conn,
+                &Sql::for_test(format!("SELECT COUNT(*) AS n FROM {t}"), vec![]),
+                &Catalog::default(),
+                &mut sink,
+            )
+            .await
+            .unwrap();
             assert!(matches!(outcome, Outcome::Rows));
             assert_eq!(
                 (sink.columns.as_slice(), sink.rows.as_slice()),
@@ -747,7 +755,7 @@ mod tests {
         // The mariadb:// scheme is the same driver.
         let url = format!("mariadb://{}", url.split_once("://").map_or(url.as_str(), |(_, rest)| rest));
         let mut conn = connect(&url).await.expect("connect with mariadb://");
-        let out = select(&mut conn, Sql::raw("SELECT @@SESSION.sql_mode, @@SESSION.time_zone"), &[]).await;
+        let out = select(&mut conn, Sql::for_test("SELECT @@SESSION.sql_mode, @@SESSION.time_zone", vec![]), &[]).await;
         let Value::Text(mode) = &out.rows[0][0] else { panic!("{:?}", out.rows) };
         assert!(mode.split(',').any(|m| m == "STRICT_TRANS_TABLES"), "{mode}");
         assert!(!mode.contains("PIPES_AS_CONCAT"), "{mode}");
@@ -773,7 +781,7 @@ mod tests {
             ] {
                 exec(conn, &text).await;
             }
-            let out = select(conn, Sql::raw(format!("SELECT x FROM {t}")), &[]).await;
+            let out = select(conn, Sql::for_test(format!("SELECT x FROM {t}"), vec![]), &[]).await;
             assert_eq!(out.rows, [[Value::Int(2)]]);
         })
         .await;
@@ -786,11 +794,12 @@ mod tests {
         };
         exec(&mut conn, "PREPARE ormsh_q FROM 'SELECT 1 AS one, CAST(''2024-01-31'' AS DATE) AS d, 2.50 AS n'").await;
         let mut sink = Collect::default();
-        let outcome = run(&mut conn, &Sql::raw("EXECUTE ormsh_q"), &Catalog::default(), &mut sink).await.unwrap();
+        let outcome =
+            run(&mut conn, &Sql::for_test("EXECUTE ormsh_q", vec![]), &Catalog::default(), &mut sink).await.unwrap();
         assert!(matches!(outcome, Outcome::Rows));
         assert_eq!(sink.columns, ["one", "d", "n"]);
         assert_eq!(sink.rows, [[Value::Int(1), Value::Date(date(2024, 1, 31)), Value::Decimal("2.50".into())]]);
-        let out = select(&mut conn, Sql::raw("EXECUTE ormsh_q"), &[]).await;
+        let out = select(&mut conn, Sql::for_test("EXECUTE ormsh_q", vec![]), &[]).await;
         assert_eq!(out.rows.len(), 1);
         exec(&mut conn, "DEALLOCATE PREPARE ormsh_q").await;
     }

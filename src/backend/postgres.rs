@@ -83,7 +83,7 @@ fn untyped() -> PgTypeInfo {
 
 /// Prepares (or finds in sqlx's cache) the statement with every parameter untyped.
 async fn prepare(conn: &mut PgConnection, sql: &Sql) -> Result<PgStatement> {
-    let types = vec![untyped(); sql.params.len()];
+    let types = vec![untyped(); sql.params().len()];
     conn.prepare_with(sql.sqlx_text().into_sql_str(), &types).await.map_err(db_error)
 }
 
@@ -94,7 +94,7 @@ fn query(sql: &Sql, statement: &PgStatement) -> Result<Query<'static>> {
         _ => &[],
     };
     let mut q = sqlx::query(sql.sqlx_text());
-    for (i, value) in sql.params.iter().enumerate() {
+    for (i, value) in sql.params().iter().enumerate() {
         // The server describes every parameter; should one be missing, text is the best guess.
         let target = types.get(i).cloned().unwrap_or_else(|| PgTypeInfo::with_oid(Oid(TEXT_OID)));
         let bytes = pg_types::encode(value, &target)
@@ -111,7 +111,7 @@ const TEXT_OID: u32 = 25;
 /// afresh against the tables as they are.
 async fn after<T>(conn: &mut PgConnection, sql: &Sql, result: Result<T>) -> Result<T> {
     let stale = match &result {
-        Ok(_) => crate::raw_sql::changes_schema(&sql.text),
+        Ok(_) => crate::raw_sql::changes_schema(sql.text()),
         // "cached plan must not change result type" (feature_not_supported): the table
         // changed under a statement sqlx had prepared.
         Err(e) => e.code.as_ref().and_then(|c| c.sqlstate()) == Some("0A000"),
@@ -302,7 +302,7 @@ mod tests {
 
     async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
         let mut out = Collect::default();
-        fetch(conn, &sql, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text));
+        fetch(conn, &sql, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text()));
         out
     }
 
@@ -331,7 +331,7 @@ mod tests {
             )
             .await;
             exec(conn, &format!("INSERT INTO {t} (id) VALUES (2)")).await;
-            let out = select(conn, Sql::raw(format!("SELECT * FROM {t} ORDER BY id"))).await;
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![])).await;
             assert_eq!(out.columns.len(), 31);
             assert_eq!(&out.columns[..3], ["id", "i2", "i4"]);
             let expected = vec![
@@ -376,7 +376,10 @@ mod tests {
             // Expressions too, and a result with no rows still has its columns.
             let out = select(
                 conn,
-                Sql::raw("SELECT 'NaN'::numeric, 1.50::numeric, ROW(1, 'a'), pg_sleep(0), '-1 days'::interval"),
+                Sql::for_test(
+                    "SELECT 'NaN'::numeric, 1.50::numeric, ROW(1, 'a'), pg_sleep(0), '-1 days'::interval",
+                    vec![],
+                ),
             )
             .await;
             assert_eq!(out.rows[0][0], Value::Decimal("NaN".into()));
@@ -384,7 +387,7 @@ mod tests {
             assert_eq!(out.rows[0][2], Value::Json(json!({"f1": 1, "f2": "a"})));
             assert_eq!(out.rows[0][3], Value::Null);
             assert_eq!(out.rows[0][4], Value::Text("-1 days".into()));
-            let out = select(conn, Sql::raw(format!("SELECT id, mood FROM {t} WHERE false"))).await;
+            let out = select(conn, Sql::for_test(format!("SELECT id, mood FROM {t} WHERE false"), vec![])).await;
             assert_eq!(out.columns, ["id", "mood"]);
             assert!(out.rows.is_empty());
         })
@@ -427,9 +430,9 @@ mod tests {
             ];
             let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
             let insert = format!("INSERT INTO {t} VALUES ({})", placeholders.join(", "));
-            assert_eq!(execute(conn, &Sql { text: insert.clone(), params: values.clone() }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(insert.clone(), values.clone())).await.unwrap(), 1);
 
-            let out = select(conn, Sql::raw(format!("SELECT * FROM {t}"))).await;
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t}"), vec![])).await;
             let mut expected = values.clone();
             expected[4] = Value::Int(9_000_000_000);
             expected[14] = Value::DateTimeTz("2024-01-31 10:00:00+00:00".into());
@@ -439,10 +442,9 @@ mod tests {
             let mut nulls = vec![Value::Int(2)];
             nulls.resize(values.len(), Value::Null);
             nulls[14] = Value::DateTime(ts);
-            execute(conn, &Sql { text: insert, params: nulls }).await.unwrap();
+            execute(conn, &Sql::for_test(insert, nulls)).await.unwrap();
             let out =
-                select(conn, Sql { text: format!("SELECT * FROM {t} WHERE id = $1"), params: vec![Value::Int(2)] })
-                    .await;
+                select(conn, Sql::for_test(format!("SELECT * FROM {t} WHERE id = $1"), vec![Value::Int(2)])).await;
             assert!(out.rows[0][1..14].iter().all(Value::is_null), "{:?}", out.rows[0]);
             assert_eq!(out.rows[0][14], Value::DateTimeTz("2024-02-29 23:59:58.123456+00:00".into()));
 
@@ -451,7 +453,7 @@ mod tests {
             let update = format!("UPDATE {t} SET i4 = $1, d = $2, j = $3, u = $4, b = $5, mood = $6 WHERE id = $7");
             let set_nulls =
                 vec![Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Int(1)];
-            assert_eq!(execute(conn, &Sql { text: update.clone(), params: set_nulls }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(update.clone(), set_nulls)).await.unwrap(), 1);
             let set_values = vec![
                 Value::Int(5),
                 Value::Date(date(2020, 1, 1)),
@@ -461,26 +463,28 @@ mod tests {
                 Value::Text("sad".into()),
                 Value::Int(2),
             ];
-            assert_eq!(execute(conn, &Sql { text: update, params: set_values }).await.unwrap(), 1);
+            assert_eq!(execute(conn, &Sql::for_test(update, set_values)).await.unwrap(), 1);
 
             // Comparisons: text with an enum, a float with a real, LIMIT, IN.
-            let find = |column: &str, value: Value| Sql {
-                text: format!("SELECT id FROM {t} WHERE {column} = $1 ORDER BY id LIMIT $2"),
-                params: vec![value, Value::Int(10)],
+            let find = |column: &str, value: Value| {
+                Sql::for_test(
+                    format!("SELECT id FROM {t} WHERE {column} = $1 ORDER BY id LIMIT $2"),
+                    vec![value, Value::Int(10)],
+                )
             };
             assert_eq!(select(conn, find("mood", Value::Text("sad".into()))).await.rows, [[Value::Int(2)]]);
             assert_eq!(select(conn, find("f4", Value::Float(0.1))).await.rows, [[Value::Int(1)]]);
             assert_eq!(select(conn, find("vc", Value::Text("var".into()))).await.rows, [[Value::Int(1)]]);
             assert_eq!(select(conn, find("i4", Value::Int(5))).await.rows, [[Value::Int(2)]]);
             assert_eq!(select(conn, find("tstz", Value::DateTime(ts))).await.rows, [[Value::Int(2)]]);
-            let within = Sql {
-                text: format!("SELECT id FROM {t} WHERE i2 IN ($1, $2) OR d IS NULL ORDER BY id"),
-                params: vec![Value::Int(-7), Value::Int(3)],
-            };
+            let within = Sql::for_test(
+                format!("SELECT id FROM {t} WHERE i2 IN ($1, $2) OR d IS NULL ORDER BY id"),
+                vec![Value::Int(-7), Value::Int(3)],
+            );
             assert_eq!(select(conn, within).await.rows, [[Value::Int(1)]]);
 
             // A value that cannot be one of the column's type is refused before it is sent.
-            let err = execute(conn, &Sql { text: format!("UPDATE {t} SET i2 = $1"), params: vec![Value::Int(70_000)] })
+            let err = execute(conn, &Sql::for_test(format!("UPDATE {t} SET i2 = $1"), vec![Value::Int(70_000)]))
                 .await
                 .unwrap_err();
             assert_eq!(err.kind, ErrorKind::Value, "{err}");
@@ -489,9 +493,11 @@ mod tests {
 
             // `run` tells statements from queries.
             let mut sink = Collect::default();
-            let outcome = run(conn, &Sql::raw(format!("DELETE FROM {t} WHERE id = 2")), &mut sink).await.unwrap();
+            let outcome =
+                run(conn, &Sql::for_test(format!("DELETE FROM {t} WHERE id = 2"), vec![]), &mut sink).await.unwrap();
             assert!(matches!(outcome, Outcome::Affected(1)));
-            let outcome = run(conn, &Sql::raw(format!("SELECT count(*) AS n FROM {t}")), &mut sink).await.unwrap();
+            let outcome =
+                run(conn, &Sql::for_test(format!("SELECT count(*) AS n FROM {t}"), vec![]), &mut sink).await.unwrap();
             assert!(matches!(outcome, Outcome::Rows));
             assert_eq!(sink.columns, ["n"]);
             assert_eq!(sink.rows, [[Value::Int(1)]]);
@@ -580,21 +586,18 @@ mod tests {
             return;
         };
         let t = name("pg_session_is_utc_and_survives_schema_changes");
-        let out = select(&mut conn, Sql::raw("SELECT current_setting('TimeZone')")).await;
+        let out = select(&mut conn, Sql::for_test("SELECT current_setting('TimeZone')", vec![])).await;
         assert_eq!(out.rows, [[Value::Text("UTC".into())]]);
         let (drop, create) = (format!("DROP TABLE IF EXISTS {t}"), format!("CREATE TABLE {t} (x int4)"));
         with_objects(&mut conn, &drop, &create, async |conn| {
-            let insert =
-                Sql { text: format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"), params: vec![Value::Int(1)] };
+            let insert = Sql::for_test(format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"), vec![Value::Int(1)]);
             assert_eq!(select(conn, insert).await.rows, [[Value::Int(1)]]);
             // The same texts, now about a table whose column is text: cached statements are
             // forgotten after DDL.
             exec(conn, &format!("DROP TABLE {t}")).await;
             exec(conn, &format!("CREATE TABLE {t} (x text)")).await;
-            let insert = Sql {
-                text: format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"),
-                params: vec![Value::Text("a".into())],
-            };
+            let insert =
+                Sql::for_test(format!("INSERT INTO {t} (x) VALUES ($1) RETURNING x"), vec![Value::Text("a".into())]);
             assert_eq!(select(conn, insert).await.rows, [[Value::Text("a".into())]]);
         })
         .await;
@@ -624,8 +627,8 @@ mod tests {
                 Value::Text("08:00:2b:01:02:03".into()),
             ];
             let insert = format!("INSERT INTO {t} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-            execute(conn, &Sql { text: insert, params: values }).await.unwrap();
-            let out = select(conn, Sql::raw(format!("SELECT * FROM {t}"))).await;
+            execute(conn, &Sql::for_test(insert, values)).await.unwrap();
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t}"), vec![])).await;
             assert_eq!(
                 out.rows[0],
                 [
@@ -639,16 +642,13 @@ mod tests {
                     Value::Text("08:00:2b:01:02:03".into()),
                 ]
             );
-            let by_domain =
-                Sql { text: format!("SELECT count(*) FROM {t} WHERE id = $1"), params: vec![Value::Int(3)] };
+            let by_domain = Sql::for_test(format!("SELECT count(*) FROM {t} WHERE id = $1"), vec![Value::Int(3)]);
             assert_eq!(select(conn, by_domain).await.rows, [[Value::Int(1)]]);
-            let like = Sql {
-                text: format!("SELECT count(*) FROM {t} WHERE c LIKE $1"),
-                params: vec![Value::Text("a%".into())],
-            };
+            let like =
+                Sql::for_test(format!("SELECT count(*) FROM {t} WHERE c LIKE $1"), vec![Value::Text("a%".into())]);
             assert_eq!(select(conn, like).await.rows, [[Value::Int(1)]]);
             // The domain's check is the server's to make.
-            let bad = Sql { text: format!("UPDATE {t} SET id = $1"), params: vec![Value::Int(-1)] };
+            let bad = Sql::for_test(format!("UPDATE {t} SET id = $1"), vec![Value::Int(-1)]);
             assert_eq!(execute(conn, &bad).await.unwrap_err().kind, ErrorKind::Database);
         })
         .await;

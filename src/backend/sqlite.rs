@@ -52,8 +52,8 @@ async fn let_the_session_look() {
 
 pub async fn execute(conn: &mut SqliteLink, sql: &Sql) -> Result<u64> {
     let_the_session_look().await;
-    let mut statement = conn.prepare(&sql.text)?;
-    statement.bind_all(&sql.params)?;
+    let mut statement = conn.prepare(sql.text())?;
+    statement.bind_all(sql.params())?;
     while statement.step()? {}
     Ok(statement.changes())
 }
@@ -64,8 +64,8 @@ pub async fn execute(conn: &mut SqliteLink, sql: &Sql) -> Result<u64> {
 /// statement and looks for the table's end again.
 pub async fn execute_rows(
     conn: &mut SqliteLink,
-    one_row: &str,
-    chunk: &str,
+    one_row: &Sql,
+    chunk: &Sql,
     chunk_rows: usize,
     rows: &[Vec<Value>],
 ) -> Result<u64> {
@@ -73,13 +73,13 @@ pub async fn execute_rows(
     let mut changed = 0;
     let whole = if chunk_rows > 1 { rows.len() / chunk_rows * chunk_rows } else { 0 };
     if whole > 0 {
-        let mut statement = conn.prepare(chunk)?;
+        let mut statement = conn.prepare(chunk.text())?;
         for rows in rows[..whole].chunks(chunk_rows) {
             changed += statement.run_with(rows.iter().flatten())?;
         }
     }
     if whole < rows.len() {
-        let mut statement = conn.prepare(one_row)?;
+        let mut statement = conn.prepare(one_row.text())?;
         for row in &rows[whole..] {
             changed += statement.run_with(row.iter())?;
         }
@@ -91,8 +91,8 @@ pub async fn execute_rows(
 /// declared type) tell a bool from an integer and json from text.
 pub async fn fetch(conn: &mut SqliteLink, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
     let_the_session_look().await;
-    let mut statement = conn.prepare(&sql.text)?;
-    statement.bind_all(&sql.params)?;
+    let mut statement = conn.prepare(sql.text())?;
+    statement.bind_all(sql.params())?;
     stream(&mut statement, hints, sink)
 }
 
@@ -118,8 +118,8 @@ fn stream(statement: &mut Statement<'_>, hints: &[FieldType], sink: &mut dyn Row
 
 pub async fn run(conn: &mut SqliteLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
     let_the_session_look().await;
-    let mut statement = conn.prepare(&sql.text)?;
-    statement.bind_all(&sql.params)?;
+    let mut statement = conn.prepare(sql.text())?;
+    statement.bind_all(sql.params())?;
     if statement.column_count() == 0 {
         while statement.step()? {}
         return Ok(Outcome::Affected(statement.changes()));
