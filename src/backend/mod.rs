@@ -4,10 +4,8 @@
 
 mod cancel;
 mod mysql;
-mod pg_types;
 mod postgres;
 mod sqlite;
-mod sqlite_raw;
 #[cfg(test)]
 mod test_support;
 
@@ -47,7 +45,7 @@ pub enum ServerTx {
 }
 
 pub enum Backend {
-    Sqlite(sqlite_raw::SqliteLink),
+    Sqlite(sqlite::SqliteLink),
     Postgres(sqlx::PgConnection),
     Mysql(sqlx::MySqlConnection),
 }

@@ -1,5 +1,5 @@
 //! SQLite: the embedded default. sqlx opens the connection; the schema is read and statements
-//! run through SQLite's own API on this thread (`sqlite_raw`), where values are decoded by
+//! run through SQLite's own API on this thread (`ffi`), where values are decoded by
 //! their storage class, refined by the column's declared type (SQLite keeps a bool as an
 //! integer and json as text).
 
@@ -9,13 +9,16 @@ use std::time::Duration;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
-use super::sqlite_raw::{SqliteLink, Statement};
+mod ffi;
+
 use super::{Outcome, RowSink, connect_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
 use crate::dialect::sqlite as dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
+pub use ffi::SqliteLink;
+use ffi::Statement;
 
 /// How long a statement waits for another writer's lock before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -87,7 +90,7 @@ pub async fn execute_rows(
     Ok(changed)
 }
 
-/// Streams rows on this thread, straight from SQLite (see `sqlite_raw`). `hints` (or else the
+/// Streams rows on this thread, straight from SQLite (see `ffi`). `hints` (or else the
 /// declared type) tell a bool from an integer and json from text.
 pub async fn fetch(conn: &mut SqliteLink, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
     let_the_session_look().await;

@@ -1,4 +1,4 @@
-//! PostgreSQL. Rows arrive in binary and are decoded by each column's type (see `pg_types`);
+//! PostgreSQL. Rows arrive in binary and are decoded by each column's type (see `decode`);
 //! parameters are sent untyped, so that the server infers each one's type from where it stands,
 //! and then encoded for the type it inferred.
 
@@ -14,7 +14,8 @@ use sqlx::{
     ValueRef,
 };
 
-use super::pg_types;
+mod decode;
+
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
 use crate::dialect::Sql;
@@ -46,7 +47,7 @@ pub async fn connect(url: &str) -> Result<PgConnection> {
 /// with OID 0 is typed by the server from its context, like a quoted literal in psql:
 /// `enum_col = $1` makes `$1` the enum, `int4_col = $1` an int4, `LIMIT $1` an int8. ormsh
 /// prepares the statement untyped (sqlx caches it by its text), reads the types the server chose
-/// from the prepared statement, and encodes each value for its type here (`pg_types::encode`):
+/// from the prepared statement, and encodes each value for its type here (`decode::encode`):
 /// NULL fits every column, text goes into varchar, bpchar, enums and citext as it is, an int
 /// into int2/int4 after a range check, a float into real as a real. The statement sqlx then
 /// executes is the cached one, so the types always match the bytes, even when the same text was
@@ -97,7 +98,7 @@ fn query(sql: &Sql, statement: &PgStatement) -> Result<Query<'static>> {
     for (i, value) in sql.params().iter().enumerate() {
         // The server describes every parameter; should one be missing, text is the best guess.
         let target = types.get(i).cloned().unwrap_or_else(|| PgTypeInfo::with_oid(Oid(TEXT_OID)));
-        let bytes = pg_types::encode(value, &target)
+        let bytes = decode::encode(value, &target)
             .map_err(|message| Error::new(ErrorKind::Value, format!("{message} (parameter ${})", i + 1)))?;
         q = q.bind(Param(bytes));
     }
@@ -207,7 +208,7 @@ fn decode_row(row: &PgRow) -> Vec<Value> {
     (0..row.len()).map(|i| decode(row, i)).collect()
 }
 
-/// One value by its column's type; see `pg_types::decode`.
+/// One value by its column's type; see `decode::decode`.
 fn decode(row: &PgRow, i: usize) -> Value {
     let Ok(raw) = row.try_get_raw(i) else { return Value::Null };
     if raw.is_null() {
@@ -215,8 +216,8 @@ fn decode(row: &PgRow, i: usize) -> Value {
     }
     let ty = raw.type_info().into_owned();
     match raw.format() {
-        PgValueFormat::Binary => raw.as_bytes().map(|b| pg_types::decode(&ty, b)).unwrap_or(Value::Null),
-        PgValueFormat::Text => raw.as_str().map(|t| pg_types::decode_text(&ty, t)).unwrap_or(Value::Null),
+        PgValueFormat::Binary => raw.as_bytes().map(|b| decode::decode(&ty, b)).unwrap_or(Value::Null),
+        PgValueFormat::Text => raw.as_str().map(|t| decode::decode_text(&ty, t)).unwrap_or(Value::Null),
     }
 }
 
