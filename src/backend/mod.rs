@@ -6,6 +6,7 @@ mod cancel;
 mod mysql;
 mod postgres;
 mod sqlite;
+mod stream;
 #[cfg(test)]
 mod test_support;
 

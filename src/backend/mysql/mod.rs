@@ -9,11 +9,13 @@ mod introspect;
 use std::str::FromStr;
 
 use futures_util::TryStreamExt;
-use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlDatabaseError, MySqlRow};
-use sqlx::{Column as _, Connection, Either, Executor, MySql, MySqlConnection, Row, SqlSafeStr, Statement};
+use futures_util::future::ready;
+use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlDatabaseError};
+use sqlx::{Column as _, Connection, Either, Executor, MySql, MySqlConnection, SqlSafeStr, Statement};
 
 pub use introspect::introspect;
 
+use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::catalog::Catalog;
 use crate::dialect::Sql;
@@ -87,35 +89,20 @@ pub async fn execute(conn: &mut MySqlConnection, sql: &Sql) -> Result<u64> {
 }
 
 pub async fn fetch(conn: &mut MySqlConnection, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
-    let mut rows = query(sql).fetch(&mut *conn);
-    let mut started = false;
-    loop {
-        let next = rows.try_next().await;
-        let row = match next {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(e) if !started && cannot_prepare(sql, &e) => {
-                drop(rows);
-                if let Outcome::Affected(_) = run_text(conn, sql, hints, sink).await? {
-                    sink.columns(&[])?;
-                }
-                return Ok(());
+    let rows = query(sql).fetch(&mut *conn);
+    match stream_rows(rows, sink, |row| decode::decode_row(row, hints)).await? {
+        Streamed::Ended { any: true } => {}
+        // No row told the names: the prepared statement does.
+        Streamed::Ended { any: false } => {
+            let statement = conn.prepare(sql.sqlx_text().into_sql_str()).await.map_err(db_error)?;
+            sink.columns(&column_names(statement.columns()))?;
+        }
+        Streamed::Failed { error, any: false } if cannot_prepare(sql, &error) => {
+            if let Outcome::Affected(_) = run_text(conn, sql, hints, sink).await? {
+                sink.columns(&[])?;
             }
-            Err(e) => return Err(db_error(e)),
-        };
-        if !started {
-            sink.columns(&column_names(&row))?;
-            started = true;
         }
-        if !sink.row(&decode::decode_row(&row, hints))? {
-            break;
-        }
-    }
-    drop(rows);
-    if !started {
-        let statement = conn.prepare(sql.sqlx_text().into_sql_str()).await.map_err(db_error)?;
-        let names: Vec<String> = statement.columns().iter().map(|c| c.name().to_string()).collect();
-        sink.columns(&names)?;
+        Streamed::Failed { error, .. } => return Err(db_error(error)),
     }
     Ok(())
 }
@@ -161,28 +148,22 @@ async fn run_text(
     hints: &[FieldType],
     sink: &mut dyn RowSink,
 ) -> Result<Outcome> {
-    let mut steps = sqlx::raw_sql(sql.sqlx_text()).fetch_many(&mut *conn);
     let mut affected = 0;
-    let mut started = false;
-    while let Some(step) = steps.try_next().await.map_err(db_error)? {
-        match step {
-            Either::Left(done) => affected += done.rows_affected(),
-            Either::Right(row) => {
-                if !started {
-                    sink.columns(&column_names(&row))?;
-                    started = true;
-                }
-                if !sink.row(&decode::decode_row(&row, hints))? {
-                    break;
-                }
+    // Each statement's end counts the rows it changed; the rows go on to the sink.
+    let rows = sqlx::raw_sql(sql.sqlx_text()).fetch_many(&mut *conn).try_filter_map(|step| {
+        ready(Ok(match step {
+            Either::Left(done) => {
+                affected += done.rows_affected();
+                None
             }
-        }
+            Either::Right(row) => Some(row),
+        }))
+    });
+    match stream_rows(rows, sink, |row| decode::decode_row(row, hints)).await? {
+        Streamed::Ended { any: true } => Ok(Outcome::Rows),
+        Streamed::Ended { any: false } => Ok(Outcome::Affected(affected)),
+        Streamed::Failed { error, .. } => Err(db_error(error)),
     }
-    Ok(if started { Outcome::Rows } else { Outcome::Affected(affected) })
-}
-
-fn column_names(row: &MySqlRow) -> Vec<String> {
-    row.columns().iter().map(|c| c.name().to_string()).collect()
 }
 
 #[cfg(test)]

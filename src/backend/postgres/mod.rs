@@ -10,13 +10,13 @@ mod types;
 
 use std::str::FromStr;
 
-use futures_util::TryStreamExt;
 use sqlx::postgres::types::Oid;
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgRow, PgStatement, PgTypeInfo};
-use sqlx::{Column as _, Connection, Either, Executor, PgConnection, Postgres, Row, SqlSafeStr, Statement};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgStatement, PgTypeInfo};
+use sqlx::{Connection, Either, Executor, PgConnection, Postgres, SqlSafeStr, Statement};
 
 pub use introspect::introspect;
 
+use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
 use crate::dialect::Sql;
 use crate::dialect::postgres as dialect;
@@ -95,23 +95,13 @@ pub async fn fetch(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -
 
 async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
     let statement = prepare(conn, sql).await?;
-    let names: Vec<String> = statement.columns().iter().map(|c| c.name().to_string()).collect();
-    let mut rows = query(sql, &statement)?.fetch(&mut *conn);
-    let mut started = false;
-    while let Some(row) = rows.try_next().await.map_err(db_error)? {
-        if !started {
-            sink.columns(&column_names(&row))?;
-            started = true;
-        }
-        if !sink.row(&decode::decode_row(&row))? {
-            break;
-        }
+    let rows = query(sql, &statement)?.fetch(&mut *conn);
+    match stream_rows(rows, sink, decode::decode_row).await? {
+        Streamed::Ended { any: true } => Ok(()),
+        // No row told the names: the prepared statement does.
+        Streamed::Ended { any: false } => sink.columns(&column_names(statement.columns())),
+        Streamed::Failed { error, .. } => Err(db_error(error)),
     }
-    drop(rows);
-    if !started {
-        sink.columns(&names)?;
-    }
-    Ok(())
 }
 
 pub async fn run(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
@@ -150,10 +140,6 @@ pub async fn check_deferred(conn: &mut PgConnection) -> Result<()> {
             Err(e)
         }
     }
-}
-
-fn column_names(row: &PgRow) -> Vec<String> {
-    row.columns().iter().map(|c| c.name().to_string()).collect()
 }
 
 #[cfg(test)]
