@@ -1,6 +1,12 @@
 //! The connection to one database. An enum over the three concrete sqlx drivers (never
 //! `sqlx::Any`, which cannot decode dates, decimals, uuids or json): each driver binds ormsh's
 //! values and decodes rows into them its own way, and reads its own schema.
+//!
+//! A folder per driver, a file per concern: `mod.rs` connects and runs statements, `decode` and
+//! `encode` turn rows into values and values into parameters, `introspect` reads the catalog;
+//! SQLite's `ffi` holds all of ormsh's unsafe code. The two server drivers stream rows through
+//! one loop (`stream`). No driver writes SQL: the statements they send of their own come from
+//! `dialect`, as every other statement does.
 
 mod cancel;
 mod mysql;
