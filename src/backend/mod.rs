@@ -1,13 +1,18 @@
 //! The connection to one database. An enum over the three concrete sqlx drivers (never
 //! `sqlx::Any`, which cannot decode dates, decimals, uuids or json): each driver binds ormsh's
 //! values and decodes rows into them its own way, and reads its own schema.
+//!
+//! A folder per driver, a file per concern: `mod.rs` connects and runs statements, `decode` and
+//! `encode` turn rows into values and values into parameters, `introspect` reads the catalog;
+//! SQLite's `ffi` holds all of ormsh's unsafe code. The two server drivers stream rows through
+//! one loop (`stream`). No driver writes SQL: the statements they send of their own come from
+//! `dialect`, as every other statement does.
 
 mod cancel;
 mod mysql;
-mod pg_types;
 mod postgres;
 mod sqlite;
-mod sqlite_raw;
+mod stream;
 #[cfg(test)]
 mod test_support;
 
@@ -47,7 +52,7 @@ pub enum ServerTx {
 }
 
 pub enum Backend {
-    Sqlite(sqlite_raw::SqliteLink),
+    Sqlite(sqlite::SqliteLink),
     Postgres(sqlx::PgConnection),
     Mysql(sqlx::MySqlConnection),
 }
@@ -119,7 +124,7 @@ impl Backend {
 
     /// Runs a statement that returns no rows; how many rows it changed.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
@@ -130,16 +135,17 @@ impl Backend {
 
     /// Writes rows with statements prepared once and run again and again, `chunk` for
     /// `chunk_rows` rows at a time and `one_row` for the rest, where that is fastest (SQLite);
-    /// elsewhere (None) the caller sends one multi-row statement instead.
+    /// elsewhere (None) the caller sends one multi-row statement instead. The two statements'
+    /// own values are not sent: `rows` are bound to them.
     pub async fn execute_rows(
         &mut self,
-        one_row: &str,
-        chunk: &str,
+        one_row: &Sql,
+        chunk: &Sql,
         chunk_rows: usize,
         rows: &[Vec<Value>],
     ) -> Option<Result<u64>> {
         if let Backend::Sqlite(_) = self {
-            record(chunk);
+            record(chunk.text());
         }
         match self {
             Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, chunk, chunk_rows, rows).await),
@@ -150,7 +156,7 @@ impl Backend {
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
@@ -164,7 +170,7 @@ impl Backend {
     /// `catalog` tells the ormsh type of result columns that come straight from a table, where
     /// the driver cannot (MariaDB's json is longtext).
     pub async fn run(&mut self, sql: &Sql, catalog: &Catalog, sink: &mut dyn RowSink) -> Result<Outcome> {
-        record(&sql.text);
+        record(sql.text());
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
@@ -210,7 +216,7 @@ impl Backend {
 /// connection (and its transaction) unusable.
 fn check_params(dialect: Dialect, sql: &Sql) -> Result<()> {
     let max = dialect.max_params();
-    if sql.params.len() <= max {
+    if sql.params().len() <= max {
         return Ok(());
     }
     let database = match dialect {
@@ -220,7 +226,10 @@ fn check_params(dialect: Dialect, sql: &Sql) -> Result<()> {
     };
     Err(Error::new(
         ErrorKind::Refused,
-        format!("this command has {} values, more than the {max} {database} takes in one statement", sql.params.len()),
+        format!(
+            "this command has {} values, more than the {max} {database} takes in one statement",
+            sql.params().len()
+        ),
     )
     .with_help("split it into several commands (an `in (…)` list of fewer values each)"))
 }

@@ -73,7 +73,7 @@ pub(super) fn name(test: &str) -> String {
 /// Runs statements separated by `; ` (a prepared statement holds one); each must succeed.
 pub(super) async fn exec<C: TestConnection>(conn: &mut C, text: &str) {
     for part in text.split("; ") {
-        conn.execute(&Sql::raw(part)).await.unwrap_or_else(|e| panic!("{part}: {e}"));
+        conn.execute(&Sql::for_test(part, vec![])).await.unwrap_or_else(|e| panic!("{part}: {e}"));
     }
 }
 

@@ -1,10 +1,17 @@
 //! SQL text, per database. This module and its three children are the only place in ormsh that
 //! writes SQL: identifiers are quoted here, values become placeholders here, and the one
 //! `AssertSqlSafe` that sqlx asks for is here.
+//!
+//! The rule is kept by the types, not by habit: a [`Sql`] can be built only here (its fields are
+//! private and `Sql::raw` is this module's own), and the one way in for text from outside is
+//! [`Sql::user`], the user's own `sql` command. Everything else that reaches a driver was written
+//! by a function of this module or of `sqlite.rs`, `postgres.rs`, `mysql.rs` (the drivers' own
+//! statements: catalog queries, session set-up, transaction probes). Tests that need a statement
+//! of their own use `Sql::for_test`, which exists only in test builds.
 
-mod mysql;
-mod postgres;
-mod sqlite;
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
 
 use sqlx::AssertSqlSafe;
 
@@ -21,28 +28,49 @@ pub enum Dialect {
     Mysql,
 }
 
-/// A statement ready to run: its text and the values bound to its placeholders, in order.
+/// A statement ready to run: its text and the values bound to its placeholders, in order. Built
+/// only by this module (see the module's note); read by the drivers and the printer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sql {
-    pub text: String,
-    pub params: Vec<Value>,
+    text: String,
+    params: Vec<Value>,
 }
 
 impl Sql {
-    /// SQL the user typed through the `sql` command: sent as written, by design the one
-    /// exception to "nothing the user types is pasted into SQL".
-    pub fn raw(text: impl Into<String>) -> Sql {
+    /// Text written by this module, with no values: a statement of fixed words, or one whose
+    /// identifiers were quoted by [`Dialect::quote`] on the way in.
+    fn raw(text: impl Into<String>) -> Sql {
         Sql { text: text.into(), params: Vec::new() }
     }
 
-    /// SQL the user typed (the `sql` command): the one way their text becomes a statement.
+    /// SQL the user typed (the `sql` command): sent as written, by design the one exception to
+    /// "nothing the user types is pasted into SQL", and the one way their text becomes a
+    /// statement.
     pub fn user(text: String) -> Sql {
         Sql { text, params: Vec::new() }
     }
 
-    /// The statement as `explain` shows it, with a note for the reader after it: a note on a
-    /// value known only when it runs. Never sent.
+    /// A statement a test writes by hand. Only in test builds: production text comes from this
+    /// module or from [`Sql::user`].
+    #[cfg(test)]
+    pub fn for_test(text: impl Into<String>, params: Vec<Value>) -> Sql {
+        Sql { text: text.into(), params }
+    }
+
+    /// The text, as sent.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The values bound to the placeholders, in order.
+    pub fn params(&self) -> &[Value] {
+        &self.params
+    }
+
+    /// The statement as `explain` shows it when its values are known only when it runs: without
+    /// them, and with a note for the reader after it in their place. Never sent.
     pub fn with_note(mut self, note: &str) -> Sql {
+        self.params.clear();
         self.text.push_str(" -- ");
         self.text.push_str(note);
         self
@@ -106,12 +134,6 @@ impl Dialect {
             Dialect::Mysql => "START TRANSACTION",
             Dialect::Sqlite | Dialect::Postgres => "BEGIN",
         })
-    }
-
-    /// MariaDB's question whether a transaction is open, and whether autocommit is on (see
-    /// `backend::mysql`).
-    pub fn in_transaction(self) -> Sql {
-        Sql::raw("SELECT @@in_transaction, @@autocommit")
     }
 
     /// The key MySQL generated for the last insert on this connection.

@@ -1,5 +1,7 @@
-//! MySQL/MariaDB's column types.
+//! MySQL/MariaDB's column types, and the statements its driver sends of its own: strict mode,
+//! MariaDB's transaction question and the catalog queries.
 
+use super::Sql;
 use crate::value::FieldType;
 
 pub const AUTO_KEY: &str = "BIGINT AUTO_INCREMENT PRIMARY KEY";
@@ -22,4 +24,78 @@ pub fn column_type(ty: &FieldType, keyed: bool) -> String {
         FieldType::Other(name) => return name.clone(),
     }
     .to_string()
+}
+
+// The driver's own statements (`backend::mysql`).
+
+/// Turns strict mode on for the session (a bad value is an error, not a warning and a
+/// truncated or zeroed value), keeping every other mode the server has.
+pub fn strict_mode() -> Sql {
+    Sql::raw(
+        "SET SESSION sql_mode = IF(FIND_IN_SET('STRICT_TRANS_TABLES', @@SESSION.sql_mode) > 0, \
+        @@SESSION.sql_mode, CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))",
+    )
+}
+
+/// MariaDB's question whether a transaction is open, and whether autocommit is on (see
+/// `backend::mysql`).
+pub fn in_transaction() -> Sql {
+    Sql::raw("SELECT @@in_transaction, @@autocommit")
+}
+
+// The catalog of `DATABASE()`, in three information_schema queries (after asking which server
+// this is) whatever the number of tables.
+
+/// The server's version, which names MariaDB.
+pub fn version_query() -> Sql {
+    Sql::raw("SELECT CAST(VERSION() AS CHAR)")
+}
+
+/// The columns of every base table of `DATABASE()`; the last column says whether a MariaDB
+/// `json_valid` check makes it JSON.
+macro_rules! columns_query {
+    ($json_checked:literal) => {
+        concat!(
+            "SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR), ",
+            "CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR), ",
+            $json_checked,
+            " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ",
+            "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME ",
+            "WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ",
+            "ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"
+        )
+    };
+}
+
+/// Every column of every table; on MariaDB, with whether a `json_valid` check makes it JSON.
+pub fn columns_query(mariadb: bool) -> Sql {
+    const MYSQL_COLUMNS: &str = columns_query!("0");
+    // MariaDB names a column's JSON check after the column.
+    const MARIADB_COLUMNS: &str = columns_query!(
+        "EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA \
+         AND k.TABLE_NAME = c.TABLE_NAME AND k.CONSTRAINT_NAME = c.COLUMN_NAME AND k.CHECK_CLAUSE LIKE 'json\\_valid(%')"
+    );
+    Sql::raw(if mariadb { MARIADB_COLUMNS } else { MYSQL_COLUMNS })
+}
+
+/// Every column of every foreign key, in order (the driver keeps the single-column ones).
+pub fn foreign_keys_query() -> Sql {
+    Sql::raw(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), \
+        CAST(COLUMN_NAME AS CHAR), CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR) \
+        FROM information_schema.KEY_COLUMN_USAGE \
+        WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL \
+        ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
+    )
+}
+
+/// Every column of every index, the primary key's (named PRIMARY) included. Functional index
+/// parts (MySQL 8) have no column name.
+pub fn indexes_query() -> Sql {
+    Sql::raw(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, \
+        CAST(COLUMN_NAME AS CHAR) \
+        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+        ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+    )
 }

@@ -1,6 +1,7 @@
-//! SQLite's column types. SQLite keeps the declared name, which is how ormsh knows a `bool` or
-//! `date` column again when it reads the schema back.
+//! SQLite's column types, and the catalog queries its driver sends. SQLite keeps the declared
+//! name, which is how ormsh knows a `bool` or `date` column again when it reads the schema back.
 
+use super::Sql;
 use crate::value::FieldType;
 
 pub const AUTO_KEY: &str = "INTEGER PRIMARY KEY";
@@ -21,4 +22,34 @@ pub fn column_type(ty: &FieldType) -> String {
         FieldType::Other(name) => return name.clone(),
     }
     .to_string()
+}
+
+// The catalog, read by the driver (`backend::sqlite`) with three queries over SQLite's pragma
+// functions, whatever the number of tables.
+
+/// Every column of every table but SQLite's own.
+pub fn columns_query() -> Sql {
+    Sql::raw(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
+        FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
+    )
+}
+
+/// Every column of every foreign key, in order (the driver keeps the single-column ones).
+pub fn foreign_keys_query() -> Sql {
+    Sql::raw(
+        "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\" \
+        FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f \
+        WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+    )
+}
+
+/// Every column of every index.
+pub fn indexes_query() -> Sql {
+    Sql::raw(
+        "SELECT m.name, l.name, l.\"unique\", i.name \
+        FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l JOIN pragma_index_info(l.name) AS i \
+        WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno",
+    )
 }

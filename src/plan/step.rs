@@ -116,8 +116,7 @@ impl Plan {
                         Some(value) => all.push(dialect.select(&resolve::by_key(table, key, value.clone()))),
                         None => {
                             all.push(dialect.last_insert_id());
-                            let mut select = dialect.select(&resolve::by_key(table, key, Value::Null));
-                            select.params.clear();
+                            let select = dialect.select(&resolve::by_key(table, key, Value::Null));
                             all.push(select.with_note("the key is the one LAST_INSERT_ID() returned"));
                         }
                     }

@@ -323,7 +323,11 @@ fn push_clean(out: &mut String, text: &str) {
     }
 }
 
-/// A parameter as an SQL literal, for `explain`'s human-readable form.
+/// A parameter as an SQL literal, for `explain`'s human-readable form. Shown, never sent: the
+/// values themselves go to the database bound to placeholders, so this is the one literal ormsh
+/// writes outside `dialect/`, and it is the same for every database (the printer knows none).
+/// `Dialect::literal`, which writes DDL defaults, differs by database and would change what
+/// `explain` shows. Identifiers are never quoted here: the statement's text is shown as written.
 fn sql_literal(value: &Value) -> String {
     match value {
         Value::Null => "NULL".to_owned(),

@@ -303,7 +303,7 @@ impl Session {
             // again and again with new values (SQLite).
             let dialect = context.dialect;
             let text_for = |rows: usize| {
-                dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[]).text
+                dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[])
             };
             let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
             let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
@@ -388,7 +388,7 @@ impl Session {
         let context = self.context();
         let plan = plan::plan(&self.catalog, command, &context)?;
         for sql in plan.statements(&context) {
-            self.printer.explain(&sql.text, &sql.params).map_err(io_error)?;
+            self.printer.explain(sql.text(), sql.params()).map_err(io_error)?;
         }
         Ok(())
     }

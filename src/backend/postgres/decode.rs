@@ -1,98 +1,39 @@
-//! PostgreSQL's binary wire formats, both ways.
+//! PostgreSQL's rows, read into [`Value`]s.
 //!
-//! sqlx always asks PostgreSQL for results in binary and always sends parameters in binary, so
-//! both directions are about bytes whose layout depends on the type:
-//!
-//! - [`decode`] turns a column value into a [`Value`] by the column's type (its OID, or for a type
-//!   the server defined — enum, domain, array, range, composite — its kind). A type not known here
-//!   is shown as its text when the bytes are text, as bytes otherwise: never an error.
-//! - [`encode`] turns a [`Value`] into the bytes of the type the server *inferred* for the
-//!   parameter (see `postgres::query` for why parameters are sent untyped).
+//! sqlx always asks PostgreSQL for results in binary, so a column value is bytes whose layout
+//! depends on the type: [`decode`] reads them by the column's type (its OID, or for a type the
+//! server defined — enum, domain, array, range, composite — its kind). A type not known here is
+//! shown as its text when the bytes are text, as bytes otherwise: never an error.
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::str::FromStr;
 
-use bigdecimal::BigDecimal;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 use serde_json::Value as Json;
 use sqlx::postgres::types::Oid;
-use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgTypeKind};
-use sqlx::{Encode, Postgres, TypeInfo};
+use sqlx::postgres::{PgRow, PgTypeInfo, PgTypeKind, PgValueFormat};
+use sqlx::{Row, ValueRef};
 
-use crate::datetime::{parse_datetime, parse_time};
-use crate::dialect::bind_text;
+use super::types::*;
 use crate::value::Value;
 
-// Built-in type OIDs (pg_type.dat); stable across servers, unlike those of extensions.
-const BOOL: u32 = 16;
-const BYTEA: u32 = 17;
-const CHAR: u32 = 18;
-const NAME: u32 = 19;
-const INT8: u32 = 20;
-const INT2: u32 = 21;
-const INT4: u32 = 23;
-const REGPROC: u32 = 24;
-const TEXT: u32 = 25;
-const OID: u32 = 26;
-const TID: u32 = 27;
-const XID: u32 = 28;
-const CID: u32 = 29;
-const JSON: u32 = 114;
-const XML: u32 = 142;
-const POINT: u32 = 600;
-const CIDR: u32 = 650;
-const FLOAT4: u32 = 700;
-const FLOAT8: u32 = 701;
-const UNKNOWN: u32 = 705;
-const MACADDR8: u32 = 774;
-const MONEY: u32 = 790;
-const MACADDR: u32 = 829;
-const INET: u32 = 869;
-const BPCHAR: u32 = 1042;
-const VARCHAR: u32 = 1043;
-const DATE: u32 = 1082;
-const TIME: u32 = 1083;
-const TIMESTAMP: u32 = 1114;
-const TIMESTAMPTZ: u32 = 1184;
-const INTERVAL: u32 = 1186;
-const TIMETZ: u32 = 1266;
-const BIT: u32 = 1560;
-const VARBIT: u32 = 1562;
-const NUMERIC: u32 = 1700;
-const REGPROCEDURE: u32 = 2202;
-const REGOPER: u32 = 2203;
-const REGOPERATOR: u32 = 2204;
-const REGCLASS: u32 = 2205;
-const REGTYPE: u32 = 2206;
-const RECORD: u32 = 2249;
-const CSTRING: u32 = 2275;
-const VOID: u32 = 2278;
-const UUID: u32 = 2950;
-const PG_LSN: u32 = 3220;
-const JSONB: u32 = 3802;
-const JSONPATH: u32 = 4072;
-const REGNAMESPACE: u32 = 4089;
-const REGROLE: u32 = 4096;
-const XID8: u32 = 5069;
-/// OIDs below this are built into the server; above, they belong to extensions and users.
-const FIRST_NORMAL_OID: u32 = 16384;
-
-// numeric's sign word.
-const NUMERIC_POS: u16 = 0x0000;
-const NUMERIC_NEG: u16 = 0x4000;
-const NUMERIC_NAN: u16 = 0xC000;
-const NUMERIC_PINF: u16 = 0xD000;
-const NUMERIC_NINF: u16 = 0xF000;
-
-/// The type's kind, when sqlx has resolved it. sqlx panics on `kind()` of a type it knows only
-/// by a bare OID or name (its `Declare*` forms, whose display name is `?` or which have no OID).
-fn kind(ty: &PgTypeInfo) -> Option<&PgTypeKind> {
-    (ty.oid().is_some() && ty.name() != "?").then(|| ty.kind())
+/// A row's values, each by its column's type.
+pub(super) fn decode_row(row: &PgRow) -> Vec<Value> {
+    (0..row.len()).map(|i| decode_column(row, i)).collect()
 }
 
-fn pg_epoch() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2000, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("a valid date")
+/// One value by its column's type: binary, as ormsh always prepares; text, should a value come
+/// so.
+fn decode_column(row: &PgRow, i: usize) -> Value {
+    let Ok(raw) = row.try_get_raw(i) else { return Value::Null };
+    if raw.is_null() {
+        return Value::Null;
+    }
+    let ty = raw.type_info().into_owned();
+    match raw.format() {
+        PgValueFormat::Binary => raw.as_bytes().map(|b| decode(&ty, b)).unwrap_or(Value::Null),
+        PgValueFormat::Text => raw.as_str().map(|t| decode_text(&ty, t)).unwrap_or(Value::Null),
+    }
 }
 
 /// Reads big-endian fields off the front of a value.
@@ -156,18 +97,14 @@ fn exact<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
     bytes.try_into().ok()
 }
 
-// ---------------------------------------------------------------------------------------------
-// Decoding
-// ---------------------------------------------------------------------------------------------
-
 /// A non-NULL value in binary format, by its type.
-pub fn decode(ty: &PgTypeInfo, bytes: &[u8]) -> Value {
+fn decode(ty: &PgTypeInfo, bytes: &[u8]) -> Value {
     decode_known(ty, bytes).unwrap_or_else(|| unknown(bytes))
 }
 
 /// A value in text format (only the simple query protocol sends those; ormsh always prepares,
 /// but a value is never lost for it).
-pub fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
+fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
     let parsed = match ty.oid().map(|o| o.0) {
         Some(BOOL) => Some(Value::Bool(text == "t")),
         Some(INT2 | INT4 | INT8 | OID) => text.parse().ok().map(Value::Int),
@@ -404,7 +341,7 @@ fn timestamp(b: &[u8]) -> Option<Result<NaiveDateTime, &'static str>> {
 
 /// A timestamptz is sent as UTC whatever the session's time zone: shown as
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`.
-pub fn timestamptz_text(utc: &NaiveDateTime) -> String {
+fn timestamptz_text(utc: &NaiveDateTime) -> String {
     let mut out = utc.format("%Y-%m-%d %H:%M:%S").to_string();
     crate::value::push_fraction(&mut out, utc.nanosecond());
     out.push_str("+00:00");
@@ -552,366 +489,16 @@ fn decode_record(fields: Option<&[(String, PgTypeInfo)]>, b: &[u8]) -> Option<Va
     Some(Value::Json(Json::Object(object)))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Encoding
-// ---------------------------------------------------------------------------------------------
-
-/// The bytes of `value` as a parameter of type `target` (the type the server inferred), `None`
-/// for NULL. The error says what could not be sent as what.
-pub fn encode(value: &Value, target: &PgTypeInfo) -> Result<Option<Vec<u8>>, String> {
-    if value.is_null() {
-        return Ok(None);
-    }
-    encode_value(value, target).map(Some)
-}
-
-fn mismatch(value: &Value, target: &PgTypeInfo) -> String {
-    let shown = match value {
-        Value::Text(_) | Value::Decimal(_) | Value::DateTimeTz(_) => format!("{:?}", value.to_string()),
-        other => other.to_string(),
-    };
-    format!("cannot send {shown} as a PostgreSQL {} value", target.name().to_ascii_lowercase())
-}
-
-/// Runs one of sqlx's own encoders into a scratch buffer.
-fn sqlx_bytes<'q, T: Encode<'q, Postgres>>(value: &T) -> Result<Vec<u8>, String> {
-    let mut buf = PgArgumentBuffer::default();
-    match value.encode_by_ref(&mut buf).map_err(|e| e.to_string())? {
-        sqlx::encode::IsNull::No => Ok(buf.to_vec()),
-        sqlx::encode::IsNull::Yes => Err("unexpected NULL".into()),
-    }
-}
-
-fn encode_value(value: &Value, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
-    let bad = || mismatch(value, target);
-    // The server always reports a resolved type for a parameter; without one, text is the best
-    // guess.
-    let Some(Oid(oid)) = target.oid() else { return Ok(bind_text(value).into_bytes()) };
-    Ok(match oid {
-        BOOL => vec![u8::from(bool_of(value).ok_or_else(bad)?)],
-        INT2 => i16::try_from(int_of(value).ok_or_else(bad)?).map_err(|_| bad())?.to_be_bytes().to_vec(),
-        INT4 => i32::try_from(int_of(value).ok_or_else(bad)?).map_err(|_| bad())?.to_be_bytes().to_vec(),
-        INT8 => i64::try_from(int_of(value).ok_or_else(bad)?).map_err(|_| bad())?.to_be_bytes().to_vec(),
-        OID | XID | CID | REGPROC | REGPROCEDURE | REGOPER | REGOPERATOR | REGCLASS | REGTYPE | REGNAMESPACE
-        | REGROLE => u32::try_from(int_of(value).ok_or_else(bad)?).map_err(|_| bad())?.to_be_bytes().to_vec(),
-        XID8 => u64::try_from(int_of(value).ok_or_else(bad)?).map_err(|_| bad())?.to_be_bytes().to_vec(),
-        // Narrowing to float4 is what the column would do with the value anyway.
-        #[allow(clippy::cast_possible_truncation)]
-        FLOAT4 => (float_of(value).ok_or_else(bad)? as f32).to_be_bytes().to_vec(),
-        FLOAT8 => float_of(value).ok_or_else(bad)?.to_be_bytes().to_vec(),
-        NUMERIC => numeric_bytes(&decimal_of(value).ok_or_else(bad)?).ok_or_else(bad)?,
-        MONEY => {
-            let cents: BigDecimal = BigDecimal::from_str(&decimal_of(value).ok_or_else(bad)?).map_err(|_| bad())? * 100;
-            let cents = cents.with_scale_round(0, bigdecimal::RoundingMode::HalfEven);
-            i64::from_str(&cents.to_string()).map_err(|_| bad())?.to_be_bytes().to_vec()
-        }
-        TEXT | VARCHAR | BPCHAR | NAME | UNKNOWN | XML | CSTRING => bind_text(value).into_bytes(),
-        CHAR => match bind_text(value).as_bytes() {
-            [] => vec![0],
-            [c] => vec![*c],
-            _ => return Err(bad()),
-        },
-        BYTEA => match value {
-            Value::Bytes(b) => b.clone(),
-            other => bind_text(other).into_bytes(),
-        },
-        DATE => match date_of(value).ok_or_else(bad)? {
-            Ok(date) => i32::try_from((date - pg_epoch().date()).num_days()).map_err(|_| bad())?,
-            Err(true) => i32::MAX,
-            Err(false) => i32::MIN,
-        }
-        .to_be_bytes()
-        .to_vec(),
-        TIME => micros_of_time(&time_of(value).ok_or_else(bad)?).to_be_bytes().to_vec(),
-        TIMETZ => {
-            let (time, east) = timetz_of(value).ok_or_else(bad)?;
-            let mut out = micros_of_time(&time).to_be_bytes().to_vec();
-            out.extend_from_slice(&(-east).to_be_bytes());
-            out
-        }
-        // A timestamptz is sent as UTC; a datetime without an offset is taken as UTC, like the
-        // session's time zone.
-        TIMESTAMP | TIMESTAMPTZ => match datetime_of(value).ok_or_else(bad)? {
-            Ok(dt) => (dt - pg_epoch()).num_microseconds().ok_or_else(bad)?,
-            Err(true) => i64::MAX,
-            Err(false) => i64::MIN,
-        }
-        .to_be_bytes()
-        .to_vec(),
-        UUID => match value {
-            Value::Uuid(u) => u.as_bytes().to_vec(),
-            Value::Bytes(b) if b.len() == 16 => b.clone(),
-            other => uuid::Uuid::parse_str(bind_text(other).trim()).map_err(|_| bad())?.as_bytes().to_vec(),
-        },
-        JSON => serde_json::to_vec(&json_of(value)).map_err(|e| e.to_string())?,
-        JSONB => {
-            let mut out = vec![1];
-            serde_json::to_writer(&mut out, &json_of(value)).map_err(|e| e.to_string())?;
-            out
-        }
-        JSONPATH => [&[1u8][..], bind_text(value).as_bytes()].concat(),
-        INET | CIDR => inet_bytes(&bind_text(value), oid == CIDR).ok_or_else(bad)?,
-        MACADDR | MACADDR8 => {
-            let hex: String = bind_text(value).chars().filter(|c| !matches!(c, ':' | '-' | '.')).collect();
-            let len = if oid == MACADDR { 12 } else { 16 };
-            if hex.len() != len || !hex.is_ascii() {
-                return Err(bad());
-            }
-            (0..len)
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
-                .collect::<Result<_, _>>()
-                .map_err(|_| bad())?
-        }
-        BIT | VARBIT => {
-            let bits = bind_text(value);
-            if !bits.chars().all(|c| c == '0' || c == '1') {
-                return Err(bad());
-            }
-            let mut out = i32::try_from(bits.len()).map_err(|_| bad())?.to_be_bytes().to_vec();
-            for chunk in bits.as_bytes().chunks(8) {
-                out.push(chunk.iter().enumerate().fold(0u8, |byte, (i, c)| byte | (u8::from(*c == b'1') << (7 - i))));
-            }
-            out
-        }
-        _ => match kind(target) {
-            // An enum's binary form is its label.
-            Some(PgTypeKind::Enum(_)) => bind_text(value).into_bytes(),
-            Some(PgTypeKind::Domain(base)) => encode_value(value, base)?,
-            Some(PgTypeKind::Array(elem)) => array_bytes(value, elem, target)?,
-            // Extension types such as citext take their text as their binary form.
-            Some(PgTypeKind::Simple) if oid >= FIRST_NORMAL_OID => bind_text(value).into_bytes(),
-            _ => return Err(bad()),
-        },
-    })
-}
-
-fn bool_of(value: &Value) -> Option<bool> {
-    match value {
-        Value::Bool(b) => Some(*b),
-        Value::Int(0) | Value::UInt(0) => Some(false),
-        Value::Int(1) | Value::UInt(1) => Some(true),
-        Value::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
-            "true" | "t" | "yes" | "y" | "on" | "1" => Some(true),
-            "false" | "f" | "no" | "n" | "off" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn int_of(value: &Value) -> Option<i128> {
-    match value {
-        Value::Int(i) => Some((*i).into()),
-        Value::UInt(u) => Some((*u).into()),
-        Value::Bool(b) => Some(i128::from(*b)),
-        // Only a whole float is an integer; the cast is exact below 2^53 and range-checked by
-        // the caller.
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e19 => Some(*f as i128),
-        Value::Decimal(t) | Value::Text(t) => {
-            let t = t.trim();
-            t.parse().ok().or_else(|| {
-                let d = BigDecimal::from_str(t).ok()?;
-                d.is_integer().then(|| d.with_scale(0).to_string().parse().ok()).flatten()
-            })
-        }
-        _ => None,
-    }
-}
-
-fn float_of(value: &Value) -> Option<f64> {
-    match value {
-        Value::Float(f) => Some(*f),
-        // Integers beyond 2^53 round, as they would in a float column.
-        #[allow(clippy::cast_precision_loss)]
-        Value::Int(i) => Some(*i as f64),
-        #[allow(clippy::cast_precision_loss)]
-        Value::UInt(u) => Some(*u as f64),
-        Value::Decimal(t) | Value::Text(t) => t.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// The value as decimal text (numeric's own text form, with NaN and the infinities).
-fn decimal_of(value: &Value) -> Option<String> {
-    Some(match value {
-        Value::Int(i) => i.to_string(),
-        Value::UInt(u) => u.to_string(),
-        Value::Float(f) if f.is_nan() => "NaN".into(),
-        Value::Float(f) if f.is_infinite() => (if *f > 0.0 { "Infinity" } else { "-Infinity" }).into(),
-        // Rust prints a float's shortest exact decimal, never with an exponent.
-        Value::Float(f) => f.to_string(),
-        Value::Decimal(t) | Value::Text(t) => t.trim().to_string(),
-        _ => return None,
-    })
-}
-
-fn numeric_bytes(text: &str) -> Option<Vec<u8>> {
-    let special = |sign: u16| [0u16, 0, sign, 0].iter().flat_map(|w| w.to_be_bytes()).collect();
-    match text.to_ascii_lowercase().as_str() {
-        "nan" => Some(special(NUMERIC_NAN)),
-        "infinity" | "+infinity" | "inf" | "+inf" => Some(special(NUMERIC_PINF)),
-        "-infinity" | "-inf" => Some(special(NUMERIC_NINF)),
-        _ => sqlx_bytes(&BigDecimal::from_str(text).ok()?).ok(),
-    }
-}
-
-/// A date, or `Err(true)` / `Err(false)` for `infinity` / `-infinity`.
-fn date_of(value: &Value) -> Option<Result<NaiveDate, bool>> {
-    match value {
-        Value::Date(d) => Some(Ok(*d)),
-        Value::DateTime(dt) => Some(Ok(dt.date())),
-        other => {
-            let text = bind_text(other);
-            let text = text.trim();
-            infinity(text).map(Err).or_else(|| {
-                NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                    .ok()
-                    .or_else(|| parse_datetime(text).map(|dt| dt.date()))
-                    .map(Ok)
-            })
-        }
-    }
-}
-
-fn infinity(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "infinity" | "+infinity" => Some(true),
-        "-infinity" => Some(false),
-        _ => None,
-    }
-}
-
-fn time_of(value: &Value) -> Option<NaiveTime> {
-    match value {
-        Value::Time(t) => Some(*t),
-        Value::DateTime(dt) => Some(dt.time()),
-        other => parse_time(bind_text(other).trim()),
-    }
-}
-
-/// A time with its offset east of UTC (`12:00:00+02`); a time alone is UTC.
-fn timetz_of(value: &Value) -> Option<(NaiveTime, i32)> {
-    if let Some(time) = time_of(value) {
-        return Some((time, 0));
-    }
-    let text = bind_text(value);
-    let text = text.trim();
-    let at = text.rfind(['+', '-'])?;
-    let (clock, offset) = text.split_at(at);
-    let sign = if offset.starts_with('-') { -1 } else { 1 };
-    let mut parts = offset[1..].split(':').map(|p| p.parse::<i32>().ok());
-    let hours = parts.next()??;
-    let minutes = parts.next().flatten().unwrap_or(0);
-    Some((parse_time(clock)?, sign * (hours * 3600 + minutes * 60)))
-}
-
-fn micros_of_time(time: &NaiveTime) -> i64 {
-    i64::from(time.num_seconds_from_midnight()) * 1_000_000 + i64::from(time.nanosecond() / 1000)
-}
-
-/// A naive datetime in UTC, or `Err(true)` / `Err(false)` for `infinity` / `-infinity`.
-fn datetime_of(value: &Value) -> Option<Result<NaiveDateTime, bool>> {
-    match value {
-        Value::DateTime(dt) => Some(Ok(*dt)),
-        Value::Date(d) => d.and_hms_opt(0, 0, 0).map(Ok),
-        other => {
-            let text = bind_text(other);
-            let text = text.trim();
-            infinity(text).map(Err).or_else(|| parse_datetime(text).map(Ok))
-        }
-    }
-}
-
-/// JSON for a json column: JSON values as they are, text that is JSON as that JSON, other text
-/// as a JSON string.
-fn json_of(value: &Value) -> Json {
-    match value {
-        Value::Json(j) => j.clone(),
-        Value::Text(t) => serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.clone())),
-        other => other.to_json(),
-    }
-}
-
-fn inet_bytes(text: &str, cidr: bool) -> Option<Vec<u8>> {
-    let text = text.trim();
-    let (addr, bits) = match text.split_once('/') {
-        Some((addr, bits)) => (addr, Some(bits.parse::<u8>().ok()?)),
-        None => (text, None),
-    };
-    let (family, max, octets): (u8, u8, Vec<u8>) = match IpAddr::from_str(addr).ok()? {
-        IpAddr::V4(v4) => (2, 32, v4.octets().to_vec()),
-        IpAddr::V6(v6) => (3, 128, v6.octets().to_vec()),
-    };
-    let bits = bits.unwrap_or(max);
-    if bits > max {
-        return None;
-    }
-    let mut out = vec![family, bits, u8::from(cidr), u8::try_from(octets.len()).ok()?];
-    out.extend(octets);
-    Some(out)
-}
-
-/// A one-dimensional array from a JSON array (or text holding one).
-fn array_bytes(value: &Value, elem: &PgTypeInfo, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
-    let bad = || mismatch(value, target);
-    let items = match value {
-        Value::Json(Json::Array(items)) => items.clone(),
-        Value::Text(t) => match serde_json::from_str(t) {
-            Ok(Json::Array(items)) => items,
-            _ => return Err(bad()),
-        },
-        _ => return Err(bad()),
-    };
-    let Some(Oid(elem_oid)) = elem.oid() else { return Err(bad()) };
-    let is_json = matches!(elem_oid, JSON | JSONB);
-    let mut body = Vec::new();
-    let mut has_nulls = false;
-    for item in &items {
-        let item = if is_json { Value::Json(item.clone()) } else { json_scalar(item) };
-        match encode(&item, elem)? {
-            None => {
-                has_nulls = true;
-                body.extend_from_slice(&(-1i32).to_be_bytes());
-            }
-            Some(bytes) => {
-                body.extend_from_slice(&i32::try_from(bytes.len()).map_err(|_| bad())?.to_be_bytes());
-                body.extend(bytes);
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(20 + body.len());
-    let ndim: i32 = if items.is_empty() { 0 } else { 1 };
-    out.extend_from_slice(&ndim.to_be_bytes());
-    out.extend_from_slice(&i32::from(has_nulls).to_be_bytes());
-    out.extend_from_slice(&elem_oid.to_be_bytes());
-    if ndim == 1 {
-        out.extend_from_slice(&i32::try_from(items.len()).map_err(|_| bad())?.to_be_bytes());
-        out.extend_from_slice(&1i32.to_be_bytes());
-    }
-    out.extend(body);
-    Ok(out)
-}
-
-/// An array element from JSON: numbers keep their digits, strings are text.
-fn json_scalar(item: &Json) -> Value {
-    match item {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => n
-            .as_i64()
-            .map(Value::Int)
-            .or_else(|| n.as_u64().map(Value::UInt))
-            .unwrap_or_else(|| Value::Decimal(n.to_string())),
-        Json::String(s) => Value::Text(s.clone()),
-        other => Value::Json(other.clone()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveTime;
+    use serde_json::json;
+
+    use super::super::encode::{inet_bytes, numeric_bytes};
+    use super::super::tests::select;
     use super::*;
+    use crate::backend::test_support::{date, exec, name, server, with_objects};
+    use crate::dialect::Sql;
 
     #[test]
     fn numerics_print_every_digit() {
@@ -948,5 +535,93 @@ mod tests {
         let ts = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_micro_opt(12, 0, 0, 500).unwrap();
         assert_eq!(timestamptz_text(&ts), "2024-01-31 12:00:00.0005+00:00");
         assert_eq!(quote_bound("2024-01-01 00:00:00"), "\"2024-01-01 00:00:00\"");
+    }
+
+    #[tokio::test]
+    async fn pg_decodes_every_type() {
+        let Some(mut conn) = server("pg_decodes_every_type").await else { return };
+        let t = name("pg_decodes_every_type");
+        let drop = format!("DROP TABLE IF EXISTS {t}; DROP TYPE IF EXISTS {t}_mood");
+        let create = format!(
+            "CREATE TYPE {t}_mood AS ENUM ('happy', 'sad'); \
+             CREATE TABLE {t} (id int4 PRIMARY KEY, i2 int2, i4 int4, i8 int8, num numeric(30,10), f4 float4, \
+             f8 float8, b bool, t text, vc varchar(20), bc char(3), nm name, d date, tm time, ts timestamp, \
+             tstz timestamptz, iv interval, u uuid, j json, jb jsonb, by bytea, ai int4[], at text[], \
+             mood {t}_mood, o oid, ch \"char\", ip inet, net cidr, m money, r int4range, tz timetz)"
+        );
+        with_objects(&mut conn, &drop, &create, async |conn| {
+            exec(
+                conn,
+                &format!(
+                    "INSERT INTO {t} VALUES (1, -2, 40000, 9000000000, '12345678901234567890.0123456789', 0.1, \
+                     2.5, true, 'hello', 'var', 'ab', 'nm', '2024-01-31', '12:34:56.5', '2024-01-31 12:00:00', \
+                     '2024-01-31 12:00:00.25+02', '1 day 02:03:04', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', \
+                     '{{\"a\": [1, 2]}}', '{{\"b\": true}}', '\\xdeadbeef', '{{1,2,NULL}}', '{{\"x\",\"y z\"}}', \
+                     'sad', 42, 'x', '192.168.0.1', '10.0.0.0/8', 12.34, '[1,5)', '12:00:00+05:30')"
+                ),
+            )
+            .await;
+            exec(conn, &format!("INSERT INTO {t} (id) VALUES (2)")).await;
+            let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![])).await;
+            assert_eq!(out.columns.len(), 31);
+            assert_eq!(&out.columns[..3], ["id", "i2", "i4"]);
+            let expected = vec![
+                Value::Int(1),
+                Value::Int(-2),
+                Value::Int(40000),
+                Value::Int(9_000_000_000),
+                Value::Decimal("12345678901234567890.0123456789".into()),
+                Value::Float(0.1),
+                Value::Float(2.5),
+                Value::Bool(true),
+                Value::Text("hello".into()),
+                Value::Text("var".into()),
+                Value::Text("ab ".into()),
+                Value::Text("nm".into()),
+                Value::Date(date(2024, 1, 31)),
+                Value::Time(NaiveTime::from_hms_milli_opt(12, 34, 56, 500).unwrap()),
+                Value::DateTime(date(2024, 1, 31).and_hms_opt(12, 0, 0).unwrap()),
+                Value::DateTimeTz("2024-01-31 10:00:00.25+00:00".into()),
+                Value::Text("1 day 02:03:04".into()),
+                Value::Uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".parse().unwrap()),
+                Value::Json(json!({"a": [1, 2]})),
+                Value::Json(json!({"b": true})),
+                Value::Bytes(vec![0xde, 0xad, 0xbe, 0xef]),
+                Value::Json(json!([1, 2, null])),
+                Value::Json(json!(["x", "y z"])),
+                Value::Text("sad".into()),
+                Value::Int(42),
+                Value::Text("x".into()),
+                Value::Text("192.168.0.1".into()),
+                Value::Text("10.0.0.0/8".into()),
+                Value::Decimal("12.34".into()),
+                Value::Text("[1,5)".into()),
+                Value::Text("12:00:00+05:30".into()),
+            ];
+            for (i, (got, want)) in out.rows[0].iter().zip(&expected).enumerate() {
+                assert_eq!(got, want, "column {}", out.columns[i]);
+            }
+            assert_eq!(out.rows[1][0], Value::Int(2));
+            assert!(out.rows[1][1..].iter().all(Value::is_null), "{:?}", out.rows[1]);
+
+            // Expressions too, and a result with no rows still has its columns.
+            let out = select(
+                conn,
+                Sql::for_test(
+                    "SELECT 'NaN'::numeric, 1.50::numeric, ROW(1, 'a'), pg_sleep(0), '-1 days'::interval",
+                    vec![],
+                ),
+            )
+            .await;
+            assert_eq!(out.rows[0][0], Value::Decimal("NaN".into()));
+            assert_eq!(out.rows[0][1], Value::Decimal("1.50".into()));
+            assert_eq!(out.rows[0][2], Value::Json(json!({"f1": 1, "f2": "a"})));
+            assert_eq!(out.rows[0][3], Value::Null);
+            assert_eq!(out.rows[0][4], Value::Text("-1 days".into()));
+            let out = select(conn, Sql::for_test(format!("SELECT id, mood FROM {t} WHERE false"), vec![])).await;
+            assert_eq!(out.columns, ["id", "mood"]);
+            assert!(out.rows.is_empty());
+        })
+        .await;
     }
 }
