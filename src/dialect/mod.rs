@@ -8,6 +8,19 @@
 //! by a function of this module or of `sqlite.rs`, `postgres.rs`, `mysql.rs` (the drivers' own
 //! statements: catalog queries, session set-up, transaction probes). Tests that need a statement
 //! of their own use `Sql::for_test`, which exists only in test builds.
+//!
+//! Why ormsh's own builder and not sea-query (decided 2026-12 on sea-query 1.0.2, measured in a
+//! scratch crate, release build): sea-query quoted every hostile name exactly as this module
+//! does, and its multi-row INSERT, GROUP BY/HAVING, EXISTS and upsert ran alike on SQLite,
+//! PostgreSQL and MariaDB. But it was no faster (a 1000×5 insert: 194 µs here, 257 µs there;
+//! 32×5: 5.5 against 8.3 µs; a grouped select 0.65 against 2.2 µs; building statements is about
+//! 0.3 % of 100k batched SQLite adds), it cost 9–21 s more to compile, +3.4 s per release rebuild
+//! of this crate and +0.5 MB of binary, it cannot carry ormsh's `Value` without a custom
+//! `SqlWriter` (its own values lose decimals, zoned datetimes, json and uuids), it silently drops
+//! RETURNING for MariaDB, has no IS NOT DISTINCT FROM, binds LIMIT and an empty IN's stand-ins as
+//! parameters of its own, and panics on DDL it does not support (SQLite ALTER). The statement
+//! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
+//! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
 pub(crate) mod mysql;
 pub(crate) mod postgres;
