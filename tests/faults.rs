@@ -18,7 +18,7 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{ORMSH, Scratch, ServerDb, ServerKind, assert_success, ormsh, ormsh_command};
+use common::{ORMSH, Scratch, ServerDb, ServerKind, count, ok_csv as ok, ormsh, ormsh_command, scalar};
 use rexpect::session::PtySession;
 
 const ROW: &str = "model Row { k: int unique, v: int }";
@@ -45,33 +45,6 @@ enum Dialect {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs commands that must all succeed; returns stdout.
-fn ok(url: &str, commands: &[&str]) -> String {
-    let mut args = vec!["--format", "csv"];
-    for c in commands {
-        args.extend(["-c", c]);
-    }
-    let out = ormsh(url, &args);
-    assert_success(&out, &format!("ormsh {url} {commands:?}"));
-    text(&out.stdout)
-}
-
-/// The one value printed by a command run with `--format csv` (the line under the header).
-fn scalar(url: &str, command: &str) -> String {
-    let out = ok(url, &[command]);
-    let lines: Vec<&str> = out.lines().collect();
-    match lines.as_slice() {
-        [value] => value.to_string(),
-        [_header, value] => value.to_string(),
-        _ => panic!("`{command}` printed {out:?}, not one value"),
-    }
-}
-
-fn count(url: &str, model: &str) -> i64 {
-    let n = scalar(url, &format!("count {model}"));
-    n.parse().unwrap_or_else(|_| panic!("`count {model}` printed {n:?}"))
 }
 
 fn sqlite() -> Database {

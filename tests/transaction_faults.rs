@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, ServerDb, ServerKind, assert_success, ormsh, ormsh_command};
+use common::{Scratch, ServerDb, ServerKind, assert_success, count, ok_csv as ok, ormsh, ormsh_command, scalar};
 use rexpect::session::PtySession;
 
 const ITEM: &str = "model Item { n: int, pad: text }";
@@ -46,33 +46,6 @@ fn skip(reason: &str) {
         panic!("{test} cannot run under CI: {reason}");
     }
     eprintln!("skipping {test}: {reason}");
-}
-
-/// Runs commands that must all succeed, `--format csv`; returns stdout.
-fn ok(url: &str, commands: &[&str]) -> String {
-    let mut args = vec!["--format", "csv"];
-    for c in commands {
-        args.extend(["-c", c]);
-    }
-    let out = ormsh(url, &args);
-    assert_success(&out, &format!("ormsh {url} {commands:?}"));
-    text(&out.stdout)
-}
-
-/// The one value printed by a command run with `--format csv` (the line under the header).
-fn scalar(url: &str, command: &str) -> String {
-    let out = ok(url, &[command]);
-    let lines: Vec<&str> = out.lines().collect();
-    match lines.as_slice() {
-        [value] => value.to_string(),
-        [_header, value] => value.to_string(),
-        _ => panic!("`{command}` printed {out:?}, not one value"),
-    }
-}
-
-fn count(url: &str, model: &str) -> i64 {
-    let n = scalar(url, &format!("count {model}"));
-    n.parse().unwrap_or_else(|_| panic!("`count {model}` printed {n:?}"))
 }
 
 /// A child process, killed if the test ends before it does; its stdout comes line by line, its

@@ -137,6 +137,34 @@ pub fn ormsh(url: &str, args: &[&str]) -> Output {
     ormsh_command(url, args).output().expect("run ormsh")
 }
 
+/// Runs commands on `url` that must all succeed, `--format csv`; returns stdout.
+pub fn ok_csv(url: &str, commands: &[&str]) -> String {
+    let mut args = vec!["--format", "csv"];
+    for c in commands {
+        args.extend(["-c", c]);
+    }
+    let out = ormsh(url, &args);
+    assert_success(&out, &format!("ormsh {url} {commands:?}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The one value printed by a command run with `--format csv` (the line under the header).
+pub fn scalar(url: &str, command: &str) -> String {
+    let out = ok_csv(url, &[command]);
+    let lines: Vec<&str> = out.lines().collect();
+    match lines.as_slice() {
+        [value] => value.to_string(),
+        [_header, value] => value.to_string(),
+        _ => panic!("`{command}` printed {out:?}, not one value"),
+    }
+}
+
+/// `count MODEL` on `url`, as a number.
+pub fn count(url: &str, model: &str) -> i64 {
+    let n = scalar(url, &format!("count {model}"));
+    n.parse().unwrap_or_else(|_| panic!("`count {model}` printed {n:?}"))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Servers
 
