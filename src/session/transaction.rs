@@ -347,10 +347,11 @@ impl Session {
             Err(err) => err.kind == ErrorKind::Database,
             Ok(_) => matches!(command, Some(Command::Sql { .. })),
         };
+        // Taken whatever happens next: it speaks of this command's savepoint alone.
+        let savepoint_lost = std::mem::take(&mut self.savepoint_lost);
         if !ask || self.lost {
             return result;
         }
-        let savepoint_lost = std::mem::take(&mut self.savepoint_lost);
         let server = match self.backend.transaction_status().await {
             // MySQL/MariaDB roll a deadlock victim's transaction back and go on in a new one, as
             // if `START TRANSACTION` still held: the server says "open", but the savepoint the
@@ -380,8 +381,8 @@ impl Session {
     fn follow_server<T>(&mut self, server: ServerTx, committing: bool, result: Result<T>) -> Result<T> {
         match (&self.tx, server) {
             (TxState::Open { .. }, ServerTx::Open) if committing => result.map_err(|err| {
-                // SQLite keeps a transaction whose COMMIT failed (a deferred foreign key, a
-                // reader in the way) open.
+                // SQLite keeps a transaction whose COMMIT a lock held up (a reader in the way)
+                // open; it can be committed once the lock is free.
                 err.with_more_help("the transaction is still open: `commit` again once that is mended, or `rollback`")
             }),
             (TxState::Idle, ServerTx::Idle)
