@@ -18,7 +18,7 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{ORMSH, Scratch, ServerDb, ServerKind, count, ok_csv as ok, ormsh, ormsh_command, scalar};
+use common::{ORMSH, Scratch, ServerDb, ServerKind, count, eventually, ok_csv as ok, ormsh, ormsh_command, scalar};
 use rexpect::session::PtySession;
 
 const ROW: &str = "model Row { k: int unique, v: int }";
@@ -155,20 +155,6 @@ impl Running {
             }
         });
         receive
-    }
-}
-
-/// Waits up to `limit` for `condition`, checking it every 100 ms.
-fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if condition() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

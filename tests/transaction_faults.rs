@@ -26,7 +26,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, ServerDb, ServerKind, assert_success, count, ok_csv as ok, ormsh, ormsh_command, scalar};
+use common::{
+    Scratch, ServerDb, ServerKind, assert_success, count, eventually, ok_csv as ok, ormsh, ormsh_command, scalar,
+};
 use rexpect::session::PtySession;
 
 const ITEM: &str = "model Item { n: int, pad: text }";
@@ -603,20 +605,6 @@ impl Prompt {
         self.pty.send_control('u').expect("send Ctrl-U");
         self.pty.send_line("quit").expect("type quit");
         self.pty.exp_eof().expect("ormsh exits");
-    }
-}
-
-/// Waits up to `limit` for `condition`, every 100 ms.
-fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if condition() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

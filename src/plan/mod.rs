@@ -6,7 +6,10 @@
 pub mod resolve;
 mod step;
 
-pub use step::{COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, plan, readback, transaction_statements};
+pub use step::{
+    COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
+    transaction_statements,
+};
 
 use crate::ast::{CompareOp, Direction};
 use crate::catalog::{Column, ResolvedPath, Table};

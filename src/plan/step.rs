@@ -219,11 +219,17 @@ pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> 
 /// An `add`: the insert, and how the stored rows are shown.
 fn add(table: &Table, insert: Insert, context: &Context) -> Plan {
     let readback = readback(table, &insert, context);
+    Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback }
+}
+
+/// The statement that writes `insert` into `table`: with RETURNING every column when its rows
+/// are read back that way.
+pub fn insert_statement(table: &Table, insert: &Insert, readback: &Readback, dialect: Dialect) -> Sql {
     let returning: Vec<String> = match readback {
         Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
         _ => Vec::new(),
     };
-    Plan::Add { sql: context.dialect.insert(&insert, &returning), insert, readback }
+    dialect.insert(insert, &returning)
 }
 
 /// How the rows `insert` stores (one `add`, or a batch of them) are shown.

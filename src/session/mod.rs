@@ -293,10 +293,7 @@ impl Session {
     /// Runs an insert (one `add`, or a batch of them) and shows the stored records when writes
     /// are shown.
     pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
-        let table =
-            self.catalog.table(&insert.table).cloned().ok_or_else(|| {
-                Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table))
-            })?;
+        let table = self.table_of(insert)?;
         let context = self.context();
         if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() {
             // Statements for one row and for a chunk of rows, each prepared once and run
@@ -312,16 +309,21 @@ impl Session {
             }
         }
         let readback = plan::readback(&table, insert, &context);
-        let sql = context.dialect.insert(insert, &returning_columns(&table, &readback));
+        let sql = plan::insert_statement(&table, insert, &readback, context.dialect);
         self.write_and_show(insert.rows.len(), &sql, readback, &table).await
+    }
+
+    /// The table an insert writes to, as the catalog has it now.
+    fn table_of(&self, insert: &Insert) -> Result<Table> {
+        self.catalog
+            .table(&insert.table)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table)))
     }
 
     async fn run_add(&mut self, plan: Plan) -> Result<()> {
         let Plan::Add { insert, sql, readback } = plan else { unreachable!("an add's plan") };
-        let table =
-            self.catalog.table(&insert.table).cloned().ok_or_else(|| {
-                Error::new(ErrorKind::Name, format!("table `{}` is gone from the catalog", insert.table))
-            })?;
+        let table = self.table_of(&insert)?;
         self.write_and_show(insert.rows.len(), &sql, readback, &table).await
     }
 
@@ -507,14 +509,6 @@ impl Session {
             // old catalog, which the next schema change will replace.
             let _ = self.refresh_catalog().await;
         }
-    }
-}
-
-/// The columns an insert returns, when its plan reads the stored rows back that way.
-fn returning_columns(table: &Table, readback: &Readback) -> Vec<String> {
-    match readback {
-        Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
-        _ => Vec::new(),
     }
 }
 

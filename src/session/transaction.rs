@@ -102,9 +102,10 @@ impl TxState {
     }
 }
 
-/// The first line of an error's message, to name it in a later one.
-fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or("").to_string()
+/// Why a transaction is over when the database rolled it back for `err`: named by the first line
+/// of its message, for the later refusals.
+fn rolled_back_by(err: &Error) -> String {
+    format!("the database rolled it back: {}", err.message.lines().next().unwrap_or(""))
 }
 
 impl Session {
@@ -420,8 +421,7 @@ impl Session {
                     Err(err.with_more_help("the transaction was rolled back: nothing of it was committed"))
                 }
                 Err(err) => {
-                    self.tx =
-                        TxState::Ended { why: format!("the database rolled it back: {}", first_line(&err.message)) };
+                    self.tx = TxState::Ended { why: rolled_back_by(&err) };
                     Err(err.with_more_help(
                         "the database rolled the whole transaction back: nothing of it was committed; `rollback` to go on",
                     ))
@@ -470,7 +470,7 @@ impl Session {
                     }
                     result => {
                         let why = match &result {
-                            Err(err) => format!("the database rolled it back: {}", first_line(&err.message)),
+                            Err(err) => rolled_back_by(err),
                             Ok(_) => "the database aborted it".to_string(),
                         };
                         if self.tx.is_open() {

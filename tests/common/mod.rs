@@ -113,6 +113,20 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
 }
 
+/// Waits up to `limit` for `condition`, checking it every 100 ms; whether it came true.
+pub fn eventually(limit: std::time::Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if condition() {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// Asserts that a run of ormsh (`what`) succeeded, showing its output if not.
 pub fn assert_success(out: &Output, what: &str) {
     assert!(
