@@ -29,7 +29,7 @@ pub(crate) mod sqlite;
 use sqlx::AssertSqlSafe;
 
 use crate::ast::{CompareOp, Direction};
-use crate::catalog::ResolvedPath;
+use crate::catalog::{ResolvedPath, Step};
 use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Select, Update};
 use crate::value::{FieldType, Value};
 
@@ -202,7 +202,7 @@ impl Dialect {
                 b.push(", ");
             }
             b.path_value(&select.table, &p.path);
-            if !p.path.hops.is_empty() || p.path.column.name != p.label {
+            if !p.path.steps.is_empty() || p.path.column.name != p.label {
                 b.push(" AS ");
                 b.ident(&p.label);
             }
@@ -536,45 +536,86 @@ impl Builder {
                 self.push(")");
             }
             Filter::Compare { path, .. } | Filter::In { path, .. } | Filter::IsNull { path, .. } => {
-                self.through(table, &path.hops, &mut |b, alias| b.predicate(alias, &path.column.name, filter));
+                self.through(table, &path.steps, &mut |b, alias| b.predicate(alias, &path.column.name, filter));
             }
         }
     }
 
-    /// Follows `hops` from `table` with nested `IN (SELECT key …)` subqueries, then writes the
-    /// predicate on the last table.
-    fn through(&mut self, table: &str, hops: &[crate::catalog::Hop], predicate: &mut dyn FnMut(&mut Builder, &str)) {
-        let Some((hop, rest)) = hops.split_first() else {
+    /// Follows `steps` from `table`, then writes the predicate on the last table: a reference
+    /// as `column IN (SELECT key …)`, a relation as `EXISTS (SELECT 1 …)` ("at least one", so
+    /// that `not` means "none", and no row is repeated).
+    fn through(&mut self, table: &str, steps: &[Step], predicate: &mut dyn FnMut(&mut Builder, &str)) {
+        let Some((step, rest)) = steps.split_first() else {
             return predicate(self, table);
         };
-        let alias = self.next_alias();
-        self.qualified(table, &hop.column);
-        self.push(" IN (SELECT ");
-        let materialise = self.in_write && self.dialect == Dialect::Mysql;
-        if materialise {
-            let derived = self.next_alias();
-            self.ident(&derived);
-            self.push(".");
-            self.ident(&hop.ref_column);
-            self.push(" FROM (SELECT ");
-            self.qualified(&alias, &hop.ref_column);
-            self.push(" FROM ");
-            self.ident(&hop.ref_table);
-            self.push(" AS ");
-            self.ident(&alias);
-            self.push(" WHERE ");
-            self.through(&alias, rest, predicate);
-            self.push(") AS ");
-            self.ident(&derived);
-        } else {
-            self.qualified(&alias, &hop.ref_column);
-            self.push(" FROM ");
-            self.ident(&hop.ref_table);
-            self.push(" AS ");
-            self.ident(&alias);
-            self.push(" WHERE ");
-            self.through(&alias, rest, predicate);
+        // MySQL cannot read the table being written in a subquery unless the subquery is
+        // materialised first, and a materialised subquery cannot refer to the outer row: there,
+        // both kinds of step are `IN` over a derived table.
+        if self.in_write && self.dialect == Dialect::Mysql {
+            return self.through_materialised(table, step, rest, predicate);
         }
+        let alias = self.next_alias();
+        match step {
+            Step::Reference { column, table: target, key } => {
+                self.qualified(table, column);
+                self.push(" IN (SELECT ");
+                self.qualified(&alias, key);
+                self.push(" FROM ");
+                self.ident(target);
+                self.push(" AS ");
+                self.ident(&alias);
+                self.push(" WHERE ");
+            }
+            Step::Relation { table: child, column, key } => {
+                self.push("EXISTS (SELECT 1 FROM ");
+                self.ident(child);
+                self.push(" AS ");
+                self.ident(&alias);
+                self.push(" WHERE ");
+                self.qualified(&alias, column);
+                self.push(" = ");
+                self.qualified(table, key);
+                self.push(" AND ");
+            }
+        }
+        self.through(&alias, rest, predicate);
+        self.push(")");
+    }
+
+    /// One step as `x IN (SELECT d.y FROM (SELECT … ) AS d)`, for MySQL's UPDATE and DELETE.
+    fn through_materialised(
+        &mut self,
+        table: &str,
+        step: &Step,
+        rest: &[Step],
+        predicate: &mut dyn FnMut(&mut Builder, &str),
+    ) {
+        // Which column of the outer row, and which of the step's table, must match.
+        let (outer, inner) = match step {
+            Step::Reference { column, key, .. } => (column, key),
+            Step::Relation { column, key, .. } => (key, column),
+        };
+        let alias = self.next_alias();
+        let derived = self.next_alias();
+        self.qualified(table, outer);
+        self.push(" IN (SELECT ");
+        self.qualified(&derived, inner);
+        self.push(" FROM (SELECT ");
+        self.qualified(&alias, inner);
+        self.push(" FROM ");
+        self.ident(step.table());
+        self.push(" AS ");
+        self.ident(&alias);
+        self.push(" WHERE ");
+        if step.fans_out() {
+            // A child whose reference is null belongs to no row, and must not make `NOT IN`
+            // unknown for every row.
+            self.qualified(&alias, inner);
+            self.push(" IS NOT NULL AND ");
+        }
+        self.through(&alias, rest, predicate);
+        self.push(") AS ");
+        self.ident(&derived);
         self.push(")");
     }
 
@@ -622,26 +663,31 @@ impl Builder {
         }
     }
 
-    /// A path's value: the column itself, or scalar subqueries following each reference.
+    /// A path's value: the column itself, or scalar subqueries following each step (the plan
+    /// lets only references, one row each, reach here).
     fn path_value(&mut self, table: &str, path: &ResolvedPath) {
-        self.scalar(table, &path.hops, &path.column.name);
+        self.scalar(table, &path.steps, &path.column.name);
     }
 
-    fn scalar(&mut self, table: &str, hops: &[crate::catalog::Hop], column: &str) {
-        let Some((hop, rest)) = hops.split_first() else {
+    fn scalar(&mut self, table: &str, steps: &[Step], column: &str) {
+        let Some((step, rest)) = steps.split_first() else {
             return self.qualified(table, column);
+        };
+        let (outer, inner) = match step {
+            Step::Reference { column, key, .. } => (column, key),
+            Step::Relation { column, key, .. } => (key, column),
         };
         let alias = self.next_alias();
         self.push("(SELECT ");
         self.scalar(&alias, rest, column);
         self.push(" FROM ");
-        self.ident(&hop.ref_table);
+        self.ident(step.table());
         self.push(" AS ");
         self.ident(&alias);
         self.push(" WHERE ");
-        self.qualified(&alias, &hop.ref_column);
+        self.qualified(&alias, inner);
         self.push(" = ");
-        self.qualified(table, &hop.column);
+        self.qualified(table, outer);
         self.push(")");
     }
 }

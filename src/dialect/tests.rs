@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::{Column, Hop, ResolvedPath, field_type_of};
+use crate::catalog::{Column, ResolvedPath, Step, field_type_of};
 use crate::plan::Projection;
 
 fn column(name: &str) -> Column {
@@ -15,12 +15,12 @@ fn column(name: &str) -> Column {
 }
 
 fn path(name: &str) -> ResolvedPath {
-    ResolvedPath { hops: vec![], column: column(name) }
+    ResolvedPath::column(column(name))
 }
 
 fn via_user(name: &str) -> ResolvedPath {
     ResolvedPath {
-        hops: vec![Hop { column: "user_id".into(), ref_table: "users".into(), ref_column: "id".into() }],
+        steps: vec![Step::Reference { column: "user_id".into(), table: "users".into(), key: "id".into() }],
         column: column(name),
     }
 }
@@ -137,5 +137,33 @@ fn ddl_defaults_are_escaped_literals() {
     assert_eq!(
         Dialect::Sqlite.create_table(&create).text,
         "CREATE TABLE \"t\" (\"id\" INTEGER PRIMARY KEY, \"note\" TEXT UNIQUE DEFAULT 'it''s \\ fine', FOREIGN KEY (\"note\") REFERENCES \"users\" (\"id\"))"
+    );
+}
+
+/// `query User where orders.total > 100`: at least one order, by EXISTS; in MySQL's DELETE, an
+/// `IN` over a derived table that leaves out nulls.
+#[test]
+fn a_path_through_a_relation_is_an_exists_subquery() {
+    let total = ResolvedPath {
+        steps: vec![Step::Relation { table: "orders".into(), column: "user_id".into(), key: "id".into() }],
+        column: column("total"),
+    };
+    let filter = Filter::Not(Box::new(Filter::Compare { path: total, op: CompareOp::Gt, value: Value::Int(100) }));
+    let select = Select {
+        table: "users".into(),
+        columns: vec![Projection { path: path("name"), label: "name".into() }],
+        filter: Some(filter.clone()),
+        order: vec![],
+        limit: None,
+        offset: None,
+    };
+    assert_eq!(
+        Dialect::Postgres.select(&select).text,
+        "SELECT \"users\".\"name\" FROM \"users\" WHERE NOT (EXISTS (SELECT 1 FROM \"orders\" AS \"t1\" WHERE \"t1\".\"user_id\" = \"users\".\"id\" AND \"t1\".\"total\" > $1))"
+    );
+    let delete = Dialect::Mysql.delete(&Delete { table: "users".into(), filter: Some(filter) });
+    assert_eq!(
+        delete.text,
+        "DELETE FROM `users` WHERE NOT (`users`.`id` IN (SELECT `t2`.`user_id` FROM (SELECT `t1`.`user_id` FROM `orders` AS `t1` WHERE `t1`.`user_id` IS NOT NULL AND `t1`.`total` > ?) AS `t2`))"
     );
 }

@@ -2,7 +2,8 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query, Span,
+    Assignment, CompareOp, Condition, FieldDecl, FieldPath, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem,
+    Query, Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{as_text, coerce, coerce_owned};
@@ -68,7 +69,7 @@ pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
         table: table.name.clone(),
         columns: all_columns(table),
         filter: Some(Filter::Compare {
-            path: ResolvedPath { hops: vec![], column: key.clone() },
+            path: ResolvedPath::column(key.clone()),
             op: CompareOp::Eq,
             value,
         }),
@@ -83,7 +84,7 @@ pub fn all_columns(table: &Table) -> Vec<Projection> {
     table
         .columns
         .iter()
-        .map(|c| Projection { path: ResolvedPath { hops: vec![], column: c.clone() }, label: c.name.clone() })
+        .map(|c| Projection { path: ResolvedPath::column(c.clone()), label: c.name.clone() })
         .collect()
 }
 
@@ -92,13 +93,13 @@ pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select>
         None => all_columns(table),
         Some(fields) => fields
             .iter()
-            .map(|f| Ok(Projection { path: catalog.path(table, f)?, label: f.to_string() }))
+            .map(|f| Ok(Projection { path: single_value(catalog, table, f)?, label: f.to_string() }))
             .collect::<Result<_>>()?,
     };
     let order = query
         .order
         .iter()
-        .map(|OrderItem { field, direction }| Ok((catalog.path(table, field)?, *direction)))
+        .map(|OrderItem { field, direction }| Ok((single_value(catalog, table, field)?, *direction)))
         .collect::<Result<_>>()?;
     Ok(Select {
         table: table.name.clone(),
@@ -108,6 +109,25 @@ pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select>
         limit: query.limit.map(|c| c.value),
         offset: query.offset.map(|c| c.value),
     })
+}
+
+/// A path that has one value per row: through references only. A path through a relation has
+/// many (or none), and can be shown or sorted by only through an aggregate.
+pub fn single_value(catalog: &Catalog, table: &Table, path: &FieldPath) -> Result<ResolvedPath> {
+    let walk = catalog.walk(table, path)?;
+    if let Some(at) = walk.first_relation {
+        let relation = &path.parts[at].name;
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{path}` has many values for each {}", table.model_name()),
+            path.span,
+        )
+        .with_label(format!("`{relation}` is a relation"))
+        .with_help(format!(
+            "use an aggregate such as `count({path})` or `max({path})`, or `with {relation}` to show the related records"
+        )));
+    }
+    catalog.path(table, path)
 }
 
 /// The columns an `add` or an `update … set` assigns, in the order typed, and their values.

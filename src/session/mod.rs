@@ -444,6 +444,12 @@ impl Session {
                 let kind = if index.unique { "unique index" } else { "index" };
                 lines.push_str(&format!("\n{kind} {} ({})", index.name, index.columns.join(", ")));
             }
+            // The other side of every foreign key that points here: what `where`, `fields`
+            // (through aggregates) and `with` can follow.
+            for relation in self.catalog.relations(&table) {
+                let model = crate::naming::model_for_table(relation.target());
+                lines.push_str(&format!("\nreferenced by: {} ({model} rows, {})", relation.name, relation.origin()));
+            }
             self.printer.text(&lines).map_err(io_error)?;
         }
         Ok(())

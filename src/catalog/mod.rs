@@ -1,6 +1,11 @@
 //! The schema as ormsh sees it: tables, columns, keys, references and indexes, read from the
 //! database at connect and after every schema change. It also resolves the names the user types
-//! (`User`, `user.name`) to tables and columns, with "did you mean" when nothing matches.
+//! (`User`, `user.name`, `orders.total`) to tables, columns, references and relations, with "did
+//! you mean" when nothing matches.
+
+mod relations;
+
+pub use relations::{Relation, RelationKind, Step, is_join_table};
 
 use crate::ast::{FieldPath, Ident};
 use crate::error::{Error, ErrorKind, Result};
@@ -69,19 +74,52 @@ impl<'a> Field<'a> {
     }
 }
 
-/// One step of a dotted path through references: `fk` of `from_table` leads to its table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hop {
-    pub column: String,
-    pub ref_table: String,
-    pub ref_column: String,
-}
-
-/// A field path resolved against the catalog: the references it follows, then the final column.
+/// A field path resolved against the catalog: the steps it takes through references and
+/// relations, then the final column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedPath {
-    pub hops: Vec<Hop>,
+    pub steps: Vec<Step>,
     pub column: Column,
+}
+
+impl ResolvedPath {
+    /// A column of the table itself.
+    pub fn column(column: Column) -> ResolvedPath {
+        ResolvedPath { steps: Vec::new(), column }
+    }
+
+    /// Whether the path goes through a relation, so that it may stand for many values per row.
+    pub fn fans_out(&self) -> bool {
+        self.steps.iter().any(Step::fans_out)
+    }
+}
+
+/// What one name stands for in one table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Member<'c> {
+    Column(&'c Column),
+    /// A reference by its name (`user` for the column `user_id`).
+    Reference(&'c ForeignKey, &'c Column),
+    /// A relation: the rows of another table that refer to this one.
+    Relation(Relation),
+}
+
+/// Where a path that may end at a relation leads: a column, or the rows of a table
+/// (`count(orders)`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    Column(Column),
+    Rows(String),
+}
+
+/// A path resolved as far as it goes: its steps, then where it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walk {
+    pub steps: Vec<Step>,
+    pub end: End,
+    /// Which part of the path is its first relation, if it has one: from there on, the path
+    /// stands for many rows.
+    pub first_relation: Option<usize>,
 }
 
 impl Table {
@@ -128,32 +166,37 @@ impl Table {
     /// Resolves one field name: a column by exact name, then case-insensitively, then a
     /// reference by its name (`user` for `user_id`).
     pub fn field(&self, ident: &Ident) -> Result<Field<'_>> {
-        if let Some(column) = self.column(&ident.name) {
-            return Ok(match self.foreign_key_of(&column.name) {
+        self.find_field(&ident.name).ok_or_else(|| self.unknown_field(ident, &self.field_names()))
+    }
+
+    /// [`Table::field`] without the error.
+    pub fn find_field(&self, name: &str) -> Option<Field<'_>> {
+        if let Some(column) = self.column(name) {
+            return Some(match self.foreign_key_of(&column.name) {
                 Some(fk) => Field::Reference(fk, column),
                 None => Field::Column(column),
             });
         }
         let by_ref = |exact: bool| {
             self.foreign_keys.iter().find(|fk| {
-                let name = fk.reference_name();
-                if exact { name == ident.name } else { name.eq_ignore_ascii_case(&ident.name) }
+                let reference = fk.reference_name();
+                if exact { reference == name } else { reference.eq_ignore_ascii_case(name) }
             })
         };
-        if let Some(fk) = by_ref(true).or_else(|| by_ref(false)) {
-            let column = self.column(&fk.column).expect("a foreign key's column is in its table");
-            return Ok(Field::Reference(fk, column));
-        }
-        let known = self.field_names();
-        let mut err =
+        let fk = by_ref(true).or_else(|| by_ref(false))?;
+        let column = self.column(&fk.column).expect("a foreign key's column is in its table");
+        Some(Field::Reference(fk, column))
+    }
+
+    /// "no field `x`", with the nearest of `known` or the list of them.
+    fn unknown_field(&self, ident: &Ident, known: &[String]) -> Error {
+        let err =
             Error::at(ErrorKind::Name, format!("{} has no field `{}`", self.model_name(), ident.name), ident.span)
                 .with_label("unknown field");
-        if let Some(help) = suggest::did_you_mean(&ident.name, known.iter().map(String::as_str)) {
-            err = err.with_help(help);
-        } else {
-            err = err.with_help(format!("its fields are: {}", known.join(", ")));
+        match suggest::did_you_mean(&ident.name, known.iter().map(String::as_str)) {
+            Some(help) => err.with_help(help),
+            None => err.with_help(format!("its fields are: {}", known.join(", "))),
         }
-        Err(err)
     }
 
     /// Every name a field of this table can be called by: its columns and its references.
@@ -236,16 +279,50 @@ impl Catalog {
         })
     }
 
-    /// Resolves `a.b.c` from `table`: every part but the last must be a reference; the last is a
-    /// field of the table the references lead to (a reference there means its key column).
-    pub fn path(&self, table: &Table, path: &FieldPath) -> Result<ResolvedPath> {
+    /// Resolves one name of `table`: a column, a reference, then a relation, each by exact
+    /// name, then case-insensitively (relations also in CamelCase); an error with the nearest
+    /// name otherwise.
+    pub fn member<'c>(&'c self, table: &'c Table, ident: &Ident) -> Result<Member<'c>> {
+        if let Some(field) = table.find_field(&ident.name) {
+            return Ok(match field {
+                Field::Column(c) => Member::Column(c),
+                Field::Reference(fk, c) => Member::Reference(fk, c),
+            });
+        }
+        let relations = self.relations(table);
+        let exact = relations.iter().position(|r| r.name == ident.name);
+        if let Some(at) = exact.or_else(|| relations.iter().position(|r| r.answers_to(&ident.name))) {
+            return Ok(Member::Relation(relations[at].clone()));
+        }
+        let mut names = table.field_names();
+        names.extend(relations.into_iter().map(|r| r.name));
+        Err(table.unknown_field(ident, &names))
+    }
+
+    /// Follows `a.b.c` from `table` through references and relations. Every part but the last
+    /// must lead to a table; the last is a column (a reference there means its key column) or
+    /// a relation, whose rows the path then stands for.
+    pub fn walk(&self, table: &Table, path: &FieldPath) -> Result<Walk> {
         let mut current = table;
-        let mut hops = Vec::new();
+        let mut steps = Vec::new();
+        let mut first_relation = None;
         let (last, through) = path.parts.split_last().expect("a field path has at least one part");
-        for part in through {
-            let fk = match current.field(part)? {
-                Field::Reference(fk, _) => fk,
-                Field::Column(c) => {
+        for (at, part) in through.iter().enumerate() {
+            let next = match self.member(current, part)? {
+                Member::Reference(fk, _) => {
+                    steps.push(Step::Reference {
+                        column: fk.column.clone(),
+                        table: fk.ref_table.clone(),
+                        key: fk.ref_column.clone(),
+                    });
+                    fk.ref_table.clone()
+                }
+                Member::Relation(relation) => {
+                    first_relation = first_relation.or(Some(at));
+                    steps.extend(relation.steps());
+                    relation.target().to_string()
+                }
+                Member::Column(c) => {
                     return Err(Error::at(
                         ErrorKind::Name,
                         format!("`{}` is not a reference, so it has no fields", c.name),
@@ -254,22 +331,42 @@ impl Catalog {
                     .with_label(format!("{} is {}", c.name, c.field_type)));
                 }
             };
-            let next = self.table(&fk.ref_table).ok_or_else(|| {
+            current = self.table(&next).ok_or_else(|| {
                 Error::at(
                     ErrorKind::Name,
-                    format!("`{}` refers to table `{}`, which is not in the current schema", part.name, fk.ref_table),
+                    format!("`{}` leads to table `{next}`, which is not in the current schema", part.name),
                     part.span,
                 )
             })?;
-            hops.push(Hop {
-                column: fk.column.clone(),
-                ref_table: fk.ref_table.clone(),
-                ref_column: fk.ref_column.clone(),
-            });
-            current = next;
         }
-        let column = current.field(last)?.column().clone();
-        Ok(ResolvedPath { hops, column })
+        let end = match self.member(current, last)? {
+            Member::Column(c) | Member::Reference(_, c) => End::Column(c.clone()),
+            Member::Relation(relation) => {
+                first_relation = first_relation.or(Some(through.len()));
+                steps.extend(relation.steps());
+                End::Rows(relation.target().to_string())
+            }
+        };
+        Ok(Walk { steps, end, first_relation })
+    }
+
+    /// Resolves `a.b.c` from `table` to a column, through references and relations.
+    pub fn path(&self, table: &Table, path: &FieldPath) -> Result<ResolvedPath> {
+        let walk = self.walk(table, path)?;
+        match walk.end {
+            End::Column(column) => Ok(ResolvedPath { steps: walk.steps, column }),
+            End::Rows(target) => {
+                let last = path.parts.last().expect("a field path has at least one part");
+                let model = naming::model_for_table(&target);
+                Err(Error::at(
+                    ErrorKind::Name,
+                    format!("`{path}` is a relation: the {model} rows that refer to this one, not a field"),
+                    last.span,
+                )
+                .with_label("a relation, not a field")
+                .with_help(format!("name one of their fields (`{path}.<field>`), or count them: `count({path})`")))
+            }
+        }
     }
 }
 
@@ -362,7 +459,7 @@ mod tests {
         assert!(matches!(addresses.field(&ident("EMAIL")).unwrap(), Field::Column(c) if c.name == "email"));
         let path = FieldPath { parts: vec![ident("user"), ident("name")], span: Span::default() };
         let resolved = catalog.path(addresses, &path).unwrap();
-        assert_eq!(resolved.hops.len(), 1);
+        assert_eq!(resolved.steps.len(), 1);
         assert_eq!(resolved.column.name, "name");
         let bad = FieldPath { parts: vec![ident("email"), ident("name")], span: Span::default() };
         assert!(catalog.path(addresses, &bad).unwrap_err().message.contains("not a reference"));
