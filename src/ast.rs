@@ -47,6 +47,107 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// An aggregate function: `count`, `sum`, `avg`, `min`, `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+impl AggFunc {
+    pub const NAMES: [&'static str; 5] = ["count", "sum", "avg", "min", "max"];
+
+    pub fn from_name(name: &str) -> Option<AggFunc> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "count" => AggFunc::Count,
+            "sum" => AggFunc::Sum,
+            "avg" => AggFunc::Avg,
+            "min" => AggFunc::Min,
+            "max" => AggFunc::Max,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        AggFunc::NAMES[self as usize]
+    }
+}
+
+/// A part of a date or a datetime: `year(created_at)`, `date(created_at)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
+    Date,
+}
+
+impl DatePart {
+    pub const NAMES: [&'static str; 4] = ["year", "month", "day", "date"];
+
+    pub fn from_name(name: &str) -> Option<DatePart> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "year" => DatePart::Year,
+            "month" => DatePart::Month,
+            "day" => DatePart::Day,
+            "date" => DatePart::Date,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        DatePart::NAMES[self as usize]
+    }
+}
+
+/// What a field list, a condition, `by` or `order by` may name: a field, an aggregate or a date
+/// part of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Path(FieldPath),
+    /// `count`, `count(orders)`, `sum(total)`, `count(distinct status)`: over the rows of a
+    /// group, or, when its path goes through a relation, over that relation of each row.
+    Aggregate {
+        func: AggFunc,
+        distinct: bool,
+        arg: Option<FieldPath>,
+        span: Span,
+    },
+    /// `year(created_at)`.
+    DatePart {
+        part: DatePart,
+        arg: FieldPath,
+        span: Span,
+    },
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Path(path) => path.span,
+            Expr::Aggregate { span, .. } | Expr::DatePart { span, .. } => *span,
+        }
+    }
+}
+
+/// The canonical spelling, which is also the column's name in the output: `count`,
+/// `sum(total)`, `count(distinct status)`, `year(created_at)`, `user.country`.
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Path(path) => write!(f, "{path}"),
+            Expr::Aggregate { func, distinct, arg: Some(arg), .. } => {
+                write!(f, "{}({}{arg})", func.name(), if *distinct { "distinct " } else { "" })
+            }
+            Expr::Aggregate { func, .. } => f.write_str(func.name()),
+            Expr::DatePart { part, arg, .. } => write!(f, "{}({arg})", part.name()),
+        }
+    }
+}
+
 /// What kind of literal the user wrote. The text is kept as typed; it is checked against the
 /// column's type (and converted) only once the column is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,9 +209,26 @@ pub enum Condition {
     And(Box<Condition>, Box<Condition>),
     Or(Box<Condition>, Box<Condition>),
     Not(Box<Condition>),
-    Compare { field: FieldPath, op: CompareOp, value: Literal },
-    In { field: FieldPath, values: Vec<Literal>, negated: bool },
-    IsNull { field: FieldPath, negated: bool },
+    Compare {
+        field: Expr,
+        op: CompareOp,
+        value: Literal,
+    },
+    /// A field on the right, written with a leading dot: `billing_city = .user.city`.
+    CompareFields {
+        field: Expr,
+        op: CompareOp,
+        other: FieldPath,
+    },
+    In {
+        field: Expr,
+        values: Vec<Literal>,
+        negated: bool,
+    },
+    IsNull {
+        field: Expr,
+        negated: bool,
+    },
 }
 
 /// Which rows an `update` or `delete` touches: a condition, or every row when the user wrote
@@ -129,7 +247,7 @@ pub enum Direction {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderItem {
-    pub field: FieldPath,
+    pub field: Expr,
     pub direction: Direction,
 }
 
@@ -144,8 +262,14 @@ pub struct Count {
 pub struct Query {
     pub model: Ident,
     /// `fields a, b`; `None` means every column.
-    pub fields: Option<Vec<FieldPath>>,
+    pub fields: Option<Vec<Expr>>,
+    /// `fields distinct a, b`: each combination once.
+    pub distinct: bool,
     pub filter: Option<Condition>,
+    /// `by a, b`: one row per group; empty without `by`.
+    pub by: Vec<Expr>,
+    /// `having …`: a condition on the groups.
+    pub having: Option<Condition>,
     pub order: Vec<OrderItem>,
     pub limit: Option<Count>,
     pub offset: Option<Count>,
@@ -234,10 +358,14 @@ pub enum Command {
         model: Ident,
         key: Literal,
     },
-    Query(Query),
+    /// Boxed: a query is the largest command by far, and commands are moved about by the
+    /// hundred thousand in a script of `add`s.
+    Query(Box<Query>),
+    /// `count M [where …] [by …]`.
     Count {
         model: Ident,
         filter: Option<Condition>,
+        by: Vec<Expr>,
     },
     Update {
         model: Ident,

@@ -106,8 +106,8 @@ pub const COMMANDS: &[Info] = &[
         word: "query",
         aliases: &[],
         explainable: true,
-        syntax: "query Model [fields a, b.c] [where …] [order by f [asc|desc], …] [limit n] [offset n]",
-        summary: "select rows; conditions: = != < <= > >= like, in (…), is [not] null, and, or, not, ( ); `ref.field` follows a reference",
+        syntax: "query Model [fields [distinct] a, b.c, count(rel), …] [where …] [by key, …] [having …] [order by f [asc|desc], …] [limit n] [offset n]",
+        summary: "select rows; conditions: = != < <= > >= like, in (…), is [not] null, and, or, not, ( ); `ref.field` follows a reference, `orders.total` a relation (at least one order; `not` for none), `= .ref.field` compares with another field. With `by` (or aggregates in `fields`) a summary: the keys, then `count`, `sum(f)`, `avg(f)`, `min(f)`, `max(f)`, `count(distinct f)`, per group; `having` tests groups; `year(f)`, `month(f)`, `day(f)`, `date(f)` are date parts. An aggregate over a relation (`count(orders)`) is per row",
         example: "query User where age >= 18 and name like \"J%\" order by name",
     },
     Info {
@@ -115,8 +115,8 @@ pub const COMMANDS: &[Info] = &[
         word: "count",
         aliases: &[],
         explainable: true,
-        syntax: "count Model [where …]",
-        summary: "count rows",
+        syntax: "count Model [where …] [by key, …]",
+        summary: "count rows; with `by`, one row per group with its count, largest first",
         example: "count User where active=true",
     },
     Info {

@@ -192,6 +192,9 @@ fn collect_forms(condition: &Condition, forms: &mut BTreeSet<String>) {
         Condition::Compare { op, .. } => {
             forms.insert(op.as_str().into());
         }
+        Condition::CompareFields { op, .. } => {
+            forms.insert(format!("{} .field", op.as_str()));
+        }
         Condition::In { negated, .. } => {
             forms.insert(if *negated { "not in" } else { "in" }.into());
         }
@@ -203,7 +206,7 @@ fn collect_forms(condition: &Condition, forms: &mut BTreeSet<String>) {
 
 fn conditions_of(command: &Command) -> Vec<&Condition> {
     match command {
-        Command::Query(q) => q.filter.iter().collect(),
+        Command::Query(q) => q.filter.iter().chain(&q.having).collect(),
         Command::Count { filter, .. } => filter.iter().collect(),
         Command::Update { target: Target::Where(c), .. } | Command::Delete { target: Target::Where(c), .. } => {
             vec![c]
@@ -240,6 +243,7 @@ fn examples_cover_every_condition_form() {
         "and",
         "or",
         "not",
+        "= .field",
     ];
     let missing: Vec<&str> = expected.iter().copied().filter(|f| !forms.contains(*f)).collect();
     assert!(missing.is_empty(), "no example for: {missing:?}");

@@ -3,7 +3,7 @@
 use super::Completion;
 use super::walk::{self, Fields, Offer};
 use crate::ast::Ident;
-use crate::catalog::{Catalog, Field, Table};
+use crate::catalog::{Catalog, Field, Member, Table};
 use crate::parser::chars::{is_ident_char, is_ident_start};
 use crate::value::FieldType;
 
@@ -80,13 +80,22 @@ fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<C
         }
         out.push(Completion::new(format!("{head}{}", quote(&name)), fields.suffix));
     }
+    // Where a path may go on (conditions, fields, `by`, `order by`), so may a relation.
+    if fields.dotted {
+        for relation in catalog.relations(table) {
+            out.push(Completion::new(format!("{head}{}", quote(&relation.name)), fields.suffix));
+        }
+    }
 }
 
-/// The table that the references `a.b` lead to from `table`.
+/// The table that the references and relations `a.b` lead to from `table`.
 fn follow<'c>(catalog: &'c Catalog, table: &'c Table, path: &str) -> Option<&'c Table> {
-    path.split('.').try_fold(table, |table, part| match resolve(table, part)? {
-        Field::Reference(fk, _) => catalog.table(&fk.ref_table),
-        Field::Column(_) => None,
+    path.split('.').try_fold(table, |table, part| {
+        match catalog.member(table, &Ident { name: part.to_string(), span: Default::default() }).ok()? {
+            Member::Reference(fk, _) => catalog.table(&fk.ref_table),
+            Member::Relation(relation) => catalog.table(relation.target()),
+            Member::Column(_) => None,
+        }
     })
 }
 
@@ -188,26 +197,55 @@ mod tests {
         exactly("model `odd na", &[]);
     }
 
+    /// `names` with the aggregates and date parts that may stand where a field may, sorted.
+    fn with_functions(names: &[&'static str]) -> Vec<&'static str> {
+        let mut all = names.to_vec();
+        all.extend(super::walk::FUNCTIONS);
+        all.sort_by_key(|w| w.to_lowercase());
+        all
+    }
+
     #[test]
     fn query_clauses() {
-        exactly("query User ", &["fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User ", &["by ", "fields ", "limit ", "offset ", "order by ", "where "]);
         exactly("query User wh", &["where "]);
-        exactly("query User where name=John ", &["and ", "fields ", "limit ", "offset ", "or ", "order by "]);
+        exactly("query User where name=John ", &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by "]);
         exactly("query User where name=John o", &["offset ", "or ", "order by "]);
-        exactly("query User limit 5 ", &["fields ", "offset ", "order by ", "where "]);
+        exactly("query User limit 5 ", &["by ", "fields ", "offset ", "order by ", "where "]);
         exactly("query User order b", &["by "]);
-        exactly("query User order by ", &["active", "age", "id", "name"]);
-        exactly("query User order by name ", &["asc ", "desc ", "fields ", "limit ", "offset ", "where "]);
-        exactly("query User order by name desc, ", &["active", "age", "id", "name"]);
-        exactly("query User fields name, a", &["active", "age"]);
-        exactly("query User fields name ", &["limit ", "offset ", "order by ", "where "]);
-        exactly("count User ", &["where "]);
-        exactly("count User where ", &["active", "age", "id", "name", "not "]);
+        let user_paths = ["active", "addresses", "age", "id", "name"];
+        exactly("query User order by ", &with_functions(&user_paths));
+        exactly("query User order by name ", &["asc ", "by ", "desc ", "fields ", "limit ", "offset ", "where "]);
+        exactly("query User order by name desc, ", &with_functions(&user_paths));
+        exactly("query User fields name, a", &["active", "addresses", "age", "avg("]);
+        exactly("query User fields name ", &["by ", "limit ", "offset ", "order by ", "where "]);
+        exactly("count User ", &["by ", "where "]);
+        exactly("count User where ", &with_functions(&["active", "addresses", "age", "id", "name", "not "]));
+        exactly("count User by name ", &["where "]);
         exactly("query User where not (na", &["name"]);
-        exactly("query User where age > 3 and ", &["active", "age", "id", "name", "not "]);
+        exactly(
+            "query User where age > 3 and ",
+            &with_functions(&["active", "addresses", "age", "id", "name", "not "]),
+        );
         exactly("query User where name ", &["in ", "is ", "like ", "not "]);
         exactly("query User where name is ", &["not ", "null"]);
         exactly("query User where name not ", &["in ", "like "]);
+    }
+
+    #[test]
+    fn summaries() {
+        // `having` comes with `by`.
+        exactly("query User by name ", &["fields ", "having ", "limit ", "offset ", "order by ", "where "]);
+        has("query User by name fields ", &["count", "sum(", "distinct ", "name", "addresses"]);
+        has("query User fields count(", &["addresses", "distinct ", "name"]);
+        exactly(
+            "query User fields count(distinct addresses.",
+            &["addresses.email", "addresses.id", "addresses.user", "addresses.user_id"],
+        );
+        exactly("query User fields count(addresses ", &[")"]);
+        exactly("query User fields count(addresses) ", &["by ", "limit ", "offset ", "order by ", "where "]);
+        has("query User by name having ", &["count", "sum("]);
+        exactly("query Address where email = .us", &["user", "user_id"]);
     }
 
     #[test]
@@ -225,12 +263,17 @@ mod tests {
     #[test]
     fn dotted_paths_follow_references() {
         let got = offered("query Address where user.", &catalog());
-        assert_eq!(got, ["user.active", "user.age", "user.id", "user.name"]);
+        assert_eq!(got, ["user.active", "user.addresses", "user.age", "user.id", "user.name"]);
+        // Relations lead on too, both ways.
+        exactly("query User where addresses.user.na", &["addresses.user.name"]);
         exactly("query Address where user.na", &["user.name"]);
         exactly("query Address where USER.na", &["USER.name"]);
-        exactly("query Track where album.artist.", &["album.artist.id", "album.artist.name"]);
+        exactly("query Track where album.artist.", &["album.artist.albums", "album.artist.id", "album.artist.name"]);
         exactly("query Track fields album.ar", &["album.artist", "album.artist_id"]);
-        exactly("query Track order by album.", &["album.artist", "album.artist_id", "album.id", "album.title"]);
+        exactly(
+            "query Track order by album.",
+            &["album.artist", "album.artist_id", "album.id", "album.title", "album.tracks"],
+        );
         exactly("query Address where email.", &[]);
         exactly("query Address where nope.", &[]);
         let c = catalog();
@@ -259,7 +302,11 @@ mod tests {
         assert!(complete("query Po", 8, &c).1.is_empty());
         c.tables.push(table("posts", &[("id", "INTEGER", "pk"), ("title", "TEXT", "")], &[]));
         assert_eq!(complete("query Po", 8, &c).1, vec![Completion::new("Post", " ")]);
-        assert_eq!(offered("query Post where ", &c), ["id", "not ", "title"]);
+        let functions = ["avg(", "count", "date(", "day(", "max(", "min(", "month(", "sum(", "year("];
+        let mut expected = vec!["id", "not ", "title"];
+        expected.extend(functions);
+        expected.sort();
+        assert_eq!(offered("query Post where ", &c), expected);
     }
 
     #[test]

@@ -257,7 +257,15 @@ mod tests {
         let catalog = shop();
         assert_eq!(
             names(&catalog, "users"),
-            ["orders", "messages_as_sender", "messages_as_recipient", "follows_as_follower", "follows_as_followee", "followees", "followers"]
+            [
+                "orders",
+                "messages_as_sender",
+                "messages_as_recipient",
+                "follows_as_follower",
+                "follows_as_followee",
+                "followees",
+                "followers"
+            ]
         );
         assert_eq!(names(&catalog, "products"), ["order_items", "product_tags", "tags"]);
         assert_eq!(names(&catalog, "tags"), ["product_tags", "products"]);

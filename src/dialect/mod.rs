@@ -24,13 +24,14 @@
 
 pub(crate) mod mysql;
 pub(crate) mod postgres;
+mod select;
 pub(crate) mod sqlite;
 
 use sqlx::AssertSqlSafe;
 
-use crate::ast::{CompareOp, Direction};
+use crate::ast::CompareOp;
 use crate::catalog::{ResolvedPath, Step};
-use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Select, Update};
+use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Scalar, Test, Update};
 use crate::value::{FieldType, Value};
 
 /// The database a statement is written for.
@@ -192,33 +193,6 @@ impl Dialect {
 
     pub fn release(self, name: &str) -> Sql {
         Sql::raw(format!("RELEASE SAVEPOINT {}", self.quote(name)))
-    }
-
-    pub fn select(self, select: &Select) -> Sql {
-        let mut b = Builder::new(self);
-        b.push("SELECT ");
-        for (i, p) in select.columns.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.path_value(&select.table, &p.path);
-            if !p.path.steps.is_empty() || p.path.column.name != p.label {
-                b.push(" AS ");
-                b.ident(&p.label);
-            }
-        }
-        b.push(" FROM ");
-        b.ident(&select.table);
-        b.filter_clause(&select.table, select.filter.as_ref());
-        for (i, (path, direction)) in select.order.iter().enumerate() {
-            b.push(if i == 0 { " ORDER BY " } else { ", " });
-            b.path_value(&select.table, path);
-            if *direction == Direction::Desc {
-                b.push(" DESC");
-            }
-        }
-        self.limit_clause(&mut b, select.limit, select.offset);
-        b.finish()
     }
 
     pub fn count(self, count: &Count) -> Sql {
@@ -421,12 +395,34 @@ impl Dialect {
     }
 }
 
-/// The text cast of a leaf condition's column; none for `like`, which compares text.
-fn filter_cast(filter: &Filter) -> Option<String> {
-    match filter {
-        Filter::Compare { op: CompareOp::Like | CompareOp::NotLike, .. } => None,
-        Filter::Compare { path, .. } | Filter::In { path, .. } => crate::plan::text_cast(&path.column),
+/// The text cast of a condition on `column`; none for `like`, which compares text.
+fn test_cast(column: &crate::catalog::Column, test: &Test) -> Option<String> {
+    match test {
+        Test::Compare { op: CompareOp::Like | CompareOp::NotLike, .. } => None,
+        Test::Compare { .. } | Test::In { .. } => crate::plan::text_cast(column),
         _ => None,
+    }
+}
+
+/// The left side of a test: a column of the table a path led to, a date part of one, or any
+/// other value of the row or group.
+#[derive(Clone, Copy)]
+enum Operand<'a> {
+    Column(&'a crate::catalog::Column),
+    DatePart(crate::ast::DatePart, &'a crate::catalog::Column),
+    Value(&'a Scalar),
+}
+
+fn compare_op(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Eq => " = ",
+        CompareOp::Ne => " <> ",
+        CompareOp::Lt => " < ",
+        CompareOp::Le => " <= ",
+        CompareOp::Gt => " > ",
+        CompareOp::Ge => " >= ",
+        CompareOp::Like => " LIKE ",
+        CompareOp::NotLike => " NOT LIKE ",
     }
 }
 
@@ -452,11 +448,25 @@ struct Builder {
     /// Inside UPDATE or DELETE: MySQL cannot read the table being written in a subquery unless
     /// the subquery is materialised first.
     in_write: bool,
+    /// The table the statement reads or writes, which a field on the right of a comparison
+    /// (`= .user.city`) is a path from.
+    base: String,
+    /// In a summary, the references its values follow are joined once each (see `summary.rs`):
+    /// each chain of steps with its alias.
+    joins: Vec<(Vec<Step>, String)>,
 }
 
 impl Builder {
     fn new(dialect: Dialect) -> Builder {
-        Builder { dialect, text: String::new(), params: Vec::new(), aliases: 0, in_write: false }
+        Builder {
+            dialect,
+            text: String::new(),
+            params: Vec::new(),
+            aliases: 0,
+            in_write: false,
+            base: String::new(),
+            joins: Vec::new(),
+        }
     }
 
     fn finish(self) -> Sql {
@@ -515,6 +525,7 @@ impl Builder {
 
     fn filter_clause(&mut self, table: &str, filter: Option<&Filter>) {
         if let Some(filter) = filter {
+            self.base = table.to_string();
             self.push(" WHERE ");
             self.filter(table, filter);
         }
@@ -535,9 +546,16 @@ impl Builder {
                 self.filter(table, inner);
                 self.push(")");
             }
-            Filter::Compare { path, .. } | Filter::In { path, .. } | Filter::IsNull { path, .. } => {
-                self.through(table, &path.steps, &mut |b, alias| b.predicate(alias, &path.column.name, filter));
+            // A field through references and relations: "at least one" of them passes.
+            Filter::Test { left: Scalar::Path(path), test } if self.joins.is_empty() => {
+                self.through(table, &path.steps, &mut |b, alias| b.test(alias, Operand::Column(&path.column), test));
             }
+            Filter::Test { left: Scalar::DatePart(part, path), test } if self.joins.is_empty() => {
+                let column = &path.column;
+                self.through(table, &path.steps, &mut |b, alias| b.test(alias, Operand::DatePart(*part, column), test));
+            }
+            // An aggregate, or a value of a summary whose references are joined.
+            Filter::Test { left, test } => self.test(table, Operand::Value(left), test),
         }
     }
 
@@ -619,53 +637,79 @@ impl Builder {
         self.push(")");
     }
 
-    fn predicate(&mut self, table: &str, column: &str, filter: &Filter) {
-        self.qualified(table, column);
-        match filter {
-            Filter::Compare { op, value, .. } => {
-                let op = match op {
-                    CompareOp::Eq => " = ",
-                    CompareOp::Ne => " <> ",
-                    CompareOp::Lt => " < ",
-                    CompareOp::Le => " <= ",
-                    CompareOp::Gt => " > ",
-                    CompareOp::Ge => " >= ",
-                    CompareOp::Like => " LIKE ",
-                    CompareOp::NotLike => " NOT LIKE ",
-                };
-                self.push(op);
-                let cast = filter_cast(filter);
-                let value = match (self.dialect, value, filter) {
+    /// `operand` (of `table`) and the test made of it.
+    fn test(&mut self, table: &str, operand: Operand<'_>, test: &Test) {
+        let column = match operand {
+            Operand::Column(column) => {
+                self.qualified(table, &column.name);
+                Some(column)
+            }
+            Operand::DatePart(part, column) => {
+                self.date_part(part, &mut |b| b.qualified(table, &column.name));
+                None
+            }
+            Operand::Value(value) => {
+                let base = self.base.clone();
+                self.scalar_value(&base, value);
+                None
+            }
+        };
+        let cast = column.and_then(|c| test_cast(c, test));
+        // SQLite binds a decimal as text, which a column's numeric affinity turns back into a
+        // number; a computed value (a sum, an average) has no affinity, and a number never
+        // equals text there.
+        let computed = column.is_none() && self.dialect == Dialect::Sqlite;
+        let param = |b: &mut Builder, value: Value| match value {
+            Value::Decimal(_) if computed => {
+                b.push("CAST(");
+                b.param(value);
+                b.push(" AS NUMERIC)");
+            }
+            value => b.typed_param(value, cast.as_deref()),
+        };
+        match test {
+            Test::Compare { op, value } => {
+                self.push(compare_op(*op));
+                let value = match (self.dialect, value, column) {
                     // MySQL widens a FLOAT column to a double before comparing: 0.1 must be
                     // the same widened single-precision value to find the 0.1 it shows.
-                    (Dialect::Mysql, Value::Float(x), Filter::Compare { path, .. })
-                        if path.column.sql_type.to_ascii_lowercase().starts_with("float") =>
+                    (Dialect::Mysql, Value::Float(x), Some(column))
+                        if column.sql_type.to_ascii_lowercase().starts_with("float") =>
                     {
                         Value::Float(f64::from(*x as f32))
                     }
                     _ => value.clone(),
                 };
-                self.typed_param(value, cast.as_deref());
+                param(self, value);
             }
-            Filter::In { values, negated, .. } => {
+            Test::CompareField { op, other } => {
+                self.push(compare_op(*op));
+                let base = self.base.clone();
+                self.path_value(&base, other);
+            }
+            Test::In { values, negated } => {
                 self.push(if *negated { " NOT IN (" } else { " IN (" });
-                let cast = filter_cast(filter);
                 for (i, value) in values.iter().enumerate() {
                     if i > 0 {
                         self.push(", ");
                     }
-                    self.typed_param(value.clone(), cast.as_deref());
+                    param(self, value.clone());
                 }
                 self.push(")");
             }
-            Filter::IsNull { negated, .. } => self.push(if *negated { " IS NOT NULL" } else { " IS NULL" }),
-            Filter::And(..) | Filter::Or(..) | Filter::Not(..) => unreachable!("predicate takes a leaf condition"),
+            Test::IsNull { negated } => self.push(if *negated { " IS NOT NULL" } else { " IS NULL" }),
         }
     }
 
     /// A path's value: the column itself, or scalar subqueries following each step (the plan
     /// lets only references, one row each, reach here).
     fn path_value(&mut self, table: &str, path: &ResolvedPath) {
+        if !path.steps.is_empty()
+            && let Some((_, alias)) = self.joins.iter().find(|(chain, _)| *chain == path.steps)
+        {
+            let alias = alias.clone();
+            return self.qualified(&alias, &path.column.name);
+        }
         self.scalar(table, &path.steps, &path.column.name);
     }
 

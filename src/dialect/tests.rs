@@ -1,6 +1,30 @@
 use super::*;
+use crate::ast::Direction;
 use crate::catalog::{Column, ResolvedPath, Step, field_type_of};
-use crate::plan::Projection;
+use crate::plan::{Grouping, OrderBy, Projection, Select};
+
+/// A select of `table` row by row, with nothing but its table.
+fn select_from(table: &str) -> Select {
+    Select {
+        table: table.into(),
+        columns: vec![],
+        distinct: false,
+        filter: None,
+        grouping: Grouping::None,
+        having: None,
+        order: vec![],
+        limit: None,
+        offset: None,
+    }
+}
+
+fn shown(path: ResolvedPath, label: &str) -> Projection {
+    Projection { value: Scalar::Path(path), label: label.into() }
+}
+
+fn compare(path: ResolvedPath, op: CompareOp, value: Value) -> Filter {
+    Filter::Test { left: Scalar::Path(path), test: Test::Compare { op, value } }
+}
 
 fn column(name: &str) -> Column {
     Column {
@@ -35,19 +59,18 @@ fn identifiers_are_quoted_with_their_quotes_doubled() {
 #[test]
 fn select_binds_every_value() {
     let select = Select {
-        table: "users".into(),
-        columns: vec![Projection { path: path("name"), label: "name".into() }],
+        columns: vec![shown(path("name"), "name")],
         filter: Some(Filter::And(
-            Box::new(Filter::Compare {
-                path: path("name"),
-                op: CompareOp::Eq,
-                value: Value::Text("x'); DROP TABLE users; --".into()),
+            Box::new(compare(path("name"), CompareOp::Eq, Value::Text("x'); DROP TABLE users; --".into()))),
+            Box::new(Filter::Test {
+                left: Scalar::Path(path("age")),
+                test: Test::In { values: vec![Value::Int(1), Value::Int(2)], negated: false },
             }),
-            Box::new(Filter::In { path: path("age"), values: vec![Value::Int(1), Value::Int(2)], negated: false }),
         )),
-        order: vec![(path("name"), Direction::Desc)],
+        order: vec![OrderBy { value: Scalar::Path(path("name")), direction: Direction::Desc, nulls_last: false }],
         limit: Some(10),
         offset: Some(5),
+        ..select_from("users")
     };
     let sql = Dialect::Postgres.select(&select);
     assert_eq!(
@@ -63,12 +86,9 @@ fn select_binds_every_value() {
 #[test]
 fn references_become_subqueries() {
     let select = Select {
-        table: "addresses".into(),
-        columns: vec![Projection { path: via_user("name"), label: "user.name".into() }],
-        filter: Some(Filter::Compare { path: via_user("name"), op: CompareOp::Eq, value: Value::Text("John".into()) }),
-        order: vec![],
-        limit: None,
-        offset: None,
+        columns: vec![shown(via_user("name"), "user.name")],
+        filter: Some(compare(via_user("name"), CompareOp::Eq, Value::Text("John".into()))),
+        ..select_from("addresses")
     };
     assert_eq!(
         Dialect::Sqlite.select(&select).text,
@@ -148,15 +168,9 @@ fn a_path_through_a_relation_is_an_exists_subquery() {
         steps: vec![Step::Relation { table: "orders".into(), column: "user_id".into(), key: "id".into() }],
         column: column("total"),
     };
-    let filter = Filter::Not(Box::new(Filter::Compare { path: total, op: CompareOp::Gt, value: Value::Int(100) }));
-    let select = Select {
-        table: "users".into(),
-        columns: vec![Projection { path: path("name"), label: "name".into() }],
-        filter: Some(filter.clone()),
-        order: vec![],
-        limit: None,
-        offset: None,
-    };
+    let filter = Filter::Not(Box::new(compare(total, CompareOp::Gt, Value::Int(100))));
+    let select =
+        Select { columns: vec![shown(path("name"), "name")], filter: Some(filter.clone()), ..select_from("users") };
     assert_eq!(
         Dialect::Postgres.select(&select).text,
         "SELECT \"users\".\"name\" FROM \"users\" WHERE NOT (EXISTS (SELECT 1 FROM \"orders\" AS \"t1\" WHERE \"t1\".\"user_id\" = \"users\".\"id\" AND \"t1\".\"total\" > $1))"

@@ -5,15 +5,16 @@ use nom::character::complete::char;
 
 use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
-use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
+use super::expr::{expr, expr_list};
+use super::lexical::{after_keyword, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
 use super::literal::value;
 use crate::ast::{
-    Assignment, Command, Condition, Count, Direction, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
+    Assignment, Command, Condition, Count, Direction, Expr, Ident, LiteralKind, OrderItem, Query, Target,
 };
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
-const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order", "limit", "offset"];
+const QUERY_CLAUSES: [&str; 7] = ["fields", "where", "by", "having", "order", "limit", "offset"];
 
 /// For a word that follows a value: it was probably meant to be part of it.
 const QUOTE_HELP: &str = "quote values that contain spaces: name=\"John Smith\"";
@@ -120,7 +121,17 @@ pub(super) fn get<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 /// grammar: query
 pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (mut rest, model) = command_model(cx, i, "query")?;
-    let mut query = Query { model, fields: None, filter: None, order: Vec::new(), limit: None, offset: None };
+    let mut query = Query {
+        model,
+        fields: None,
+        distinct: false,
+        filter: None,
+        by: Vec::new(),
+        having: None,
+        order: Vec::new(),
+        limit: None,
+        offset: None,
+    };
     let mut seen_order = false;
     let mut after_where = false;
     loop {
@@ -132,6 +143,8 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         let repeated = match &*word {
             "fields" => query.fields.is_some(),
             "where" => query.filter.is_some(),
+            "by" => !query.by.is_empty(),
+            "having" => query.having.is_some(),
             "order" => seen_order,
             "limit" => query.limit.is_some(),
             "offset" => query.offset.is_some(),
@@ -140,7 +153,7 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
                 return Err(fail(Error::syntax("unmatched `)`", span).with_help("there is no `(` for it to close")));
             }
             _ => {
-                let mut error = cx.expected("`fields`, `where`, `order by`, `limit` or `offset`", r);
+                let mut error = cx.expected("`fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`", r);
                 if let Some(help) = did_you_mean(&word, QUERY_CLAUSES) {
                     error = error.with_help(help);
                 } else if after_where && !word.is_empty() {
@@ -155,13 +168,24 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         after_where = word == "where";
         rest = match &*word {
             "fields" => {
-                let (after, fields) = fields_clause(cx, r)?;
+                let (after, (distinct, fields)) = fields_clause(cx, r)?;
                 query.fields = Some(fields);
+                query.distinct = distinct;
                 after
             }
             "where" => {
                 let (after, filter) = where_clause(cx, r)?;
                 query.filter = Some(filter);
+                after
+            }
+            "by" => {
+                let (after, by) = by_clause(cx, r)?;
+                query.by = by;
+                after
+            }
+            "having" => {
+                let (after, having) = having_clause(cx, r)?;
+                query.having = Some(having);
                 after
             }
             "order" => {
@@ -182,22 +206,36 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             }
         };
     }
-    Ok((rest, Command::Query(query)))
+    Ok((rest, Command::Query(Box::new(query))))
 }
 
+/// `fields [distinct] a, count, sum(b)`: whether `distinct` was given, and the list.
+///
 /// grammar: fields_clause
-pub(super) fn fields_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<FieldPath>> {
+pub(super) fn fields_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (bool, Vec<Expr>)> {
     let (r, _) = keyword("fields").parse(i)?;
+    let (r, distinct) = match after_keyword(r, "distinct") {
+        Some(after) => (after, true),
+        None => (r, false),
+    };
+    let (rest, fields) = expr_list(cx, skip_ws(r), "a field name")?;
+    Ok((rest, (distinct, fields)))
+}
+
+/// `by a, year(b)`: the keys of a summary's groups.
+///
+/// grammar: by_clause
+pub(super) fn by_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    let (r, _) = keyword("by").parse(i)?;
+    expr_list(cx, skip_ws(r), "a field to group by")
+}
+
+/// grammar: having_clause
+pub(super) fn having_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
+    let (r, _) = keyword("having").parse(i)?;
     let r = skip_ws(r);
-    let (mut rest, first) = or_fail(field_path(cx, r), || cx.expected("a field name", r))?;
-    let mut fields = vec![first];
-    while let Ok((after, _)) = char::<&str, ()>(',').parse(skip_ws(rest)) {
-        let r = skip_ws(after);
-        let (after, field) = or_fail(field_path(cx, r), || cx.expected("a field name", r))?;
-        fields.push(field);
-        rest = after;
-    }
-    Ok((rest, fields))
+    let (rest, filter) = or_fail(condition(cx, r), || cx.expected("a condition on the groups after `having`", r))?;
+    Ok((rest, *filter))
 }
 
 /// grammar: where_clause
@@ -229,7 +267,7 @@ pub(super) fn order_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Order
 
 /// grammar: order_item
 pub(super) fn order_item<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, OrderItem> {
-    let (rest, field) = field_path(cx, i)?;
+    let (rest, field) = expr(cx, i)?;
     if let Some(after) = after_keyword(rest, "asc") {
         return Ok((after, OrderItem { field, direction: Direction::Asc }));
     }
@@ -253,22 +291,42 @@ pub(super) fn offset_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Count> {
     or_fail(integer(cx, r), || cx.expected("a non-negative integer after `offset`", r))
 }
 
+/// `count User [where …] [by …]`, the clauses in either order.
+///
 /// grammar: count
 pub(super) fn count<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (rest, model) = command_model(cx, i, "count")?;
-    let r = skip_ws(rest);
-    if peek_word(r).is_some_and(|(_, w)| w == "where") {
-        let (rest, filter) = where_clause(cx, r)?;
-        return Ok((rest, Command::Count { model, filter: Some(filter) }));
-    }
-    if !r.is_empty() {
-        let mut error = cx.unexpected_after(r);
-        if let Some(help) = peek_word(r).and_then(|(_, w)| did_you_mean(&w, ["where"])) {
-            error = error.with_help(help);
+    let (mut rest, model) = command_model(cx, i, "count")?;
+    let mut filter = None;
+    let mut by = Vec::new();
+    loop {
+        let r = skip_ws(rest);
+        if r.is_empty() {
+            break;
         }
-        return Err(fail(error));
+        let word = peek_word(r).map(|(_, w)| w).unwrap_or_default();
+        rest = match &*word {
+            "where" if filter.is_some() => return Err(given_twice(cx, r, "where")),
+            "by" if !by.is_empty() => return Err(given_twice(cx, r, "by")),
+            "where" => {
+                let (after, f) = where_clause(cx, r)?;
+                filter = Some(f);
+                after
+            }
+            "by" => {
+                let (after, keys) = by_clause(cx, r)?;
+                by = keys;
+                after
+            }
+            _ => {
+                let mut error = cx.unexpected_after(r);
+                if let Some(help) = did_you_mean(&word, ["where", "by"]) {
+                    error = error.with_help(help);
+                }
+                return Err(fail(error));
+            }
+        };
     }
-    Ok((rest, Command::Count { model, filter: None }))
+    Ok((rest, Command::Count { model, filter, by }))
 }
 
 /// `update User where … set …`; `set …` may also come first, as in SQL.

@@ -8,9 +8,10 @@ use nom::character::complete::char;
 use nom::combinator::value as to;
 
 use super::context::{Cx, Fail, PResult, fail, or_fail};
-use super::lexical::{after_keyword, field_path, keyword, peek_word, skip_ws};
+use super::expr::expr;
+use super::lexical::{after_keyword, field_path, is_ident_start, keyword, peek_word, skip_ws};
 use super::literal::{value, value_list};
-use crate::ast::{CompareOp, Condition, FieldPath};
+use crate::ast::{CompareOp, Condition, Expr};
 
 /// grammar: condition
 pub(super) fn condition<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
@@ -112,10 +113,15 @@ fn boxed_predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
 ///
 /// grammar: predicate
 pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
-    let (after_field, field) = field_path(cx, i)?;
+    let (after_field, field) = expr(cx, i)?;
     let r = skip_ws(after_field);
     if let Ok((after, op)) = compare_op(r) {
         let v = skip_ws(after);
+        // `.user.city`: a field on the right (a value never starts with `.` and a letter).
+        if let Some(path) = v.strip_prefix('.').filter(|p| p.starts_with(is_ident_start) || p.starts_with('`')) {
+            let (rest, other) = or_fail(field_path(cx, path), || cx.expected("a field name after `.`", path))?;
+            return Ok((rest, Condition::CompareFields { field, op, other }));
+        }
         let (rest, value) =
             or_fail(value(cx, v), || cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v))?;
         return Ok((rest, Condition::Compare { field, op, value }));
@@ -153,12 +159,12 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
     }
 }
 
-fn like<'a>(cx: &Cx<'a>, i: &'a str, field: FieldPath, op: CompareOp) -> PResult<'a, Condition> {
+fn like<'a>(cx: &Cx<'a>, i: &'a str, field: Expr, op: CompareOp) -> PResult<'a, Condition> {
     let (rest, value) = or_fail(value(cx, i), || cx.expected(&format!("a pattern after `{}`", op.as_str()), i))?;
     Ok((rest, Condition::Compare { field, op, value }))
 }
 
-fn in_list<'a>(cx: &Cx<'a>, i: &'a str, field: FieldPath, negated: bool) -> PResult<'a, Condition> {
+fn in_list<'a>(cx: &Cx<'a>, i: &'a str, field: Expr, negated: bool) -> PResult<'a, Condition> {
     let (rest, values) = or_fail(value_list(cx, i), || {
         cx.expected("`(` after `in`", i).with_help("write the values in parentheses: `in (1, 2)`")
     })?;

@@ -12,6 +12,7 @@
 mod commands;
 mod condition;
 mod context;
+mod expr;
 mod lexical;
 mod literal;
 mod model;

@@ -46,10 +46,18 @@ fn show(command: &Command) -> String {
             let mut out = format!("(query {}", q.model.name);
             if let Some(fields) = &q.fields {
                 let names: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-                out += &format!(" (fields {})", names.join(" "));
+                let distinct = if q.distinct { "distinct " } else { "" };
+                out += &format!(" (fields {distinct}{})", names.join(" "));
             }
             if let Some(c) = &q.filter {
                 out += &format!(" (where {})", cond(c));
+            }
+            if !q.by.is_empty() {
+                let keys: Vec<String> = q.by.iter().map(|k| k.to_string()).collect();
+                out += &format!(" (by {})", keys.join(" "));
+            }
+            if let Some(c) = &q.having {
+                out += &format!(" (having {})", cond(c));
             }
             if !q.order.is_empty() {
                 let items: Vec<String> =
@@ -64,10 +72,17 @@ fn show(command: &Command) -> String {
             }
             out + ")"
         }
-        Command::Count { model, filter } => match filter {
-            Some(c) => format!("(count {} (where {}))", model.name, cond(c)),
-            None => format!("(count {})", model.name),
-        },
+        Command::Count { model, filter, by } => {
+            let mut out = format!("(count {}", model.name);
+            if let Some(c) = filter {
+                out += &format!(" (where {})", cond(c));
+            }
+            if !by.is_empty() {
+                let keys: Vec<String> = by.iter().map(|k| k.to_string()).collect();
+                out += &format!(" (by {})", keys.join(" "));
+            }
+            out + ")"
+        }
         Command::Update { model, target, set } => {
             format!("(update {} {} (set{}))", model.name, targ(target), assigns(set))
         }
@@ -116,6 +131,7 @@ fn cond(c: &Condition) -> String {
         Condition::Or(a, b) => format!("(or {} {})", cond(a), cond(b)),
         Condition::Not(a) => format!("(not {})", cond(a)),
         Condition::Compare { field, op, value } => format!("({} {field} {})", op.as_str(), lit(value)),
+        Condition::CompareFields { field, op, other } => format!("({} {field} .{other})", op.as_str()),
         Condition::In { field, values, negated } => {
             let values: Vec<String> = values.iter().map(lit).collect();
             format!("({}in {field} {})", if *negated { "not-" } else { "" }, values.join(" "))
@@ -251,6 +267,44 @@ fn parses_model_declarations() {
 }
 
 #[test]
+fn parses_summaries() {
+    let table: &[(&str, &str)] = &[
+        ("count Order by status", "(count Order (by status))"),
+        ("count Order where paid = true by user.country", "(count Order (where (= paid true)) (by user.country))"),
+        ("count Order by status where paid = true", "(count Order (where (= paid true)) (by status))"),
+        (
+            "query Order by user.country fields count, sum(total), avg(total) having count > 10 order by sum(total) desc limit 5",
+            "(query Order (fields count sum(total) avg(total)) (by user.country) (having (> count #10)) (order sum(total) desc) (limit 5))",
+        ),
+        (
+            "query Order by year(created_at), month(created_at) fields count, sum(total)",
+            "(query Order (fields count sum(total)) (by year(created_at) month(created_at)))",
+        ),
+        (
+            "query Order fields count, min(created_at), max(total)",
+            "(query Order (fields count min(created_at) max(total)))",
+        ),
+        ("query Order fields distinct status", "(query Order (fields distinct status))"),
+        ("query Order fields COUNT(DISTINCT status)", "(query Order (fields count(distinct status)))"),
+        ("query User fields date, sum, `count`", "(query User (fields date sum count))"),
+    ];
+    for (input, expected) in table {
+        assert_eq!(show(&parse(input).command), *expected, "{input}");
+    }
+    for (input, message) in [
+        ("count Order by", "expected a field to group by, found end of input"),
+        ("query Order fields sum()", "expected a field name inside `sum(…)`, found `)`"),
+        ("query Order fields sum(total", "`(` is never closed"),
+        ("query Order fields sum(total total)", "expected `)` to close `sum(`, found `total`"),
+        ("query Order by status by status", "`by` is given twice"),
+        ("query Order having", "expected a condition on the groups after `having`, found end of input"),
+    ] {
+        let err = parse_statement(input).unwrap_err();
+        assert_eq!(err.message, message, "{input}");
+    }
+}
+
+#[test]
 fn parses_conditions() {
     let table: &[(&str, &str)] = &[
         ("a=1", "(= a #1)"),
@@ -280,6 +334,15 @@ fn parses_conditions() {
         ("a = and", "(= a and)"),
         ("a=1 or and=2 and or <> 3", "(or (= a #1) (and (= and #2) (!= or #3)))"),
         ("(a=1\n or b=2)", "(or (= a #1) (= b #2))"),
+        ("orders.total > 100", "(> orders.total #100)"),
+        ("count(orders) = 0", "(= count(orders) #0)"),
+        ("sum( orders.total ) >= 10", "(>= sum(orders.total) #10)"),
+        ("year(created_at) = 2024", "(= year(created_at) #2024)"),
+        ("billing_city = .user.city", "(= billing_city .user.city)"),
+        ("a != .`odd col`", "(!= a .odd col)"),
+        ("a = .5", "(= a .5)"),
+        ("date = today", "(= date today)"),
+        ("count.x = 1", "(= count.x #1)"),
     ];
     for (input, expected) in table {
         let text = format!("query T where {input}");
@@ -300,10 +363,17 @@ fn keeps_spans() {
 
     let s = parse("query Track where album.artist.name=\"AC/DC\" limit 5");
     let Command::Query(q) = s.command else { panic!() };
-    let Some(Condition::Compare { field, .. }) = q.filter else { panic!() };
+    let Some(Condition::Compare { field: Expr::Path(field), .. }) = q.filter else { panic!() };
     assert_eq!(field.span, Span::new(18, 35));
     assert_eq!(field.parts[1].span, Span::new(24, 30));
+
     assert_eq!(q.limit.unwrap().span, Span::new(50, 51));
+
+    let s = parse("query User fields count( distinct orders.total ) where year(born)=1");
+    let Command::Query(q) = s.command else { panic!() };
+    assert_eq!(q.fields.unwrap()[0].span(), Span::new(18, 48));
+    let Some(Condition::Compare { field, .. }) = q.filter else { panic!() };
+    assert_eq!(field.span(), Span::new(55, 65));
 
     let s = parse("delete User all");
     let Command::Delete { target: Target::All(span), .. } = s.command else { panic!() };
@@ -372,13 +442,13 @@ fn reports_errors() {
         ("query User limit 99999999999999999999", "`99999999999999999999` is too large", 17, None),
         (
             "query User wehre a=1",
-            "expected `fields`, `where`, `order by`, `limit` or `offset`, found `wehre`",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`, found `wehre`",
             11,
             Some("did you mean `where`?"),
         ),
         (
             "query User where name=John Smith",
-            "expected `fields`, `where`, `order by`, `limit` or `offset`, found `Smith`",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`, found `Smith`",
             27,
             None,
         ),

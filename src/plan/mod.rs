@@ -4,6 +4,8 @@
 //! statements, so it can never describe something other than what runs.
 
 pub mod resolve;
+mod scalar;
+mod select;
 mod step;
 
 pub use step::{
@@ -11,8 +13,8 @@ pub use step::{
     transaction_statements,
 };
 
-use crate::ast::{CompareOp, Direction};
-use crate::catalog::{Column, ResolvedPath, Table};
+use crate::ast::{AggFunc, CompareOp, DatePart, Direction};
+use crate::catalog::{Column, ResolvedPath, Step, Table};
 use crate::value::{FieldType, Value};
 
 /// The type a text value is cast to for a column whose type ormsh does not know (an interval,
@@ -28,31 +30,145 @@ pub fn text_cast(column: &crate::catalog::Column) -> Option<String> {
     plain.then(|| name.to_string())
 }
 
+/// A value the database computes for each row, or for each group of rows, of a select.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// A field of the row, or of a row it refers to.
+    Path(ResolvedPath),
+    /// `year(created_at)`: a part of a date or datetime field.
+    DatePart(DatePart, ResolvedPath),
+    /// An aggregate over the rows of a group (all the rows that match, without `by`); `arg`
+    /// None is `count`: the rows themselves.
+    Aggregate { func: AggFunc, distinct: bool, arg: Option<ResolvedPath> },
+    /// An aggregate over a relation of each row (`count(orders)`, `sum(orders.total)`): the
+    /// steps from the row, then the column aggregated (None: the related rows themselves).
+    PerRow { func: AggFunc, distinct: bool, steps: Vec<Step>, column: Option<Column> },
+}
+
+impl Scalar {
+    /// The type of the values it gives, which decoding and rendering follow.
+    pub fn field_type(&self) -> FieldType {
+        match self {
+            Scalar::Path(path) => path.column.field_type.clone(),
+            Scalar::DatePart(DatePart::Date, _) => FieldType::Date,
+            Scalar::DatePart(..) => FieldType::Int,
+            Scalar::Aggregate { func, arg, .. } => aggregate_type(*func, arg.as_ref().map(|p| &p.column)),
+            Scalar::PerRow { func, column, .. } => aggregate_type(*func, column.as_ref()),
+        }
+    }
+
+    /// Whether it is computed over a group of rows.
+    pub fn is_group_aggregate(&self) -> bool {
+        matches!(self, Scalar::Aggregate { .. })
+    }
+}
+
+/// What an aggregate of `column` gives: counts are ints, averages floats, sums and extremes
+/// the column's own type.
+fn aggregate_type(func: AggFunc, column: Option<&Column>) -> FieldType {
+    match (func, column) {
+        (AggFunc::Count, _) | (_, None) => FieldType::Int,
+        (AggFunc::Avg, _) => FieldType::Float,
+        (AggFunc::Sum | AggFunc::Min | AggFunc::Max, Some(column)) => column.field_type.clone(),
+    }
+}
+
+/// The test a condition makes of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Compare {
+        op: CompareOp,
+        value: Value,
+    },
+    /// A comparison with another field of the same row (`= .user.city`), a path from the table
+    /// queried.
+    CompareField {
+        op: CompareOp,
+        other: ResolvedPath,
+    },
+    In {
+        values: Vec<Value>,
+        negated: bool,
+    },
+    IsNull {
+        negated: bool,
+    },
+}
+
+// A condition is built once per command and holds a few leaves: boxing every leaf to shrink
+// the enum would cost an allocation each for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
-    Compare { path: ResolvedPath, op: CompareOp, value: Value },
-    In { path: ResolvedPath, values: Vec<Value>, negated: bool },
-    IsNull { path: ResolvedPath, negated: bool },
+    Test { left: Scalar, test: Test },
 }
 
-/// One output column of a select: a path and the name it is shown under.
+/// One output column of a select: a value and the name it is shown under.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
-    pub path: ResolvedPath,
+    pub value: Scalar,
     pub label: String,
+}
+
+impl Projection {
+    /// A column of the table itself, under its own name.
+    pub fn column(column: &Column) -> Projection {
+        Projection { value: Scalar::Path(ResolvedPath::column(column.clone())), label: column.name.clone() }
+    }
+}
+
+/// How the rows of a select are summarised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    /// Row by row.
+    None,
+    /// One row over all the rows that match (aggregates without `by`).
+    All,
+    /// One row per combination of these keys.
+    By(Vec<Scalar>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
     pub table: String,
     pub columns: Vec<Projection>,
+    pub distinct: bool,
     pub filter: Option<Filter>,
-    pub order: Vec<(ResolvedPath, Direction)>,
+    pub grouping: Grouping,
+    pub having: Option<Filter>,
+    pub order: Vec<OrderBy>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
+}
+
+/// One key of `ORDER BY`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderBy {
+    pub value: Scalar,
+    pub direction: Direction,
+    /// Nulls last, the same on every database (the keys of a summary); otherwise each
+    /// database's own habit.
+    pub nulls_last: bool,
+}
+
+impl Select {
+    /// Every column of `table`, row by row, filtered by `filter`.
+    pub fn rows(table: &Table, filter: Option<Filter>) -> Select {
+        Select {
+            table: table.name.clone(),
+            columns: table.columns.iter().map(Projection::column).collect(),
+            distinct: false,
+            filter,
+            grouping: Grouping::None,
+            having: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

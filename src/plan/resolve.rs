@@ -2,14 +2,14 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, FieldDecl, FieldPath, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem,
-    Query, Span,
+    Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{as_text, coerce, coerce_owned};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
-use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Projection, Select};
+use crate::plan::scalar::{Place, scalar};
+use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Scalar, Select, Test};
 use crate::value::{FieldType, Value};
 
 /// How deep a condition may nest before it is refused (the parser refuses deeper input first;
@@ -17,46 +17,83 @@ use crate::value::{FieldType, Value};
 const MAX_DEPTH: usize = 256;
 
 pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
-    filter_at(catalog, table, condition, 0)
+    filter_at(catalog, table, condition, Place::Where, 0)
 }
 
-fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, depth: usize) -> Result<Filter> {
+/// A condition on the groups of a summary (`having`).
+pub fn having(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
+    filter_at(catalog, table, condition, Place::Summary, 0)
+}
+
+fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, place: Place, depth: usize) -> Result<Filter> {
     if depth > MAX_DEPTH {
         return Err(Error::new(ErrorKind::Syntax, "the condition is nested too deeply"));
     }
-    let sub = |c: &Condition| filter_at(catalog, table, c, depth + 1).map(Box::new);
+    let sub = |c: &Condition| filter_at(catalog, table, c, place, depth + 1).map(Box::new);
+    let left = |field: &Expr| scalar(catalog, table, field, place);
     Ok(match condition {
         Condition::And(a, b) => Filter::And(sub(a)?, sub(b)?),
         Condition::Or(a, b) => Filter::Or(sub(a)?, sub(b)?),
         Condition::Not(inner) => Filter::Not(sub(inner)?),
-        Condition::IsNull { field, negated } => Filter::IsNull { path: catalog.path(table, field)?, negated: *negated },
+        Condition::IsNull { field, negated } => {
+            Filter::Test { left: left(field)?, test: Test::IsNull { negated: *negated } }
+        }
         Condition::In { field, values, negated } => {
-            let path = catalog.path(table, field)?;
-            let values = values.iter().map(|v| coerce(v, &path.column)).collect::<Result<Vec<Value>>>()?;
-            Filter::In { path, values, negated: *negated }
+            let left = left(field)?;
+            let column = typed_as(&left, field);
+            let values = values.iter().map(|v| coerce(v, &column)).collect::<Result<Vec<Value>>>()?;
+            Filter::Test { left, test: Test::In { values, negated: *negated } }
+        }
+        Condition::CompareFields { field, op, other } => {
+            let left = left(field)?;
+            let other = match scalar(catalog, table, &Expr::Path(other.clone()), Place::Row)? {
+                Scalar::Path(path) => path,
+                _ => unreachable!("a path resolves to a path"),
+            };
+            Filter::Test { left, test: Test::CompareField { op: *op, other } }
         }
         Condition::Compare { field, op, value } => {
-            let path = catalog.path(table, field)?;
+            let left = left(field)?;
             // `= null` is never true in SQL; what the user means is `is null`.
             if value.kind == LiteralKind::Null {
-                return match op {
-                    CompareOp::Eq => Ok(Filter::IsNull { path, negated: false }),
-                    CompareOp::Ne => Ok(Filter::IsNull { path, negated: true }),
-                    _ => Err(Error::at(
-                        ErrorKind::Value,
-                        format!("`{}` cannot compare with null", op.as_str()),
-                        value.span,
-                    )
-                    .with_help("use `is null` or `is not null`")),
+                let negated = match op {
+                    CompareOp::Eq => false,
+                    CompareOp::Ne => true,
+                    _ => {
+                        return Err(Error::at(
+                            ErrorKind::Value,
+                            format!("`{}` cannot compare with null", op.as_str()),
+                            value.span,
+                        )
+                        .with_help("use `is null` or `is not null`"));
+                    }
                 };
+                return Ok(Filter::Test { left, test: Test::IsNull { negated } });
             }
             let value = match op {
                 CompareOp::Like | CompareOp::NotLike => as_text(value),
-                _ => coerce(value, &path.column)?,
+                _ => coerce(value, &typed_as(&left, field))?,
             };
-            Filter::Compare { path, op: *op, value }
+            Filter::Test { left, test: Test::Compare { op: *op, value } }
         }
     })
+}
+
+/// The column a value compared with `left` is checked against: the field itself, or a stand-in
+/// of the type an aggregate or a date part gives.
+fn typed_as(left: &Scalar, field: &Expr) -> Column {
+    match left {
+        Scalar::Path(path) => path.column.clone(),
+        other => Column {
+            name: field.to_string(),
+            sql_type: String::new(),
+            field_type: other.field_type(),
+            nullable: true,
+            primary_key: false,
+            has_default: false,
+            default: None,
+        },
+    }
 }
 
 pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Condition>) -> Result<Option<Filter>> {
@@ -65,69 +102,8 @@ pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Cond
 
 /// Every column of the row of `table` whose single-column key `key` is `value`.
 pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
-    Select {
-        table: table.name.clone(),
-        columns: all_columns(table),
-        filter: Some(Filter::Compare {
-            path: ResolvedPath::column(key.clone()),
-            op: CompareOp::Eq,
-            value,
-        }),
-        order: vec![],
-        limit: None,
-        offset: None,
-    }
-}
-
-/// Every column of a table, in order, as a projection.
-pub fn all_columns(table: &Table) -> Vec<Projection> {
-    table
-        .columns
-        .iter()
-        .map(|c| Projection { path: ResolvedPath::column(c.clone()), label: c.name.clone() })
-        .collect()
-}
-
-pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select> {
-    let columns = match &query.fields {
-        None => all_columns(table),
-        Some(fields) => fields
-            .iter()
-            .map(|f| Ok(Projection { path: single_value(catalog, table, f)?, label: f.to_string() }))
-            .collect::<Result<_>>()?,
-    };
-    let order = query
-        .order
-        .iter()
-        .map(|OrderItem { field, direction }| Ok((single_value(catalog, table, field)?, *direction)))
-        .collect::<Result<_>>()?;
-    Ok(Select {
-        table: table.name.clone(),
-        columns,
-        filter: optional_filter(catalog, table, query.filter.as_ref())?,
-        order,
-        limit: query.limit.map(|c| c.value),
-        offset: query.offset.map(|c| c.value),
-    })
-}
-
-/// A path that has one value per row: through references only. A path through a relation has
-/// many (or none), and can be shown or sorted by only through an aggregate.
-pub fn single_value(catalog: &Catalog, table: &Table, path: &FieldPath) -> Result<ResolvedPath> {
-    let walk = catalog.walk(table, path)?;
-    if let Some(at) = walk.first_relation {
-        let relation = &path.parts[at].name;
-        return Err(Error::at(
-            ErrorKind::Value,
-            format!("`{path}` has many values for each {}", table.model_name()),
-            path.span,
-        )
-        .with_label(format!("`{relation}` is a relation"))
-        .with_help(format!(
-            "use an aggregate such as `count({path})` or `max({path})`, or `with {relation}` to show the related records"
-        )));
-    }
-    catalog.path(table, path)
+    let test = Test::Compare { op: CompareOp::Eq, value };
+    Select::rows(table, Some(Filter::Test { left: Scalar::Path(ResolvedPath::column(key.clone())), test }))
 }
 
 /// The columns an `add` or an `update … set` assigns, in the order typed, and their values.

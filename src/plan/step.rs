@@ -155,15 +155,13 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Get { model, key } => get(catalog, model, key, dialect)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
-            let mut select = resolve::select(catalog, table, query)?;
-            let cap = context.row_cap;
-            // Ask for one row past the cap: that row says whether more exist.
-            if let Some(cap) = cap {
-                select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
-            }
-            Plan::Query { hints: hints(&select), sql: dialect.select(&select), cap }
+            rows(super::select::query(catalog, table, query)?, context)
         }
-        Command::Count { model, filter } => {
+        Command::Count { model, filter, by } if !by.is_empty() => {
+            let table = catalog.model(model)?;
+            rows(super::select::count_by(catalog, table, filter.as_ref(), by)?, context)
+        }
+        Command::Count { model, filter, .. } => {
             let table = catalog.model(model)?;
             let filter = resolve::optional_filter(catalog, table, filter.as_ref())?;
             Plan::Count { sql: dialect.count(&Count { table: table.name.clone(), filter }) }
@@ -274,7 +272,17 @@ fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Op
 }
 
 fn hints(select: &Select) -> Vec<FieldType> {
-    select.columns.iter().map(|p| p.path.column.field_type.clone()).collect()
+    select.columns.iter().map(|p| p.value.field_type()).collect()
+}
+
+/// A select whose rows are shown, capped at the prompt: it asks for one row past the cap, which
+/// says whether more exist.
+fn rows(mut select: Select, context: &Context) -> Plan {
+    let cap = context.row_cap;
+    if let Some(cap) = cap {
+        select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
+    }
+    Plan::Query { hints: hints(&select), sql: context.dialect.select(&select), cap }
 }
 
 fn key_text(key: &Literal) -> String {

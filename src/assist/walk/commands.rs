@@ -59,7 +59,8 @@ impl<'s, 'c> Walker<'s, 'c> {
         }
     }
 
-    /// `name`, `user.name`, `album.artist.name`, each part marked as far as it resolves.
+    /// `name`, `user.name`, `orders.total`, each part marked as far as it resolves: a column
+    /// ends the path, a reference or a relation leads on to its table.
     pub(super) fn field_path(&mut self, table: Option<&'c Table>) -> Step {
         // `Some(Some(t))`: parts resolve in `t`; `Some(None)`: the last part had no fields, so
         // the next one is wrong; `None`: unknown, left plain.
@@ -67,12 +68,16 @@ impl<'s, 'c> Walker<'s, 'c> {
         loop {
             let (start, name, _) = self.name()?;
             scope = match scope {
-                Some(Some(t)) => match t.field(&Ident { name, span: Default::default() }) {
-                    Ok(Field::Reference(fk, _)) => {
+                Some(Some(t)) => match self.catalog.member(t, &Ident { name, span: Default::default() }) {
+                    Ok(Member::Reference(fk, _)) => {
                         self.mark(start, Class::Field);
                         self.catalog.table(&fk.ref_table).map(Some)
                     }
-                    Ok(Field::Column(_)) => {
+                    Ok(Member::Relation(relation)) => {
+                        self.mark(start, Class::Field);
+                        self.catalog.table(relation.target()).map(Some)
+                    }
+                    Ok(Member::Column(_)) => {
                         self.mark(start, Class::Field);
                         Some(None)
                     }
@@ -94,6 +99,34 @@ impl<'s, 'c> Walker<'s, 'c> {
         }
     }
 
+    /// A field, an aggregate (`count`, `sum(total)`, `count(distinct status)`) or a date part
+    /// (`year(created_at)`): mirrors `parser::expr`.
+    pub(super) fn expr(&mut self, table: Option<&'c Table>) -> Step {
+        let rest = self.rest();
+        let word = &rest[..ident_len(rest)];
+        let opens = rest[word.len()..].trim_start().starts_with('(');
+        let aggregate = AggFunc::from_name(word).is_some();
+        if opens && (aggregate || DatePart::from_name(word).is_some()) {
+            let start = self.pos;
+            self.pos += word.len();
+            self.mark(start, Class::Keyword);
+            self.ws()?;
+            self.punct("(");
+            if aggregate {
+                self.slot(|| Offer { fields: paths(table), ..Offer::keywords(&["distinct"]) })?;
+                self.keyword(&["distinct"]);
+            }
+            self.slot(|| Offer { fields: paths(table), ..Offer::default() })?;
+            self.field_path(table)?;
+            self.slot(|| Offer::words(&[")"]))?;
+            return self.punct(")").then_some(());
+        }
+        if word.eq_ignore_ascii_case("count") && !rest[word.len()..].starts_with('.') {
+            return self.keyword(&["count"]).map(drop);
+        }
+        self.field_path(table)
+    }
+
     pub(super) fn query(&mut self) -> Step {
         let table = self.model()?;
         let mut used: Vec<&'static str> = Vec::new();
@@ -102,12 +135,21 @@ impl<'s, 'c> Walker<'s, 'c> {
             let left = unused(&used);
             let hint = hint.take();
             self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
-            let clause = self.keyword(&["fields", "where", "order", "limit", "offset"])?;
+            let clause = self.keyword(&["fields", "where", "by", "having", "order", "limit", "offset"])?;
             used.push(if clause == "order" { "order by" } else { clause });
             let follow = unused(&used);
             match clause {
-                "fields" => self.path_list(table, &follow, false)?,
-                "where" => self.condition(table, &follow)?,
+                "fields" => {
+                    self.slot(|| Offer {
+                        fields: paths(table),
+                        words: FUNCTIONS.to_vec(),
+                        ..Offer::keywords(&["distinct"])
+                    })?;
+                    self.keyword(&["distinct"]);
+                    self.path_list(table, &follow, false)?
+                }
+                "by" => self.path_list(table, &follow, false)?,
+                "where" | "having" => self.condition(table, &follow)?,
                 "order" => {
                     self.slot(|| Offer::keywords(&["by"]))?;
                     self.keyword(&["by"])?;
@@ -121,11 +163,11 @@ impl<'s, 'c> Walker<'s, 'c> {
         }
     }
 
-    /// `a, b.c` after `fields`, or `a desc, b` after `order by`.
+    /// `a, b.c, sum(d)` after `fields` or `by`, or `a desc, count` after `order by`.
     pub(super) fn path_list(&mut self, table: Option<&'c Table>, follow: &[&'static str], order: bool) -> Step {
         loop {
-            self.slot(|| Offer { fields: paths(table), ..Offer::default() })?;
-            self.field_path(table)?;
+            self.slot(|| Offer { fields: paths(table), words: FUNCTIONS.to_vec(), ..Offer::default() })?;
+            self.expr(table)?;
             if order {
                 let mut after = vec!["asc", "desc"];
                 after.extend(follow);
@@ -173,6 +215,11 @@ pub(super) fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
     table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new() })
 }
 
+/// The aggregates and date parts, as offered where a field may be.
+pub(crate) const FUNCTIONS: [&str; 9] = ["count", "sum(", "avg(", "min(", "max(", "year(", "month(", "day(", "date("];
+
+/// The clauses of `query` not given yet; `having`, which tests the groups of `by`, only after it.
 pub(super) fn unused(used: &[&'static str]) -> Vec<&'static str> {
-    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c)).collect()
+    let grouped = used.contains(&"by");
+    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c) && (grouped || *c != "having")).collect()
 }

@@ -24,7 +24,7 @@ impl<'s, 'c> Walker<'s, 'c> {
     /// `not …`, `( … )` or a predicate.
     pub(super) fn operand(&mut self, table: Option<&'c Table>) -> Step {
         loop {
-            self.slot(|| Offer { fields: paths(table), ..Offer::keywords(&["not"]) })?;
+            self.slot(|| Offer { fields: paths(table), words: FUNCTIONS.to_vec(), ..Offer::keywords(&["not"]) })?;
             if self.keyword(&["not"]).is_none() {
                 break;
             }
@@ -38,10 +38,20 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     pub(super) fn predicate(&mut self, table: Option<&'c Table>) -> Step {
-        self.field_path(table)?;
+        self.expr(table)?;
         self.slot(|| Offer::keywords(&["like", "in", "is", "not"]))?;
         for op in ["<=", ">=", "!=", "<>", "<", ">", "="] {
             if self.punct(op) {
+                self.ws()?;
+                // `.user.city`: a field on the right.
+                let rest = self.rest();
+                let field =
+                    rest.strip_prefix('.').is_some_and(|r| r.is_empty() || ident_len(r) > 0 || r.starts_with('`'));
+                if field {
+                    self.punct(".");
+                    self.slot(|| Offer { fields: paths(table), ..Offer::default() })?;
+                    return self.field_path(table);
+                }
                 self.slot(Offer::values)?;
                 return self.value();
             }

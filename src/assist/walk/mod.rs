@@ -11,12 +11,13 @@ mod condition;
 mod model;
 mod shell;
 
-use crate::ast::{Format, Ident};
-use crate::catalog::{Catalog, Field, Table};
+use crate::ast::{AggFunc, DatePart, Format, Ident};
+use crate::catalog::{Catalog, Member, Table};
 use crate::commands::{self as table, Verb};
 use crate::parser::chars::{ident_len, is_ident_char, is_number, is_word_char};
 use crate::parser::split::split_statements;
 use crate::value::FieldType;
+pub(super) use commands::FUNCTIONS;
 use commands::paths;
 
 /// What a piece of the text is.
@@ -128,7 +129,7 @@ fn word_len(s: &str, kind: WordKind) -> usize {
     }
 }
 
-const QUERY_CLAUSES: [&str; 5] = ["fields", "where", "order by", "limit", "offset"];
+const QUERY_CLAUSES: [&str; 7] = ["fields", "where", "by", "having", "order by", "limit", "offset"];
 /// Deep enough for any condition a person types; it keeps garbage from exhausting the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -426,10 +427,20 @@ impl<'s, 'c> Walker<'s, 'c> {
             Verb::Query => self.query(),
             Verb::Count => {
                 let table = self.model()?;
-                let hint = Some(Hint::AfterModel { command: "count", table });
-                self.slot(|| Offer { hint, ..Offer::keywords(&["where"]) })?;
-                self.keyword(&["where"])?;
-                self.condition(table, &[])
+                let mut hint = Some(Hint::AfterModel { command: "count", table });
+                let mut used: Vec<&'static str> = Vec::new();
+                loop {
+                    let left: Vec<&'static str> = ["where", "by"].into_iter().filter(|c| !used.contains(c)).collect();
+                    let hint = hint.take();
+                    self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
+                    let clause = self.keyword(&left)?;
+                    used.push(clause);
+                    let follow: Vec<&'static str> = ["where", "by"].into_iter().filter(|c| !used.contains(c)).collect();
+                    match clause {
+                        "where" => self.condition(table, &follow)?,
+                        _ => self.path_list(table, &follow, false)?,
+                    }
+                }
             }
             Verb::Update => self.update(),
             Verb::Delete => {
