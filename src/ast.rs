@@ -85,6 +85,9 @@ pub enum CompareOp {
     Ge,
     Like,
     NotLike,
+    /// `like` ignoring case (see the `help` of `query` for the case folding of each database).
+    ILike,
+    NotILike,
 }
 
 impl CompareOp {
@@ -98,6 +101,8 @@ impl CompareOp {
             CompareOp::Ge => ">=",
             CompareOp::Like => "like",
             CompareOp::NotLike => "not like",
+            CompareOp::ILike => "ilike",
+            CompareOp::NotILike => "not ilike",
         }
     }
 }
@@ -111,6 +116,8 @@ pub enum Condition {
     Compare { field: FieldPath, op: CompareOp, value: Literal },
     In { field: FieldPath, values: Vec<Literal>, negated: bool },
     IsNull { field: FieldPath, negated: bool },
+    /// `field between low and high`, both ends included.
+    Between { field: FieldPath, low: Literal, high: Literal, negated: bool },
 }
 
 /// Which rows an `update` or `delete` touches: a condition, or every row when the user wrote

@@ -198,6 +198,9 @@ fn collect_forms(condition: &Condition, forms: &mut BTreeSet<String>) {
         Condition::IsNull { negated, .. } => {
             forms.insert(if *negated { "is not null" } else { "is null" }.into());
         }
+        Condition::Between { negated, .. } => {
+            forms.insert(if *negated { "not between" } else { "between" }.into());
+        }
     }
 }
 
@@ -233,6 +236,10 @@ fn examples_cover_every_condition_form() {
         ">=",
         "like",
         "not like",
+        "ilike",
+        "not ilike",
+        "between",
+        "not between",
         "in",
         "not in",
         "is null",

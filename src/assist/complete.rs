@@ -205,9 +205,12 @@ mod tests {
         exactly("count User where ", &["active", "age", "id", "name", "not "]);
         exactly("query User where not (na", &["name"]);
         exactly("query User where age > 3 and ", &["active", "age", "id", "name", "not "]);
-        exactly("query User where name ", &["in ", "is ", "like ", "not "]);
+        exactly("query User where name ", &["between ", "ilike ", "in ", "is ", "like ", "not "]);
         exactly("query User where name is ", &["not ", "null"]);
-        exactly("query User where name not ", &["in ", "like "]);
+        exactly("query User where name not ", &["between ", "ilike ", "in ", "like "]);
+        exactly("query User where name il", &["ilike "]);
+        exactly("query User where age between 1 ", &["and "]);
+        exactly("query User where age not between 1 and 5 ", &["and ", "fields ", "limit ", "offset ", "or ", "order by "]);
     }
 
     #[test]

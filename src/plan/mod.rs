@@ -36,6 +36,7 @@ pub enum Filter {
     Compare { path: ResolvedPath, op: CompareOp, value: Value },
     In { path: ResolvedPath, values: Vec<Value>, negated: bool },
     IsNull { path: ResolvedPath, negated: bool },
+    Between { path: ResolvedPath, low: Value, high: Value, negated: bool },
 }
 
 /// One output column of a select: a path and the name it is shown under.

@@ -2,10 +2,11 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, OrderItem, Query, Span,
+    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, OrderItem, Query,
+    Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
-use crate::coerce::{as_text, coerce, coerce_owned};
+use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Projection, Select};
@@ -15,15 +16,16 @@ use crate::value::{FieldType, Value};
 /// this keeps the recursion here bounded whatever builds the AST).
 const MAX_DEPTH: usize = 256;
 
-pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
-    filter_at(catalog, table, condition, 0)
+/// `now`: the command's clock, for `now` and `today`.
+pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition, now: Now) -> Result<Filter> {
+    filter_at(catalog, table, condition, now, 0)
 }
 
-fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, depth: usize) -> Result<Filter> {
+fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, now: Now, depth: usize) -> Result<Filter> {
     if depth > MAX_DEPTH {
         return Err(Error::new(ErrorKind::Syntax, "the condition is nested too deeply"));
     }
-    let sub = |c: &Condition| filter_at(catalog, table, c, depth + 1).map(Box::new);
+    let sub = |c: &Condition| filter_at(catalog, table, c, now, depth + 1).map(Box::new);
     Ok(match condition {
         Condition::And(a, b) => Filter::And(sub(a)?, sub(b)?),
         Condition::Or(a, b) => Filter::Or(sub(a)?, sub(b)?),
@@ -31,7 +33,7 @@ fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, depth: usi
         Condition::IsNull { field, negated } => Filter::IsNull { path: catalog.path(table, field)?, negated: *negated },
         Condition::In { field, values, negated } => {
             let path = catalog.path(table, field)?;
-            let values = values.iter().map(|v| coerce(v, &path.column)).collect::<Result<Vec<Value>>>()?;
+            let values = values.iter().map(|v| coerce(v, &path.column, now)).collect::<Result<Vec<Value>>>()?;
             Filter::In { path, values, negated: *negated }
         }
         Condition::Compare { field, op, value } => {
@@ -50,16 +52,42 @@ fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, depth: usi
                 };
             }
             let value = match op {
-                CompareOp::Like | CompareOp::NotLike => as_text(value),
-                _ => coerce(value, &path.column)?,
+                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => pattern(value)?,
+                _ => coerce(value, &path.column, now)?,
             };
             Filter::Compare { path, op: *op, value }
+        }
+        Condition::Between { field, low, high, negated } => {
+            let path = catalog.path(table, field)?;
+            if matches!(path.column.field_type, FieldType::Bool | FieldType::Json) {
+                return Err(Error::at(
+                    ErrorKind::Value,
+                    format!("`between` needs values in order, and `{field}` is {}", path.column.field_type),
+                    field.span,
+                )
+                .with_help("compare with `=` or `in (…)`"));
+            }
+            let end = |literal: &Literal| {
+                let value = coerce(literal, &path.column, now)?;
+                if value.is_null() {
+                    return Err(Error::at(ErrorKind::Value, "`between` cannot compare with null", literal.span)
+                        .with_help("use `is null` or `is not null`"));
+                }
+                Ok(value)
+            };
+            let (low, high) = (end(low)?, end(high)?);
+            Filter::Between { path, low, high, negated: *negated }
         }
     })
 }
 
-pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Condition>) -> Result<Option<Filter>> {
-    condition.map(|c| filter(catalog, table, c)).transpose()
+pub fn optional_filter(
+    catalog: &Catalog,
+    table: &Table,
+    condition: Option<&Condition>,
+    now: Now,
+) -> Result<Option<Filter>> {
+    condition.map(|c| filter(catalog, table, c, now)).transpose()
 }
 
 /// Every column of the row of `table` whose single-column key `key` is `value`.
@@ -87,7 +115,7 @@ pub fn all_columns(table: &Table) -> Vec<Projection> {
         .collect()
 }
 
-pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select> {
+pub fn select(catalog: &Catalog, table: &Table, query: &Query, now: Now) -> Result<Select> {
     let columns = match &query.fields {
         None => all_columns(table),
         Some(fields) => fields
@@ -103,7 +131,7 @@ pub fn select(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select>
     Ok(Select {
         table: table.name.clone(),
         columns,
-        filter: optional_filter(catalog, table, query.filter.as_ref())?,
+        filter: optional_filter(catalog, table, query.filter.as_ref(), now)?,
         order,
         limit: query.limit.map(|c| c.value),
         offset: query.offset.map(|c| c.value),
@@ -135,12 +163,12 @@ impl<'t> Assigned<'t> {
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`). The assignments are taken, so
 /// that text values are moved into the row, not copied (a script's `add`s are mostly text).
-pub fn assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Assigned<'_>> {
+pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Result<Assigned<'_>> {
     let mut out = Assigned::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
         let column = out.column(table, &field)?;
         let span = value.span;
-        out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column)?)?);
+        out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column, now)?)?);
     }
     Ok(out)
 }
@@ -234,7 +262,7 @@ fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDe
         has_default: false,
         default: None,
     };
-    let default = field.default.as_ref().map(|lit| coerce(lit, &column)).transpose()?;
+    let default = field.default.as_ref().map(|lit| coerce_default(lit, &column)).transpose()?;
     Ok(ColumnDef {
         name,
         field_type,
