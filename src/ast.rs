@@ -107,7 +107,7 @@ impl CompareOp {
     }
 }
 
-/// A `where` condition.
+/// A `where` condition. `Between` includes both ends.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     And(Box<Condition>, Box<Condition>),
@@ -116,7 +116,6 @@ pub enum Condition {
     Compare { field: FieldPath, op: CompareOp, value: Literal },
     In { field: FieldPath, values: Vec<Literal>, negated: bool },
     IsNull { field: FieldPath, negated: bool },
-    /// `field between low and high`, both ends included.
     Between { field: FieldPath, low: Literal, high: Literal, negated: bool },
 }
 

@@ -334,7 +334,10 @@ mod tests {
         assert_eq!(clock().datetime(), instant, "kept to microseconds");
         assert_eq!(coerce(&word("now"), &col("t", "datetime")).unwrap(), Value::DateTime(instant));
         assert_eq!(coerce(&word("NOW"), &col("t", "timestamptz")).unwrap(), Value::DateTime(instant));
-        assert_eq!(coerce(&word("today"), &col("t", "datetime")).unwrap(), Value::DateTime(day.and_hms_opt(0, 0, 0).unwrap()));
+        assert_eq!(
+            coerce(&word("today"), &col("t", "datetime")).unwrap(),
+            Value::DateTime(day.and_hms_opt(0, 0, 0).unwrap())
+        );
         assert_eq!(coerce(&word("today"), &col("d", "date")).unwrap(), Value::Date(day));
         assert_eq!(coerce(&word("now"), &col("d", "date")).unwrap(), Value::Date(day));
         // Only the bare word, and only for dates: elsewhere `now` is what it says.
@@ -346,7 +349,11 @@ mod tests {
         assert_eq!(time.message, "`now` is not a time (HH:MM:SS)");
         assert_eq!(time.help.as_deref(), Some("`now` and `today` are values of date and datetime fields only"));
         let default = coerce_default(&word("now"), &col("t", "datetime")).unwrap_err();
-        assert!(default.help.as_deref().is_some_and(|h| h.contains("fixed when the model is made")), "{:?}", default.help);
+        assert!(
+            default.help.as_deref().is_some_and(|h| h.contains("fixed when the model is made")),
+            "{:?}",
+            default.help
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub const COMMANDS: &[Info] = &[
         aliases: &[],
         explainable: true,
         syntax: "query Model [fields a, b.c] [where …] [order by f [asc|desc], …] [limit n] [offset n]",
-        summary: "select rows; conditions: = != < <= > >=, [not] like, [not] ilike, [not] in (…), [not] between a and b (both included), is [not] null, and, or, not, ( ); `ref.field` follows a reference. Text compares exactly on every database (case and trailing spaces count); `ilike` ignores case (all of Unicode on PostgreSQL and MySQL/MariaDB, ASCII letters only on SQLite). In patterns `%` is any text, `_` one character, `\\` takes the next one as it is. For dates and datetimes, `now` and `today` are the current time and date (UTC), the same all through one command",
+        summary: "select rows; conditions: = != < <= > >=, [not] like, [not] ilike, [not] in (…), [not] between a and b (both included), is [not] null, and, or, not, ( ); `ref.field` follows a reference. Text compares exactly on every database (case and trailing spaces count); `ilike` ignores case (all of Unicode on MySQL/MariaDB and on PostgreSQL in a UTF-8 locale, ASCII letters only on SQLite). In patterns `%` is any text, `_` one character, `\\` takes the next one as it is. For dates and datetimes, `now` and `today` are the current time and date (UTC), the same all through one command",
         example: "query User where age between 18 and 30 and name ilike \"j%\" order by name",
     },
     Info {

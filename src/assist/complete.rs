@@ -210,7 +210,10 @@ mod tests {
         exactly("query User where name not ", &["between ", "ilike ", "in ", "like "]);
         exactly("query User where name il", &["ilike "]);
         exactly("query User where age between 1 ", &["and "]);
-        exactly("query User where age not between 1 and 5 ", &["and ", "fields ", "limit ", "offset ", "or ", "order by "]);
+        exactly(
+            "query User where age not between 1 and 5 ",
+            &["and ", "fields ", "limit ", "offset ", "or ", "order by "],
+        );
     }
 
     #[test]

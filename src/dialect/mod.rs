@@ -425,9 +425,9 @@ impl Dialect {
 /// The text cast of a leaf condition's column; none for `like` and `ilike`, which compare text.
 fn filter_cast(filter: &Filter) -> Option<String> {
     match filter {
-        Filter::Compare { op: CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike, .. } => {
-            None
-        }
+        Filter::Compare {
+            op: CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike, ..
+        } => None,
         Filter::Compare { path, .. } | Filter::In { path, .. } | Filter::Between { path, .. } => {
             crate::plan::text_cast(&path.column)
         }
@@ -642,8 +642,7 @@ impl Builder {
             // MySQL widens a FLOAT column to a double before comparing: 0.1 must be the same
             // widened single-precision value to find the 0.1 it shows.
             Value::Float(x)
-                if self.dialect == Dialect::Mysql
-                    && path.column.sql_type.to_ascii_lowercase().starts_with("float") =>
+                if self.dialect == Dialect::Mysql && path.column.sql_type.to_ascii_lowercase().starts_with("float") =>
             {
                 Value::Float(f64::from(*x as f32))
             }

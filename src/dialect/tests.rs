@@ -143,7 +143,10 @@ fn ddl_defaults_are_escaped_literals() {
 }
 
 fn int_path(name: &str) -> ResolvedPath {
-    ResolvedPath { hops: vec![], column: Column { sql_type: "INTEGER".into(), field_type: FieldType::Int, ..column(name) } }
+    ResolvedPath {
+        hops: vec![],
+        column: Column { sql_type: "INTEGER".into(), field_type: FieldType::Int, ..column(name) },
+    }
 }
 
 /// The WHERE clause and the parameters of a select of `users` with `filter`.
@@ -175,10 +178,7 @@ fn text_is_exact_on_every_database() {
     assert_eq!(where_of(Dialect::Postgres, eq.clone()), ("\"users\".\"name\" = $1".into(), vec![text("Ann")]));
     assert_eq!(
         where_of(Dialect::Sqlite, eq.clone()),
-        (
-            "(\"users\".\"name\" = ? AND \"users\".\"name\" = ? COLLATE BINARY)".into(),
-            vec![text("Ann"), text("Ann")]
-        )
+        ("(\"users\".\"name\" = ? AND \"users\".\"name\" = ? COLLATE BINARY)".into(), vec![text("Ann"), text("Ann")])
     );
     assert_eq!(
         where_of(Dialect::Mysql, eq).0,
@@ -200,7 +200,10 @@ fn text_is_exact_on_every_database() {
     );
     let outside = Filter::In { path: path("name"), values, negated: true };
     assert_eq!(where_of(Dialect::Sqlite, outside.clone()).0, "\"users\".\"name\" COLLATE BINARY NOT IN (?, ?)");
-    assert_eq!(where_of(Dialect::Mysql, outside).0, "CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) NOT IN (?, ?)");
+    assert_eq!(
+        where_of(Dialect::Mysql, outside).0,
+        "CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) NOT IN (?, ?)"
+    );
 
     // Numbers are compared as numbers: nothing to make exact.
     let number = Filter::In { path: int_path("age"), values: vec![Value::Int(1)], negated: false };
@@ -227,7 +230,10 @@ fn like_is_exact_and_ilike_ignores_case_on_every_database() {
     let unlike = compare(CompareOp::NotLike, "A%");
     assert_eq!(where_of(Dialect::Postgres, unlike.clone()).0, "\"users\".\"name\" NOT LIKE $1");
     assert_eq!(where_of(Dialect::Sqlite, unlike.clone()), ("\"users\".\"name\" NOT GLOB ?".into(), vec![text("A*")]));
-    assert_eq!(where_of(Dialect::Mysql, unlike).0, "CONVERT(`users`.`name` USING utf8mb4) COLLATE utf8mb4_bin NOT LIKE ?");
+    assert_eq!(
+        where_of(Dialect::Mysql, unlike).0,
+        "CONVERT(`users`.`name` USING utf8mb4) COLLATE utf8mb4_bin NOT LIKE ?"
+    );
 
     let ilike = compare(CompareOp::ILike, "a%");
     assert_eq!(where_of(Dialect::Postgres, ilike.clone()).0, "\"users\".\"name\" ILIKE $1");

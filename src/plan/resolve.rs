@@ -2,8 +2,8 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, OrderItem, Query,
-    Span,
+    Assignment, CompareOp, Condition, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, OrderItem,
+    Query, Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
