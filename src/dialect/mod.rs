@@ -1,4 +1,4 @@
-//! SQL text, per database. This module and its three children are the only place in ormsh that
+//! SQL text, per database. This module and its children are the only place in ormsh that
 //! writes SQL: identifiers are quoted here, values become placeholders here, and the one
 //! `AssertSqlSafe` that sqlx asks for is here.
 //!
@@ -6,7 +6,8 @@
 //! private and `Sql::raw` is this module's own), and the one way in for text from outside is
 //! [`Sql::user`], the user's own `sql` command. Everything else that reaches a driver was written
 //! by a function of this module or of `sqlite.rs`, `postgres.rs`, `mysql.rs` (the drivers' own
-//! statements: catalog queries, session set-up, transaction probes). Tests that need a statement
+//! statements: catalog queries, session set-up, transaction probes) or `text.rs` (text compared
+//! alike on every database). Tests that need a statement
 //! of their own use `Sql::for_test`, which exists only in test builds.
 //!
 //! Why ormsh's own builder and not sea-query (decided 2026-12 on sea-query 1.0.2, measured in a
