@@ -186,6 +186,9 @@ pub enum CompareOp {
     Ge,
     Like,
     NotLike,
+    /// `like` ignoring case (see the `help` of `query` for the case folding of each database).
+    ILike,
+    NotILike,
 }
 
 impl CompareOp {
@@ -199,11 +202,13 @@ impl CompareOp {
             CompareOp::Ge => ">=",
             CompareOp::Like => "like",
             CompareOp::NotLike => "not like",
+            CompareOp::ILike => "ilike",
+            CompareOp::NotILike => "not ilike",
         }
     }
 }
 
-/// A `where` condition.
+/// A `where` condition. `Between` includes both ends.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     And(Box<Condition>, Box<Condition>),
@@ -227,6 +232,12 @@ pub enum Condition {
     },
     IsNull {
         field: Expr,
+        negated: bool,
+    },
+    Between {
+        field: Expr,
+        low: Literal,
+        high: Literal,
         negated: bool,
     },
 }

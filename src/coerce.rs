@@ -1,7 +1,7 @@
 //! Checks a value the user typed against its column's type and converts it, before anything is
 //! sent: `age=abc` is an error that points at `abc`.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::ast::{Literal, LiteralKind};
 use crate::catalog::Column;
@@ -9,24 +9,93 @@ use crate::datetime::{parse_datetime, parse_time};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
-/// The literal as a value of `column`'s type, or an error pointing at the literal.
-pub fn coerce(literal: &Literal, column: &Column) -> Result<Value> {
-    to_type(literal, &column.field_type).map_err(|expected| {
-        Error::at(ErrorKind::Value, format!("{} is not {expected}", shown(literal)), literal.span)
-            .with_label(format!("{} is {}", column.name, column.field_type))
+/// The current time of one command, in UTC: read once, so that every `now` and `today` in a
+/// command is the same instant, and bound as a value like any other (never the database's
+/// `NOW()`, whose time zone and precision differ between databases). Microseconds, the finest
+/// that all three databases keep: a `now` stored and a `now` compared are the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now(NaiveDateTime);
+
+impl Now {
+    /// The clock, now.
+    pub fn read() -> Now {
+        Now::at(Utc::now().naive_utc())
+    }
+
+    /// A given instant (to microseconds), for tests and for a command that has one already.
+    pub fn at(instant: NaiveDateTime) -> Now {
+        let micros = instant.nanosecond() / 1_000 * 1_000;
+        Now(instant.with_nanosecond(micros).unwrap_or(instant))
+    }
+
+    pub fn datetime(self) -> NaiveDateTime {
+        self.0
+    }
+
+    pub fn date(self) -> NaiveDate {
+        self.0.date()
+    }
+}
+
+/// The literal as a value of `column`'s type, or an error pointing at the literal. A bare `now`
+/// or `today` for a date or datetime field is `now`'s time.
+pub fn coerce(literal: &Literal, column: &Column, now: Now) -> Result<Value> {
+    checked(literal, column, Some(now))
+}
+
+/// A field's default in a `model`: as [`coerce`], but without a clock. A default of `now` would
+/// be the moment the model was made, which is not what anyone means by it.
+pub fn coerce_default(literal: &Literal, column: &Column) -> Result<Value> {
+    checked(literal, column, None)
+}
+
+fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value> {
+    to_type(literal, &column.field_type, now).map_err(|expected| {
+        let err = Error::at(ErrorKind::Value, format!("{} is not {expected}", shown(literal)), literal.span)
+            .with_label(format!("{} is {}", column.name, column.field_type));
+        match clock_word(literal) {
+            Some((word, quoted)) => err.with_help(clock_help(word, quoted, &column.field_type, now.is_some())),
+            None => err,
+        }
     })
+}
+
+/// `now` or `today` (in any case), and whether it was quoted.
+fn clock_word(literal: &Literal) -> Option<(&'static str, bool)> {
+    let (text, quoted) = match &literal.kind {
+        LiteralKind::Word(s) => (s, false),
+        LiteralKind::Quoted(s) => (s, true),
+        _ => return None,
+    };
+    ["now", "today"].into_iter().find(|w| text.eq_ignore_ascii_case(w)).map(|w| (w, quoted))
+}
+
+fn clock_help(word: &str, quoted: bool, ty: &FieldType, clock: bool) -> String {
+    let dated = matches!(ty, FieldType::Date | FieldType::DateTime);
+    if quoted && dated {
+        format!("a quoted \"{word}\" is the text `{word}`; the bare word `{word}` is the current {}", clock_noun(ty))
+    } else if dated && !clock {
+        format!("a default is fixed when the model is made, so it cannot be `{word}`; give `{word}` in each `add`")
+    } else {
+        // A time of day without a date or a zone: the clock's UTC time of day would mislead.
+        "`now` and `today` are values of date and datetime fields only".to_string()
+    }
+}
+
+fn clock_noun(ty: &FieldType) -> &'static str {
+    if matches!(ty, FieldType::Date) { "date (UTC)" } else { "time (UTC)" }
 }
 
 /// [`coerce`], taking the literal: text for a text column is moved, not copied (a script's
 /// `add`s are mostly text).
-pub fn coerce_owned(literal: Literal, column: &Column) -> Result<Value> {
+pub fn coerce_owned(literal: Literal, column: &Column, now: Now) -> Result<Value> {
     match literal.kind {
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s)
             if matches!(column.field_type, FieldType::Text | FieldType::Other(_)) =>
         {
             Ok(Value::Text(s))
         }
-        _ => coerce(&literal, column),
+        _ => coerce(&literal, column, now),
     }
 }
 
@@ -39,6 +108,22 @@ pub fn as_text(literal: &Literal) -> Value {
     }
 }
 
+/// A `like` or `ilike` pattern: `%` is any run of characters, `_` one character, and `\` takes
+/// the next character as it is (PostgreSQL's and MySQL's default escape, which SQLite is given
+/// too). A pattern that ends in a lone `\` is refused here: PostgreSQL refuses it, MySQL would
+/// match a backslash, SQLite nothing.
+pub fn pattern(literal: &Literal) -> Result<Value> {
+    let value = as_text(literal);
+    if let Value::Text(text) = &value {
+        let trailing = text.bytes().rev().take_while(|&b| b == b'\\').count();
+        if trailing % 2 == 1 {
+            return Err(Error::at(ErrorKind::Value, "a pattern cannot end in a lone `\\`", literal.span)
+                .with_help("`\\` takes the next character as it is; write `\\\\` for a backslash"));
+        }
+    }
+    Ok(value)
+}
+
 fn shown(literal: &Literal) -> String {
     match &literal.kind {
         LiteralKind::Null => "`null`".into(),
@@ -48,8 +133,14 @@ fn shown(literal: &Literal) -> String {
     }
 }
 
-/// Converts, or says what was expected ("an int", "a date (YYYY-MM-DD)").
-fn to_type(literal: &Literal, ty: &FieldType) -> Result<Value, &'static str> {
+/// Converts, or says what was expected ("an int", "a date (YYYY-MM-DD)"). `now`: the clock for
+/// a bare `now` or `today`, where there is one.
+fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value, &'static str> {
+    if let (Some(now), LiteralKind::Word(word)) = (now, &literal.kind)
+        && let Some(value) = clock_value(word, ty, now)
+    {
+        return Ok(value);
+    }
     let text = match &literal.kind {
         LiteralKind::Null => return Ok(Value::Null),
         LiteralKind::Bool(b) => {
@@ -106,6 +197,22 @@ fn to_type(literal: &Literal, ty: &FieldType) -> Result<Value, &'static str> {
             Some(hex) => parse_hex(hex).map(Value::Bytes).ok_or(expected(ty)),
             None => Ok(Value::Bytes(text.as_bytes().to_vec())),
         },
+    }
+}
+
+/// `now` and `today` for a date or datetime field: `now` is the instant for a datetime and its
+/// date for a date; `today` is the date, or its midnight for a datetime. Both in UTC, as every
+/// datetime without an offset is read and written.
+fn clock_value(word: &str, ty: &FieldType, now: Now) -> Option<Value> {
+    let today = word.eq_ignore_ascii_case("today");
+    if !today && !word.eq_ignore_ascii_case("now") {
+        return None;
+    }
+    match ty {
+        FieldType::Date => Some(Value::Date(now.date())),
+        FieldType::DateTime if today => Some(Value::DateTime(now.date().and_time(chrono::NaiveTime::MIN))),
+        FieldType::DateTime => Some(Value::DateTime(now.datetime())),
+        _ => None,
     }
 }
 
@@ -171,6 +278,16 @@ mod tests {
         lit(LiteralKind::Word(s.into()))
     }
 
+    /// The clock of these tests: 2024-03-01 23:59:58.123456789 UTC.
+    fn clock() -> Now {
+        Now::at(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_nano_opt(23, 59, 58, 123_456_789).unwrap())
+    }
+
+    /// [`super::coerce`] at [`clock`].
+    fn coerce(literal: &Literal, column: &Column) -> Result<Value> {
+        super::coerce(literal, column, clock())
+    }
+
     #[test]
     fn good_values_convert() {
         assert_eq!(coerce(&lit(LiteralKind::Number("30".into())), &col("age", "int")).unwrap(), Value::Int(30));
@@ -208,5 +325,44 @@ mod tests {
         assert!(coerce(&word("nope"), &col("id", "uuid")).is_err());
         assert!(coerce(&lit(LiteralKind::Number("1.5".into())), &col("n", "integer")).is_err());
         assert!(coerce(&word("\\x0"), &col("b", "bytea")).is_err());
+    }
+
+    #[test]
+    fn now_and_today_are_the_commands_clock() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let instant = day.and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+        assert_eq!(clock().datetime(), instant, "kept to microseconds");
+        assert_eq!(coerce(&word("now"), &col("t", "datetime")).unwrap(), Value::DateTime(instant));
+        assert_eq!(coerce(&word("NOW"), &col("t", "timestamptz")).unwrap(), Value::DateTime(instant));
+        assert_eq!(
+            coerce(&word("today"), &col("t", "datetime")).unwrap(),
+            Value::DateTime(day.and_hms_opt(0, 0, 0).unwrap())
+        );
+        assert_eq!(coerce(&word("today"), &col("d", "date")).unwrap(), Value::Date(day));
+        assert_eq!(coerce(&word("now"), &col("d", "date")).unwrap(), Value::Date(day));
+        // Only the bare word, and only for dates: elsewhere `now` is what it says.
+        assert_eq!(coerce(&word("now"), &col("name", "text")).unwrap(), Value::Text("now".into()));
+        let quoted = coerce(&lit(LiteralKind::Quoted("now".into())), &col("t", "datetime")).unwrap_err();
+        assert_eq!(quoted.message, "\"now\" is not a datetime (YYYY-MM-DD HH:MM:SS)");
+        assert!(quoted.help.as_deref().is_some_and(|h| h.contains("bare word `now`")), "{:?}", quoted.help);
+        let time = coerce(&word("now"), &col("at", "time")).unwrap_err();
+        assert_eq!(time.message, "`now` is not a time (HH:MM:SS)");
+        assert_eq!(time.help.as_deref(), Some("`now` and `today` are values of date and datetime fields only"));
+        let default = coerce_default(&word("now"), &col("t", "datetime")).unwrap_err();
+        assert!(
+            default.help.as_deref().is_some_and(|h| h.contains("fixed when the model is made")),
+            "{:?}",
+            default.help
+        );
+    }
+
+    #[test]
+    fn a_pattern_may_not_end_in_a_lone_escape() {
+        let quoted = |s: &str| lit(LiteralKind::Quoted(s.into()));
+        assert_eq!(pattern(&quoted("a\\%")).unwrap(), Value::Text("a\\%".into()));
+        assert_eq!(pattern(&quoted("a\\\\")).unwrap(), Value::Text("a\\\\".into()));
+        let err = pattern(&quoted("a\\\\\\")).unwrap_err();
+        assert_eq!(err.message, "a pattern cannot end in a lone `\\`");
+        assert_eq!(err.span, Some(Span::new(4, 7)));
     }
 }

@@ -107,8 +107,8 @@ pub const COMMANDS: &[Info] = &[
         aliases: &[],
         explainable: true,
         syntax: "query Model [fields [distinct] a, b.c, count(rel), …] [where …] [by key, …] [having …] [order by f [asc|desc], …] [limit n] [offset n]",
-        summary: "select rows; conditions: = != < <= > >= like, in (…), is [not] null, and, or, not, ( ); `ref.field` follows a reference, `orders.total` a relation (at least one order; `not` for none), `= .ref.field` compares with another field. With `by` (or aggregates in `fields`) a summary: the keys, then `count`, `sum(f)`, `avg(f)`, `min(f)`, `max(f)`, `count(distinct f)`, per group; `having` tests groups; `year(f)`, `month(f)`, `day(f)`, `date(f)` are date parts. An aggregate over a relation (`count(orders)`) is per row",
-        example: "query User where age >= 18 and name like \"J%\" order by name",
+        summary: "select rows; conditions: = != < <= > >=, [not] like, [not] ilike, [not] in (…), [not] between a and b (both included), is [not] null, and, or, not, ( ); `ref.field` follows a reference, `orders.total` a relation (at least one order; `not` for none), `= .ref.field` compares with another field. Text compares exactly on every database (case and trailing spaces count); `ilike` ignores case (all of Unicode on MySQL/MariaDB and on PostgreSQL in a UTF-8 locale, ASCII letters only on SQLite). In patterns `%` is any text, `_` one character, `\\` takes the next one as it is. For dates and datetimes, `now` and `today` are the current time and date (UTC), the same all through one command. With `by` (or aggregates in `fields`) a summary: the keys, then `count`, `sum(f)`, `avg(f)`, `min(f)`, `max(f)`, `count(distinct f)`, per group; `having` tests groups; `year(f)`, `month(f)`, `day(f)`, `date(f)` are date parts. An aggregate over a relation (`count(orders)`) is per row",
+        example: "query User where age between 18 and 30 and name ilike \"j%\" order by name",
     },
     Info {
         verb: Verb::Count,

@@ -201,6 +201,9 @@ fn collect_forms(condition: &Condition, forms: &mut BTreeSet<String>) {
         Condition::IsNull { negated, .. } => {
             forms.insert(if *negated { "is not null" } else { "is null" }.into());
         }
+        Condition::Between { negated, .. } => {
+            forms.insert(if *negated { "not between" } else { "between" }.into());
+        }
     }
 }
 
@@ -236,6 +239,10 @@ fn examples_cover_every_condition_form() {
         ">=",
         "like",
         "not like",
+        "ilike",
+        "not ilike",
+        "between",
+        "not between",
         "in",
         "not in",
         "is null",

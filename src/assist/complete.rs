@@ -227,9 +227,15 @@ mod tests {
             "query User where age > 3 and ",
             &with_functions(&["active", "addresses", "age", "id", "name", "not "]),
         );
-        exactly("query User where name ", &["in ", "is ", "like ", "not "]);
+        exactly("query User where name ", &["between ", "ilike ", "in ", "is ", "like ", "not "]);
         exactly("query User where name is ", &["not ", "null"]);
-        exactly("query User where name not ", &["in ", "like "]);
+        exactly("query User where name not ", &["between ", "ilike ", "in ", "like "]);
+        exactly("query User where name il", &["ilike "]);
+        exactly("query User where age between 1 ", &["and "]);
+        exactly(
+            "query User where age not between 1 and 5 ",
+            &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by "],
+        );
     }
 
     #[test]

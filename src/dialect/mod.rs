@@ -1,4 +1,4 @@
-//! SQL text, per database. This module and its three children are the only place in ormsh that
+//! SQL text, per database. This module and its children are the only place in ormsh that
 //! writes SQL: identifiers are quoted here, values become placeholders here, and the one
 //! `AssertSqlSafe` that sqlx asks for is here.
 //!
@@ -6,7 +6,8 @@
 //! private and `Sql::raw` is this module's own), and the one way in for text from outside is
 //! [`Sql::user`], the user's own `sql` command. Everything else that reaches a driver was written
 //! by a function of this module or of `sqlite.rs`, `postgres.rs`, `mysql.rs` (the drivers' own
-//! statements: catalog queries, session set-up, transaction probes). Tests that need a statement
+//! statements: catalog queries, session set-up, transaction probes) or `text.rs` (text compared
+//! alike on every database). Tests that need a statement
 //! of their own use `Sql::for_test`, which exists only in test builds.
 //!
 //! Why ormsh's own builder and not sea-query (decided 2026-12 on sea-query 1.0.2, measured in a
@@ -26,6 +27,7 @@ pub(crate) mod mysql;
 pub(crate) mod postgres;
 mod select;
 pub(crate) mod sqlite;
+mod text;
 
 use sqlx::AssertSqlSafe;
 
@@ -398,8 +400,8 @@ impl Dialect {
 /// The text cast of a condition on `column`; none for `like`, which compares text.
 fn test_cast(column: &crate::catalog::Column, test: &Test) -> Option<String> {
     match test {
-        Test::Compare { op: CompareOp::Like | CompareOp::NotLike, .. } => None,
-        Test::Compare { .. } | Test::In { .. } => crate::plan::text_cast(column),
+        Test::Compare { op: CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike, .. } => None,
+        Test::Compare { .. } | Test::In { .. } | Test::Between { .. } => crate::plan::text_cast(column),
         _ => None,
     }
 }
@@ -413,7 +415,9 @@ enum Operand<'a> {
     Value(&'a Scalar),
 }
 
-fn compare_op(op: CompareOp) -> &'static str {
+/// The operator, for the tests `text.rs` leaves: those on PostgreSQL, and those of a computed
+/// value (`max(name) ilike 'a%'`), where SQLite's and MySQL's LIKE already ignore case.
+fn compare_op(dialect: Dialect, op: CompareOp) -> &'static str {
     match op {
         CompareOp::Eq => " = ",
         CompareOp::Ne => " <> ",
@@ -423,6 +427,10 @@ fn compare_op(op: CompareOp) -> &'static str {
         CompareOp::Ge => " >= ",
         CompareOp::Like => " LIKE ",
         CompareOp::NotLike => " NOT LIKE ",
+        CompareOp::ILike if dialect == Dialect::Postgres => " ILIKE ",
+        CompareOp::NotILike if dialect == Dialect::Postgres => " NOT ILIKE ",
+        CompareOp::ILike => " LIKE ",
+        CompareOp::NotILike => " NOT LIKE ",
     }
 }
 
@@ -639,6 +647,13 @@ impl Builder {
 
     /// `operand` (of `table`) and the test made of it.
     fn test(&mut self, table: &str, operand: Operand<'_>, test: &Test) {
+        // Text compared by SQLite's or MySQL's own rules would mean something else there than
+        // on PostgreSQL: `text.rs` writes those tests; what it leaves is written here.
+        if let Operand::Column(column) = operand
+            && self.text_test(table, column, test)
+        {
+            return;
+        }
         let column = match operand {
             Operand::Column(column) => {
                 self.qualified(table, &column.name);
@@ -669,21 +684,19 @@ impl Builder {
         };
         match test {
             Test::Compare { op, value } => {
-                self.push(compare_op(*op));
-                let value = match (self.dialect, value, column) {
-                    // MySQL widens a FLOAT column to a double before comparing: 0.1 must be
-                    // the same widened single-precision value to find the 0.1 it shows.
-                    (Dialect::Mysql, Value::Float(x), Some(column))
-                        if column.sql_type.to_ascii_lowercase().starts_with("float") =>
-                    {
-                        Value::Float(f64::from(*x as f32))
-                    }
-                    _ => value.clone(),
-                };
+                self.push(compare_op(self.dialect, *op));
+                let value = self.compared(value, column);
                 param(self, value);
             }
+            Test::Between { low, high, negated } => {
+                self.push(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+                let (low, high) = (self.compared(low, column), self.compared(high, column));
+                param(self, low);
+                self.push(" AND ");
+                param(self, high);
+            }
             Test::CompareField { op, other } => {
-                self.push(compare_op(*op));
+                self.push(compare_op(self.dialect, *op));
                 let base = self.base.clone();
                 self.path_value(&base, other);
             }
@@ -698,6 +711,20 @@ impl Builder {
                 self.push(")");
             }
             Test::IsNull { negated } => self.push(if *negated { " IS NOT NULL" } else { " IS NULL" }),
+        }
+    }
+
+    /// `value` as it is bound to be compared with `column` (None: a computed value).
+    fn compared(&self, value: &Value, column: Option<&crate::catalog::Column>) -> Value {
+        match (value, column) {
+            // MySQL widens a FLOAT column to a double before comparing: 0.1 must be the same
+            // widened single-precision value to find the 0.1 it shows.
+            (Value::Float(x), Some(column))
+                if self.dialect == Dialect::Mysql && column.sql_type.to_ascii_lowercase().starts_with("float") =>
+            {
+                Value::Float(f64::from(*x as f32))
+            }
+            _ => value.clone(),
         }
     }
 

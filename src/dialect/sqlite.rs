@@ -24,6 +24,33 @@ pub fn column_type(ty: &FieldType) -> String {
     .to_string()
 }
 
+/// A `like` pattern (`%`, `_`, and `\` taking the next character as it is) as the GLOB pattern
+/// that matches the same text with case: `*` and `?` for `%` and `_`, and GLOB's own `*`, `?` and
+/// `[` taken as they are by a bracket of one character. A lone `\` at the end (which the planner
+/// refuses) is taken as a backslash.
+pub fn glob_pattern(like: &str) -> String {
+    fn literal(out: &mut String, c: char) {
+        if matches!(c, '*' | '?' | '[') {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    let mut out = String::with_capacity(like.len() + 8);
+    let mut chars = like.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => out.push('*'),
+            '_' => out.push('?'),
+            '\\' => literal(&mut out, chars.next().unwrap_or('\\')),
+            c => literal(&mut out, c),
+        }
+    }
+    out
+}
+
 // The catalog, read by the driver (`backend::sqlite`) with three queries over SQLite's pragma
 // functions, whatever the number of tables.
 

@@ -93,12 +93,14 @@ fn references_become_subqueries() {
     assert_eq!(
         Dialect::Sqlite.select(&select).text,
         "SELECT (SELECT \"t1\".\"name\" FROM \"users\" AS \"t1\" WHERE \"t1\".\"id\" = \"addresses\".\"user_id\") AS \"user.name\" FROM \"addresses\" \
-         WHERE \"addresses\".\"user_id\" IN (SELECT \"t2\".\"id\" FROM \"users\" AS \"t2\" WHERE \"t2\".\"name\" = ?)"
+         WHERE \"addresses\".\"user_id\" IN (SELECT \"t2\".\"id\" FROM \"users\" AS \"t2\" \
+         WHERE (\"t2\".\"name\" = ? AND \"t2\".\"name\" = ? COLLATE BINARY))"
     );
     let delete = Delete { table: "addresses".into(), filter: select.filter.clone() };
     assert_eq!(
         Dialect::Mysql.delete(&delete).text,
-        "DELETE FROM `addresses` WHERE `addresses`.`user_id` IN (SELECT `t2`.`id` FROM (SELECT `t1`.`id` FROM `users` AS `t1` WHERE `t1`.`name` = ?) AS `t2`)"
+        "DELETE FROM `addresses` WHERE `addresses`.`user_id` IN (SELECT `t2`.`id` FROM (SELECT `t1`.`id` FROM `users` AS `t1` \
+         WHERE (`t1`.`name` = ? AND CAST(CONVERT(`t1`.`name` USING utf8mb4) AS BINARY) = ?)) AS `t2`)"
     );
 }
 
@@ -179,5 +181,136 @@ fn a_path_through_a_relation_is_an_exists_subquery() {
     assert_eq!(
         delete.text,
         "DELETE FROM `users` WHERE NOT (`users`.`id` IN (SELECT `t2`.`user_id` FROM (SELECT `t1`.`user_id` FROM `orders` AS `t1` WHERE `t1`.`user_id` IS NOT NULL AND `t1`.`total` > ?) AS `t2`))"
+    );
+}
+
+fn int_path(name: &str) -> ResolvedPath {
+    ResolvedPath::column(Column { sql_type: "INTEGER".into(), field_type: FieldType::Int, ..column(name) })
+}
+
+/// The WHERE clause and the parameters of a select of `users` with `filter`.
+fn where_of(dialect: Dialect, filter: Filter) -> (String, Vec<Value>) {
+    let select = Select { columns: vec![shown(path("id"), "id")], filter: Some(filter), ..select_from("users") };
+    let sql = dialect.select(&select);
+    let clause = sql.text.split_once(" WHERE ").map(|(_, w)| w.to_string()).unwrap_or_default();
+    (clause, sql.params)
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+/// `name OP 'value'`.
+fn name_is(op: CompareOp, value: &str) -> Filter {
+    compare(path("name"), op, text(value))
+}
+
+fn test(path: ResolvedPath, test: Test) -> Filter {
+    Filter::Test { left: Scalar::Path(path), test }
+}
+
+#[test]
+fn text_is_exact_on_every_database() {
+    let eq = name_is(CompareOp::Eq, "Ann");
+    assert_eq!(where_of(Dialect::Postgres, eq.clone()), ("\"users\".\"name\" = $1".into(), vec![text("Ann")]));
+    assert_eq!(
+        where_of(Dialect::Sqlite, eq.clone()),
+        ("(\"users\".\"name\" = ? AND \"users\".\"name\" = ? COLLATE BINARY)".into(), vec![text("Ann"), text("Ann")])
+    );
+    assert_eq!(
+        where_of(Dialect::Mysql, eq).0,
+        "(`users`.`name` = ? AND CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) = ?)"
+    );
+    let ne = name_is(CompareOp::Ne, "Ann");
+    assert_eq!(where_of(Dialect::Sqlite, ne.clone()).0, "\"users\".\"name\" <> ? COLLATE BINARY");
+    assert_eq!(where_of(Dialect::Mysql, ne).0, "CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) <> ?");
+
+    let values = vec![text("Ann"), text("Bo")];
+    let within = test(path("name"), Test::In { values: values.clone(), negated: false });
+    assert_eq!(where_of(Dialect::Postgres, within.clone()).0, "\"users\".\"name\" IN ($1, $2)");
+    let (clause, params) = where_of(Dialect::Sqlite, within.clone());
+    assert_eq!(clause, "(\"users\".\"name\" IN (?, ?) AND \"users\".\"name\" COLLATE BINARY IN (?, ?))");
+    assert_eq!(params, [values.clone(), values.clone()].concat());
+    assert_eq!(
+        where_of(Dialect::Mysql, within).0,
+        "(`users`.`name` IN (?, ?) AND CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) IN (?, ?))"
+    );
+    let outside = test(path("name"), Test::In { values, negated: true });
+    assert_eq!(where_of(Dialect::Sqlite, outside.clone()).0, "\"users\".\"name\" COLLATE BINARY NOT IN (?, ?)");
+    assert_eq!(
+        where_of(Dialect::Mysql, outside).0,
+        "CAST(CONVERT(`users`.`name` USING utf8mb4) AS BINARY) NOT IN (?, ?)"
+    );
+
+    // Numbers are compared as numbers: nothing to make exact.
+    let number = test(int_path("age"), Test::In { values: vec![Value::Int(1)], negated: false });
+    assert_eq!(where_of(Dialect::Mysql, number).0, "`users`.`age` IN (?)");
+    let number = compare(int_path("age"), CompareOp::Eq, Value::Int(1));
+    assert_eq!(where_of(Dialect::Sqlite, number).0, "\"users\".\"age\" = ?");
+}
+
+#[test]
+fn like_is_exact_and_ilike_ignores_case_on_every_database() {
+    let like = name_is(CompareOp::Like, "A_n*%");
+    assert_eq!(where_of(Dialect::Postgres, like.clone()).0, "\"users\".\"name\" LIKE $1");
+    assert_eq!(
+        where_of(Dialect::Sqlite, like.clone()),
+        (
+            "(\"users\".\"name\" LIKE ? ESCAPE '\\' AND \"users\".\"name\" GLOB ?)".into(),
+            vec![text("A_n*%"), text("A?n[*]*")]
+        )
+    );
+    assert_eq!(
+        where_of(Dialect::Mysql, like).0,
+        "(`users`.`name` LIKE ? AND CONVERT(`users`.`name` USING utf8mb4) COLLATE utf8mb4_bin LIKE ?)"
+    );
+    let unlike = name_is(CompareOp::NotLike, "A%");
+    assert_eq!(where_of(Dialect::Postgres, unlike.clone()).0, "\"users\".\"name\" NOT LIKE $1");
+    assert_eq!(where_of(Dialect::Sqlite, unlike.clone()), ("\"users\".\"name\" NOT GLOB ?".into(), vec![text("A*")]));
+    assert_eq!(
+        where_of(Dialect::Mysql, unlike).0,
+        "CONVERT(`users`.`name` USING utf8mb4) COLLATE utf8mb4_bin NOT LIKE ?"
+    );
+
+    let ilike = name_is(CompareOp::ILike, "a%");
+    assert_eq!(where_of(Dialect::Postgres, ilike.clone()).0, "\"users\".\"name\" ILIKE $1");
+    assert_eq!(where_of(Dialect::Sqlite, ilike.clone()).0, "\"users\".\"name\" LIKE ? ESCAPE '\\'");
+    assert_eq!(
+        where_of(Dialect::Mysql, ilike).0,
+        "LOWER(CONVERT(`users`.`name` USING utf8mb4)) COLLATE utf8mb4_bin LIKE LOWER(?)"
+    );
+    let not_ilike = name_is(CompareOp::NotILike, "a%");
+    assert_eq!(where_of(Dialect::Postgres, not_ilike.clone()).0, "\"users\".\"name\" NOT ILIKE $1");
+    assert_eq!(where_of(Dialect::Sqlite, not_ilike.clone()).0, "\"users\".\"name\" NOT LIKE ? ESCAPE '\\'");
+    assert_eq!(
+        where_of(Dialect::Mysql, not_ilike).0,
+        "LOWER(CONVERT(`users`.`name` USING utf8mb4)) COLLATE utf8mb4_bin NOT LIKE LOWER(?)"
+    );
+}
+
+#[test]
+fn glob_patterns_match_what_the_like_pattern_matches() {
+    assert_eq!(sqlite::glob_pattern("%"), "*");
+    assert_eq!(sqlite::glob_pattern("J_hn%"), "J?hn*");
+    assert_eq!(sqlite::glob_pattern("a*b?c[d]"), "a[*]b[?]c[[]d]");
+    assert_eq!(sqlite::glob_pattern("100\\%\\_\\\\x\\y"), "100%_\\xy");
+    assert_eq!(sqlite::glob_pattern("é_😀"), "é?😀");
+    assert_eq!(sqlite::glob_pattern("end\\"), "end\\");
+}
+
+#[test]
+fn between_binds_both_ends() {
+    let between = |negated| Test::Between { low: Value::Int(1), high: Value::Int(5), negated };
+    let filter = test(int_path("age"), between(false));
+    assert_eq!(
+        where_of(Dialect::Postgres, filter.clone()),
+        ("\"users\".\"age\" BETWEEN $1 AND $2".into(), vec![Value::Int(1), Value::Int(5)])
+    );
+    let negated = Filter::Not(Box::new(test(int_path("age"), between(true))));
+    assert_eq!(where_of(Dialect::Mysql, negated).0, "NOT (`users`.`age` NOT BETWEEN ? AND ?)");
+    let via = test(via_user("name"), Test::Between { low: text("A"), high: text("B"), negated: false });
+    assert_eq!(
+        where_of(Dialect::Sqlite, via).0,
+        "\"users\".\"user_id\" IN (SELECT \"t1\".\"id\" FROM \"users\" AS \"t1\" WHERE \"t1\".\"name\" BETWEEN ? AND ?)"
     );
 }

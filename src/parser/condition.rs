@@ -82,7 +82,7 @@ fn next_term<'a>(cx: &Cx<'a>, rest: &'a str, word: &'static str) -> Result<Optio
 /// Whether `i` starts with what may follow a field in a predicate.
 fn starts_operator(i: &str) -> bool {
     i.starts_with(['=', '!', '<', '>'])
-        || peek_word(i).is_some_and(|(_, w)| matches!(&*w, "like" | "in" | "is" | "not"))
+        || peek_word(i).is_some_and(|(_, w)| matches!(&*w, "like" | "ilike" | "in" | "between" | "is" | "not"))
 }
 
 fn join(
@@ -109,7 +109,8 @@ fn boxed_predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Box<Condition>> {
     Ok((rest, Box::new(leaf)))
 }
 
-/// One test on one field: `age >= 30`, `name like "J%"`, `id in (1, 2)`, `email is not null`.
+/// One test on one field: `age >= 30`, `name like "J%"`, `id in (1, 2)`, `age between 1 and 5`,
+/// `email is not null`.
 ///
 /// grammar: predicate
 pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
@@ -128,8 +129,8 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
     }
     let expected_operator = || {
         cx.expected(&format!("an operator after `{field}`"), r).with_help(
-            "operators are =, !=, <, <=, >, >=, like, not like, in (…), not in (…), is null, \
-             is not null; quote values that contain spaces",
+            "operators are =, !=, <, <=, >, >=, [not] like, [not] ilike, [not] in (…), \
+             [not] between … and …, is [not] null; quote values that contain spaces",
         )
     };
     let Some((after_word, word)) = peek_word(r) else {
@@ -138,11 +139,15 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
     let after_word = skip_ws(after_word);
     match &*word {
         "like" => like(cx, after_word, field, CompareOp::Like),
+        "ilike" => like(cx, after_word, field, CompareOp::ILike),
         "in" => in_list(cx, after_word, field, false),
+        "between" => between(cx, r, field, false),
         "not" => match peek_word(after_word) {
             Some((after, w)) if w == "like" => like(cx, skip_ws(after), field, CompareOp::NotLike),
+            Some((after, w)) if w == "ilike" => like(cx, skip_ws(after), field, CompareOp::NotILike),
             Some((after, w)) if w == "in" => in_list(cx, skip_ws(after), field, true),
-            _ => Err(fail(cx.expected("`like` or `in` after `not`", after_word))),
+            Some((_, w)) if w == "between" => between(cx, after_word, field, true),
+            _ => Err(fail(cx.expected("`like`, `ilike`, `in` or `between` after `not`", after_word))),
         },
         "is" => {
             let (r, negated) = match after_keyword(after_word, "not") {
@@ -162,6 +167,26 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
 fn like<'a>(cx: &Cx<'a>, i: &'a str, field: Expr, op: CompareOp) -> PResult<'a, Condition> {
     let (rest, value) = or_fail(value(cx, i), || cx.expected(&format!("a pattern after `{}`", op.as_str()), i))?;
     Ok((rest, Condition::Compare { field, op, value }))
+}
+
+/// `between low and high`, both ends included. The `and` here belongs to `between`: the
+/// predicate ends after `high`, so in `age between 1 and 5 and name=x` the second `and` joins
+/// the next condition.
+///
+/// grammar: between
+pub(super) fn between<'a>(cx: &Cx<'a>, i: &'a str, field: Expr, negated: bool) -> PResult<'a, Condition> {
+    let (after, _) = keyword("between").parse(i)?;
+    let what = if negated { "not between" } else { "between" };
+    let v = skip_ws(after);
+    let (rest, low) = or_fail(value(cx, v), || cx.expected(&format!("a value after `{what}`"), v))?;
+    let r = skip_ws(rest);
+    let (rest, _) = or_fail(keyword("and").parse(r), || {
+        let low = &v[..v.len() - rest.len()];
+        cx.expected(&format!("`and` after `{what} {low}`"), r).with_help("give both ends: `between 1 and 5`")
+    })?;
+    let r = skip_ws(rest);
+    let (rest, high) = or_fail(value(cx, r), || cx.expected("a value after `and`", r))?;
+    Ok((rest, Condition::Between { field, low, high, negated }))
 }
 
 fn in_list<'a>(cx: &Cx<'a>, i: &'a str, field: Expr, negated: bool) -> PResult<'a, Condition> {

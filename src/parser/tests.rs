@@ -139,6 +139,9 @@ fn cond(c: &Condition) -> String {
         Condition::IsNull { field, negated } => {
             format!("(is-{}null {field})", if *negated { "not-" } else { "" })
         }
+        Condition::Between { field, low, high, negated } => {
+            format!("({}between {field} {} {})", if *negated { "not-" } else { "" }, lit(low), lit(high))
+        }
     }
 }
 
@@ -343,6 +346,15 @@ fn parses_conditions() {
         ("a = .5", "(= a .5)"),
         ("date = today", "(= date today)"),
         ("count.x = 1", "(= count.x #1)"),
+        ("name ilike 'j%'", "(ilike name \"j%\")"),
+        ("name NOT ILIKE j%", "(not ilike name j%)"),
+        ("age between 1 and 5", "(between age #1 #5)"),
+        ("age BETWEEN 1 AND 5 and name=x", "(and (between age #1 #5) (= name x))"),
+        ("age between 1 and 5 or age between 7 and 9", "(or (between age #1 #5) (between age #7 #9))"),
+        ("not age not between 1 and 5", "(not (not-between age #1 #5))"),
+        ("at between today and now", "(between at today now)"),
+        ("a between and and or", "(between a and or)"),
+        ("(age between 1 and 5) and between=2", "(and (between age #1 #5) (= between #2))"),
     ];
     for (input, expected) in table {
         let text = format!("query T where {input}");
@@ -467,7 +479,23 @@ fn reports_errors() {
         ("query User where (a=1", "`(` is never closed", 17, Some("close it with `)`")),
         ("query User where (a=1 b=2)", "expected `)`, found `b`", 22, None),
         ("query User where a is 3", "expected `null` or `not null` after `is`, found `3`", 22, None),
-        ("query User where a not 3", "expected `like` or `in` after `not`, found `3`", 23, None),
+        ("query User where a not 3", "expected `like`, `ilike`, `in` or `between` after `not`, found `3`", 23, None),
+        ("query User where a ilike", "expected a pattern after `ilike`, found end of input", 24, None),
+        ("query User where a not ilike", "expected a pattern after `not ilike`, found end of input", 28, None),
+        ("query User where a between", "expected a value after `between`, found end of input", 26, None),
+        (
+            "query User where a between 1",
+            "expected `and` after `between 1`, found end of input",
+            28,
+            Some("give both ends: `between 1 and 5`"),
+        ),
+        (
+            "query User where a not between 1 or 2",
+            "expected `and` after `not between 1`, found `or`",
+            33,
+            Some("give both ends: `between 1 and 5`"),
+        ),
+        ("query User where a between 1 and", "expected a value after `and`, found end of input", 32, None),
         ("query User where a in 1", "expected `(` after `in`, found `1`", 22, None),
         ("query User where a in ()", "expected a value, found `)`", 23, None),
         ("query User where a in (1 2)", "expected `,` or `)`, found `2`", 25, None),

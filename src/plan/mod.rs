@@ -90,6 +90,12 @@ pub enum Test {
         values: Vec<Value>,
         negated: bool,
     },
+    /// Both ends included.
+    Between {
+        low: Value,
+        high: Value,
+        negated: bool,
+    },
     IsNull {
         negated: bool,
     },

@@ -2,10 +2,10 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, LiteralKind, ModelDecl, Span,
+    Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
-use crate::coerce::{as_text, coerce, coerce_owned};
+use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::plan::scalar::{Place, scalar};
@@ -16,20 +16,28 @@ use crate::value::{FieldType, Value};
 /// this keeps the recursion here bounded whatever builds the AST).
 const MAX_DEPTH: usize = 256;
 
-pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
-    filter_at(catalog, table, condition, Place::Where, 0)
+/// A condition on rows. `now`: the command's clock, for `now` and `today`.
+pub fn filter(catalog: &Catalog, table: &Table, condition: &Condition, now: Now) -> Result<Filter> {
+    filter_at(catalog, table, condition, Place::Where, now, 0)
 }
 
 /// A condition on the groups of a summary (`having`).
-pub fn having(catalog: &Catalog, table: &Table, condition: &Condition) -> Result<Filter> {
-    filter_at(catalog, table, condition, Place::Summary, 0)
+pub fn having(catalog: &Catalog, table: &Table, condition: &Condition, now: Now) -> Result<Filter> {
+    filter_at(catalog, table, condition, Place::Summary, now, 0)
 }
 
-fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, place: Place, depth: usize) -> Result<Filter> {
+fn filter_at(
+    catalog: &Catalog,
+    table: &Table,
+    condition: &Condition,
+    place: Place,
+    now: Now,
+    depth: usize,
+) -> Result<Filter> {
     if depth > MAX_DEPTH {
         return Err(Error::new(ErrorKind::Syntax, "the condition is nested too deeply"));
     }
-    let sub = |c: &Condition| filter_at(catalog, table, c, place, depth + 1).map(Box::new);
+    let sub = |c: &Condition| filter_at(catalog, table, c, place, now, depth + 1).map(Box::new);
     let left = |field: &Expr| scalar(catalog, table, field, place);
     Ok(match condition {
         Condition::And(a, b) => Filter::And(sub(a)?, sub(b)?),
@@ -41,7 +49,7 @@ fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, place: Pla
         Condition::In { field, values, negated } => {
             let left = left(field)?;
             let column = typed_as(&left, field);
-            let values = values.iter().map(|v| coerce(v, &column)).collect::<Result<Vec<Value>>>()?;
+            let values = values.iter().map(|v| coerce(v, &column, now)).collect::<Result<Vec<Value>>>()?;
             Filter::Test { left, test: Test::In { values, negated: *negated } }
         }
         Condition::CompareFields { field, op, other } => {
@@ -71,10 +79,32 @@ fn filter_at(catalog: &Catalog, table: &Table, condition: &Condition, place: Pla
                 return Ok(Filter::Test { left, test: Test::IsNull { negated } });
             }
             let value = match op {
-                CompareOp::Like | CompareOp::NotLike => as_text(value),
-                _ => coerce(value, &typed_as(&left, field))?,
+                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => pattern(value)?,
+                _ => coerce(value, &typed_as(&left, field), now)?,
             };
             Filter::Test { left, test: Test::Compare { op: *op, value } }
+        }
+        Condition::Between { field, low, high, negated } => {
+            let left = left(field)?;
+            let column = typed_as(&left, field);
+            if matches!(column.field_type, FieldType::Bool | FieldType::Json) {
+                return Err(Error::at(
+                    ErrorKind::Value,
+                    format!("`between` needs values in order, and `{field}` is {}", column.field_type),
+                    field.span(),
+                )
+                .with_help("compare with `=` or `in (…)`"));
+            }
+            let end = |literal: &Literal| {
+                let value = coerce(literal, &column, now)?;
+                if value.is_null() {
+                    return Err(Error::at(ErrorKind::Value, "`between` cannot compare with null", literal.span)
+                        .with_help("use `is null` or `is not null`"));
+                }
+                Ok(value)
+            };
+            let (low, high) = (end(low)?, end(high)?);
+            Filter::Test { left, test: Test::Between { low, high, negated: *negated } }
         }
     })
 }
@@ -96,8 +126,13 @@ fn typed_as(left: &Scalar, field: &Expr) -> Column {
     }
 }
 
-pub fn optional_filter(catalog: &Catalog, table: &Table, condition: Option<&Condition>) -> Result<Option<Filter>> {
-    condition.map(|c| filter(catalog, table, c)).transpose()
+pub fn optional_filter(
+    catalog: &Catalog,
+    table: &Table,
+    condition: Option<&Condition>,
+    now: Now,
+) -> Result<Option<Filter>> {
+    condition.map(|c| filter(catalog, table, c, now)).transpose()
 }
 
 /// Every column of the row of `table` whose single-column key `key` is `value`.
@@ -131,12 +166,12 @@ impl<'t> Assigned<'t> {
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`). The assignments are taken, so
 /// that text values are moved into the row, not copied (a script's `add`s are mostly text).
-pub fn assignments(table: &Table, assignments: Vec<Assignment>) -> Result<Assigned<'_>> {
+pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Result<Assigned<'_>> {
     let mut out = Assigned::with_capacity(assignments.len());
     for Assignment { field, value } in assignments {
         let column = out.column(table, &field)?;
         let span = value.span;
-        out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column)?)?);
+        out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column, now)?)?);
     }
     Ok(out)
 }
@@ -230,7 +265,7 @@ fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDe
         has_default: false,
         default: None,
     };
-    let default = field.default.as_ref().map(|lit| coerce(lit, &column)).transpose()?;
+    let default = field.default.as_ref().map(|lit| coerce_default(lit, &column)).transpose()?;
     Ok(ColumnDef {
         name,
         field_type,

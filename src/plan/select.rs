@@ -3,14 +3,15 @@
 
 use crate::ast::{AggFunc, Condition, Direction, Expr, Query, Span};
 use crate::catalog::{Catalog, Table};
+use crate::coerce::Now;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::resolve::{having, optional_filter};
 use crate::plan::scalar::{Place, scalar};
 use crate::plan::{Grouping, OrderBy, Projection, Scalar, Select};
 
 /// A `query`: every column, the fields given, or a summary.
-pub fn query(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select> {
-    let filter = optional_filter(catalog, table, query.filter.as_ref())?;
+pub fn query(catalog: &Catalog, table: &Table, query: &Query, now: Now) -> Result<Select> {
+    let filter = optional_filter(catalog, table, query.filter.as_ref(), now)?;
     let fields = query.fields.as_deref().unwrap_or_default();
     // A summary when grouped, or when a field is an aggregate over the rows.
     let summary = !query.by.is_empty()
@@ -82,7 +83,7 @@ pub fn query(catalog: &Catalog, table: &Table, query: &Query) -> Result<Select> 
     let having = match &query.having {
         Some(condition) => {
             check_summary_condition(catalog, table, condition, &keys)?;
-            Some(having(catalog, table, condition)?)
+            Some(having(catalog, table, condition, now)?)
         }
         None => None,
     };
@@ -123,7 +124,7 @@ fn may_be_null(value: &Scalar) -> bool {
 
 /// `count M [where …] by k, …`: one row per group with its count, largest first, ties by the
 /// keys.
-pub fn count_by(catalog: &Catalog, table: &Table, filter: Option<&Condition>, by: &[Expr]) -> Result<Select> {
+pub fn count_by(catalog: &Catalog, table: &Table, filter: Option<&Condition>, by: &[Expr], now: Now) -> Result<Select> {
     let keys = group_keys(catalog, table, by)?;
     let mut columns: Vec<Projection> =
         by.iter().zip(&keys).map(|(expr, key)| Projection { value: key.clone(), label: expr.to_string() }).collect();
@@ -135,7 +136,7 @@ pub fn count_by(catalog: &Catalog, table: &Table, filter: Option<&Condition>, by
         columns,
         grouping: Grouping::By(keys),
         order,
-        ..Select::rows(table, optional_filter(catalog, table, filter)?)
+        ..Select::rows(table, optional_filter(catalog, table, filter, now)?)
     })
 }
 
@@ -170,7 +171,8 @@ fn check_summary_condition(catalog: &Catalog, table: &Table, condition: &Conditi
         Condition::Compare { field, .. }
         | Condition::CompareFields { field, .. }
         | Condition::In { field, .. }
-        | Condition::IsNull { field, .. } => summary_value(catalog, table, field, keys).map(|_| ()),
+        | Condition::IsNull { field, .. }
+        | Condition::Between { field, .. } => summary_value(catalog, table, field, keys).map(|_| ()),
     }
 }
 
@@ -181,6 +183,7 @@ fn condition_span(condition: &Condition) -> Span {
         Condition::Compare { field, .. }
         | Condition::CompareFields { field, .. }
         | Condition::In { field, .. }
-        | Condition::IsNull { field, .. } => field.span(),
+        | Condition::IsNull { field, .. }
+        | Condition::Between { field, .. } => field.span(),
     }
 }

@@ -7,6 +7,7 @@ use super::resolve;
 use super::{Count, CreateTable, Delete, Filter, Insert, Select, Update};
 use crate::ast::{Command, Ident, Literal, Target};
 use crate::catalog::{Catalog, Column, Table};
+use crate::coerce::Now;
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
@@ -29,6 +30,8 @@ pub struct Context {
     /// Statements run inside a transaction (the user's or the sandbox's), each command under
     /// its own savepoint.
     pub in_transaction: bool,
+    /// The command's clock: what `now` and `today` are.
+    pub now: Now,
 }
 
 /// How an `add` shows the row it stored.
@@ -148,35 +151,35 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         }
         Command::Add { model, values } => {
             let table = catalog.model(model)?;
-            let given = resolve::assignments(table, values.to_vec())?;
+            let given = resolve::assignments(table, values.to_vec(), context.now)?;
             let insert = resolve::complete_row(table, model, given)?.into_insert();
             add(table, insert, context)
         }
-        Command::Get { model, key } => get(catalog, model, key, dialect)?,
+        Command::Get { model, key } => get(catalog, model, key, context)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
-            rows(super::select::query(catalog, table, query)?, context)
+            rows(super::select::query(catalog, table, query, context.now)?, context)
         }
         Command::Count { model, filter, by } if !by.is_empty() => {
             let table = catalog.model(model)?;
-            rows(super::select::count_by(catalog, table, filter.as_ref(), by)?, context)
+            rows(super::select::count_by(catalog, table, filter.as_ref(), by, context.now)?, context)
         }
         Command::Count { model, filter, .. } => {
             let table = catalog.model(model)?;
-            let filter = resolve::optional_filter(catalog, table, filter.as_ref())?;
+            let filter = resolve::optional_filter(catalog, table, filter.as_ref(), context.now)?;
             Plan::Count { sql: dialect.count(&Count { table: table.name.clone(), filter }) }
         }
         Command::Update { model, target, set } => {
             let table = catalog.model(model)?;
-            let filter = target_filter(catalog, table, target)?;
-            let set = resolve::assignments(table, set.to_vec())?;
+            let filter = target_filter(catalog, table, target, context.now)?;
+            let set = resolve::assignments(table, set.to_vec(), context.now)?;
             let casts = super::text_casts(table, &set.columns);
             let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
             Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, set, filter }) }
         }
         Command::Delete { model, target } => {
             let table = catalog.model(model)?;
-            let filter = target_filter(catalog, table, target)?;
+            let filter = target_filter(catalog, table, target, context.now)?;
             Plan::Delete { sql: dialect.delete(&Delete { table: table.name.clone(), filter }) }
         }
         Command::Sql { text, .. } => Plan::Sql {
@@ -248,10 +251,10 @@ pub fn readback(table: &Table, insert: &Insert, context: &Context) -> Readback {
     }
 }
 
-fn get(catalog: &Catalog, model: &Ident, key: &Literal, dialect: Dialect) -> Result<Plan> {
+fn get(catalog: &Catalog, model: &Ident, key: &Literal, context: &Context) -> Result<Plan> {
     let table = catalog.model(model)?;
     let key_column = resolve::key_column(table, model)?;
-    let value = crate::coerce::coerce(key, key_column)?;
+    let value = crate::coerce::coerce(key, key_column, context.now)?;
     if value.is_null() {
         return Err(Error::at(ErrorKind::Value, "a key is never null", key.span).with_help(format!(
             "`query {} where {} is null` finds rows by a null field",
@@ -261,13 +264,13 @@ fn get(catalog: &Catalog, model: &Ident, key: &Literal, dialect: Dialect) -> Res
     let missing =
         Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
     let select = resolve::by_key(table, key_column, value);
-    Ok(Plan::Get { hints: hints(&select), sql: dialect.select(&select), missing })
+    Ok(Plan::Get { hints: hints(&select), sql: context.dialect.select(&select), missing })
 }
 
-fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Option<Filter>> {
+fn target_filter(catalog: &Catalog, table: &Table, target: &Target, now: Now) -> Result<Option<Filter>> {
     match target {
         Target::All(_) => Ok(None),
-        Target::Where(condition) => resolve::filter(catalog, table, condition).map(Some),
+        Target::Where(condition) => resolve::filter(catalog, table, condition, now).map(Some),
     }
 }
 

@@ -81,7 +81,7 @@ impl Session {
     /// catalog: the form a batch of `add`s is collected in.
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
         let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values)?;
+        let given = resolve::assignments(table, values, crate::coerce::Now::read())?;
         resolve::complete_row(table, model, given)
     }
 

@@ -231,6 +231,7 @@ impl Session {
             writes_shown: self.printer.writes_shown(),
             sandbox: self.sandbox,
             in_transaction: self.in_transaction(),
+            now: crate::coerce::Now::read(),
         }
     }
 

@@ -38,8 +38,9 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     pub(super) fn predicate(&mut self, table: Option<&'c Table>) -> Step {
+        const AFTER_NOT: [&str; 4] = ["like", "ilike", "in", "between"];
         self.expr(table)?;
-        self.slot(|| Offer::keywords(&["like", "in", "is", "not"]))?;
+        self.slot(|| Offer::keywords(&["like", "ilike", "in", "between", "is", "not"]))?;
         for op in ["<=", ">=", "!=", "<>", "<", ">", "="] {
             if self.punct(op) {
                 self.ws()?;
@@ -56,13 +57,15 @@ impl<'s, 'c> Walker<'s, 'c> {
                 return self.value();
             }
         }
-        match self.keyword(&["like", "in", "is", "not"])? {
-            "like" => self.pattern(),
+        match self.keyword(&["like", "ilike", "in", "between", "is", "not"])? {
+            "like" | "ilike" => self.pattern(),
             "in" => self.value_list(),
+            "between" => self.between(),
             "not" => {
-                self.slot(|| Offer::keywords(&["like", "in"]))?;
-                match self.keyword(&["like", "in"])? {
-                    "like" => self.pattern(),
+                self.slot(|| Offer::keywords(&AFTER_NOT))?;
+                match self.keyword(&AFTER_NOT)? {
+                    "like" | "ilike" => self.pattern(),
+                    "between" => self.between(),
                     _ => self.value_list(),
                 }
             }
@@ -74,6 +77,16 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.keyword(&["null"]).map(drop)
             }
         }
+    }
+
+    /// `low and high` after `between`: the `and` is the predicate's own.
+    pub(super) fn between(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        self.value()?;
+        self.slot(|| Offer::keywords(&["and"]))?;
+        self.keyword(&["and"])?;
+        self.slot(Offer::default)?;
+        self.value()
     }
 
     pub(super) fn pattern(&mut self) -> Step {
