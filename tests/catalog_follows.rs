@@ -124,7 +124,11 @@ fn the_prompt_finds_what_sqlite3_made_on_sqlite() {
     let path = t.path("p.db");
     let mut p = Prompt::start(&t, &t.url("p.db"), "p.db");
     let sqlite3 = move |_: &Prompt, sql: &str| {
-        let out = std::process::Command::new("sqlite3").arg(&path).arg(sql).output().expect("run sqlite3");
+        let out = std::process::Command::new("sqlite3")
+            .arg(&path)
+            .arg(sql)
+            .output()
+            .expect("run sqlite3 (the SQLite command-line shell)");
         assert_success(&out, &format!("sqlite3 `{sql}`"));
     };
     follows(&mut p, &sqlite3);
