@@ -521,7 +521,9 @@ impl Session {
     /// change in one (see `schema_provisional`).
     async fn following_schema<T>(&mut self, look: impl Fn(&Catalog) -> Result<T>) -> Result<T> {
         let err = match look(&self.catalog) {
-            Err(err) if err.kind == ErrorKind::Name => err,
+            // A transaction the database aborted or ended answers nothing until it is rolled
+            // back (`explain` is still accepted there): the name error stands as it is.
+            Err(err) if err.kind == ErrorKind::Name && matches!(self.tx, TxState::Idle | TxState::Open { .. }) => err,
             found => return found,
         };
         if let Err(failed) = self.refresh_catalog().await {

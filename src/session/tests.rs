@@ -466,6 +466,14 @@ async fn a_name_made_elsewhere_is_found_by_the_command_that_names_it() {
     assert_eq!(err.help.as_deref(), Some("did you mean `Gadget`?"));
     let err = f.err("query Gadget where colour = red and weight > 1").await;
     assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Name, "Gadget has no field `weight`"));
+
+    // In a transaction the database aborted, which answers nothing until it is rolled back,
+    // the schema is not read (`explain` is accepted there): the name error stands.
+    other.ok("sql CREATE TABLE bolts (id integer primary key)").await;
+    f.session.tx = TxState::Aborted { savepoints: Vec::new() };
+    assert_eq!(f.err("explain count Bolt").await.message, "unknown model `Bolt`");
+    f.session.tx = TxState::Idle;
+    f.ok("explain count Bolt").await;
 }
 
 /// In a script's transaction, a run of `add`s is written as one batch; the first `add` of a
