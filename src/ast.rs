@@ -355,6 +355,8 @@ impl Format {
 pub enum Command {
     Model(ModelDecl),
     Models,
+    /// `refresh`: read the schema again.
+    Refresh,
     Describe(Ident),
     /// `drop User`; `confirmed` when the user wrote `drop User confirm`.
     Drop {

@@ -10,6 +10,7 @@ use crate::ast::Command;
 pub enum Verb {
     Model,
     Models,
+    Refresh,
     Describe,
     Drop,
     Add,
@@ -64,6 +65,15 @@ pub const COMMANDS: &[Info] = &[
         syntax: "models",
         summary: "list the models (every table of the database)",
         example: "models",
+    },
+    Info {
+        verb: Verb::Refresh,
+        word: "refresh",
+        aliases: &[],
+        explainable: false,
+        syntax: "refresh",
+        summary: "read the schema again, to see tables and fields made by other tools while the shell is open (a name ormsh does not know makes it read the schema again by itself)",
+        example: "refresh",
     },
     Info {
         verb: Verb::Describe,
@@ -274,6 +284,7 @@ impl Command {
         match self {
             Command::Model(_) => Verb::Model,
             Command::Models => Verb::Models,
+            Command::Refresh => Verb::Refresh,
             Command::Describe(_) => Verb::Describe,
             Command::Drop { .. } => Verb::Drop,
             Command::Add { .. } => Verb::Add,

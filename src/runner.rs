@@ -90,7 +90,12 @@ impl<'a> Runner<'a> {
                             {
                                 return Ended::Stopped;
                             }
+                            continue;
                         }
+                        // A name the catalog does not know: the `add` runs on its own (after the
+                        // rows before it), where the session reads the schema again to look
+                        // for it. The statement was taken apart above: it is parsed again.
+                        Err(err) if err.kind == ErrorKind::Name => parse_statement(statement_text),
                         Err(err) => {
                             // Rows before the bad one go in first, as they would one by one.
                             if let Some(pending) = batch.take()
@@ -102,9 +107,9 @@ impl<'a> Runner<'a> {
                             if self.on_error == OnError::Stop {
                                 return Ended::Stopped;
                             }
+                            continue;
                         }
                     }
-                    continue;
                 }
                 other => other,
             };

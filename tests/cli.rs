@@ -737,3 +737,38 @@ fn an_empty_database_url_is_not_a_throwaway_database() {
         assert_eq!(out.status.code(), Some(2));
     }
 }
+
+/// A bare word that spells a field path is still a value, and ormsh says that it compared text;
+/// the field itself is written with a leading dot.
+#[test]
+fn a_bare_word_that_spells_a_field_is_compared_as_text_with_a_warning() {
+    let t = Scratch::new();
+    let setup = [
+        "model User { name: text, city: text }",
+        "model Order { user: User, billing_city: text }",
+        "add User name=Ann city=Oslo",
+        "add Order user=1 billing_city=Oslo",
+    ];
+    t.ok("app.db", &setup);
+    let warning = "warning: `billing_city = user.city` compares `billing_city` with the text \"user.city\"; \
+                   to compare it with the field, write `.user.city`\n";
+    t.cmd()
+        .arg(t.url("app.db"))
+        .args(["-c", "count Order where billing_city = user.city"])
+        .assert()
+        .success()
+        .stdout("0\n")
+        .stderr(warning);
+    t.cmd()
+        .arg(t.url("app.db"))
+        .args([
+            "-c",
+            "count Order where billing_city = .user.city",
+            "-c",
+            "count Order where billing_city = 'user.city'",
+        ])
+        .assert()
+        .success()
+        .stdout("1\n0\n")
+        .stderr("");
+}

@@ -239,9 +239,10 @@ impl Catalog {
     pub fn find_model(&self, model: &str) -> Option<&Table> {
         let exact = self.tables.iter().find(|t| t.name == model);
         let folded = || self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(model));
-        let named = |candidates: &[String]| {
-            candidates.iter().find_map(|c| self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(c)))
-        };
+        // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
+        // the snake_case candidate (`order_details`) without its underscores.
+        let named =
+            |candidates: &[String]| candidates.iter().find_map(|c| self.tables.iter().find(|t| same_words(&t.name, c)));
         // `users` for `User` is found without loading the inflection rules, which are slow to
         // load; `people` for `Person` needs them.
         // The commonest case, `User` for `users`, without allocating.
@@ -370,6 +371,15 @@ impl Catalog {
     }
 }
 
+/// Whether two names are the same words, whatever their case and underscores:
+/// `OrderDetails` and `order_details`.
+fn same_words(a: &str, b: &str) -> bool {
+    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase)
+    }
+    letters(a).eq(letters(b))
+}
+
 /// The ormsh type of a column from the type its database declares. Names from all three
 /// backends are understood; anything else is `Other` and shown as text.
 pub fn field_type_of(sql_type: &str) -> FieldType {
@@ -449,6 +459,18 @@ mod tests {
         let err = catalog.model(&ident("Usr")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Name);
         assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    /// Tables named in CamelCase by other tools are found by the model name `models` shows.
+    #[test]
+    fn camel_case_tables_resolve_by_the_model_name_they_are_shown_as() {
+        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let catalog = Catalog { tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")] };
+        for t in &catalog.tables {
+            assert_eq!(catalog.find_model(&t.model_name()).map(|found| &found.name), Some(&t.name));
+        }
+        assert_eq!(catalog.find_model("order_detail").unwrap().name, "OrderDetails");
+        assert!(catalog.find_model("OrderDetailz").is_none());
     }
 
     #[test]

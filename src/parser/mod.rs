@@ -130,6 +130,7 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let parse: Rule = match known.verb {
         Verb::Model => model::model_decl,
         Verb::Models => model::models,
+        Verb::Refresh => shell::refresh,
         Verb::Describe => model::describe,
         Verb::Drop => model::drop,
         Verb::Add => commands::add,

@@ -230,6 +230,12 @@ pub(super) fn connect<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Connect { url: url.to_string(), span: cx.span(start, rest) }))
 }
 
+/// grammar: refresh
+pub(super) fn refresh<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = keyword("refresh").parse(i)?;
+    Ok((rest, Command::Refresh))
+}
+
 /// grammar: help
 pub(super) fn help<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (rest, _) = keyword("help").parse(i)?;

@@ -36,6 +36,7 @@ fn show(command: &Command) -> String {
             out + ")"
         }
         Command::Models => "models".into(),
+        Command::Refresh => "refresh".into(),
         Command::Describe(m) => format!("(describe {})", m.name),
         Command::Drop { model, confirmed } => {
             format!("(drop {}{})", model.name, if *confirmed { " confirm" } else { "" })

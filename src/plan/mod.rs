@@ -3,11 +3,13 @@
 //! by the dialect ([`step`]). The session runs a [`Plan`]; `explain` prints the same plan's
 //! statements, so it can never describe something other than what runs.
 
+mod lint;
 pub mod resolve;
 mod scalar;
 mod select;
 mod step;
 
+pub use lint::warnings;
 pub use step::{
     COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
     transaction_statements,

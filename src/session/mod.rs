@@ -178,9 +178,10 @@ impl Session {
             Command::Quit => return Ok(Flow::Quit),
             Command::Source { path, span } => return Ok(Flow::Source(path.clone(), *span)),
             Command::Connect { url, span } => self.connect(url, *span).await?,
-            Command::Explain(inner) => self.explain(inner)?,
+            Command::Explain(inner) => self.explain(inner).await?,
             Command::Models => self.models()?,
-            Command::Describe(model) => self.describe(model)?,
+            Command::Describe(model) => self.describe(model).await?,
+            Command::Refresh => self.refresh().await?,
             data => self.guarded(data, confirm).await?,
         }
         Ok(Flow::Continue)
@@ -201,7 +202,8 @@ impl Session {
         if let Command::Sql { text, span } = command {
             self.refuse_raw_control(text, *span)?;
         }
-        let plan = plan::plan(&self.catalog, command, &self.context())?;
+        let context = self.context();
+        let plan = self.following_schema(|catalog| plan::plan(catalog, command, &context)).await?;
         if let (Plan::Drop { table, .. }, Command::Drop { model, confirmed: false }) = (&plan, command) {
             if !self.printer.interactive() {
                 return Err(Error::at(
@@ -214,6 +216,9 @@ impl Session {
             if !confirm.confirm(&format!("Drop table `{table}` and all its rows?")) {
                 return self.printer.status("not dropped").map_err(io_error);
             }
+        }
+        for warning in plan::warnings(&self.catalog, command) {
+            self.printer.warning(&warning).map_err(io_error)?;
         }
         let protected = self.protect().await?;
         let result = self.run_data(command, plan).await;
@@ -387,9 +392,9 @@ impl Session {
 
     /// `explain`: the statements a command would run, without running it: those of its plan,
     /// the plan that running it would take.
-    fn explain(&mut self, command: &Command) -> Result<()> {
+    async fn explain(&mut self, command: &Command) -> Result<()> {
         let context = self.context();
-        let plan = plan::plan(&self.catalog, command, &context)?;
+        let plan = self.following_schema(|catalog| plan::plan(catalog, command, &context)).await?;
         for sql in plan.statements(&context) {
             self.printer.explain(sql.text(), sql.params()).map_err(io_error)?;
         }
@@ -410,8 +415,8 @@ impl Session {
         self.printer.end_rows(false).map_err(io_error)
     }
 
-    fn describe(&mut self, model: &Ident) -> Result<()> {
-        let table = self.catalog.model(model)?.clone();
+    async fn describe(&mut self, model: &Ident) -> Result<()> {
+        let table = self.following_schema(|catalog| catalog.model(model).cloned()).await?;
         let header = ["field", "type", "sql type", "null", "key", "default", "references"].map(String::from);
         self.printer.begin_rows(&header).map_err(io_error)?;
         for column in &table.columns {
@@ -508,6 +513,35 @@ impl Session {
         // Read inside a transaction, the catalog holds changes that a rollback takes back.
         self.schema_provisional |= self.tx.is_open();
         Ok(())
+    }
+
+    /// `refresh`: reads the schema again now, and says how many models it holds.
+    async fn refresh(&mut self) -> Result<()> {
+        self.refresh_catalog().await?;
+        let n = self.catalog.tables.len();
+        let text = format!("schema read again: {n} {}", if n == 1 { "model" } else { "models" });
+        self.printer.status(&text).map_err(io_error)
+    }
+
+    /// Looks something up in the catalog (`look`: a command's plan, a model to describe). When
+    /// it fails on a name (a model, field or reference the catalog does not know), the schema
+    /// is read again once and `look` tried again: a table or column that another tool made
+    /// while the shell is open is found without `refresh`. Nothing is read when `look`
+    /// succeeds. Inside a transaction the catalog read is provisional, as after any schema
+    /// change in one (see `schema_provisional`).
+    async fn following_schema<T>(&mut self, look: impl Fn(&Catalog) -> Result<T>) -> Result<T> {
+        let err = match look(&self.catalog) {
+            // A transaction the database aborted or ended answers nothing until it is rolled
+            // back (`explain` is still accepted there): the name error stands as it is.
+            Err(err) if err.kind == ErrorKind::Name && matches!(self.tx, TxState::Idle | TxState::Open { .. }) => err,
+            found => return found,
+        };
+        if let Err(failed) = self.refresh_catalog().await {
+            // The read's own error is the one to report: the session takes the transaction
+            // state (or the lost connection) from it, as after any statement that failed.
+            return Err(failed.with_more_help(format!("ormsh was reading the schema again to look for a name ({err})")));
+        }
+        look(&self.catalog)
     }
 
     async fn refresh_catalog_if(&mut self, changed: bool) {

@@ -416,3 +416,106 @@ async fn explain_shows_the_row_cap_and_the_sandboxs_savepoints() {
     assert!(!shown.contains("SQL: BEGIN"), "{shown}");
     assert!(shown.contains("SAVEPOINT \"ormsh_command\""), "{shown}");
 }
+
+/// Two sessions on one SQLite file: the second stands for another tool (another ormsh, sqlite3)
+/// that changes the schema while the first is open.
+async fn two_on_one_file(dir: &std::path::Path) -> (Fixture, Fixture) {
+    let url = format!("sqlite:{}", dir.join("shared.db").display());
+    let mut sessions = Vec::new();
+    for _ in 0..2 {
+        let (printer, out, _notes) = Printer::capture(Format::Json, false, false, false);
+        let session = Session::open(&url, printer, false).await.expect("a temporary SQLite file opens");
+        sessions.push(Fixture { session, out });
+    }
+    let other = sessions.pop().expect("two");
+    (sessions.pop().expect("two"), other)
+}
+
+/// A table made elsewhere while the session is open is found by the first command that names
+/// it (a query, `describe`, `explain`), with no `refresh`; a command that succeeds reads
+/// nothing again; a name that is nowhere is still an error with its suggestion.
+#[tokio::test]
+async fn a_name_made_elsewhere_is_found_by_the_command_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut f, mut other) = two_on_one_file(dir.path()).await;
+    f.ok("model User { name: text }").await;
+    other.ok("sql CREATE TABLE gadgets (id integer primary key, label text not null)").await;
+    other.ok("sql INSERT INTO gadgets (label) VALUES ('first')").await;
+    // A command that succeeds does not read the schema again: `models` does not know it yet.
+    f.ok("query User").await;
+    assert_eq!(f.json("models").await.as_array().map(Vec::len), Some(1));
+    assert_eq!(f.json("query Gadget").await, serde_json::json!([{"id": 1, "label": "first"}]));
+    assert_eq!(f.json("models").await.as_array().map(Vec::len), Some(2));
+
+    // A new field of a known model, and `describe` and `explain` of a new model.
+    other.ok("sql ALTER TABLE gadgets ADD COLUMN colour text").await;
+    assert_eq!(f.json("count Gadget where colour is null").await, serde_json::json!(1));
+    other.ok("sql CREATE TABLE gizmos (id integer primary key, size int)").await;
+    let fields = f.json("describe Gizmo").await;
+    assert_eq!(fields.as_array().map(Vec::len), Some(2), "{fields}");
+    other.ok("sql CREATE TABLE sprockets (id integer primary key)").await;
+    f.take();
+    f.ok("explain count Sprocket").await;
+    let explained = f.take();
+    assert!(explained.contains("FROM \\\"sprockets\\\""), "{explained}");
+
+    // Nothing found by reading again: the error is the one it always was.
+    let err = f.err("query Gadgt").await;
+    assert_eq!(err.kind, ErrorKind::Name);
+    assert_eq!(err.message, "unknown model `Gadgt`");
+    assert_eq!(err.help.as_deref(), Some("did you mean `Gadget`?"));
+    let err = f.err("query Gadget where colour = red and weight > 1").await;
+    assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Name, "Gadget has no field `weight`"));
+
+    // In a transaction the database aborted, which answers nothing until it is rolled back,
+    // the schema is not read (`explain` is accepted there): the name error stands.
+    other.ok("sql CREATE TABLE bolts (id integer primary key)").await;
+    f.session.tx = TxState::Aborted { savepoints: Vec::new() };
+    assert_eq!(f.err("explain count Bolt").await.message, "unknown model `Bolt`");
+    f.session.tx = TxState::Idle;
+    f.ok("explain count Bolt").await;
+}
+
+/// In a script's transaction, a run of `add`s is written as one batch; the first `add` of a
+/// model made elsewhere runs on its own, where the schema is read again, and the rest batch.
+/// Inside the transaction the catalog read is provisional, and stays right after a rollback.
+#[tokio::test]
+async fn a_batch_of_adds_finds_a_model_made_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut f, mut other) = two_on_one_file(dir.path()).await;
+    other.ok("sql CREATE TABLE gadgets (id integer primary key, label text not null)").await;
+    let mut errors = Vec::new();
+    let script = "begin\nadd Gadget label=a\nadd Gadget label=b\nadd Gadget label=c\ncommit\ncount Gadget";
+    let ended = {
+        let mut no = NoConfirm;
+        let mut runner =
+            crate::runner::Runner::new(&mut f.session, &mut no, &mut errors, crate::runner::OnError::Stop, false);
+        runner.run("script.orm", script, std::path::Path::new(".")).await
+    };
+    assert_eq!(ended, crate::runner::Ended::Done, "{}", String::from_utf8_lossy(&errors));
+    assert_eq!(f.take().trim(), "3");
+
+    other.ok("sql CREATE TABLE gizmos (id integer primary key, size int)").await;
+    f.ok("begin").await;
+    f.ok("add Gizmo size=1").await;
+    f.ok("rollback").await;
+    assert_eq!(f.json("count Gizmo").await, serde_json::json!(0));
+}
+
+/// `refresh` reads the schema on demand; at the prompt it says so.
+#[tokio::test]
+async fn refresh_reads_the_schema_and_says_so_at_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut f, mut other) = two_on_one_file(dir.path()).await;
+    other.ok("sql CREATE TABLE gadgets (id integer primary key)").await;
+    f.ok("refresh").await;
+    assert_eq!(f.take(), "", "silent in scripts");
+    assert_eq!(f.json("models").await[0]["model"], "Gadget");
+
+    let (printer, out, _notes) = Printer::capture(Format::Table, false, true, false);
+    let url = format!("sqlite:{}", dir.path().join("shared.db").display());
+    let mut prompt = Fixture { session: Session::open(&url, printer, false).await.unwrap(), out };
+    other.ok("sql CREATE TABLE gizmos (id integer primary key)").await;
+    prompt.ok("refresh").await;
+    assert_eq!(prompt.take().trim(), "schema read again: 2 models");
+}

@@ -500,7 +500,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
                 Some(())
             }
-            Verb::Models | Verb::Begin | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Models | Verb::Refresh | Verb::Begin | Verb::Commit | Verb::Quit => Some(()),
         }
     }
 
