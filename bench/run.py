@@ -199,6 +199,8 @@ def main():
             print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
         psql(pg_url, "DROP TABLE IF EXISTS users")
 
+    summaries(args, work, have_sqlite3, pg_url if have_psql else None)
+
     # One-shot count on a database of 20 tables.
     small = os.path.join(work, "small.db")
     tables = "".join(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c REAL);" for i in range(19))
@@ -214,6 +216,31 @@ def main():
             ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
             print(f"  {name:28} {seconds * 1000:7.1f}ms {peak / 1024:7.1f}M  {ratio}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def summaries(args, work, have_sqlite3, pg_url):
+    """`count Sale by region` over export_rows rows, against the database's own GROUP BY."""
+    m = args.export_rows
+    group_by = "SELECT region, COUNT(*) FROM sales GROUP BY region ORDER BY COUNT(*) DESC, region"
+    create = "CREATE TABLE sales (id INTEGER PRIMARY KEY, region TEXT NOT NULL, amount REAL NOT NULL)"
+    if have_sqlite3:
+        db = os.path.join(work, "sales.db")
+        sqlite3_sql(db, f"{create}; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {m}) "
+                        "INSERT INTO sales (region, amount) SELECT 'region' || (x % 50), x % 1000 FROM c;")
+        results = measure([
+            ("ormsh 'count Sale by region'", [ORMSH, f"sqlite:{db}", "-c", "count Sale by region"], None),
+            ("sqlite3 GROUP BY", ["sqlite3", db, group_by], None),
+        ], args.runs)
+        report(f"count by region, {m} rows (SQLite); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
+    if pg_url:
+        psql(pg_url, f"DROP TABLE IF EXISTS sales; {create.replace('INTEGER PRIMARY KEY', 'BIGSERIAL PRIMARY KEY')}; "
+                     f"INSERT INTO sales (region, amount) SELECT 'region' || (x % 50), x % 1000 FROM generate_series(1, {m}) AS x")
+        results = measure([
+            ("ormsh 'count Sale by region'", [ORMSH, pg_url, "-c", "count Sale by region"], None),
+            ("psql GROUP BY", ["psql", pg_url, "-A", "-c", group_by], None),
+        ], args.runs)
+        report(f"count by region, {m} rows (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
+        psql(pg_url, "DROP TABLE IF EXISTS sales")
 
 
 SQLALCHEMY_ADDS = '''

@@ -89,14 +89,14 @@ pub fn query(catalog: &Catalog, table: &Table, query: &Query, now: Now) -> Resul
     };
     let order: Vec<OrderBy> = if query.order.is_empty() {
         // Groups come in the order of their keys, nulls last, the same on every database.
-        keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: true }).collect()
+        keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: may_be_null(k) }).collect()
     } else {
         query
             .order
             .iter()
             .map(|item| {
                 let value = summary_value(catalog, table, &item.field, &keys)?;
-                Ok(OrderBy { value, direction: item.direction, nulls_last: true })
+                Ok(OrderBy { nulls_last: may_be_null(&value), value, direction: item.direction })
             })
             .collect::<Result<_>>()?
     };
@@ -130,8 +130,8 @@ pub fn count_by(catalog: &Catalog, table: &Table, filter: Option<&Condition>, by
         by.iter().zip(&keys).map(|(expr, key)| Projection { value: key.clone(), label: expr.to_string() }).collect();
     let count = Scalar::Aggregate { func: AggFunc::Count, distinct: false, arg: None };
     columns.push(Projection { value: count.clone(), label: "count".into() });
-    let mut order = vec![OrderBy { value: count, direction: Direction::Desc, nulls_last: true }];
-    order.extend(keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: true }));
+    let mut order = vec![OrderBy { value: count, direction: Direction::Desc, nulls_last: false }];
+    order.extend(keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: may_be_null(k) }));
     Ok(Select {
         columns,
         grouping: Grouping::By(keys),
