@@ -89,7 +89,9 @@ pub fn query(catalog: &Catalog, table: &Table, query: &Query, now: Now) -> Resul
     };
     let order: Vec<OrderBy> = if query.order.is_empty() {
         // Groups come in the order of their keys, nulls last, the same on every database.
-        keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: may_be_null(k) }).collect()
+        keys.iter()
+            .map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: may_be_null(k) })
+            .collect()
     } else {
         query
             .order
@@ -131,7 +133,11 @@ pub fn count_by(catalog: &Catalog, table: &Table, filter: Option<&Condition>, by
     let count = Scalar::Aggregate { func: AggFunc::Count, distinct: false, arg: None };
     columns.push(Projection { value: count.clone(), label: "count".into() });
     let mut order = vec![OrderBy { value: count, direction: Direction::Desc, nulls_last: false }];
-    order.extend(keys.iter().map(|k| OrderBy { value: k.clone(), direction: Direction::Asc, nulls_last: may_be_null(k) }));
+    order.extend(keys.iter().map(|k| OrderBy {
+        value: k.clone(),
+        direction: Direction::Asc,
+        nulls_last: may_be_null(k),
+    }));
     Ok(Select {
         columns,
         grouping: Grouping::By(keys),
