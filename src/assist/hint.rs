@@ -17,8 +17,8 @@ pub fn hint(line: &str, pos: usize, catalog: &Catalog) -> Option<String> {
     let text = match point.offer.hint? {
         Hint::Model => "Model".to_string(),
         Hint::AfterModel { command, table } => match command {
-            "query" => "[fields …] [where …] [order by …] [limit n]".to_string(),
-            "count" => "[where …]".to_string(),
+            "query" => "[fields …] [where …] [by …] [order by …] [limit n]".to_string(),
+            "count" => "[where …] [by …]".to_string(),
             "update" => "where … set …".to_string(),
             "delete" => "where …|all".to_string(),
             "model" => "{ field: type, … }".to_string(),
@@ -47,8 +47,8 @@ mod tests {
     #[test]
     fn hints_the_rest_of_a_command() {
         assert_eq!(at_end("update User ").as_deref(), Some("where … set …"));
-        assert_eq!(at_end("query User ").as_deref(), Some("[fields …] [where …] [order by …] [limit n]"));
-        assert_eq!(at_end("count User ").as_deref(), Some("[where …]"));
+        assert_eq!(at_end("query User ").as_deref(), Some("[fields …] [where …] [by …] [order by …] [limit n]"));
+        assert_eq!(at_end("count User ").as_deref(), Some("[where …] [by …]"));
         assert_eq!(at_end("delete User ").as_deref(), Some("where …|all"));
         assert_eq!(at_end("add User ").as_deref(), Some("name=…"));
         assert_eq!(at_end("add Address ").as_deref(), Some("email=…"));
@@ -56,7 +56,7 @@ mod tests {
         assert_eq!(at_end("get User ").as_deref(), Some("id"));
         assert_eq!(at_end("model User ").as_deref(), Some("{ field: type, … }"));
         assert_eq!(at_end("explain update User ").as_deref(), Some("where … set …"));
-        assert_eq!(at_end("models; QUERY User  ").as_deref(), Some("[fields …] [where …] [order by …] [limit n]"));
+        assert_eq!(at_end("models; QUERY User  ").as_deref(), Some("[fields …] [where …] [by …] [order by …] [limit n]"));
     }
 
     #[test]
