@@ -149,6 +149,8 @@ pub struct Query {
     pub order: Vec<OrderItem>,
     pub limit: Option<Count>,
     pub offset: Option<Count>,
+    /// `with orders.order_items, address`: related records to show under each row.
+    pub with: Vec<FieldPath>,
 }
 
 /// A field's type in a `model` declaration.
@@ -233,6 +235,8 @@ pub enum Command {
     Get {
         model: Ident,
         key: Literal,
+        /// `with …`: related records to show under the record.
+        with: Vec<FieldPath>,
     },
     Query(Query),
     Count {

@@ -22,6 +22,7 @@
 //! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
+mod load;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
@@ -30,7 +31,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::ast::{CompareOp, Direction};
 use crate::catalog::{ResolvedPath, Step};
-use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Select, Update};
+use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Load, Select, Update};
 use crate::value::{FieldType, Value};
 
 /// The database a statement is written for.
@@ -195,6 +196,12 @@ impl Dialect {
     }
 
     pub fn select(self, select: &Select) -> Sql {
+        self.select_with(select, &[])
+    }
+
+    /// A select with one more column per load of `with`: the related records of each row, as
+    /// JSON the database builds (see `load.rs`).
+    pub fn select_with(self, select: &Select, loads: &[Load]) -> Sql {
         let mut b = Builder::new(self);
         b.push("SELECT ");
         for (i, p) in select.columns.iter().enumerate() {
@@ -207,6 +214,7 @@ impl Dialect {
                 b.ident(&p.label);
             }
         }
+        b.loads(&select.table, loads);
         b.push(" FROM ");
         b.ident(&select.table);
         b.filter_clause(&select.table, select.filter.as_ref());

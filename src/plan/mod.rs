@@ -3,8 +3,11 @@
 //! by the dialect ([`step`]). The session runs a [`Plan`]; `explain` prints the same plan's
 //! statements, so it can never describe something other than what runs.
 
+mod load;
 pub mod resolve;
 mod step;
+
+pub use load::Load;
 
 pub use step::{
     COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,

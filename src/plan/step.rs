@@ -4,8 +4,8 @@
 //! BEGIN and COMMIT).
 
 use super::resolve;
-use super::{Count, CreateTable, Delete, Filter, Insert, Select, Update};
-use crate::ast::{Command, Ident, Literal, Target};
+use super::{Count, CreateTable, Delete, Filter, Insert, Load, Select, Update};
+use crate::ast::{Command, FieldPath, Ident, Literal, Target};
 use crate::catalog::{Catalog, Column, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
@@ -66,11 +66,15 @@ pub enum Plan {
         sql: Sql,
         hints: Vec<FieldType>,
         missing: Error,
+        /// What `with` shows under the row: the statement's last columns, one per load.
+        loads: Vec<Load>,
     },
     Query {
         sql: Sql,
         hints: Vec<FieldType>,
         cap: Option<u64>,
+        /// What `with` shows under each row: the statement's last columns, one per load.
+        loads: Vec<Load>,
     },
     Count {
         sql: Sql,
@@ -152,16 +156,17 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let insert = resolve::complete_row(table, model, given)?.into_insert();
             add(table, insert, context)
         }
-        Command::Get { model, key } => get(catalog, model, key, dialect)?,
+        Command::Get { model, key, with } => get(catalog, model, key, with, dialect)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
             let mut select = resolve::select(catalog, table, query)?;
+            let loads = super::load::loads(catalog, table, &query.with)?;
             let cap = context.row_cap;
             // Ask for one row past the cap: that row says whether more exist.
             if let Some(cap) = cap {
                 select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
             }
-            Plan::Query { hints: hints(&select), sql: dialect.select(&select), cap }
+            Plan::Query { hints: hints(&select, &loads), sql: dialect.select_with(&select, &loads), cap, loads }
         }
         Command::Count { model, filter } => {
             let table = catalog.model(model)?;
@@ -250,7 +255,7 @@ pub fn readback(table: &Table, insert: &Insert, context: &Context) -> Readback {
     }
 }
 
-fn get(catalog: &Catalog, model: &Ident, key: &Literal, dialect: Dialect) -> Result<Plan> {
+fn get(catalog: &Catalog, model: &Ident, key: &Literal, with: &[FieldPath], dialect: Dialect) -> Result<Plan> {
     let table = catalog.model(model)?;
     let key_column = resolve::key_column(table, model)?;
     let value = crate::coerce::coerce(key, key_column)?;
@@ -263,7 +268,8 @@ fn get(catalog: &Catalog, model: &Ident, key: &Literal, dialect: Dialect) -> Res
     let missing =
         Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
     let select = resolve::by_key(table, key_column, value);
-    Ok(Plan::Get { hints: hints(&select), sql: dialect.select(&select), missing })
+    let loads = super::load::loads(catalog, table, with)?;
+    Ok(Plan::Get { hints: hints(&select, &loads), sql: dialect.select_with(&select, &loads), missing, loads })
 }
 
 fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Option<Filter>> {
@@ -273,8 +279,10 @@ fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Op
     }
 }
 
-fn hints(select: &Select) -> Vec<FieldType> {
-    select.columns.iter().map(|p| p.path.column.field_type.clone()).collect()
+/// The type of each column of the statement: the select's, then a JSON document per load.
+fn hints(select: &Select, loads: &[Load]) -> Vec<FieldType> {
+    let columns = select.columns.iter().map(|p| p.path.column.field_type.clone());
+    columns.chain(loads.iter().map(|_| FieldType::Json)).collect()
 }
 
 fn key_text(key: &Literal) -> String {
