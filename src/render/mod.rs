@@ -9,6 +9,8 @@
 
 mod csv;
 mod json;
+#[cfg(test)]
+mod nested_tests;
 mod table;
 mod vertical;
 
