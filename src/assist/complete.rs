@@ -3,7 +3,7 @@
 use super::Completion;
 use super::walk::{self, Fields, Offer};
 use crate::ast::Ident;
-use crate::catalog::{Catalog, Field, Table};
+use crate::catalog::{Catalog, Field, Member, Table};
 use crate::parser::chars::{is_ident_char, is_ident_start};
 use crate::value::FieldType;
 
@@ -65,6 +65,9 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
 /// The fields of the offer's table; for a dotted word (`album.artist.`) those of the table the
 /// references lead to, with the path in front.
 fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    if fields.related {
+        return related_of(fields.table, word, catalog, out);
+    }
     let (head, table) = match word.rsplit_once('.') {
         Some((head, _)) if fields.dotted => match follow(catalog, fields.table, head) {
             Some(table) => (format!("{head}."), table),
@@ -79,6 +82,31 @@ fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<C
             continue;
         }
         out.push(Completion::new(format!("{head}{}", quote(&name)), fields.suffix));
+    }
+}
+
+/// What `with` takes at the end of `word`: the relations and references of the table the path
+/// before it leads to, with the path in front.
+fn related_of(table: &Table, word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    let (head, table) = match word.rsplit_once('.') {
+        Some((head, _)) => {
+            let found = head.split('.').try_fold(table, |table, part| {
+                match catalog.member(table, &Ident { name: part.to_string(), span: Default::default() }).ok()? {
+                    Member::Relation(relation) => catalog.table(relation.target()),
+                    Member::Reference(fk, _) => catalog.table(&fk.ref_table),
+                    Member::Column(_) => None,
+                }
+            });
+            match found {
+                Some(table) => (format!("{head}."), table),
+                None => return,
+            }
+        }
+        None => (String::new(), table),
+    };
+    let references = table.foreign_keys.iter().map(|fk| fk.reference_name().to_string());
+    for name in catalog.relations(table).into_iter().map(|r| r.name).chain(references) {
+        out.push(Completion::new(format!("{head}{}", quote(&name)), ""));
     }
 }
 
@@ -190,17 +218,23 @@ mod tests {
 
     #[test]
     fn query_clauses() {
-        exactly("query User ", &["fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User ", &["fields ", "limit ", "offset ", "order by ", "where ", "with "]);
         exactly("query User wh", &["where "]);
-        exactly("query User where name=John ", &["and ", "fields ", "limit ", "offset ", "or ", "order by "]);
+        exactly("query User where name=John ", &["and ", "fields ", "limit ", "offset ", "or ", "order by ", "with "]);
         exactly("query User where name=John o", &["offset ", "or ", "order by "]);
-        exactly("query User limit 5 ", &["fields ", "offset ", "order by ", "where "]);
+        exactly("query User limit 5 ", &["fields ", "offset ", "order by ", "where ", "with "]);
         exactly("query User order b", &["by "]);
         exactly("query User order by ", &["active", "age", "id", "name"]);
-        exactly("query User order by name ", &["asc ", "desc ", "fields ", "limit ", "offset ", "where "]);
+        exactly("query User order by name ", &["asc ", "desc ", "fields ", "limit ", "offset ", "where ", "with "]);
         exactly("query User order by name desc, ", &["active", "age", "id", "name"]);
         exactly("query User fields name, a", &["active", "age"]);
-        exactly("query User fields name ", &["limit ", "offset ", "order by ", "where "]);
+        exactly("query User fields name ", &["limit ", "offset ", "order by ", "where ", "with "]);
+        exactly("query Artist with ", &["albums"]);
+        exactly("query Artist with albums.", &["albums.artist", "albums.tracks"]);
+        exactly("query Artist with albums.tracks.a", &["albums.tracks.album"]);
+        exactly("query Artist with albums ", &["fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("get User 1 ", &["with "]);
+        exactly("get User 1 with ", &["addresses"]);
         exactly("count User ", &["where "]);
         exactly("count User where ", &["active", "age", "id", "name", "not "]);
         exactly("query User where not (na", &["name"]);

@@ -1,6 +1,7 @@
 //! `add`, `query`, `update` and their assignments and field paths: mirrors `parser::commands`.
 
 use super::*;
+use crate::catalog::Member;
 
 impl<'s, 'c> Walker<'s, 'c> {
     /// `field=value` pairs, with optional commas, up to one of `follow` (`where`, `all`).
@@ -18,7 +19,13 @@ impl<'s, 'c> Walker<'s, 'c> {
             // What follows the assignments may come only after one of them.
             let follow = if first { &[][..] } else { follow };
             self.slot(|| Offer {
-                fields: table.map(|table| Fields { table, suffix: "=", dotted: false, exclude: assigned.clone() }),
+                fields: table.map(|table| Fields {
+                    table,
+                    suffix: "=",
+                    dotted: false,
+                    exclude: assigned.clone(),
+                    related: false,
+                }),
                 hint,
                 ..Offer::keywords(follow)
             })?;
@@ -102,7 +109,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             let left = unused(&used);
             let hint = hint.take();
             self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
-            let clause = self.keyword(&["fields", "where", "order", "limit", "offset"])?;
+            let clause = self.keyword(&["fields", "where", "order", "limit", "offset", "with"])?;
             used.push(if clause == "order" { "order by" } else { clause });
             let follow = unused(&used);
             match clause {
@@ -113,6 +120,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                     self.keyword(&["by"])?;
                     self.path_list(table, &follow, true)?;
                 }
+                "with" => self.with_list(table, &follow)?,
                 _ => {
                     self.slot(Offer::default)?;
                     self.value()?;
@@ -136,6 +144,43 @@ impl<'s, 'c> Walker<'s, 'c> {
             if !self.punct(",") {
                 return Some(());
             }
+        }
+    }
+
+    /// `orders.order_items, address` after `with`: paths of relations and references.
+    pub(super) fn with_list(&mut self, table: Option<&'c Table>, follow: &[&'static str]) -> Step {
+        loop {
+            self.slot(|| Offer { fields: related_paths(table), ..Offer::default() })?;
+            self.related_path(table)?;
+            self.slot(|| Offer::keywords(follow))?;
+            if !self.punct(",") {
+                return Some(());
+            }
+        }
+    }
+
+    /// `orders.order_items.product`: each part marked as a field while it names a relation or
+    /// a reference (as `with` resolves it), unknown from the first that does not.
+    fn related_path(&mut self, table: Option<&'c Table>) -> Step {
+        let mut scope = table;
+        loop {
+            let (start, name, _) = self.name()?;
+            let ident = Ident { name, span: Default::default() };
+            let next = scope.and_then(|t| match self.catalog.member(t, &ident) {
+                Ok(Member::Relation(relation)) => self.catalog.table(relation.target()),
+                Ok(Member::Reference(fk, _)) => self.catalog.table(&fk.ref_table),
+                Ok(Member::Column(_)) | Err(_) => None,
+            });
+            match (scope, next) {
+                (Some(_), Some(_)) => self.mark(start, Class::Field),
+                (Some(_), None) => self.mark(start, Class::UnknownField),
+                (None, _) => {}
+            }
+            scope = next;
+            if !self.rest().starts_with('.') {
+                return Some(());
+            }
+            self.pos += 1;
         }
     }
 
@@ -170,7 +215,12 @@ impl<'s, 'c> Walker<'s, 'c> {
 
 /// Field paths of `table`, as offered in conditions, `fields` and `order by`.
 pub(super) fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
-    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new() })
+    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new(), related: false })
+}
+
+/// The relations and references of `table`, as offered after `with`.
+pub(super) fn related_paths(table: Option<&Table>) -> Option<Fields<'_>> {
+    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new(), related: true })
 }
 
 pub(super) fn unused(used: &[&'static str]) -> Vec<&'static str> {
