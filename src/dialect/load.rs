@@ -178,7 +178,9 @@ impl Builder {
                 self.push(")");
             }
             // SQLite writes a floating-point number into JSON with 15 significant digits;
-            // 17 give back the very number (`0.30000000000000004`, not `0.3`).
+            // 17 give back the very number (`0.30000000000000004`, not `0.3`). SQLite's own
+            // digits are exact to the last bit between about 1e-80 and 1e100 (measured on
+            // 3.51); beyond, the last bit may differ from what a plain select shows.
             (Dialect::Sqlite, FieldType::Float | FieldType::Decimal) => {
                 self.push("CASE WHEN typeof(");
                 self.qualified(alias, &column.name);
