@@ -167,3 +167,23 @@ fn related_records_may_run_to_megabytes() {
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{}: books out of key order", b.name);
     }
 }
+
+/// Related records come in the order of their key, not the order they were stored in (SQLite
+/// aggregates them from a sorted sub-select; a text key is not the rowid).
+#[test]
+fn related_records_come_in_key_order_whatever_order_they_were_stored_in() {
+    for b in backends("order") {
+        let mut script =
+            String::from("model Shelf { name: text }\nmodel Label table labels { code: text primary, shelf: Shelf }\n");
+        script.push_str("add Shelf name=one\nadd Shelf name=two\n");
+        for code in ["m", "c", "x", "a", "q", "b"] {
+            script.push_str(&format!("add Label code={code} shelf=1\n"));
+        }
+        b.script(&script);
+        let shelves = b.json("query Shelf with labels order by id");
+        let codes: Vec<&str> =
+            shelves[0]["labels"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["a", "b", "c", "m", "q", "x"], "{}", b.name);
+        assert_eq!(shelves[1]["labels"], Json::Array(vec![]), "{}", b.name);
+    }
+}

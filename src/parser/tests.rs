@@ -404,7 +404,12 @@ fn reports_errors() {
         ("query User with", "expected a relation or reference after `with`, found end of input", 15, None),
         ("query User with orders,", "expected a relation or reference after `with`, found end of input", 23, None),
         ("query User with orders with tags", "`with` is given twice", 23, None),
-        ("query User wiht orders", "expected `fields`, `where`, `order by`, `limit`, `offset` or `with`, found `wiht`", 11, Some("did you mean `with`?")),
+        (
+            "query User wiht orders",
+            "expected `fields`, `where`, `order by`, `limit`, `offset` or `with`, found `wiht`",
+            11,
+            Some("did you mean `with`?"),
+        ),
         ("get User 1 with", "expected a relation or reference after `with`, found end of input", 15, None),
         ("get User 1 with orders limit 1", "unexpected `limit` after the command", 23, None),
         (

@@ -82,11 +82,10 @@ pub fn loads(catalog: &Catalog, table: &Table, paths: &[FieldPath]) -> Result<Ve
 /// nested yet, and the table it leads to.
 fn resolve<'c>(catalog: &'c Catalog, table: &'c Table, part: &Ident) -> Result<(Load, &'c Table)> {
     let (name, steps, target) = match catalog.member(table, part) {
-        Ok(Member::Relation(relation)) => {
-            (relation.name.clone(), relation.steps(), relation.target().to_string())
-        }
+        Ok(Member::Relation(relation)) => (relation.name.clone(), relation.steps(), relation.target().to_string()),
         Ok(Member::Reference(fk, _)) => {
-            let step = Step::Reference { column: fk.column.clone(), table: fk.ref_table.clone(), key: fk.ref_column.clone() };
+            let step =
+                Step::Reference { column: fk.column.clone(), table: fk.ref_table.clone(), key: fk.ref_column.clone() };
             (fk.reference_name().to_string(), vec![step], fk.ref_table.clone())
         }
         Ok(Member::Column(column)) => return Err(not_related(catalog, table, part, column)),

@@ -279,10 +279,11 @@ fn target_filter(catalog: &Catalog, table: &Table, target: &Target) -> Result<Op
     }
 }
 
-/// The type of each column of the statement: the select's, then a JSON document per load.
+/// The type of each column of the statement: the select's, then a JSON document per load,
+/// taken as its text (`related` reads it straight into values, not into a tree of JSON first).
 fn hints(select: &Select, loads: &[Load]) -> Vec<FieldType> {
     let columns = select.columns.iter().map(|p| p.path.column.field_type.clone());
-    columns.chain(loads.iter().map(|_| FieldType::Json)).collect()
+    columns.chain(loads.iter().map(|_| FieldType::Text)).collect()
 }
 
 fn key_text(key: &Literal) -> String {

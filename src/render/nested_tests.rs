@@ -195,7 +195,10 @@ fn a_record_shows_its_records_under_it_in_every_format() {
         shown(Format::Json),
         "{\"id\":1,\"name\":\"Ann\",\"orders\":[{\"id\":10,\"total\":12.5,\"items\":[{\"id\":100,\"qty\":2}]},{\"id\":11,\"total\":3,\"items\":[]}],\"address\":{\"id\":4,\"city\":\"Oslo\"}}\n"
     );
-    assert!(shown(Format::Table).starts_with("id   | 1\nname | Ann\norders (2 rows):\n id | total\n----+-------\n 10 |  12.5\n"));
+    assert!(
+        shown(Format::Table)
+            .starts_with("id   | 1\nname | Ann\norders (2 rows):\n id | total\n----+-------\n 10 |  12.5\n")
+    );
     assert!(shown(Format::Vertical).starts_with("id   | 1\nname | Ann\norders (2 rows):\n    -[ orders 1 ]\n"));
     assert!(shown(Format::Csv).starts_with("id,name,orders,address\n1,Ann,\"[{"));
 }

@@ -463,7 +463,8 @@ async fn with_shows_records_under_capped_rows() {
     let mut f = open(Format::Json, true).await;
     f.ok("model Team { name: text }").await;
     f.ok("model Player { name: text, team: Team? }").await;
-    for add in ["Team name=Red", "Team name=Blue", "Player name=Ann team=1", "Player name=Bo team=1", "Player name=Cy"] {
+    for add in ["Team name=Red", "Team name=Blue", "Player name=Ann team=1", "Player name=Bo team=1", "Player name=Cy"]
+    {
         f.ok(&format!("add {add}")).await;
     }
     f.ok("set limit 2").await;

@@ -4,8 +4,14 @@
 //! a plain `query` of its table shows: a bool that SQLite and MariaDB keep as 0 or 1, a date
 //! that PostgreSQL writes with a `T`, bytes sent as hex, a decimal digit for digit.
 
+mod scan;
+
+use std::borrow::Cow;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value as Json;
+
+use scan::Scan;
 
 use crate::catalog::Column;
 use crate::dialect::Dialect;
@@ -30,16 +36,22 @@ pub struct Record {
 }
 
 impl Related {
-    /// The records of `load` from the statement's column for it, as the driver decoded it: JSON
-    /// (or NULL: a reference to nothing).
+    /// The records of `load` from the statement's column for it, as the driver decoded it: the
+    /// text of the JSON document the database built (or NULL: a reference to nothing). The
+    /// text is read once, straight into values (`scan`); no tree of JSON is built for it.
     pub fn read(load: &Load, value: &Value, dialect: Dialect) -> Result<Related> {
-        match value {
-            Value::Json(json) => related(load, json, dialect),
-            Value::Null => related(load, &Json::Null, dialect),
-            // The driver could not parse it: cut short (MariaDB's JSON_ARRAYAGG stops at
-            // group_concat_max_len) or not JSON at all.
-            other => Err(malformed(load, &format!("{} characters that are not JSON", other.to_string().len()))),
-        }
+        let text: Cow<'_, str> = match value {
+            Value::Text(text) => Cow::Borrowed(text),
+            Value::Null => Cow::Borrowed("null"),
+            // A driver that decoded the JSON itself.
+            Value::Json(json) => Cow::Owned(json.to_string()),
+            _ => return Err(malformed(load, "a value that is not JSON")),
+        };
+        let mut scan = Scan::new(&text);
+        let read = related(&mut scan, load, dialect).and_then(|related| scan.end().map(|()| related));
+        // Not JSON, or JSON of another shape: cut short (MariaDB's JSON_ARRAYAGG stops at
+        // group_concat_max_len) or not what the statement asked for.
+        read.map_err(|e| malformed(load, &format!("what is not the records' JSON ({e})")))
     }
 }
 
@@ -54,55 +66,79 @@ pub fn read_all(loads: &[Load], values: &[Value], dialect: Dialect) -> Result<Ve
     loads.iter().zip(values).map(|(load, value)| Related::read(load, value, dialect)).collect()
 }
 
-fn related(load: &Load, json: &Json, dialect: Dialect) -> Result<Related> {
-    match (load.many(), json) {
-        (true, Json::Array(items)) => {
-            items.iter().map(|item| record(load, item, dialect)).collect::<Result<_>>().map(Related::Many)
-        }
-        (true, Json::Null) => Ok(Related::Many(Vec::new())),
-        (false, Json::Null) => Ok(Related::One(None)),
-        (false, item) => record(load, item, dialect).map(|r| Related::One(Some(r))),
-        (true, other) => Err(malformed(load, &format!("`{other}` where a list was expected"))),
-    }
-}
-
-/// One record: an array of values, or (PostgreSQL's `row_to_json`) an object whose values are
-/// in that order.
-fn record(load: &Load, json: &Json, dialect: Dialect) -> Result<Record> {
-    let items: Vec<&Json> = match json {
-        Json::Array(items) => items.iter().collect(),
-        Json::Object(map) => map.values().collect(),
-        other => return Err(malformed(load, &format!("`{other}` where a record was expected"))),
-    };
-    let wanted = load.columns.len() + load.nested.len();
-    if items.len() != wanted {
-        return Err(malformed(load, &format!("a record of {} values, not {wanted}", items.len())));
-    }
-    let (columns, nested) = items.split_at(load.columns.len());
-    let values = load.columns.iter().zip(columns).map(|(column, json)| value(column, json, dialect)).collect();
-    let related = load
-        .nested
-        .iter()
-        .zip(nested)
-        .map(|(load, json)| related(load, json, dialect))
-        .collect::<Result<_>>()?;
-    Ok(Record { values, related })
-}
-
 fn malformed(load: &Load, what: &str) -> Error {
     Error::new(ErrorKind::Database, format!("the database sent {what} for the `{}` records", load.name))
 }
 
-/// One value of a related record, by its column's type, as the database's driver would have
-/// read the column.
-pub fn value(column: &Column, json: &Json, dialect: Dialect) -> Value {
-    match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => number(column, n.as_str(), dialect),
-        Json::String(s) => string(column, s, dialect),
-        Json::Array(_) | Json::Object(_) => Value::Json(json.clone()),
+/// A load's records: a list (a relation; `null` is none), or a record or `null` (a reference).
+fn related(scan: &mut Scan<'_>, load: &Load, dialect: Dialect) -> std::result::Result<Related, String> {
+    match scan.peek() {
+        Some(b'n') => {
+            scan.literal("null")?;
+            Ok(if load.many() { Related::Many(Vec::new()) } else { Related::One(None) })
+        }
+        Some(b'[') if load.many() => {
+            scan.expect(b'[')?;
+            let mut records = Vec::new();
+            if !scan.eat(b']') {
+                loop {
+                    records.push(record(scan, load, dialect)?);
+                    if scan.eat(b']') {
+                        break;
+                    }
+                    scan.expect(b',')?;
+                }
+            }
+            Ok(Related::Many(records))
+        }
+        Some(b'[' | b'{') if !load.many() => record(scan, load, dialect).map(|r| Related::One(Some(r))),
+        _ => Err(scan.unexpected(if load.many() { "a list of records" } else { "a record or null" })),
     }
+}
+
+/// One record: an array of values (SQLite, MariaDB), or an object whose values come in that
+/// order (PostgreSQL's `row_to_json`): the columns' values, then each nested load's records.
+fn record(scan: &mut Scan<'_>, load: &Load, dialect: Dialect) -> std::result::Result<Record, String> {
+    let object = scan.peek() == Some(b'{');
+    scan.expect(if object { b'{' } else { b'[' })?;
+    let wanted = load.columns.len() + load.nested.len();
+    let mut values = Vec::with_capacity(load.columns.len());
+    let mut related_records = Vec::with_capacity(load.nested.len());
+    for at in 0..wanted {
+        if at > 0 {
+            scan.expect(b',').map_err(|e| format!("{e} (a record has {wanted} values)"))?;
+        }
+        if object {
+            scan.string()?;
+            scan.expect(b':')?;
+        }
+        match load.columns.get(at) {
+            Some(column) => values.push(value(scan, column, dialect)?),
+            None => related_records.push(related(scan, &load.nested[at - load.columns.len()], dialect)?),
+        }
+    }
+    scan.expect(if object { b'}' } else { b']' }).map_err(|e| format!("{e} (a record has {wanted} values)"))?;
+    Ok(Record { values, related: related_records })
+}
+
+/// One value of a related record, read by its column's type.
+fn value(scan: &mut Scan<'_>, column: &Column, dialect: Dialect) -> std::result::Result<Value, String> {
+    Ok(match scan.peek() {
+        Some(b'n') => {
+            scan.literal("null")?;
+            Value::Null
+        }
+        Some(b't' | b'f') => {
+            let b = scan.peek() == Some(b't');
+            scan.literal(if b { "true" } else { "false" })?;
+            if column.field_type == FieldType::Json { Value::Json(Json::Bool(b)) } else { Value::Bool(b) }
+        }
+        Some(b'"') => string(column, scan.string()?, dialect),
+        Some(b'-' | b'0'..=b'9') => number(column, scan.number()?, dialect),
+        // JSON of its own: a JSON column's object or array, a PostgreSQL array.
+        Some(b'[' | b'{') => serde_json::from_str(scan.value_text()?).map(Value::Json).map_err(|e| e.to_string())?,
+        _ => return Err(scan.unexpected("a value")),
+    })
 }
 
 fn number(column: &Column, text: &str, dialect: Dialect) -> Value {
@@ -133,21 +169,23 @@ fn by_form(text: &str) -> Value {
     }
 }
 
-fn string(column: &Column, text: &str, dialect: Dialect) -> Value {
+fn string(column: &Column, text: Cow<'_, str>, dialect: Dialect) -> Value {
     let ty = &column.field_type;
     if *ty == FieldType::Bytes {
-        return hex(text).map(Value::Bytes).unwrap_or_else(|| Value::Text(text.to_string()));
+        return hex(&text).map(Value::Bytes).unwrap_or_else(|| Value::Text(text.into_owned()));
     }
     if dialect == Dialect::Sqlite {
         return match ty {
             // A JSON column is text to SQLite, read as JSON when it is.
-            FieldType::Json => serde_json::from_str(text).map(Value::Json).unwrap_or_else(|_| Value::Text(text.into())),
-            // A floating-point number, written with all its digits (`printf('%!.17g')`).
-            FieldType::Float | FieldType::Decimal if is_printed_real(text) => {
+            FieldType::Json => {
+                serde_json::from_str(&text).map(Value::Json).unwrap_or_else(|_| Value::Text(text.into()))
+            }
+            // A floating-point number, written with all its digits (`quote()`).
+            FieldType::Float | FieldType::Decimal if is_printed_real(&text) => {
                 text.parse().map(Value::Float).unwrap_or_else(|_| Value::Text(text.into()))
             }
             // Dates, uuids and the rest are the text SQLite keeps.
-            _ => Value::Text(text.to_string()),
+            _ => Value::Text(text.into_owned()),
         };
     }
     let parsed = match ty {
@@ -157,14 +195,14 @@ fn string(column: &Column, text: &str, dialect: Dialect) -> Value {
         FieldType::Decimal => Some(Value::Decimal(text.to_string())),
         // `NaN`, `Infinity`, `-Infinity`.
         FieldType::Float => text.parse().ok().map(Value::Float),
-        FieldType::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Value::Date),
-        FieldType::Time => NaiveTime::parse_from_str(text, "%H:%M:%S%.f").ok().map(Value::Time),
+        FieldType::Date => NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok().map(Value::Date),
+        FieldType::Time => NaiveTime::parse_from_str(&text, "%H:%M:%S%.f").ok().map(Value::Time),
         // PostgreSQL's timestamptz is shown as it comes, in UTC (the session's zone).
         FieldType::DateTime if column.sql_type.to_ascii_lowercase().starts_with("timestamptz") => {
             Some(Value::DateTimeTz(text.replacen('T', " ", 1)))
         }
-        FieldType::DateTime => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
+        FieldType::DateTime => NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f"))
             .ok()
             .map(Value::DateTime),
         FieldType::Uuid => text.parse().ok().map(Value::Uuid),
@@ -172,16 +210,15 @@ fn string(column: &Column, text: &str, dialect: Dialect) -> Value {
     };
     // What does not parse (PostgreSQL's `infinity`, MariaDB's zero date) is shown as its text,
     // as the drivers show it.
-    parsed.unwrap_or_else(|| Value::Text(text.to_string()))
+    parsed.unwrap_or_else(|| Value::Text(text.into_owned()))
 }
 
-/// Whether `text` is what SQLite's `printf('%!.17g', x)` writes: digits, a point, an exponent,
-/// or an infinity.
+/// Whether `text` is what SQLite's `quote(x)` writes of a floating-point number: digits, a
+/// point, an exponent (an infinity is `9.0e+999`).
 fn is_printed_real(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
-    digits == "Inf"
-        || (digits.starts_with(|c: char| c.is_ascii_digit())
-            && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-')))
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
 }
 
 /// Bytes from their hex digits (either case); None when `text` is not hex.
@@ -212,8 +249,13 @@ mod tests {
         }
     }
 
+    /// One value read from `json`'s text, by a column of `sql_type`.
     fn read(dialect: Dialect, sql_type: &str, json: Json) -> Value {
-        value(&column("c", sql_type), &json, dialect)
+        let text = json.to_string();
+        let mut scan = Scan::new(&text);
+        let value = value(&mut scan, &column("c", sql_type), dialect).unwrap();
+        scan.end().unwrap();
+        value
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -290,9 +332,10 @@ mod tests {
         // By how the value is stored: a whole number in a NUMERIC column is an integer.
         assert_eq!(read(lite, "NUMERIC", json!(3)), Value::Int(3));
         assert_eq!(read(lite, "NUMERIC", json!("12.5")), Value::Float(12.5));
-        assert_eq!(read(lite, "REAL", json!("0.30000000000000004")), Value::Float(0.30000000000000004));
-        assert_eq!(read(lite, "REAL", json!("0.10000000000000001")), Value::Float(0.1));
-        assert_eq!(read(lite, "REAL", json!("-Inf")), Value::Float(f64::NEG_INFINITY));
+        assert_eq!(read(lite, "REAL", json!("3.000000000000000444e-01")), Value::Float(0.30000000000000004));
+        assert_eq!(read(lite, "REAL", json!("0.1")), Value::Float(0.1));
+        assert_eq!(read(lite, "REAL", json!("1.0e+300")), Value::Float(1e300));
+        assert_eq!(read(lite, "REAL", json!("-9.0e+999")), Value::Float(f64::NEG_INFINITY));
         assert_eq!(read(lite, "REAL", json!("abc")), Value::Text("abc".into()));
         assert_eq!(read(lite, "NUMERIC", json!("NaN")), Value::Text("NaN".into()));
         assert_eq!(read(lite, "BLOB", json!("00FF")), Value::Bytes(vec![0, 255]));
@@ -349,9 +392,12 @@ mod tests {
                 related: vec![Related::Many(vec![]), Related::One(None)],
             },
         ]);
-        for (dialect, document) in [(Dialect::Sqlite, &arrays), (Dialect::Mysql, &arrays), (Dialect::Postgres, &objects)]
+        for (dialect, document) in
+            [(Dialect::Sqlite, &arrays), (Dialect::Mysql, &arrays), (Dialect::Postgres, &objects)]
         {
+            // As JSON (PostgreSQL's driver decodes `json`), and as its text.
             assert_eq!(Related::read(&orders, &Value::Json(document.clone()), dialect).unwrap(), expected);
+            assert_eq!(Related::read(&orders, &Value::Text(document.to_string()), dialect).unwrap(), expected);
         }
         assert_eq!(Related::read(&orders, &Value::Json(json!([])), Dialect::Sqlite).unwrap(), Related::Many(vec![]));
         assert_eq!(Related::read(&orders, &Value::Null, Dialect::Mysql).unwrap(), Related::Many(vec![]));
@@ -364,9 +410,16 @@ mod tests {
         let orders = load("orders", true, &[("id", "int8"), ("total", "numeric")], vec![]);
         let cut = Value::Text("[[1, 2.5],[2, 3".into());
         let err = Related::read(&orders, &cut, Dialect::Mysql).unwrap_err();
-        assert_eq!(err.message, "the database sent 15 characters that are not JSON for the `orders` records");
+        assert_eq!(
+            err.message,
+            "the database sent what is not the records' JSON (expected `]` at character 15, found the end (a record has 2 values)) for the `orders` records"
+        );
         for bad in [json!([[1]]), json!([[1, 2, 3]]), json!({"a": 1}), json!([5]), json!("x")] {
+            let text = Value::Text(format!("{bad} "));
             assert!(Related::read(&orders, &Value::Json(bad.clone()), Dialect::Sqlite).is_err(), "{bad}");
+            assert!(Related::read(&orders, &text, Dialect::Sqlite).is_err(), "{bad}");
         }
+        assert!(Related::read(&orders, &Value::Text("[] []".into()), Dialect::Sqlite).is_err());
+        assert!(Related::read(&orders, &Value::Int(3), Dialect::Sqlite).is_err());
     }
 }
