@@ -47,12 +47,25 @@ impl Load {
     }
 }
 
+/// How many levels a `with` path may go down. Each is a subquery inside the one above it, and
+/// the statement is written, run and read level by level: a bound keeps every one of those from
+/// running out of stack, far above what anyone shows under a row, and below what SQLite takes
+/// in one statement (its expressions nest at most 1000 deep: about 22 levels).
+const MAX_LEVELS: usize = 16;
+
 /// The load tree of `with a.b, c` on rows of `table`. Paths that share a beginning share its
 /// loads (`with orders, orders.order_items` loads orders once); the same path twice is an error.
 pub fn loads(catalog: &Catalog, table: &Table, paths: &[FieldPath]) -> Result<Vec<Load>> {
     let mut loads: Vec<Load> = Vec::new();
     let mut given: Vec<Vec<String>> = Vec::with_capacity(paths.len());
     for path in paths {
+        if let Some(part) = path.parts.get(MAX_LEVELS) {
+            return Err(Error::at(
+                ErrorKind::Refused,
+                format!("`with` goes at most {MAX_LEVELS} levels down"),
+                part.span,
+            ));
+        }
         let mut level = &mut loads;
         let mut current = table;
         let mut names = Vec::with_capacity(path.parts.len());
@@ -259,6 +272,19 @@ mod tests {
         assert!(tags.many());
         assert_eq!(tags.order, ["id"]);
         assert_eq!(tags.column_names(), ["id", "name"]);
+    }
+
+    #[test]
+    fn paths_go_a_bounded_number_of_levels_down() {
+        let deep = |levels: usize| {
+            let parts: Vec<&str> = ["orders", "user"].into_iter().cycle().take(levels).collect();
+            load(&parts.join("."))
+        };
+        assert_eq!(deep(16).unwrap()[0].nested[0].nested[0].name, "orders");
+        let err = deep(17).unwrap_err();
+        assert_eq!(err.message, "`with` goes at most 16 levels down");
+        assert_eq!(err.kind, ErrorKind::Refused);
+        assert!(deep(10_000).is_err());
     }
 
     #[test]
