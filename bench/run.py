@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ormsh against the databases' own CLIs, side by side.
 
-    python3 bench/run.py [--runs 5] [--rows 100000] [--export-rows 1000000] [--quick]
+    python3 bench/run.py [--runs 5] [--rows 100000] [--export-rows 1000000] [--with-users 20000] [--quick]
 
 Builds ormsh in release mode, generates each workload once, then runs ormsh and the peers
 (sqlite3, psql, SQLAlchemy where installed) alternately, several times, and prints the median
@@ -81,10 +81,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rows", type=int, default=100_000, help="rows added by the insert workloads")
     parser.add_argument("--export-rows", type=int, default=1_000_000, help="rows read by the export workloads")
-    parser.add_argument("--quick", action="store_true", help="3 runs, 20k rows added, 200k exported")
+    parser.add_argument("--with-users", type=int, default=20_000, help="users (of 5 orders each) read with their orders")
+    parser.add_argument("--quick", action="store_true", help="3 runs, 20k rows added, 200k exported, 5k users with orders")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.rows, args.export_rows = 3, 20_000, 200_000
+        args.runs, args.rows, args.export_rows, args.with_users = 3, 20_000, 200_000, 5_000
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     have_sqlite3 = shutil.which("sqlite3") is not None
@@ -200,6 +201,7 @@ def main():
         psql(pg_url, "DROP TABLE IF EXISTS users")
 
     summaries(args, work, have_sqlite3, pg_url if have_psql else None)
+    bench_with(args, work, have_sqlite3, pg_url if have_psql else None)
 
     # One-shot count on a database of 20 tables.
     small = os.path.join(work, "small.db")
@@ -241,6 +243,76 @@ def summaries(args, work, have_sqlite3, pg_url):
         ], args.runs)
         report(f"count by region, {m} rows (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
         psql(pg_url, "DROP TABLE IF EXISTS sales")
+
+
+# `query User with orders --format json`: every user with a list of their orders, against the
+# same nested JSON built by the database's own CLI in one statement (json_group_array,
+# json_agg), as ormsh builds it. The orders' user_id has an index, as Rails and Django make one.
+WITH_SCHEMA = (
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL);"
+    "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), "
+    "total NUMERIC NOT NULL, placed DATE NOT NULL);"
+    "CREATE INDEX orders_user_id ON orders (user_id);"
+)
+
+# sqlite3 3.40 (Debian's) has no ORDER BY inside an aggregate: the orders come sorted from a
+# subquery instead.
+SQLITE3_WITH = (
+    "SELECT json_object('id', u.id, 'name', u.name, 'country', u.country, 'orders', "
+    "(SELECT json_group_array(json_object('id', o.id, 'user_id', o.user_id, 'total', o.total, 'placed', o.placed)) "
+    "FROM (SELECT * FROM orders AS o WHERE o.user_id = u.id ORDER BY o.id) AS o)) FROM users AS u"
+)
+
+PSQL_WITH = (
+    "SELECT json_build_object('id', u.id, 'name', u.name, 'country', u.country, 'orders', "
+    "(SELECT COALESCE(json_agg(o ORDER BY o.id), '[]'::json) FROM orders AS o WHERE o.user_id = u.id)) FROM users AS u"
+)
+
+
+def bench_with(args, work, have_sqlite3, pg_url):
+    users = args.with_users
+    orders = users * 5
+    db = os.path.join(work, "with.db")
+    fill = (
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {users}) "
+        "INSERT INTO users (id, name, country) SELECT x, 'user' || x, CASE x % 3 WHEN 0 THEN 'NO' ELSE 'SE' END FROM c; "
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {orders}) "
+        "INSERT INTO orders (id, user_id, total, placed) SELECT x, (x - 1) / 5 + 1, (x % 1000) * 1.25, '2024-01-01' FROM c;"
+    )
+    if have_sqlite3:
+        sqlite3_sql(db, WITH_SCHEMA + fill)
+    else:
+        for statement in (WITH_SCHEMA + fill).split(";"):
+            if statement.strip():
+                run([ORMSH, f"sqlite:{db}", "-c", f"sql {statement}"])
+    command = ["--format", "json", "-c", "query User with orders"]
+    contenders = [("ormsh (sqlite)", [ORMSH, f"sqlite:{db}", *command], None)]
+    if have_sqlite3:
+        contenders.append(("sqlite3 json_group_array", ["sqlite3", db, SQLITE3_WITH], None))
+    results = measure(contenders, args.runs)
+    print(f"\n`query User with orders --format json`, {users} users x 5 orders (SQLite)")
+    peer = results.get("sqlite3 json_group_array", (None,))[0]
+    for name, (seconds, peak) in results.items():
+        ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if peer and name.startswith("ormsh") else ""
+        print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+    if pg_url:
+        psql(pg_url, "SET client_min_messages = warning; DROP TABLE IF EXISTS orders, users; "
+             "CREATE TABLE users (id BIGINT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL); "
+             "CREATE TABLE orders (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), "
+             "total NUMERIC(10,2) NOT NULL, placed DATE NOT NULL); CREATE INDEX orders_user_id ON orders (user_id); "
+             f"INSERT INTO users SELECT x, 'user' || x, CASE x % 3 WHEN 0 THEN 'NO' ELSE 'SE' END FROM generate_series(1, {users}) AS x; "
+             f"INSERT INTO orders SELECT x, (x - 1) / 5 + 1, (x % 1000) * 1.25, '2024-01-01' FROM generate_series(1, {orders}) AS x; "
+             "ANALYZE users; ANALYZE orders")
+        results = measure([
+            ("ormsh (postgres)", [ORMSH, pg_url, *command], None),
+            ("psql json_agg", ["psql", pg_url, "-A", "-t", "-c", PSQL_WITH], None),
+        ], args.runs)
+        print(f"\n`query User with orders --format json`, {users} users x 5 orders (PostgreSQL)")
+        peer = results["psql json_agg"][0]
+        for name, (seconds, peak) in results.items():
+            ratio = f"ormsh/psql {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
+            print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
+        psql(pg_url, "DROP TABLE IF EXISTS orders, users")
 
 
 SQLALCHEMY_ADDS = '''

@@ -284,6 +284,8 @@ pub struct Query {
     pub order: Vec<OrderItem>,
     pub limit: Option<Count>,
     pub offset: Option<Count>,
+    /// `with orders.order_items, address`: related records to show under each row.
+    pub with: Vec<FieldPath>,
 }
 
 /// A field's type in a `model` declaration.
@@ -370,6 +372,8 @@ pub enum Command {
     Get {
         model: Ident,
         key: Literal,
+        /// `with …`: related records to show under the record.
+        with: Vec<FieldPath>,
     },
     /// Boxed: a query is the largest command by far, and commands are moved about by the
     /// hundred thousand in a script of `add`s.

@@ -18,6 +18,7 @@ pub mod parser;
 pub mod plan;
 pub mod raw_sql;
 pub mod redact;
+pub mod related;
 pub mod render;
 pub mod repl;
 pub mod runner;

@@ -47,6 +47,8 @@ fn commands() -> Vec<String> {
         format!("query {T} fields `a;b` where `sel``ect` >= 3 order by `sel``ect` desc"),
         format!("count {T} where order.`select` like 'it%'"),
         format!("get {T} 1"),
+        format!("get {T} 1 with order"),
+        "query `order` fields `select` with we_ird_tab_les".to_string(),
         format!("delete {T} where `na me`=plain"),
         format!("count {T}"),
         "query `order` fields `select`".to_string(),
@@ -79,6 +81,13 @@ fn check(url: &str, kind: Option<ServerKind>) {
         serde_json::json!([{"a;b": "r'2"}, {"a;b": "q;"}]),
         serde_json::json!(1),
         serde_json::json!({"id": 1, "na me": hostile, "sel`ect": 3, "ünï": "é😀", "a;b": "q;", "order_id": 1}),
+        serde_json::json!({
+            "id": 1, "na me": hostile, "sel`ect": 3, "ünï": "é😀", "a;b": "q;", "order_id": 1,
+            "order": {"id": 1, "select": "it's; `quoted`"}
+        }),
+        serde_json::json!([{"select": "it's; `quoted`", "we_ird_tab_les": [
+            {"id": 1, "na me": hostile, "sel`ect": 3, "ünï": "é😀", "a;b": "q;", "order_id": 1}
+        ]}]),
         serde_json::json!(1),
         serde_json::json!([{"select": "it's; `quoted`"}]),
     ];

@@ -65,6 +65,9 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
 /// The fields of the offer's table; for a dotted word (`album.artist.`) those of the table the
 /// references lead to, with the path in front.
 fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    if fields.related {
+        return related_of(fields.table, word, catalog, out);
+    }
     let (head, table) = match word.rsplit_once('.') {
         Some((head, _)) if fields.dotted => match follow(catalog, fields.table, head) {
             Some(table) => (format!("{head}."), table),
@@ -85,6 +88,31 @@ fn fields_of(fields: &Fields<'_>, word: &str, catalog: &Catalog, out: &mut Vec<C
         for relation in catalog.relations(table) {
             out.push(Completion::new(format!("{head}{}", quote(&relation.name)), fields.suffix));
         }
+    }
+}
+
+/// What `with` takes at the end of `word`: the relations and references of the table the path
+/// before it leads to, with the path in front.
+fn related_of(table: &Table, word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    let (head, table) = match word.rsplit_once('.') {
+        Some((head, _)) => {
+            let found = head.split('.').try_fold(table, |table, part| {
+                match catalog.member(table, &Ident { name: part.to_string(), span: Default::default() }).ok()? {
+                    Member::Relation(relation) => catalog.table(relation.target()),
+                    Member::Reference(fk, _) => catalog.table(&fk.ref_table),
+                    Member::Column(_) => None,
+                }
+            });
+            match found {
+                Some(table) => (format!("{head}."), table),
+                None => return,
+            }
+        }
+        None => (String::new(), table),
+    };
+    let references = table.foreign_keys.iter().map(|fk| fk.reference_name().to_string());
+    for name in catalog.relations(table).into_iter().map(|r| r.name).chain(references) {
+        out.push(Completion::new(format!("{head}{}", quote(&name)), ""));
     }
 }
 
@@ -207,18 +235,30 @@ mod tests {
 
     #[test]
     fn query_clauses() {
-        exactly("query User ", &["by ", "fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User ", &["by ", "fields ", "limit ", "offset ", "order by ", "where ", "with "]);
         exactly("query User wh", &["where "]);
-        exactly("query User where name=John ", &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by "]);
+        exactly(
+            "query User where name=John ",
+            &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by ", "with "],
+        );
         exactly("query User where name=John o", &["offset ", "or ", "order by "]);
-        exactly("query User limit 5 ", &["by ", "fields ", "offset ", "order by ", "where "]);
+        exactly("query User limit 5 ", &["by ", "fields ", "offset ", "order by ", "where ", "with "]);
         exactly("query User order b", &["by "]);
         let user_paths = ["active", "addresses", "age", "id", "name"];
         exactly("query User order by ", &with_functions(&user_paths));
-        exactly("query User order by name ", &["asc ", "by ", "desc ", "fields ", "limit ", "offset ", "where "]);
+        exactly(
+            "query User order by name ",
+            &["asc ", "by ", "desc ", "fields ", "limit ", "offset ", "where ", "with "],
+        );
         exactly("query User order by name desc, ", &with_functions(&user_paths));
         exactly("query User fields name, a", &["active", "addresses", "age", "avg("]);
-        exactly("query User fields name ", &["by ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User fields name ", &["by ", "limit ", "offset ", "order by ", "where ", "with "]);
+        exactly("query Artist with ", &["albums"]);
+        exactly("query Artist with albums.", &["albums.artist", "albums.tracks"]);
+        exactly("query Artist with albums.tracks.a", &["albums.tracks.album"]);
+        exactly("query Artist with albums ", &["fields ", "limit ", "offset ", "order by ", "where "]);
+        exactly("get User 1 ", &["with "]);
+        exactly("get User 1 with ", &["addresses"]);
         exactly("count User ", &["by ", "where "]);
         exactly("count User where ", &with_functions(&["active", "addresses", "age", "id", "name", "not "]));
         exactly("count User by name ", &["where "]);
@@ -234,7 +274,7 @@ mod tests {
         exactly("query User where age between 1 ", &["and "]);
         exactly(
             "query User where age not between 1 and 5 ",
-            &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by "],
+            &["and ", "by ", "fields ", "limit ", "offset ", "or ", "order by ", "with "],
         );
     }
 
@@ -249,7 +289,7 @@ mod tests {
             &["addresses.email", "addresses.id", "addresses.user", "addresses.user_id"],
         );
         exactly("query User fields count(addresses ", &[")"]);
-        exactly("query User fields count(addresses) ", &["by ", "limit ", "offset ", "order by ", "where "]);
+        exactly("query User fields count(addresses) ", &["by ", "limit ", "offset ", "order by ", "where ", "with "]);
         has("query User by name having ", &["count", "sum("]);
         exactly("query Address where email = .us", &["user", "user_id"]);
     }

@@ -117,6 +117,16 @@ mod tests {
     }
 
     #[test]
+    fn with_names_relations_and_references() {
+        let line = "query Artist with albums.tracks.album, Albums where name=x";
+        assert_eq!(painted(line, Style::new().yellow()), ["albums", "tracks", "album", "Albums", "name"]);
+        assert_eq!(painted(line, Style::new().magenta()), ["with", "where"]);
+        let red = |line: &str| painted(line, Style::new().red());
+        assert_eq!(red("query Artist with name, albms.x"), ["name", "albms"]);
+        assert_eq!(red("get User 1 with addresses.user, addresses.email"), ["email"]);
+    }
+
+    #[test]
     fn sql_text_is_left_alone() {
         let line = "sql select 'x', 1 from users where name = 'a' and id = 2";
         let out = highlight(line, &catalog());

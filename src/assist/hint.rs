@@ -56,7 +56,10 @@ mod tests {
         assert_eq!(at_end("get User ").as_deref(), Some("id"));
         assert_eq!(at_end("model User ").as_deref(), Some("{ field: type, … }"));
         assert_eq!(at_end("explain update User ").as_deref(), Some("where … set …"));
-        assert_eq!(at_end("models; QUERY User  ").as_deref(), Some("[fields …] [where …] [by …] [order by …] [limit n]"));
+        assert_eq!(
+            at_end("models; QUERY User  ").as_deref(),
+            Some("[fields …] [where …] [by …] [order by …] [limit n]")
+        );
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub(crate) mod tests {
         "add Address email=j@x.io user=1; query Address where user.name=John",
         "query User fields name, address.city where age >= 30 order by name desc, id limit 10 offset 20",
         "query Track where album.artist.name=\"AC/DC\" and not (id in (1, 2,) or title like 'x%')",
+        "query Artist with albums.tracks, albums.artist where name=x; get User 1 with addresses, nope.x",
         "query User where email is not null or name not like \"J%\" and id not in (3)",
         "query User where age between 1 and 5 and name ilike 'j%' or born not between today and now",
         "update User where id=1 set a=1, b=null; update User set age=31 where name=John",

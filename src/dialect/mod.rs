@@ -23,6 +23,7 @@
 //! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
+mod load;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
 mod select;

@@ -28,12 +28,16 @@ pub fn column_type(ty: &FieldType, keyed: bool) -> String {
 
 // The driver's own statements (`backend::mysql`).
 
-/// Turns strict mode on for the session (a bad value is an error, not a warning and a
-/// truncated or zeroed value), keeping every other mode the server has.
-pub fn strict_mode() -> Sql {
+/// Sent once a connection opens. Turns strict mode on for the session (a bad value is an error,
+/// not a warning and a truncated or zeroed value), keeping every other mode the server has; and
+/// lets `JSON_ARRAYAGG` (which MariaDB builds as a GROUP_CONCAT) make documents longer than the
+/// default 1 MiB of `group_concat_max_len`, past which it cuts them short with only a warning:
+/// the related records of `with` are one such document per row.
+pub fn session_settings() -> Sql {
     Sql::raw(
         "SET SESSION sql_mode = IF(FIND_IN_SET('STRICT_TRANS_TABLES', @@SESSION.sql_mode) > 0, \
-        @@SESSION.sql_mode, CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))",
+        @@SESSION.sql_mode, CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES')), \
+        SESSION group_concat_max_len = 4294967295",
     )
 }
 

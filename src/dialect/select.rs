@@ -9,11 +9,17 @@
 
 use super::{Builder, Dialect, Sql, Step};
 use crate::ast::{AggFunc, DatePart, Direction};
-use crate::plan::{Filter, Grouping, Scalar, Select};
+use crate::plan::{Filter, Grouping, Load, Scalar, Select};
 use crate::value::FieldType;
 
 impl Dialect {
     pub fn select(self, select: &Select) -> Sql {
+        self.select_with(select, &[])
+    }
+
+    /// A select with one more column per load of `with`: the related records of each row, as
+    /// JSON the database builds (see `load.rs`).
+    pub fn select_with(self, select: &Select, loads: &[Load]) -> Sql {
         let mut b = Builder::new(self);
         b.base = select.table.clone();
         if select.grouping != Grouping::None {
@@ -31,6 +37,7 @@ impl Dialect {
                 b.ident(&p.label);
             }
         }
+        b.loads(&select.table, loads);
         b.push(" FROM ");
         b.ident(&select.table);
         b.write_joins(&select.table);

@@ -1,7 +1,7 @@
 use super::*;
 use crate::ast::Direction;
 use crate::catalog::{Column, ResolvedPath, Step, field_type_of};
-use crate::plan::{Grouping, OrderBy, Projection, Select};
+use crate::plan::{Grouping, Load, OrderBy, Projection, Select};
 
 /// A select of `table` row by row, with nothing but its table.
 fn select_from(table: &str) -> Select {
@@ -313,4 +313,74 @@ fn between_binds_both_ends() {
         where_of(Dialect::Sqlite, via).0,
         "\"users\".\"user_id\" IN (SELECT \"t1\".\"id\" FROM \"users\" AS \"t1\" WHERE \"t1\".\"name\" BETWEEN ? AND ?)"
     );
+}
+
+/// A column of `sql_type` (its ormsh type as the catalog would read it).
+fn typed(name: &str, sql_type: &str) -> Column {
+    Column { sql_type: sql_type.into(), field_type: field_type_of(sql_type), primary_key: name == "id", ..column(name) }
+}
+
+/// `query Product with tags, order_items.order`: a many-to-many through `product_tags`, a
+/// relation, and a reference nested in it; the products' bytes and floats are written so that
+/// JSON can carry them.
+fn product_loads() -> (Select, Vec<Load>) {
+    let order = Load {
+        name: "order".into(),
+        steps: vec![Step::Reference { column: "order_id".into(), table: "orders".into(), key: "id".into() }],
+        table: "orders".into(),
+        columns: vec![typed("id", "INTEGER"), typed("total", "NUMERIC")],
+        order: vec!["id".into()],
+        nested: vec![],
+    };
+    let items = Load {
+        name: "order_items".into(),
+        steps: vec![Step::Relation { table: "order_items".into(), column: "product_id".into(), key: "id".into() }],
+        table: "order_items".into(),
+        columns: vec![typed("id", "INTEGER"), typed("order_id", "INTEGER")],
+        order: vec!["id".into()],
+        nested: vec![order],
+    };
+    let tags = Load {
+        name: "tags".into(),
+        steps: vec![
+            Step::Relation { table: "product_tags".into(), column: "product_id".into(), key: "id".into() },
+            Step::Reference { column: "tag_id".into(), table: "tags".into(), key: "id".into() },
+        ],
+        table: "tags".into(),
+        columns: vec![typed("id", "INTEGER"), typed("we\"ird`", "TEXT"), typed("photo", "BLOB"), typed("w", "REAL")],
+        order: vec!["id".into()],
+        nested: vec![],
+    };
+    let select = Select {
+        columns: vec![shown(path("name"), "name")],
+        filter: Some(compare(int_path("id"), CompareOp::Eq, Value::Int(7))),
+        ..select_from("products")
+    };
+    (select, vec![tags, items])
+}
+
+/// `with`: one statement, each load a correlated subquery aggregated to JSON in key order; the
+/// only value bound is the condition's.
+#[test]
+fn loads_are_subqueries_aggregated_to_json() {
+    let (select, loads) = product_loads();
+    let sqlite = Dialect::Sqlite.select_with(&select, &loads);
+    assert_eq!(
+        sqlite.text,
+        "SELECT \"products\".\"name\", (SELECT json_group_array(json_array(\"t1\".\"id\", \"t1\".\"we\"\"ird`\", CASE WHEN \"t1\".\"photo\" IS NULL THEN NULL ELSE hex(\"t1\".\"photo\") END, CASE WHEN typeof(\"t1\".\"w\") = 'real' THEN quote(\"t1\".\"w\") ELSE \"t1\".\"w\" END)) FROM (SELECT * FROM \"tags\" AS \"t2\" WHERE EXISTS (SELECT 1 FROM \"product_tags\" AS \"t3\" WHERE \"t3\".\"product_id\" = \"products\".\"id\" AND \"t2\".\"id\" = \"t3\".\"tag_id\") ORDER BY \"t2\".\"id\") AS \"t1\") AS \"tags\", (SELECT json_group_array(json_array(\"t4\".\"id\", \"t4\".\"order_id\", json((SELECT json_array(\"t5\".\"id\", CASE WHEN typeof(\"t5\".\"total\") = 'real' THEN quote(\"t5\".\"total\") ELSE \"t5\".\"total\" END) FROM \"orders\" AS \"t5\" WHERE \"t5\".\"id\" = \"t4\".\"order_id\")))) FROM (SELECT * FROM \"order_items\" AS \"t6\" WHERE \"t6\".\"product_id\" = \"products\".\"id\" ORDER BY \"t6\".\"id\") AS \"t4\") AS \"order_items\" FROM \"products\" WHERE \"products\".\"id\" = ?"
+    );
+    let postgres = Dialect::Postgres.select_with(&select, &loads);
+    assert_eq!(
+        postgres.text,
+        "SELECT \"products\".\"name\", CAST((SELECT COALESCE(json_agg(\"t2\" ORDER BY \"t2\".\"0\"), '[]'::json) FROM (SELECT \"t1\".\"id\" AS \"0\", \"t1\".\"we\"\"ird`\" AS \"1\", encode(\"t1\".\"photo\", 'hex') AS \"2\", \"t1\".\"w\" AS \"3\" FROM \"tags\" AS \"t1\" WHERE EXISTS (SELECT 1 FROM \"product_tags\" AS \"t3\" WHERE \"t3\".\"product_id\" = \"products\".\"id\" AND \"t1\".\"id\" = \"t3\".\"tag_id\")) AS \"t2\") AS TEXT) AS \"tags\", CAST((SELECT COALESCE(json_agg(\"t5\" ORDER BY \"t5\".\"0\"), '[]'::json) FROM (SELECT \"t4\".\"id\" AS \"0\", \"t4\".\"order_id\" AS \"1\", (SELECT row_to_json(\"t7\") FROM (SELECT \"t6\".\"id\" AS \"0\", \"t6\".\"total\" AS \"1\" FROM \"orders\" AS \"t6\" WHERE \"t6\".\"id\" = \"t4\".\"order_id\") AS \"t7\") AS \"2\" FROM \"order_items\" AS \"t4\" WHERE \"t4\".\"product_id\" = \"products\".\"id\") AS \"t5\") AS TEXT) AS \"order_items\" FROM \"products\" WHERE \"products\".\"id\" = $1"
+    );
+    let mysql = Dialect::Mysql.select_with(&select, &loads);
+    assert_eq!(
+        mysql.text,
+        "SELECT `products`.`name`, (SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(`t1`.`id`, `t1`.`we\"ird```, HEX(`t1`.`photo`), `t1`.`w`) ORDER BY `t1`.`id`), JSON_ARRAY()) FROM `tags` AS `t1` WHERE EXISTS (SELECT 1 FROM `product_tags` AS `t2` WHERE `t2`.`product_id` = `products`.`id` AND `t1`.`id` = `t2`.`tag_id`)) AS `tags`, (SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(`t3`.`id`, `t3`.`order_id`, (SELECT JSON_ARRAY(`t4`.`id`, `t4`.`total`) FROM `orders` AS `t4` WHERE `t4`.`id` = `t3`.`order_id`)) ORDER BY `t3`.`id`), JSON_ARRAY()) FROM `order_items` AS `t3` WHERE `t3`.`product_id` = `products`.`id`) AS `order_items` FROM `products` WHERE `products`.`id` = ?"
+    );
+    for sql in [sqlite, postgres, mysql] {
+        assert_eq!(sql.params, [Value::Int(7)]);
+    }
+    assert_eq!(Dialect::Sqlite.select_with(&select, &[]), Dialect::Sqlite.select(&select));
 }

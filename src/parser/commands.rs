@@ -6,15 +6,15 @@ use nom::character::complete::char;
 use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::expr::{expr, expr_list};
-use super::lexical::{after_keyword, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
+use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
 use super::literal::value;
 use crate::ast::{
-    Assignment, Command, Condition, Count, Direction, Expr, Ident, LiteralKind, OrderItem, Query, Target,
+    Assignment, Command, Condition, Count, Direction, Expr, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
 };
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
-const QUERY_CLAUSES: [&str; 7] = ["fields", "where", "by", "having", "order", "limit", "offset"];
+const QUERY_CLAUSES: [&str; 8] = ["fields", "where", "by", "having", "order", "limit", "offset", "with"];
 
 /// For a word that follows a value: it was probably meant to be part of it.
 const QUOTE_HELP: &str = "quote values that contain spaces: name=\"John Smith\"";
@@ -109,11 +109,20 @@ pub(super) fn get<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         let help = format!("write the key alone: `get {0} 1`, or use `query {0} where …`", model.name);
         return Err(fail(Error::syntax("`get` takes a primary key value, not a condition", key.span).with_help(help)));
     }
+    if matches!(&key.kind, LiteralKind::Word(w) if w.eq_ignore_ascii_case("with")) && !skip_ws(rest).is_empty() {
+        let help = format!("write the key first: `get {} 1 with …`", model.name);
+        return Err(fail(Error::syntax("`get` needs a primary key value before `with`", key.span).with_help(help)));
+    }
     if skip_ws(rest).starts_with('=') {
         let help = format!("write the key alone: `get {} 1`", model.name);
         return Err(fail(cx.unexpected_after(skip_ws(rest)).with_help(help)));
     }
-    Ok((rest, Command::Get { model, key }))
+    let r = skip_ws(rest);
+    if peek_word(r).is_some_and(|(_, w)| w == "with") {
+        let (rest, with) = with_clause(cx, r)?;
+        return Ok((rest, Command::Get { model, key, with }));
+    }
+    Ok((rest, Command::Get { model, key, with: Vec::new() }))
 }
 
 /// `query User` and its clauses, in any order, each at most once.
@@ -131,6 +140,7 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         order: Vec::new(),
         limit: None,
         offset: None,
+        with: Vec::new(),
     };
     let mut seen_order = false;
     let mut after_where = false;
@@ -148,12 +158,14 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
             "order" => seen_order,
             "limit" => query.limit.is_some(),
             "offset" => query.offset.is_some(),
+            "with" => !query.with.is_empty(),
             _ if r.starts_with(')') => {
                 let (_, span) = cx.found(r);
                 return Err(fail(Error::syntax("unmatched `)`", span).with_help("there is no `(` for it to close")));
             }
             _ => {
-                let mut error = cx.expected("`fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`", r);
+                let mut error =
+                    cx.expected("`fields`, `where`, `by`, `having`, `order by`, `limit`, `offset` or `with`", r);
                 if let Some(help) = did_you_mean(&word, QUERY_CLAUSES) {
                     error = error.with_help(help);
                 } else if after_where && !word.is_empty() {
@@ -199,6 +211,11 @@ pub(super) fn query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
                 query.limit = Some(limit);
                 after
             }
+            "with" => {
+                let (after, with) = with_clause(cx, r)?;
+                query.with = with;
+                after
+            }
             _ => {
                 let (after, offset) = offset_clause(cx, r)?;
                 query.offset = Some(offset);
@@ -236,6 +253,25 @@ pub(super) fn having_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Conditio
     let r = skip_ws(r);
     let (rest, filter) = or_fail(condition(cx, r), || cx.expected("a condition on the groups after `having`", r))?;
     Ok((rest, *filter))
+}
+
+/// `with orders.order_items, address`: the relations and references whose records are shown
+/// under each row. Which names those are is the catalog's to say, when the command is planned.
+///
+/// grammar: with_clause
+pub(super) fn with_clause<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<FieldPath>> {
+    let (r, _) = keyword("with").parse(i)?;
+    let r = skip_ws(r);
+    let expected = |r| cx.expected("a relation or reference after `with`", r);
+    let (mut rest, first) = or_fail(field_path(cx, r), || expected(r))?;
+    let mut paths = vec![first];
+    while let Ok((after, _)) = char::<&str, ()>(',').parse(skip_ws(rest)) {
+        let r = skip_ws(after);
+        let (after, path) = or_fail(field_path(cx, r), || expected(r))?;
+        paths.push(path);
+        rest = after;
+    }
+    Ok((rest, paths))
 }
 
 /// grammar: where_clause

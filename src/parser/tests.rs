@@ -42,7 +42,7 @@ fn show(command: &Command) -> String {
             format!("(drop {}{})", model.name, if *confirmed { " confirm" } else { "" })
         }
         Command::Add { model, values } => format!("(add {}{})", model.name, assigns(values)),
-        Command::Get { model, key } => format!("(get {} {})", model.name, lit(key)),
+        Command::Get { model, key, with } => format!("(get {} {}{})", model.name, lit(key), with_list(with)),
         Command::Query(q) => {
             let mut out = format!("(query {}", q.model.name);
             if let Some(fields) = &q.fields {
@@ -71,6 +71,7 @@ fn show(command: &Command) -> String {
             if let Some(o) = q.offset {
                 out += &format!(" (offset {})", o.value);
             }
+            out += &with_list(&q.with);
             out + ")"
         }
         Command::Count { model, filter, by } => {
@@ -113,6 +114,14 @@ fn lit(l: &Literal) -> String {
         LiteralKind::Quoted(s) => format!("{s:?}"),
         LiteralKind::Word(w) => w.clone(),
     }
+}
+
+fn with_list(paths: &[FieldPath]) -> String {
+    if paths.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    format!(" (with {})", names.join(" "))
 }
 
 fn assigns(values: &[Assignment]) -> String {
@@ -176,6 +185,15 @@ fn parses_commands() {
         ("add User all=1 where=2", "(add User all=#1 where=#2)"),
         ("get User 1", "(get User #1)"),
         ("get User \"abc\"", "(get User \"abc\")"),
+        ("get User 1 with orders", "(get User #1 (with orders))"),
+        ("get User 1 WITH orders.order_items , address", "(get User #1 (with orders.order_items address))"),
+        ("get Tag \"with\" with products", "(get Tag \"with\" (with products))"),
+        ("get Tag with", "(get Tag with)"),
+        (
+            "query User where country=NO with orders.order_items, address limit 5",
+            "(query User (where (= country NO)) (limit 5) (with orders.order_items address))",
+        ),
+        ("query User with orders where name=Ann", "(query User (where (= name Ann)) (with orders))"),
         ("query User", "(query User)"),
         ("query User where name=John", "(query User (where (= name John)))"),
         (
@@ -455,17 +473,34 @@ fn reports_errors() {
         ("query User limit 99999999999999999999", "`99999999999999999999` is too large", 17, None),
         (
             "query User wehre a=1",
-            "expected `fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`, found `wehre`",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit`, `offset` or `with`, found `wehre`",
             11,
             Some("did you mean `where`?"),
         ),
         (
             "query User where name=John Smith",
-            "expected `fields`, `where`, `by`, `having`, `order by`, `limit` or `offset`, found `Smith`",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit`, `offset` or `with`, found `Smith`",
             27,
             None,
         ),
         ("query User fields", "expected a field name, found end of input", 17, None),
+        ("query User with", "expected a relation or reference after `with`, found end of input", 15, None),
+        ("query User with orders,", "expected a relation or reference after `with`, found end of input", 23, None),
+        ("query User with orders with tags", "`with` is given twice", 23, None),
+        (
+            "query User wiht orders",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit`, `offset` or `with`, found `wiht`",
+            11,
+            Some("did you mean `with`?"),
+        ),
+        ("get User 1 with", "expected a relation or reference after `with`, found end of input", 15, None),
+        ("get User 1 with orders limit 1", "unexpected `limit` after the command", 23, None),
+        (
+            "get User with orders",
+            "`get` needs a primary key value before `with`",
+            9,
+            Some("write the key first: `get User 1 with …`"),
+        ),
         ("query User fields a,", "expected a field name, found end of input", 20, None),
         ("query User order name", "expected `by` after `order`, found `name`", 17, None),
         ("query User where", "expected a condition after `where`, found end of input", 16, None),

@@ -4,12 +4,15 @@
 //! statements, so it can never describe something other than what runs.
 
 mod lint;
+mod load;
 pub mod resolve;
 mod scalar;
 mod select;
 mod step;
 
 pub use lint::warnings;
+pub use load::Load;
+
 pub use step::{
     COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
     transaction_statements,

@@ -4,8 +4,8 @@
 //! BEGIN and COMMIT).
 
 use super::resolve;
-use super::{Count, CreateTable, Delete, Filter, Insert, Select, Update};
-use crate::ast::{Command, Ident, Literal, Target};
+use super::{Count, CreateTable, Delete, Filter, Insert, Load, Select, Update};
+use crate::ast::{Command, FieldPath, Ident, Literal, Target};
 use crate::catalog::{Catalog, Column, Table};
 use crate::coerce::Now;
 use crate::dialect::{Dialect, Sql};
@@ -69,11 +69,15 @@ pub enum Plan {
         sql: Sql,
         hints: Vec<FieldType>,
         missing: Error,
+        /// What `with` shows under the row: the statement's last columns, one per load.
+        loads: Vec<Load>,
     },
     Query {
         sql: Sql,
         hints: Vec<FieldType>,
         cap: Option<u64>,
+        /// What `with` shows under each row: the statement's last columns, one per load.
+        loads: Vec<Load>,
     },
     Count {
         sql: Sql,
@@ -155,14 +159,25 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let insert = resolve::complete_row(table, model, given)?.into_insert();
             add(table, insert, context)
         }
-        Command::Get { model, key } => get(catalog, model, key, context)?,
+        Command::Get { model, key, with } => get(catalog, model, key, with, context)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
-            rows(super::select::query(catalog, table, query, context.now)?, context)
+            let select = super::select::query(catalog, table, query, context.now)?;
+            let loads = super::load::loads(catalog, table, &query.with)?;
+            if !loads.is_empty() && select.grouping != super::Grouping::None {
+                let at = query.with[0].span;
+                return Err(Error::at(
+                    ErrorKind::Value,
+                    "`with` loads the related records of each row, and a summary's rows are groups",
+                    at,
+                )
+                .with_help("drop `with`, or drop `by` and the aggregates"));
+            }
+            rows(select, loads, context)
         }
         Command::Count { model, filter, by } if !by.is_empty() => {
             let table = catalog.model(model)?;
-            rows(super::select::count_by(catalog, table, filter.as_ref(), by, context.now)?, context)
+            rows(super::select::count_by(catalog, table, filter.as_ref(), by, context.now)?, Vec::new(), context)
         }
         Command::Count { model, filter, .. } => {
             let table = catalog.model(model)?;
@@ -251,7 +266,7 @@ pub fn readback(table: &Table, insert: &Insert, context: &Context) -> Readback {
     }
 }
 
-fn get(catalog: &Catalog, model: &Ident, key: &Literal, context: &Context) -> Result<Plan> {
+fn get(catalog: &Catalog, model: &Ident, key: &Literal, with: &[FieldPath], context: &Context) -> Result<Plan> {
     let table = catalog.model(model)?;
     let key_column = resolve::key_column(table, model)?;
     let value = crate::coerce::coerce(key, key_column, context.now)?;
@@ -264,7 +279,8 @@ fn get(catalog: &Catalog, model: &Ident, key: &Literal, context: &Context) -> Re
     let missing =
         Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
     let select = resolve::by_key(table, key_column, value);
-    Ok(Plan::Get { hints: hints(&select), sql: context.dialect.select(&select), missing })
+    let loads = super::load::loads(catalog, table, with)?;
+    Ok(Plan::Get { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), missing, loads })
 }
 
 fn target_filter(catalog: &Catalog, table: &Table, target: &Target, now: Now) -> Result<Option<Filter>> {
@@ -274,18 +290,21 @@ fn target_filter(catalog: &Catalog, table: &Table, target: &Target, now: Now) ->
     }
 }
 
-fn hints(select: &Select) -> Vec<FieldType> {
-    select.columns.iter().map(|p| p.value.field_type()).collect()
+/// The type of each column of the statement: the select's, then a JSON document per load,
+/// taken as its text (`related` reads it straight into values, not into a tree of JSON first).
+fn hints(select: &Select, loads: &[Load]) -> Vec<FieldType> {
+    let columns = select.columns.iter().map(|p| p.value.field_type());
+    columns.chain(loads.iter().map(|_| FieldType::Text)).collect()
 }
 
 /// A select whose rows are shown, capped at the prompt: it asks for one row past the cap, which
 /// says whether more exist.
-fn rows(mut select: Select, context: &Context) -> Plan {
+fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
     let cap = context.row_cap;
     if let Some(cap) = cap {
         select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
     }
-    Plan::Query { hints: hints(&select), sql: context.dialect.select(&select), cap }
+    Plan::Query { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), cap, loads }
 }
 
 fn key_text(key: &Literal) -> String {

@@ -8,24 +8,36 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::Shape;
+use super::json::{Nest, related_text};
+use crate::related::Related;
 use crate::value::Value;
 
+/// Related records (`with`) are one field per load holding their JSON, the same JSON that
+/// `--format json` nests: a CSV line stays one row (the parent's), nothing is lost, and no
+/// cross product of several loads is made up. A reference to nothing is NULL (an empty field).
 pub(super) struct CsvRows {
     count: u64,
     line: Line,
+    nests: Vec<Nest>,
 }
 
 impl CsvRows {
-    /// Writes the header line.
-    pub(super) fn begin(out: &mut dyn Write, columns: &[String]) -> io::Result<CsvRows> {
+    /// Writes the header line: the columns, then one name per load.
+    pub(super) fn begin(out: &mut dyn Write, columns: &[String], shapes: &[Shape]) -> io::Result<CsvRows> {
         let mut line = Line::default();
-        line.write(out, columns.iter().map(|c| Some(c.as_str())))?;
-        Ok(CsvRows { count: 0, line })
+        let names = shapes.iter().map(|s| Some(s.name.as_str()));
+        line.write(out, columns.iter().map(|c| Some(c.as_str())).chain(names))?;
+        Ok(CsvRows { count: 0, line, nests: Nest::of(shapes) })
     }
 
-    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
         self.count += 1;
-        self.line.values(out, values)
+        if related.is_empty() {
+            return self.line.values(out, values);
+        }
+        let values = with_related(values, &self.nests, related)?;
+        self.line.values(out, &values)
     }
 
     pub(super) fn count(&self) -> u64 {
@@ -38,6 +50,32 @@ pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Va
     let mut line = Line::default();
     line.write(out, columns.iter().map(|c| Some(c.as_str())))?;
     line.values(out, values)
+}
+
+/// Header and one row, with a field per load (`with`).
+pub(super) fn write_record_with(
+    out: &mut dyn Write,
+    columns: &[String],
+    values: &[Value],
+    shapes: &[Shape],
+    related: &[Related],
+) -> io::Result<()> {
+    let mut line = Line::default();
+    let names = shapes.iter().map(|s| Some(s.name.as_str()));
+    line.write(out, columns.iter().map(|c| Some(c.as_str())).chain(names))?;
+    line.values(out, &with_related(values, &Nest::of(shapes), related)?)
+}
+
+/// The row's values, then each load's records as a JSON text.
+fn with_related(values: &[Value], nests: &[Nest], related: &[Related]) -> io::Result<Vec<Value>> {
+    let mut all = values.to_vec();
+    for (nest, related) in nests.iter().zip(related) {
+        all.push(match related {
+            Related::One(None) => Value::Null,
+            related => Value::Text(related_text(nest, related)?),
+        });
+    }
+    Ok(all)
 }
 
 /// `sql,params` and one row; the parameters as a JSON array, which keeps their types.

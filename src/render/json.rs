@@ -7,25 +7,45 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value as Json};
 
+use super::Shape;
+use crate::related::Related;
 use crate::value::Value;
 
 pub(super) struct JsonRows {
+    /// The columns' keys, then those of the loads (`with`).
     keys: Vec<String>,
+    nests: Vec<Nest>,
     count: u64,
     /// One line, kept from row to row.
     line: Vec<u8>,
 }
 
+/// The keys of the records of one load, encoded once for the whole result, and those of what
+/// is nested in them.
+pub(super) struct Nest {
+    keys: Vec<String>,
+    nested: Vec<Nest>,
+}
+
+impl Nest {
+    pub(super) fn of(shapes: &[Shape]) -> Vec<Nest> {
+        shapes
+            .iter()
+            .map(|shape| Nest { keys: encoded_keys(&unique_keys(&shape.names())), nested: Nest::of(&shape.nested) })
+            .collect()
+    }
+}
+
 impl JsonRows {
-    pub(super) fn new(columns: &[String]) -> JsonRows {
-        JsonRows { keys: encoded_keys(&unique_keys(columns)), count: 0, line: Vec::new() }
+    pub(super) fn new(columns: &[String], shapes: &[Shape]) -> JsonRows {
+        JsonRows { keys: row_keys(columns, shapes), nests: Nest::of(shapes), count: 0, line: Vec::new() }
     }
 
-    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
         self.line.clear();
         self.line.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
         self.count += 1;
-        push_object(&mut self.line, &self.keys, values)?;
+        push_object(&mut self.line, &self.keys, values, related, &self.nests)?;
         out.write_all(&self.line)
     }
 
@@ -37,10 +57,34 @@ impl JsonRows {
 }
 
 pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value]) -> io::Result<()> {
+    write_record_with(out, columns, values, &[], &[])
+}
+
+/// One object, with a key for each load (`with`) holding its records.
+pub(super) fn write_record_with(
+    out: &mut dyn Write,
+    columns: &[String],
+    values: &[Value],
+    shapes: &[Shape],
+    related: &[Related],
+) -> io::Result<()> {
     let mut line = Vec::new();
-    push_object(&mut line, &encoded_keys(&unique_keys(columns)), values)?;
+    push_object(&mut line, &row_keys(columns, shapes), values, related, &Nest::of(shapes))?;
     line.push(b'\n');
     out.write_all(&line)
+}
+
+/// The records of one load as JSON text: a list, an object or `null` (a CSV cell).
+pub(super) fn related_text(nest: &Nest, related: &Related) -> io::Result<String> {
+    let mut text = Vec::new();
+    push_related(&mut text, nest, related)?;
+    Ok(String::from_utf8(text).unwrap_or_default())
+}
+
+/// The keys of a row's columns and of its loads, unique among them all.
+fn row_keys(columns: &[String], shapes: &[Shape]) -> Vec<String> {
+    let names: Vec<String> = columns.iter().cloned().chain(shapes.iter().map(|s| s.name.clone())).collect();
+    encoded_keys(&unique_keys(&names))
 }
 
 /// `{"sql": "...", "params": [...]}`, the parameters typed.
@@ -58,8 +102,15 @@ fn encoded_keys(keys: &[String]) -> Vec<String> {
 }
 
 /// One object, written value by value: no intermediate JSON tree per row. `to_json` decides
-/// each value's JSON type; text, the common case, is escaped straight from the row.
-fn push_object(line: &mut Vec<u8>, keys: &[String], values: &[Value]) -> io::Result<()> {
+/// each value's JSON type; text, the common case, is escaped straight from the row. The records
+/// of each load (`with`) follow the values, under the keys after theirs.
+fn push_object(
+    line: &mut Vec<u8>,
+    keys: &[String],
+    values: &[Value],
+    related: &[Related],
+    nests: &[Nest],
+) -> io::Result<()> {
     line.push(b'{');
     for (i, (key, value)) in keys.iter().zip(values).enumerate() {
         if i > 0 {
@@ -73,7 +124,34 @@ fn push_object(line: &mut Vec<u8>, keys: &[String], values: &[Value]) -> io::Res
             other => serde_json::to_writer(&mut *line, &other.to_json())?,
         }
     }
+    let keys = keys.get(values.len()..).unwrap_or_default();
+    for (i, ((key, related), nest)) in keys.iter().zip(related).zip(nests).enumerate() {
+        if i > 0 || !values.is_empty() {
+            line.push(b',');
+        }
+        line.extend_from_slice(key.as_bytes());
+        push_related(line, nest, related)?;
+    }
     line.push(b'}');
+    Ok(())
+}
+
+/// A relation's records as a list (`[]` when none), a reference's as an object or `null`.
+fn push_related(line: &mut Vec<u8>, nest: &Nest, related: &Related) -> io::Result<()> {
+    match related {
+        Related::Many(records) => {
+            line.push(b'[');
+            for (i, record) in records.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                push_object(line, &nest.keys, &record.values, &record.related, &nest.nested)?;
+            }
+            line.push(b']');
+        }
+        Related::One(Some(record)) => push_object(line, &nest.keys, &record.values, &record.related, &nest.nested)?,
+        Related::One(None) => line.extend_from_slice(b"null"),
+    }
     Ok(())
 }
 

@@ -9,6 +9,8 @@
 
 mod csv;
 mod json;
+#[cfg(test)]
+mod nested_tests;
 mod table;
 mod vertical;
 
@@ -17,6 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::ast::Format;
+use crate::plan::Load;
+use crate::related::Related;
 use crate::value::Value;
 
 /// How NULL is shown in table and vertical format (pgcli's way): distinct from the text "null".
@@ -96,27 +100,39 @@ impl Printer {
     /// Starts a result set. Rows follow with [`row`](Printer::row), and
     /// [`end_rows`](Printer::end_rows) closes it.
     pub fn begin_rows(&mut self, columns: &[String]) -> io::Result<()> {
+        self.begin_rows_with(columns, &[])
+    }
+
+    /// Starts a result set whose rows each come with the related records `loads` say (`with`):
+    /// rows follow with [`row_with`](Printer::row_with).
+    pub fn begin_rows_with(&mut self, columns: &[String], loads: &[Load]) -> io::Result<()> {
         if self.rows.is_some() {
             // A result set left open (an error mid-stream) is closed rather than mixed in.
             self.end_rows(false)?;
         }
+        let shapes = Shape::of(loads);
         self.rows = Some(match self.format {
-            Format::Table => Rows::Table(table::TableRows::new(columns, self.color, self.page_rows)),
-            Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color)),
-            Format::Json => Rows::Json(json::JsonRows::new(columns)),
-            Format::Csv => Rows::Csv(csv::CsvRows::begin(&mut self.out, columns)?),
+            Format::Table => Rows::Table(table::TableRows::new(columns, self.color, self.page_rows).nesting(shapes)),
+            Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color, shapes)),
+            Format::Json => Rows::Json(json::JsonRows::new(columns, &shapes)),
+            Format::Csv => Rows::Csv(csv::CsvRows::begin(&mut self.out, columns, &shapes)?),
         });
         Ok(())
     }
 
     /// One row of the result set begun last.
     pub fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        self.row_with(values, Vec::new())
+    }
+
+    /// One row and its related records, one entry per load the result set was begun with.
+    pub fn row_with(&mut self, values: &[Value], related: Vec<Related>) -> io::Result<()> {
         let out = &mut self.out;
         match &mut self.rows {
-            Some(Rows::Table(rows)) => rows.row(out, values),
-            Some(Rows::Vertical(rows)) => rows.row(out, values),
-            Some(Rows::Json(rows)) => rows.row(out, values),
-            Some(Rows::Csv(rows)) => rows.row(out, values),
+            Some(Rows::Table(rows)) => rows.row_with(out, values, related),
+            Some(Rows::Vertical(rows)) => rows.row(out, values, &related),
+            Some(Rows::Json(rows)) => rows.row(out, values, &related),
+            Some(Rows::Csv(rows)) => rows.row(out, values, &related),
             None => Ok(()),
         }
     }
@@ -150,6 +166,29 @@ impl Printer {
             Format::Table | Format::Vertical => vertical::write_record(&mut self.out, columns, values, self.color),
             Format::Json => json::write_record(&mut self.out, columns, values),
             Format::Csv => csv::write_record(&mut self.out, columns, values),
+        }
+    }
+
+    /// A fetched record with its related records (`get … with …`), one entry per load.
+    pub fn record_with(
+        &mut self,
+        columns: &[String],
+        values: &[Value],
+        loads: &[Load],
+        related: &[Related],
+    ) -> io::Result<()> {
+        let shapes = Shape::of(loads);
+        match self.format {
+            Format::Table => {
+                vertical::write_record(&mut self.out, columns, values, self.color)?;
+                table::write_nested(&mut self.out, &shapes, related, self.color, 0)
+            }
+            Format::Vertical => {
+                vertical::write_record(&mut self.out, columns, values, self.color)?;
+                vertical::write_nested(&mut self.out, &shapes, related, self.color, 0)
+            }
+            Format::Json => json::write_record_with(&mut self.out, columns, values, &shapes, related),
+            Format::Csv => csv::write_record_with(&mut self.out, columns, values, &shapes, related),
         }
     }
 
@@ -240,6 +279,70 @@ impl Printer {
     pub(crate) fn set_page_rows(&mut self, rows: usize) {
         self.page_rows = rows.max(1);
     }
+}
+
+/// What `with` shows under a row, as the formats need it: names, and what is nested in turn.
+#[derive(Debug, Clone)]
+struct Shape {
+    name: String,
+    /// A list of records (a relation), or one record or none (a reference).
+    many: bool,
+    columns: Vec<String>,
+    nested: Vec<Shape>,
+}
+
+impl Shape {
+    fn of(loads: &[Load]) -> Vec<Shape> {
+        loads
+            .iter()
+            .map(|load| Shape {
+                name: load.name.clone(),
+                many: load.many(),
+                columns: load.column_names(),
+                nested: Shape::of(&load.nested),
+            })
+            .collect()
+    }
+
+    /// The names a record of this shape shows: its columns', then its loads'.
+    fn names(&self) -> Vec<String> {
+        self.columns.iter().cloned().chain(self.nested.iter().map(|n| n.name.clone())).collect()
+    }
+}
+
+/// How a load's records are introduced under their row: `orders (2 rows):`, `orders (0
+/// rows)`, `address:`, `address: <null>`. Whether records follow the label.
+fn nest_label(shape: &Shape, related: &Related) -> (String, bool) {
+    let name = clean(&shape.name);
+    match related {
+        Related::Many(records) => {
+            let n = records.len();
+            let rows = plural(n, "row", "rows");
+            if n == 0 { (format!("{name} (0 rows)"), false) } else { (format!("{name} ({n} {rows}):"), true) }
+        }
+        Related::One(None) => (format!("{name}: {NULL_TEXT}"), false),
+        Related::One(Some(_)) => (format!("{name}:"), true),
+    }
+}
+
+/// The records of a load, whichever kind it is.
+fn records(related: &Related) -> &[crate::related::Record] {
+    match related {
+        Related::Many(records) => records,
+        Related::One(Some(record)) => std::slice::from_ref(record),
+        Related::One(None) => &[],
+    }
+}
+
+/// Writes `lines` with `pad` spaces before each.
+fn write_indented(out: &mut dyn Write, lines: &[u8], pad: usize) -> io::Result<()> {
+    for line in lines.split_inclusive(|b| *b == b'\n') {
+        if line != b"\n" {
+            out.write_all(&b" ".repeat(pad))?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 /// An in-memory writer whose contents stay readable after it has been handed to a [`Printer`].

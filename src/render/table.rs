@@ -21,7 +21,8 @@ use std::io::{self, Write};
 use comfy_table::presets::NOTHING;
 use comfy_table::{Attribute, Cell, CellAlignment, Table, TableComponent};
 
-use super::{NULL_TEXT, cell_text, clean, plural, push_clean};
+use super::{NULL_TEXT, Shape, cell_text, clean, nest_label, plural, push_clean, records, write_indented};
+use crate::related::Related;
 use crate::value::Value;
 
 /// The most rows drawn as one aligned table.
@@ -36,7 +37,13 @@ pub(super) struct TableRows {
     /// Per column, whether every non-NULL value of the page is a number (right-aligned).
     numeric: Vec<Option<bool>>,
     count: u64,
+    /// What `with` shows under each row, and for each row of the page, its records.
+    shapes: Vec<Shape>,
+    related: Vec<Vec<Related>>,
 }
+
+/// How far the records under a row (`with`) are indented, level by level.
+const INDENT: usize = 4;
 
 /// The cells of one page, row after row, as they will be shown.
 #[derive(Default)]
@@ -105,7 +112,23 @@ impl TableRows {
             page: Page::default(),
             numeric: vec![None; columns.len()],
             count: 0,
+            shapes: Vec::new(),
+            related: Vec::new(),
         }
+    }
+
+    /// The same table, with the records `shapes` say under each row (`with`).
+    pub(super) fn nesting(mut self, shapes: Vec<Shape>) -> TableRows {
+        self.shapes = shapes;
+        self
+    }
+
+    /// A row and its related records, drawn under it.
+    pub(super) fn row_with(&mut self, out: &mut dyn Write, values: &[Value], related: Vec<Related>) -> io::Result<()> {
+        if !self.shapes.is_empty() {
+            self.related.push(related);
+        }
+        self.row(out, values)
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
@@ -135,9 +158,36 @@ impl TableRows {
 
     fn draw_page(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let numeric = std::mem::replace(&mut self.numeric, vec![None; self.header.len()]);
-        let drawn = self.draw(out, &numeric);
+        let drawn = if self.shapes.is_empty() { self.draw(out, &numeric) } else { self.draw_nesting(out, &numeric) };
         self.page.clear();
+        self.related.clear();
         drawn
+    }
+
+    /// The page drawn as ever, with each row's related records written under its lines.
+    fn draw_nesting(&self, out: &mut dyn Write, numeric: &[Option<bool>]) -> io::Result<()> {
+        let mut table = Vec::new();
+        self.draw(&mut table, numeric)?;
+        let mut lines = table.split_inclusive(|b| *b == b'\n');
+        // The header's lines and the rule under it, then each row's lines: one per line of
+        // its tallest cell (nothing wraps).
+        let height = |texts: &mut dyn Iterator<Item = &str>| texts.map(|t| t.split('\n').count()).max().unwrap_or(1);
+        let header = height(&mut self.header.iter().map(String::as_str)) + 1;
+        for line in lines.by_ref().take(header) {
+            out.write_all(line)?;
+        }
+        let mut cells = self.page.texts();
+        for related in &self.related {
+            let rows = height(&mut cells.by_ref().take(self.header.len()).map(|(text, _)| text));
+            for line in lines.by_ref().take(rows) {
+                out.write_all(line)?;
+            }
+            write_nested(out, &self.shapes, related, self.color, INDENT)?;
+        }
+        for line in lines {
+            out.write_all(line)?;
+        }
+        Ok(())
     }
 
     fn draw(&self, out: &mut dyn Write, numeric: &[Option<bool>]) -> io::Result<()> {
@@ -177,6 +227,43 @@ impl TableRows {
         }
         write_lines(out, &table)
     }
+}
+
+/// The records under a row or record (`with`), `pad` spaces in: each load labelled (`orders (2
+/// rows):`), then its records as a table of their own, each of their rows followed by what is
+/// nested in it, further in.
+///
+/// ```text
+///   1 | Ann
+///     orders (1 row):
+///      id | total
+///     ----+-------
+///      10 |  12.5
+///         order_items (0 rows)
+///     address: <null>
+/// ```
+pub(super) fn write_nested(
+    out: &mut dyn Write,
+    shapes: &[Shape],
+    related: &[Related],
+    color: bool,
+    pad: usize,
+) -> io::Result<()> {
+    for (shape, related) in shapes.iter().zip(related) {
+        let (label, any) = nest_label(shape, related);
+        write_indented(out, format!("{label}\n").as_bytes(), pad)?;
+        if !any {
+            continue;
+        }
+        let mut table = TableRows::new(&shape.columns, color, usize::MAX).nesting(shape.nested.clone());
+        let mut drawn = Vec::new();
+        for record in records(related) {
+            table.row_with(&mut drawn, &record.values, record.related.clone())?;
+        }
+        table.draw_page(&mut drawn)?;
+        write_indented(out, &drawn, pad)?;
+    }
+    Ok(())
 }
 
 /// A table that never asks the terminal anything: its width (no wrapping, like psql) and whether

@@ -14,24 +14,31 @@ use std::io::{self, Write};
 use comfy_table::presets::NOTHING;
 use comfy_table::{Attribute, Cell, TableComponent};
 
-use super::clean;
 use super::table::{new_table, value_cell, write_lines};
+use super::{Shape, clean, nest_label, records, write_indented};
+use crate::related::Related;
 use crate::value::Value;
+
+/// How far the records under a row (`with`) are indented, level by level.
+const INDENT: usize = 4;
 
 pub(super) struct VerticalRows {
     columns: Vec<String>,
     color: bool,
     count: u64,
+    /// What `with` shows under each row.
+    shapes: Vec<Shape>,
 }
 
 impl VerticalRows {
-    pub(super) fn new(columns: &[String], color: bool) -> VerticalRows {
-        VerticalRows { columns: columns.to_vec(), color, count: 0 }
+    pub(super) fn new(columns: &[String], color: bool, shapes: Vec<Shape>) -> VerticalRows {
+        VerticalRows { columns: columns.to_vec(), color, count: 0, shapes }
     }
 
-    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value]) -> io::Result<()> {
+    pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
         self.count += 1;
-        draw(out, &self.columns, values, self.color, Some(self.count))
+        draw(out, &self.columns, values, self.color, Some(&format!("RECORD {}", self.count)))?;
+        write_nested(out, &self.shapes, related, self.color, 0)
     }
 
     /// Returns how many rows there were. Like psql, only an empty result gets a footer.
@@ -48,7 +55,41 @@ pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Va
     draw(out, columns, values, color, None)
 }
 
-fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, record: Option<u64>) -> io::Result<()> {
+/// The records under a row or record (`with`), `pad` spaces in: each load labelled
+/// (`orders (2 rows):`), then its records as blocks, `-[ orders 1 ]` over each of a list, one
+/// more level in, with what is nested in them further in still.
+///
+/// ```text
+/// orders (1 row):
+///     -[ orders 1 ]-
+///     id    | 10
+///     total | 12.5
+///     order_items (0 rows)
+/// address: <null>
+/// ```
+pub(super) fn write_nested(
+    out: &mut dyn Write,
+    shapes: &[Shape],
+    related: &[Related],
+    color: bool,
+    pad: usize,
+) -> io::Result<()> {
+    for (shape, related) in shapes.iter().zip(related) {
+        let (label, _) = nest_label(shape, related);
+        write_indented(out, format!("{label}\n").as_bytes(), pad)?;
+        for (i, record) in records(related).iter().enumerate() {
+            let banner = shape.many.then(|| format!("{} {}", clean(&shape.name), i + 1));
+            let mut block = Vec::new();
+            draw(&mut block, &shape.columns, &record.values, color, banner.as_deref())?;
+            write_indented(out, &block, pad + INDENT)?;
+            write_nested(out, &shape.nested, &record.related, color, pad + INDENT)?;
+        }
+    }
+    Ok(())
+}
+
+/// A record's block; `title` is its banner's (`RECORD 3`), if it has one.
+fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, title: Option<&str>) -> io::Result<()> {
     let mut table = new_table(color);
     table.load_preset(NOTHING);
     table.set_style(TableComponent::VerticalLines, '|');
@@ -57,11 +98,11 @@ fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, 
         let name = if color { name.add_attribute(Attribute::Bold) } else { name };
         table.add_row(vec![name, value_cell(value, color)]);
     }
-    if let Some(number) = record {
+    if let Some(title) = title {
         let widths = table.column_max_content_widths();
         let names = widths.first().copied().unwrap_or(0).into();
         let values = widths.get(1).copied().unwrap_or(0).into();
-        writeln!(out, "{}", banner(number, names, values))?;
+        writeln!(out, "{}", banner(title, names, values))?;
     }
     // No padding at the outer edges: `name | value`, flush left.
     let mut columns = table.column_iter_mut();
@@ -76,9 +117,9 @@ fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, 
 
 /// psql's banner: a rule as wide as the block, `+` over the `|`, with `-[ RECORD 3 ]` written
 /// over its start.
-fn banner(number: u64, names: usize, values: usize) -> String {
+fn banner(title: &str, names: usize, values: usize) -> String {
     let rule = format!("{}+{}", "-".repeat(names + 1), "-".repeat(values + 1));
-    let banner = format!("-[ RECORD {number} ]");
+    let banner = format!("-[ {title} ]");
     match rule.get(banner.len()..) {
         Some(rest) => banner + rest,
         None => banner,

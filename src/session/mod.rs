@@ -256,16 +256,20 @@ impl Session {
                 self.printer.status(&format!("dropped table {table}")).map_err(io_error)
             }
             plan @ Plan::Add { .. } => self.run_add(plan).await,
-            Plan::Get { sql, hints, missing } => {
+            Plan::Get { sql, hints, missing, loads } => {
                 let mut rows = Collect::default();
                 self.backend.fetch(&sql, &hints, &mut rows).await?;
-                match rows.rows.first() {
-                    Some(row) => self.printer.record(&rows.columns, row, false).map_err(io_error),
-                    None => Err(missing),
+                let Some(row) = rows.rows.first() else { return Err(missing) };
+                if loads.is_empty() {
+                    return self.printer.record(&rows.columns, row, false).map_err(io_error);
                 }
+                let own = rows.columns.len().min(row.len()).saturating_sub(loads.len());
+                let related = crate::related::read_all(&loads, &row[own..], self.dialect())?;
+                self.printer.record_with(&rows.columns[..own], &row[..own], &loads, &related).map_err(io_error)
             }
-            Plan::Query { sql, hints, cap } => {
-                let mut sink = PrintRows::new(&mut self.printer, cap);
+            Plan::Query { sql, hints, cap, loads } => {
+                let dialect = self.dialect();
+                let mut sink = PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect);
                 let fetched = self.backend.fetch(&sql, &hints, &mut sink).await;
                 sink.finish(fetched)
             }

@@ -2,7 +2,10 @@
 
 use super::io_error;
 use crate::backend::RowSink;
-use crate::error::Result;
+use crate::dialect::Dialect;
+use crate::error::{Error, ErrorKind, Result};
+use crate::plan::Load;
+use crate::related::read_all;
 use crate::render::Printer;
 use crate::value::Value;
 
@@ -13,11 +16,28 @@ pub struct PrintRows<'p> {
     shown: u64,
     more: bool,
     started: bool,
+    /// `with`: each row's last columns are these loads' records, as JSON, read back row by row
+    /// (nothing is kept from one row to the next).
+    loads: &'p [Load],
+    dialect: Dialect,
 }
 
 impl<'p> PrintRows<'p> {
     pub fn new(printer: &'p mut Printer, cap: Option<u64>) -> PrintRows<'p> {
-        PrintRows { printer, cap, shown: 0, more: false, started: false }
+        PrintRows { printer, cap, shown: 0, more: false, started: false, loads: &[], dialect: Dialect::Sqlite }
+    }
+
+    /// Rows that end with a column of related records for each of `loads`, as `dialect` sends them.
+    pub fn with_loads(mut self, loads: &'p [Load], dialect: Dialect) -> PrintRows<'p> {
+        self.loads = loads;
+        self.dialect = dialect;
+        self
+    }
+
+    /// Where a row's own values end and its related records begin.
+    fn own(&self, len: usize) -> Result<usize> {
+        len.checked_sub(self.loads.len())
+            .ok_or_else(|| Error::new(ErrorKind::Database, "the database sent fewer columns than asked for"))
     }
 
     /// Closes the result set, whatever the fetch returned: rows already shown stay shown, and
@@ -33,7 +53,8 @@ impl<'p> PrintRows<'p> {
 impl RowSink for PrintRows<'_> {
     fn columns(&mut self, names: &[String]) -> Result<()> {
         self.started = true;
-        self.printer.begin_rows(names).map_err(io_error)
+        let own = self.own(names.len())?;
+        self.printer.begin_rows_with(&names[..own], self.loads).map_err(io_error)
     }
 
     fn row(&mut self, values: &[Value]) -> Result<bool> {
@@ -42,7 +63,13 @@ impl RowSink for PrintRows<'_> {
             return Ok(false);
         }
         self.shown += 1;
-        self.printer.row(values).map_err(io_error)?;
+        if self.loads.is_empty() {
+            self.printer.row(values).map_err(io_error)?;
+        } else {
+            let own = self.own(values.len())?;
+            let related = read_all(self.loads, &values[own..], self.dialect)?;
+            self.printer.row_with(&values[..own], related).map_err(io_error)?;
+        }
         Ok(true)
     }
 }

@@ -519,3 +519,69 @@ async fn refresh_reads_the_schema_and_says_so_at_the_prompt() {
     prompt.ok("refresh").await;
     assert_eq!(prompt.take().trim(), "schema read again: 2 models");
 }
+
+/// `with` sends one statement whatever the number of rows and of levels: never one per row.
+#[tokio::test]
+async fn with_takes_one_statement_however_many_rows() {
+    use crate::backend::Recording;
+    let mut f = open(Format::Json, false).await;
+    f.ok("model User { name: text }").await;
+    f.ok("model Order { user: User, total: int }").await;
+    f.ok("model Item { order: Order, qty: int }").await;
+    let mut users = 0;
+    for wanted in [1, 3, 30] {
+        while users < wanted {
+            users += 1;
+            f.ok(&format!("add User name=u{users}")).await;
+            for total in 1..=3 {
+                f.ok(&format!("add Order user={users} total={total}")).await;
+                let order = (users - 1) * 3 + total;
+                f.ok(&format!("add Item order={order} qty=1")).await;
+                f.ok(&format!("add Item order={order} qty=2")).await;
+            }
+        }
+        let recording = Recording::start();
+        let rows = f.json("query User with orders.items, orders.user").await;
+        assert_eq!(recording.take().len(), 1, "{wanted} users");
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), wanted);
+        let last = &rows[wanted - 1];
+        assert_eq!(last["orders"].as_array().unwrap().len(), 3);
+        let items = serde_json::json!([
+            {"id": wanted * 6 - 1, "order_id": wanted * 3, "qty": 1},
+            {"id": wanted * 6, "order_id": wanted * 3, "qty": 2}
+        ]);
+        assert_eq!(last["orders"][2]["items"], items);
+        assert_eq!(last["orders"][0]["user"], serde_json::json!({"id": wanted, "name": format!("u{wanted}")}));
+        f.take();
+        f.ok("get User 1 with orders").await;
+        assert_eq!(recording.take().len(), 1);
+    }
+}
+
+/// The prompt's row cap counts rows, not their related records; a reference to nothing is
+/// null, a relation without records an empty list.
+#[tokio::test]
+async fn with_shows_records_under_capped_rows() {
+    let mut f = open(Format::Json, true).await;
+    f.ok("model Team { name: text }").await;
+    f.ok("model Player { name: text, team: Team? }").await;
+    for add in ["Team name=Red", "Team name=Blue", "Player name=Ann team=1", "Player name=Bo team=1", "Player name=Cy"]
+    {
+        f.ok(&format!("add {add}")).await;
+    }
+    f.ok("set limit 2").await;
+    f.take();
+    let rows = f.json("query Team with players order by id").await;
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"id": 1, "name": "Red", "players": [{"id": 1, "name": "Ann", "team_id": 1}, {"id": 2, "name": "Bo", "team_id": 1}]},
+            {"id": 2, "name": "Blue", "players": []}
+        ])
+    );
+    let cy = f.json("get Player 3 with team").await;
+    assert_eq!(cy, serde_json::json!({"id": 3, "name": "Cy", "team_id": null, "team": null}));
+    let err = f.err("query Team with players, Players").await;
+    assert_eq!(err.message, "`with players` is given twice");
+}

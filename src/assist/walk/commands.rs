@@ -18,7 +18,13 @@ impl<'s, 'c> Walker<'s, 'c> {
             // What follows the assignments may come only after one of them.
             let follow = if first { &[][..] } else { follow };
             self.slot(|| Offer {
-                fields: table.map(|table| Fields { table, suffix: "=", dotted: false, exclude: assigned.clone() }),
+                fields: table.map(|table| Fields {
+                    table,
+                    suffix: "=",
+                    dotted: false,
+                    exclude: assigned.clone(),
+                    related: false,
+                }),
                 hint,
                 ..Offer::keywords(follow)
             })?;
@@ -135,7 +141,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             let left = unused(&used);
             let hint = hint.take();
             self.slot(|| Offer { hint, ..Offer::keywords(&left) })?;
-            let clause = self.keyword(&["fields", "where", "by", "having", "order", "limit", "offset"])?;
+            let clause = self.keyword(&["fields", "where", "by", "having", "order", "limit", "offset", "with"])?;
             used.push(if clause == "order" { "order by" } else { clause });
             let follow = unused(&used);
             match clause {
@@ -155,6 +161,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                     self.keyword(&["by"])?;
                     self.path_list(table, &follow, true)?;
                 }
+                "with" => self.with_list(table, &follow)?,
                 _ => {
                     self.slot(Offer::default)?;
                     self.value()?;
@@ -178,6 +185,43 @@ impl<'s, 'c> Walker<'s, 'c> {
             if !self.punct(",") {
                 return Some(());
             }
+        }
+    }
+
+    /// `orders.order_items, address` after `with`: paths of relations and references.
+    pub(super) fn with_list(&mut self, table: Option<&'c Table>, follow: &[&'static str]) -> Step {
+        loop {
+            self.slot(|| Offer { fields: related_paths(table), ..Offer::default() })?;
+            self.related_path(table)?;
+            self.slot(|| Offer::keywords(follow))?;
+            if !self.punct(",") {
+                return Some(());
+            }
+        }
+    }
+
+    /// `orders.order_items.product`: each part marked as a field while it names a relation or
+    /// a reference (as `with` resolves it), unknown from the first that does not.
+    fn related_path(&mut self, table: Option<&'c Table>) -> Step {
+        let mut scope = table;
+        loop {
+            let (start, name, _) = self.name()?;
+            let ident = Ident { name, span: Default::default() };
+            let next = scope.and_then(|t| match self.catalog.member(t, &ident) {
+                Ok(Member::Relation(relation)) => self.catalog.table(relation.target()),
+                Ok(Member::Reference(fk, _)) => self.catalog.table(&fk.ref_table),
+                Ok(Member::Column(_)) | Err(_) => None,
+            });
+            match (scope, next) {
+                (Some(_), Some(_)) => self.mark(start, Class::Field),
+                (Some(_), None) => self.mark(start, Class::UnknownField),
+                (None, _) => {}
+            }
+            scope = next;
+            if !self.rest().starts_with('.') {
+                return Some(());
+            }
+            self.pos += 1;
         }
     }
 
@@ -212,7 +256,12 @@ impl<'s, 'c> Walker<'s, 'c> {
 
 /// Field paths of `table`, as offered in conditions, `fields` and `order by`.
 pub(super) fn paths(table: Option<&Table>) -> Option<Fields<'_>> {
-    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new() })
+    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new(), related: false })
+}
+
+/// The relations and references of `table`, as offered after `with`.
+pub(super) fn related_paths(table: Option<&Table>) -> Option<Fields<'_>> {
+    table.map(|table| Fields { table, suffix: "", dotted: true, exclude: Vec::new(), related: true })
 }
 
 /// The aggregates and date parts, as offered where a field may be.
@@ -220,6 +269,14 @@ pub(crate) const FUNCTIONS: [&str; 9] = ["count", "sum(", "avg(", "min(", "max("
 
 /// The clauses of `query` not given yet; `having`, which tests the groups of `by`, only after it.
 pub(super) fn unused(used: &[&'static str]) -> Vec<&'static str> {
+    // `with` loads the related records of rows, and a summary's rows are groups.
     let grouped = used.contains(&"by");
-    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c) && (grouped || *c != "having")).collect()
+    let loaded = used.contains(&"with");
+    let fits = |c: &&str| match *c {
+        "having" => grouped,
+        "by" => !loaded,
+        "with" => !grouped,
+        _ => true,
+    };
+    QUERY_CLAUSES.into_iter().filter(|c| !used.contains(c) && fits(c)).collect()
 }

@@ -51,6 +51,9 @@ pub(super) struct Fields<'c> {
     pub dotted: bool,
     /// Columns already assigned on the line.
     pub exclude: Vec<String>,
+    /// The names are those `with` takes: relations and references (a dotted path goes through
+    /// both), not columns.
+    pub related: bool,
 }
 
 /// What the rest of a command looks like, for a hint.
@@ -129,7 +132,7 @@ fn word_len(s: &str, kind: WordKind) -> usize {
     }
 }
 
-const QUERY_CLAUSES: [&str; 7] = ["fields", "where", "by", "having", "order by", "limit", "offset"];
+const QUERY_CLAUSES: [&str; 8] = ["fields", "where", "by", "having", "order by", "limit", "offset", "with"];
 /// Deep enough for any condition a person types; it keeps garbage from exhausting the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -422,7 +425,10 @@ impl<'s, 'c> Walker<'s, 'c> {
             Verb::Get => {
                 let table = self.model()?;
                 self.slot(|| Offer { hint: Some(Hint::AfterModel { command: "get", table }), ..Offer::default() })?;
-                self.value()
+                self.value()?;
+                self.slot(|| Offer::keywords(&["with"]))?;
+                self.keyword(&["with"])?;
+                self.with_list(table, &[])
             }
             Verb::Query => self.query(),
             Verb::Count => {

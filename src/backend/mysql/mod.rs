@@ -40,7 +40,7 @@ pub async fn connect(url: &str) -> Result<MySqlConnection> {
         // meaning of `||`.
         .pipes_as_concat(false);
     let mut conn = MySqlConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
-    conn.execute(dialect::strict_mode().sqlx_text()).await.map_err(|e| connect_error(url, e))?;
+    conn.execute(dialect::session_settings().sqlx_text()).await.map_err(|e| connect_error(url, e))?;
     Ok(conn)
 }
 
