@@ -384,3 +384,26 @@ fn loads_are_subqueries_aggregated_to_json() {
     }
     assert_eq!(Dialect::Sqlite.select_with(&select, &[]), Dialect::Sqlite.select(&select));
 }
+
+/// A new table's references get an index each, but on MySQL, whose foreign keys make their own.
+#[test]
+fn references_get_an_index_where_the_database_makes_none() {
+    let column = |name: &str, references: Option<(String, String)>| ColumnDef {
+        name: name.into(),
+        field_type: FieldType::Int,
+        nullable: false,
+        unique: false,
+        primary_key: false,
+        auto_increment: false,
+        default: None,
+        references,
+    };
+    let create = CreateTable {
+        table: "orders".into(),
+        columns: vec![column("total", None), column("user_id", Some(("users".into(), "id".into())))],
+    };
+    let texts = |d: Dialect| d.reference_indexes(&create).iter().map(|s| s.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(Dialect::Sqlite), ["CREATE INDEX \"orders_user_id_idx\" ON \"orders\" (\"user_id\")"]);
+    assert_eq!(texts(Dialect::Postgres), ["CREATE INDEX \"orders_user_id_idx\" ON \"orders\" (\"user_id\")"]);
+    assert!(texts(Dialect::Mysql).is_empty());
+}

@@ -26,6 +26,16 @@ pub fn having(catalog: &Catalog, table: &Table, condition: &Condition, now: Now)
     filter_at(catalog, table, condition, Place::Summary, now, 0)
 }
 
+/// Where to resolve a condition: the catalog, the table it tests, where it stands and the
+/// command's clock.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    catalog: &'a Catalog,
+    table: &'a Table,
+    place: Place,
+    now: Now,
+}
+
 fn filter_at(
     catalog: &Catalog,
     table: &Table,
@@ -34,15 +44,40 @@ fn filter_at(
     now: Now,
     depth: usize,
 ) -> Result<Filter> {
+    nested(Scope { catalog, table, place, now }, condition, depth).map(|filter| *filter)
+}
+
+// A condition nests as deep as the parser allows (`a and b and …` is a chain as deep as it is
+// long), so the recursion below keeps its frames small: it passes boxes, and the work on a leaf
+// is done in [`leaf`], whose frame is not part of every level (a debug build gives each
+// temporary a slot of its own).
+fn nested(scope: Scope<'_>, condition: &Condition, depth: usize) -> Result<Box<Filter>> {
     if depth > MAX_DEPTH {
-        return Err(Error::new(ErrorKind::Syntax, "the condition is nested too deeply"));
+        return Err(too_deep());
     }
-    let sub = |c: &Condition| filter_at(catalog, table, c, place, now, depth + 1).map(Box::new);
+    let depth = depth + 1;
+    let filter = match condition {
+        Condition::And(a, b) => Filter::And(nested(scope, a, depth)?, nested(scope, b, depth)?),
+        Condition::Or(a, b) => Filter::Or(nested(scope, a, depth)?, nested(scope, b, depth)?),
+        Condition::Not(inner) => Filter::Not(nested(scope, inner, depth)?),
+        leaf_condition => return leaf(scope, leaf_condition).map(Box::new),
+    };
+    Ok(Box::new(filter))
+}
+
+#[cold]
+#[inline(never)]
+fn too_deep() -> Error {
+    Error::new(ErrorKind::Syntax, "the condition is nested too deeply")
+}
+
+/// One test of one value: everything of a condition but `and`, `or` and `not`.
+#[inline(never)]
+fn leaf(scope: Scope<'_>, condition: &Condition) -> Result<Filter> {
+    let Scope { catalog, table, place, now } = scope;
     let left = |field: &Expr| scalar(catalog, table, field, place);
     Ok(match condition {
-        Condition::And(a, b) => Filter::And(sub(a)?, sub(b)?),
-        Condition::Or(a, b) => Filter::Or(sub(a)?, sub(b)?),
-        Condition::Not(inner) => Filter::Not(sub(inner)?),
+        Condition::And(..) | Condition::Or(..) | Condition::Not(..) => unreachable!("`nested` takes these"),
         Condition::IsNull { field, negated } => {
             Filter::Test { left: left(field)?, test: Test::IsNull { negated: *negated } }
         }

@@ -51,9 +51,12 @@ pub enum Readback {
 /// A command resolved and turned into the statements it runs.
 #[derive(Debug, Clone)]
 pub enum Plan {
+    /// `model`: the table, then an index on each reference column (see
+    /// [`Dialect::reference_indexes`]).
     Model {
         create: CreateTable,
         sql: Sql,
+        indexes: Vec<Sql>,
     },
     Drop {
         table: String,
@@ -106,8 +109,8 @@ impl Plan {
     /// only when it runs (the key MySQL generated) is shown with a comment saying so.
     pub fn statements(&self, context: &Context) -> Vec<Sql> {
         let mut statements = match self {
-            Plan::Model { sql, .. }
-            | Plan::Drop { sql, .. }
+            Plan::Model { sql, indexes, .. } => std::iter::once(sql).chain(indexes).cloned().collect(),
+            Plan::Drop { sql, .. }
             | Plan::Get { sql, .. }
             | Plan::Query { sql, .. }
             | Plan::Count { sql }
@@ -147,7 +150,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
     Ok(match command {
         Command::Model(model) => {
             let create = resolve::create_table(catalog, model)?;
-            Plan::Model { sql: dialect.create_table(&create), create }
+            Plan::Model { sql: dialect.create_table(&create), indexes: dialect.reference_indexes(&create), create }
         }
         Command::Drop { model, .. } => {
             let table = catalog.model(model)?.name.clone();

@@ -243,8 +243,11 @@ impl Session {
     /// Runs the plan of a data command.
     async fn run_data(&mut self, command: &Command, plan: Plan) -> Result<()> {
         match plan {
-            Plan::Model { create, sql } => {
+            Plan::Model { create, sql, indexes } => {
                 self.send(&sql).await?;
+                for index in &indexes {
+                    self.send(index).await?;
+                }
                 self.refresh_catalog().await?;
                 let Command::Model(model) = command else { unreachable!("a model's plan") };
                 let text = format!("model {} created (table {})", model.name.name, create.table);
