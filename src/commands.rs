@@ -135,7 +135,8 @@ pub const COMMANDS: &[Info] = &[
         aliases: &[],
         explainable: true,
         syntax: "update Model where …|all set field=value, …",
-        summary: "change rows; says how many changed. Without `where`, write `all`",
+        summary: "change rows; says how many changed. Without `where`, write `all`. \
+                  `price *= 0.9`, `stock -= 1` (also `+=`, `/=`) change a number by a value",
         example: "update User where name=John set age=31",
     },
     Info {

@@ -32,7 +32,7 @@ mod text;
 
 use sqlx::AssertSqlSafe;
 
-use crate::ast::CompareOp;
+use crate::ast::{AssignOp, CompareOp};
 use crate::catalog::{ResolvedPath, Step};
 use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Scalar, Test, Update};
 use crate::value::{FieldType, Value};
@@ -251,6 +251,20 @@ impl Dialect {
             }
             b.ident(column);
             b.push(" = ");
+            if let Some(&(op, integer)) = update.ops.get(i).filter(|(op, _)| *op != AssignOp::Set) {
+                // `price = price * ?`: the stored value, as the statement finds it.
+                b.ident(column);
+                b.push(match op {
+                    // MySQL's `/` gives a decimal even of two integers; DIV truncates, as the
+                    // others' `/` does.
+                    AssignOp::Div if integer && self == Dialect::Mysql => " DIV ",
+                    AssignOp::Div => " / ",
+                    AssignOp::Add => " + ",
+                    AssignOp::Sub => " - ",
+                    // (`=` never comes here: it was filtered out above.)
+                    AssignOp::Mul | AssignOp::Set => " * ",
+                });
+            }
             b.typed_param(value.clone(), update.casts.get(i).and_then(Option::as_deref));
         }
         b.filter_clause(&update.table, update.filter.as_ref());

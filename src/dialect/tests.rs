@@ -384,3 +384,34 @@ fn loads_are_subqueries_aggregated_to_json() {
     }
     assert_eq!(Dialect::Sqlite.select_with(&select, &[]), Dialect::Sqlite.select(&select));
 }
+
+#[test]
+fn compound_assignments_change_the_stored_value() {
+    let update = Update {
+        table: "products".into(),
+        set: vec![
+            ("price".into(), Value::Decimal("0.9".into())),
+            ("stock".into(), Value::Int(1)),
+            ("name".into(), text("x")),
+            ("views".into(), Value::Int(2)),
+        ],
+        casts: vec![],
+        ops: vec![(AssignOp::Mul, false), (AssignOp::Sub, true), (AssignOp::Set, false), (AssignOp::Div, true)],
+        filter: None,
+    };
+    let sql = Dialect::Postgres.update(&update);
+    assert_eq!(
+        sql.text(),
+        r#"UPDATE "products" SET "price" = "price" * $1, "stock" = "stock" - $2, "name" = $3, "views" = "views" / $4"#
+    );
+    assert_eq!(sql.params().len(), 4);
+    assert_eq!(
+        Dialect::Mysql.update(&update).text(),
+        "UPDATE `products` SET `price` = `price` * ?, `stock` = `stock` - ?, `name` = ?, `views` = `views` DIV ?"
+    );
+    let plain = Update { ops: vec![], ..update };
+    assert_eq!(
+        Dialect::Sqlite.update(&plain).text(),
+        r#"UPDATE "products" SET "price" = ?, "stock" = ?, "name" = ?, "views" = ?"#
+    );
+}

@@ -125,7 +125,7 @@ fn with_list(paths: &[FieldPath]) -> String {
 }
 
 fn assigns(values: &[Assignment]) -> String {
-    values.iter().map(|a| format!(" {}={}", a.field.name, lit(&a.value))).collect()
+    values.iter().map(|a| format!(" {}{}{}", a.field.name, a.op.as_str(), lit(&a.value))).collect()
 }
 
 fn targ(t: &Target) -> String {
@@ -216,6 +216,8 @@ fn parses_commands() {
         ("update User all set active=false", "(update User all (set active=false))"),
         ("update User set age=31 where name=John", "(update User (where (= name John)) (set age=#31))"),
         ("update User set age=31 all", "(update User all (set age=#31))"),
+        ("update P all set price *= 0.9, stock -= 1", "(update P all (set price*=#0.9 stock-=#1))"),
+        ("update P all set a+=1 b/=2 c=-1", "(update P all (set a+=#1 b/=#2 c=#-1))"),
         ("delete User where id in (1, 2)", "(delete User (where (in id #1 #2)))"),
         ("delete User all", "(delete User all)"),
         ("begin", "begin"),
@@ -464,6 +466,12 @@ fn reports_errors() {
         ("update User where a=1", "expected `set`, found end of input", 21, None),
         ("update User where a=1 all set b=1", "`update` takes one `where …` or `all`", 22, None),
         ("update User all set", "expected `field=value` after `set`, found end of input", 19, None),
+        (
+            "update P all set a +=",
+            "expected a value for `a`, found end of input",
+            21,
+            Some("quote values that contain spaces: name=\"John Smith\""),
+        ),
         ("delete User", "`delete` needs `where …` or `all`", 11, None),
         ("delete  User  # c", "`delete` needs `where …` or `all`", 12, None),
         ("delete User everything", "`delete` needs `where …` or `all`", 12, None),

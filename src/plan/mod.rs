@@ -249,6 +249,9 @@ pub struct Update {
     pub set: Vec<(String, Value)>,
     /// Per assignment, the database type a text value must be cast to (see [`text_cast`]).
     pub casts: Vec<Option<String>>,
+    /// Per assignment, `=` or arithmetic on the stored value (`+=`), and whether the column
+    /// holds integers (a division of integers truncates on every database); empty: all `=`.
+    pub ops: Vec<(crate::ast::AssignOp, bool)>,
     pub filter: Option<Filter>,
 }
 

@@ -2,7 +2,8 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, Span,
+    AssignOp, Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl,
+    Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
@@ -145,11 +146,22 @@ pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
 pub struct Assigned<'t> {
     pub columns: Vec<&'t Column>,
     pub values: Vec<Value>,
+    /// Per column, how it is set and where the operator is; empty when every one is a plain
+    /// `=` (nearly always: no list to build for every row of a script of `add`s).
+    pub ops: Vec<(AssignOp, Span)>,
 }
 
 impl<'t> Assigned<'t> {
     fn with_capacity(n: usize) -> Assigned<'t> {
-        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n) }
+        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n), ops: Vec::new() }
+    }
+
+    /// How each column is set, in order: `=` for all when none is compound.
+    pub fn ops(&self) -> Vec<AssignOp> {
+        if self.ops.is_empty() {
+            return Vec::new();
+        }
+        self.ops.iter().map(|(op, _)| *op).collect()
     }
 
     /// Adds the column `field` sets, unless an earlier assignment already set it.
@@ -168,12 +180,41 @@ impl<'t> Assigned<'t> {
 /// that text values are moved into the row, not copied (a script's `add`s are mostly text).
 pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Result<Assigned<'_>> {
     let mut out = Assigned::with_capacity(assignments.len());
-    for Assignment { field, value } in assignments {
+    for Assignment { field, op, op_span, value } in assignments {
         let column = out.column(table, &field)?;
         let span = value.span;
+        if op != AssignOp::Set {
+            compound(column, &field, op, op_span, &value)?;
+            out.ops.resize(out.columns.len() - 1, (AssignOp::Set, Span::default()));
+        }
+        if op != AssignOp::Set || !out.ops.is_empty() {
+            out.ops.push((op, op_span));
+        }
         out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column, now)?)?);
     }
     Ok(out)
+}
+
+/// Checks `field += value` (and `-=`, `*=`, `/=`): arithmetic on a number, with a number.
+fn compound(column: &Column, field: &Ident, op: AssignOp, op_span: Span, value: &Literal) -> Result<()> {
+    if !matches!(column.field_type, FieldType::Int | FieldType::Float | FieldType::Decimal) {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` needs a number, and `{}` is {}", op.as_str(), field.name, column.field_type),
+            op_span,
+        )
+        .with_help(format!("set it with `{}=…`", field.name)));
+    }
+    match &value.kind {
+        LiteralKind::Null => {
+            Err(Error::at(ErrorKind::Value, format!("`{}` needs a number, not null", op.as_str()), value.span))
+        }
+        // Each database answers a division by zero its own way (an error, or null): refused here.
+        LiteralKind::Number(n) if op == AssignOp::Div && n.parse::<f64>().is_ok_and(|n| n == 0.0) => {
+            Err(Error::at(ErrorKind::Value, "a division by zero", value.span))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Value) -> Result<Value> {
@@ -306,6 +347,14 @@ pub fn key_column<'t>(table: &'t Table, model: &Ident) -> Result<&'t Column> {
 
 /// A row of `add` for `table`, unless it leaves out a column that needs a value.
 pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) -> Result<InsertRow<'t>> {
+    if let Some((op, span)) = given.ops.iter().find(|(op, _)| *op != AssignOp::Set) {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` changes a stored value, and `add` makes a new row", op.as_str()),
+            *span,
+        )
+        .with_help("write `field=value`"));
+    }
     let missing = missing_required(table, &given.columns);
     if !missing.is_empty() {
         // A reference is named as the user types it: `author`, not `author_id`.

@@ -189,8 +189,10 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let filter = target_filter(catalog, table, target, context.now)?;
             let set = resolve::assignments(table, set.to_vec(), context.now)?;
             let casts = super::text_casts(table, &set.columns);
+            let ops =
+                set.ops().into_iter().zip(&set.columns).map(|(op, c)| (op, c.field_type == FieldType::Int)).collect();
             let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
-            Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, set, filter }) }
+            Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, ops, set, filter }) }
         }
         Command::Delete { model, target } => {
             let table = catalog.model(model)?;
