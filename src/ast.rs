@@ -397,6 +397,11 @@ pub enum Command {
         model: Ident,
         values: Vec<Assignment>,
     },
+    /// `upsert M k=v …`: insert, or update the row with the same key.
+    Upsert {
+        model: Ident,
+        values: Vec<Assignment>,
+    },
     Get {
         model: Ident,
         key: Literal,

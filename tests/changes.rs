@@ -65,3 +65,45 @@ fn compound_assignments_change_the_stored_numbers() {
         assert!(err.contains("`+=` needs a number, and `name` is text"), "{}: {err}", db.backend);
     }
 }
+
+/// Runs `commands` with the stored records shown (`--verbose`), as CSV; they must succeed.
+fn shown(db: &Db, commands: &[&str]) -> String {
+    let mut args = vec!["--verbose", "--format", "csv"];
+    for c in commands {
+        args.extend(["-c", c]);
+    }
+    let out = ormsh(&db.url, &args);
+    common::assert_success(&out, &format!("{}: {commands:?}", db.backend));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn upsert_inserts_or_updates_by_the_primary_or_a_unique_key() {
+    let setup = [
+        "model User { email: text unique, name: text, age: int? }",
+        "model Stock table stock { shop: text, item: text, qty: int }",
+        "sql CREATE UNIQUE INDEX stock_shop_item ON stock (shop, item)",
+    ];
+    for db in databases("upsert", &setup) {
+        // By the unique key `email`: a new row, then the same row changed.
+        let first = shown(&db, &["upsert User email=a@x.io name=Ann"]);
+        assert_eq!(first, "id,email,name,age\n1,a@x.io,Ann,\n", "{}", db.backend);
+        let again = shown(&db, &["upsert User email=a@x.io name=Anna age=30"]);
+        assert_eq!(again, "id,email,name,age\n1,a@x.io,Anna,30\n", "{}", db.backend);
+        // By the primary key, which wins over `email` when both are given: the email changes.
+        let by_id = shown(&db, &["upsert User id=1 email=b@x.io name=Anna"]);
+        assert_eq!(by_id, "id,email,name,age\n1,b@x.io,Anna,30\n", "{}", db.backend);
+        let rows = ok_csv(&db.url, &["query User fields email, name, age order by id"]);
+        assert_eq!(rows, "email,name,age\nb@x.io,Anna,30\n", "{}", db.backend);
+        // A key of two fields.
+        ok_csv(&db.url, &["upsert Stock shop=a item=pen qty=1", "upsert Stock shop=a item=ink qty=2"]);
+        ok_csv(&db.url, &["upsert Stock shop=a item=pen qty=5"]);
+        let stock = ok_csv(&db.url, &["query Stock fields item, qty order by item"]);
+        assert_eq!(stock, "item,qty\nink,2\npen,5\n", "{}", db.backend);
+        // No key given: the error names the keys, and nothing is stored.
+        let err = fails(&db, "upsert Stock shop=a qty=3");
+        assert!(err.contains("`upsert` needs the fields of a key of Stock"), "{}: {err}", db.backend);
+        assert!(err.contains("its keys: id, (shop, item)"), "{}: {err}", db.backend);
+        assert_eq!(common::count(&db.url, "Stock"), 2, "{}", db.backend);
+    }
+}

@@ -239,6 +239,38 @@ impl Dialect {
         b.finish()
     }
 
+    /// `insert` (one row), or, when a row with the same `key` exists, `update` (columns of the
+    /// insert) stored over it: one statement. `returning` as for [`Dialect::insert`].
+    pub fn upsert(self, insert: &Insert, key: &[String], update: &[String], returning: &[String]) -> Sql {
+        let Sql { mut text, params } = self.insert(insert, &[]);
+        // With nothing to store over the row found, its key is set to itself: the row is still
+        // "updated", so RETURNING gives it back (DO NOTHING would give nothing).
+        let update = if update.is_empty() { key } else { update };
+        let set = update.iter().map(|c| {
+            let c = self.quote(c);
+            match self {
+                Dialect::Mysql => format!("{c} = VALUES({c})"),
+                Dialect::Sqlite | Dialect::Postgres => format!("{c} = excluded.{c}"),
+            }
+        });
+        let set = set.collect::<Vec<_>>().join(", ");
+        match self {
+            // MySQL has no conflict target: any unique key of the table that the row collides
+            // with finds the row to update.
+            Dialect::Mysql => text.push_str(&format!(" ON DUPLICATE KEY UPDATE {set}")),
+            Dialect::Sqlite | Dialect::Postgres => {
+                let key: Vec<String> = key.iter().map(|c| self.quote(c)).collect();
+                text.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {set}", key.join(", ")));
+            }
+        }
+        if !returning.is_empty() && self.has_returning() {
+            let returning: Vec<String> = returning.iter().map(|c| self.quote(c)).collect();
+            text.push_str(" RETURNING ");
+            text.push_str(&returning.join(", "));
+        }
+        Sql { text, params }
+    }
+
     pub fn update(self, update: &Update) -> Sql {
         let mut b = Builder::new(self);
         b.in_write = true;

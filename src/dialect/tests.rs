@@ -415,3 +415,44 @@ fn compound_assignments_change_the_stored_value() {
         r#"UPDATE "products" SET "price" = ?, "stock" = ?, "name" = ?, "views" = ?"#
     );
 }
+
+#[test]
+fn upserts_are_one_statement_on_every_database() {
+    let insert = Insert {
+        table: "users".into(),
+        columns: vec!["email".into(), "name".into()],
+        rows: vec![vec![text("a@x.io"), text("Ann")]],
+        casts: vec![],
+    };
+    let key = ["email".to_string()];
+    let update = ["name".to_string()];
+    let returning = ["id".to_string(), "email".to_string(), "name".to_string()];
+    let pg = Dialect::Postgres.upsert(&insert, &key, &update, &returning);
+    assert_eq!(
+        pg.text(),
+        r#"INSERT INTO "users" ("email", "name") VALUES ($1, $2) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name" RETURNING "id", "email", "name""#
+    );
+    assert_eq!(pg.params(), &[text("a@x.io"), text("Ann")]);
+    assert_eq!(
+        Dialect::Sqlite.upsert(&insert, &key, &update, &[]).text(),
+        r#"INSERT INTO "users" ("email", "name") VALUES (?, ?) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name""#
+    );
+    // No RETURNING on MySQL, whatever is asked: the row is read again by its key.
+    assert_eq!(
+        Dialect::Mysql.upsert(&insert, &key, &update, &returning).text(),
+        "INSERT INTO `users` (`email`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)"
+    );
+    // Only the key given: the row found is "updated" to itself, so that RETURNING gives it.
+    let only_key = Insert { columns: vec!["email".into()], rows: vec![vec![text("a@x.io")]], ..insert.clone() };
+    assert_eq!(
+        Dialect::Sqlite.upsert(&only_key, &key, &[], &["id".to_string()]).text(),
+        r#"INSERT INTO "users" ("email") VALUES (?) ON CONFLICT ("email") DO UPDATE SET "email" = excluded."email" RETURNING "id""#
+    );
+    // Hostile names stay quoted.
+    let odd =
+        Insert { table: "a\"b".into(), columns: vec!["c\"d".into()], rows: vec![vec![Value::Int(1)]], casts: vec![] };
+    assert_eq!(
+        Dialect::Postgres.upsert(&odd, &["c\"d".to_string()], &[], &[]).text(),
+        r#"INSERT INTO "a""b" ("c""d") VALUES ($1) ON CONFLICT ("c""d") DO UPDATE SET "c""d" = excluded."c""d""#
+    );
+}

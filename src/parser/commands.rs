@@ -44,6 +44,16 @@ pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Add { model, values }))
 }
 
+/// grammar: upsert
+pub(super) fn upsert<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, model) = command_model(cx, i, "upsert")?;
+    let r = skip_ws(rest);
+    let (rest, values) = or_fail(assignments(cx, r), || {
+        cx.expected("`field=value`", r).with_help("an upsert needs the fields of a key, and the fields to store")
+    })?;
+    Ok((rest, Command::Upsert { model, values }))
+}
+
 /// `a=1 b=2`, `a=1, b=2`: separated by spaces and/or commas.
 ///
 /// grammar: assignments

@@ -42,6 +42,7 @@ fn show(command: &Command) -> String {
             format!("(drop {}{})", model.name, if *confirmed { " confirm" } else { "" })
         }
         Command::Add { model, values } => format!("(add {}{})", model.name, assigns(values)),
+        Command::Upsert { model, values } => format!("(upsert {}{})", model.name, assigns(values)),
         Command::Get { model, key, with } => format!("(get {} {}{})", model.name, lit(key), with_list(with)),
         Command::Query(q) => {
             let mut out = format!("(query {}", q.model.name);
@@ -218,6 +219,8 @@ fn parses_commands() {
         ("update User set age=31 all", "(update User all (set age=#31))"),
         ("update P all set price *= 0.9, stock -= 1", "(update P all (set price*=#0.9 stock-=#1))"),
         ("update P all set a+=1 b/=2 c=-1", "(update P all (set a+=#1 b/=#2 c=#-1))"),
+        ("upsert User email=a@x.io name=Ann", "(upsert User email=a@x.io name=Ann)"),
+        ("UPSERT User id=1, age=3", "(upsert User id=#1 age=#3)"),
         ("delete User where id in (1, 2)", "(delete User (where (in id #1 #2)))"),
         ("delete User all", "(delete User all)"),
         ("begin", "begin"),
@@ -440,6 +443,13 @@ fn reports_errors() {
         ("add User name=\"John", "unterminated string", 14, None),
         ("add User a=1,", "expected `field=value` after `,`, found end of input", 13, None),
         ("add User a=1 a=2", "`a` is given twice", 13, None),
+        (
+            "upsert User",
+            "expected `field=value`, found end of input",
+            11,
+            Some("an upsert needs the fields of a key, and the fields to store"),
+        ),
+        ("upsert", "expected a model name, found end of input", 6, None),
         ("add User Name=1, name=2", "`name` is given twice", 17, None),
         ("add User x=\"\\q\"", "unknown escape `\\q`", 12, None),
         ("add User x=\"\\u{110000}\"", "`\\u{110000}` is not a unicode character", 12, None),

@@ -142,6 +142,21 @@ pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
     Select::rows(table, Some(Filter::Test { left: Scalar::Path(ResolvedPath::column(key.clone())), test }))
 }
 
+/// Every column of the rows of `table` whose columns `key` hold these values.
+pub fn by_columns(table: &Table, key: Vec<(Column, Value)>) -> Select {
+    let filter = key.into_iter().fold(None, |filter, (column, value)| {
+        let test = Filter::Test {
+            left: Scalar::Path(ResolvedPath::column(column)),
+            test: Test::Compare { op: CompareOp::Eq, value },
+        };
+        Some(match filter {
+            None => test,
+            Some(before) => Filter::And(Box::new(before), Box::new(test)),
+        })
+    });
+    Select::rows(table, filter)
+}
+
 /// The columns an `add` or an `update … set` assigns, in the order typed, and their values.
 pub struct Assigned<'t> {
     pub columns: Vec<&'t Column>,
@@ -370,4 +385,38 @@ pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) ->
         .with_label(format!("{} cannot be null and has no default", names.join(", "))));
     }
     Ok(InsertRow { table, columns: given.columns, values: given.values })
+}
+
+/// The key an `upsert` finds its row by: the primary key when all its fields are given, else
+/// the first unique key whose fields are all given; none is an error that names the keys.
+pub fn upsert_key<'t>(table: &'t Table, model: &Ident, given: &[&Column]) -> Result<Vec<&'t Column>> {
+    let is_given = |column: &Column| given.iter().any(|g| std::ptr::eq(*g, column));
+    let primary = table.primary_key();
+    if !primary.is_empty() && primary.iter().all(|c| is_given(c)) {
+        return Ok(primary);
+    }
+    // An index on an expression has no column to give (or fewer columns than it covers).
+    let unique = table.indexes.iter().filter(|i| i.unique && !i.columns.is_empty());
+    for index in unique.clone() {
+        let columns: Option<Vec<&Column>> = index.columns.iter().map(|name| table.column(name)).collect();
+        if let Some(columns) = columns.filter(|cs| cs.len() == index.columns.len() && cs.iter().all(|c| is_given(c))) {
+            return Ok(columns);
+        }
+    }
+    // Named as the user types them: a reference by its name.
+    let name = |c: &str| table.foreign_key_of(c).map_or(c.to_string(), |fk| fk.reference_name().to_string());
+    let spell =
+        |names: Vec<String>| if names.len() == 1 { names[0].clone() } else { format!("({})", names.join(", ")) };
+    let mut keys = Vec::new();
+    if !primary.is_empty() {
+        keys.push(spell(primary.iter().map(|c| name(&c.name)).collect()));
+    }
+    keys.extend(unique.map(|i| spell(i.columns.iter().map(|c| name(c)).collect())));
+    let error =
+        Error::at(ErrorKind::Value, format!("`upsert` needs the fields of a key of {}", model.name), model.span);
+    Err(if keys.is_empty() {
+        error.with_label("it has neither a primary key nor a unique key").with_help("use `add`")
+    } else {
+        error.with_label(format!("its keys: {}", keys.join(", "))).with_help("give every field of one key")
+    })
 }

@@ -46,6 +46,9 @@ pub enum Readback {
     ByKey { table: Box<Table>, key: Box<Column>, given: Option<Value> },
     /// No single key to read it back by: the count of rows added is shown.
     Count,
+    /// No RETURNING (MySQL): an upsert's row is read again by the key it was found or made
+    /// by, whose values were all given.
+    Select(Box<Select>),
 }
 
 /// A command resolved and turned into the statements it runs.
@@ -117,6 +120,9 @@ impl Plan {
             Plan::Transaction { statements } => return statements.clone(),
             Plan::Add { sql, readback, .. } => {
                 let mut all = vec![sql.clone()];
+                if let Readback::Select(select) = readback {
+                    all.push(context.dialect.select(select));
+                }
                 if let Readback::ByKey { table, key, given } = readback {
                     let dialect = context.dialect;
                     match given {
@@ -158,6 +164,35 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let given = resolve::assignments(table, values.to_vec(), context.now)?;
             let insert = resolve::complete_row(table, model, given)?.into_insert();
             add(table, insert, context)
+        }
+        Command::Upsert { model, values } => {
+            let table = catalog.model(model)?;
+            let given = resolve::assignments(table, values.to_vec(), context.now)?;
+            let key = resolve::upsert_key(table, model, &given.columns)?;
+            let key_values: Vec<(Column, Value)> = given
+                .columns
+                .iter()
+                .zip(&given.values)
+                .filter(|(c, _)| key.iter().any(|k| std::ptr::eq(*k, **c)))
+                .map(|(c, v)| ((*c).clone(), v.clone()))
+                .collect();
+            let row = resolve::complete_row(table, model, given)?;
+            let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
+            // The fields given that are not the key are stored over the row found.
+            let update: Vec<String> = row.columns.iter().map(|c| c.name.clone()).filter(|c| !key.contains(c)).collect();
+            let insert = row.into_insert();
+            let readback = if !context.writes_shown {
+                Readback::Nothing
+            } else if dialect.has_returning() {
+                Readback::Returning
+            } else {
+                Readback::Select(Box::new(resolve::by_columns(table, key_values)))
+            };
+            let returning: Vec<String> = match readback {
+                Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
+                _ => Vec::new(),
+            };
+            Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback }
         }
         Command::Get { model, key, with } => get(catalog, model, key, with, context)?,
         Command::Query(query) => {

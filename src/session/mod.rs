@@ -347,6 +347,10 @@ impl Session {
                 return Ok(());
             }
             Readback::Returning => self.backend.fetch(sql, &hints, &mut stored).await?,
+            Readback::Select(select) => {
+                self.backend.execute(sql).await?;
+                self.backend.fetch(&self.dialect().select(&select), &hints, &mut stored).await?;
+            }
             Readback::Count => {
                 let added = self.backend.execute(sql).await?;
                 return self.printer.affected(added, "added").map_err(io_error);
