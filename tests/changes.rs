@@ -107,3 +107,53 @@ fn upsert_inserts_or_updates_by_the_primary_or_a_unique_key() {
         assert_eq!(common::count(&db.url, "Stock"), 2, "{}", db.backend);
     }
 }
+
+#[test]
+fn timestamps_are_filled_on_add_and_upsert_and_refreshed_on_update() {
+    let setup = [
+        "model Post { title: text unique, created_at: datetime, updated_at: datetime }",
+        "model Item { name: text unique, createdAt: datetime, updatedAt: datetime, seen_at: datetime? }",
+    ];
+    for db in databases("stamps", &setup) {
+        // A script's `add`s are written in batches: each row gets its timestamps there too.
+        let scratch = Scratch::new();
+        let adds: String = (0..50).map(|i| format!("add Post title=p{i}\n")).collect();
+        let script = scratch.write("adds.orm", &adds);
+        let out = ormsh(&db.url, &["-f", script.to_str().unwrap()]);
+        common::assert_success(&out, &format!("{}: the script of adds", db.backend));
+        let recent = "count Post where created_at > 2025-01-01 and created_at <= now and updated_at = .created_at";
+        assert_eq!(common::scalar(&db.url, recent), "50", "{}", db.backend);
+        // A value given wins.
+        ok_csv(&db.url, &["add Post title=old created_at=\"2020-01-01 00:00:00\" updated_at=\"2020-01-02 00:00:00\""]);
+        let old = ok_csv(&db.url, &["query Post fields created_at, updated_at where title=old"]);
+        assert_eq!(old, "created_at,updated_at\n2020-01-01 00:00:00,2020-01-02 00:00:00\n", "{}", db.backend);
+        // `update` refreshes updated_at, and only it.
+        ok_csv(&db.url, &["update Post where title=old set title=older"]);
+        let older = "count Post where title=older and created_at = 2020-01-01 and updated_at > 2025-01-01";
+        assert_eq!(common::scalar(&db.url, older), "1", "{}", db.backend);
+        // … unless the update sets it.
+        ok_csv(&db.url, &["update Post where title=older set updated_at=\"2021-01-01 00:00:00\""]);
+        assert_eq!(
+            common::scalar(&db.url, "count Post where updated_at = \"2021-01-01 00:00:00\""),
+            "1",
+            "{}",
+            db.backend
+        );
+        // `upsert` of a row that exists keeps its created_at and refreshes updated_at.
+        ok_csv(&db.url, &["upsert Post title=older"]);
+        assert_eq!(common::scalar(&db.url, older), "1", "{}", db.backend);
+        // The camelCase spelling (Sequelize), beside a nullable datetime, which is not filled.
+        ok_csv(&db.url, &["add Item name=a", "upsert Item name=b"]);
+        let items = "count Item where createdAt <= now and updatedAt = .createdAt and seen_at is null";
+        assert_eq!(common::scalar(&db.url, items), "2", "{}", db.backend);
+        // `describe` says which fields are filled.
+        let described = String::from_utf8_lossy(&ormsh(&db.url, &["-c", "describe Item"]).stdout).into_owned();
+        assert!(
+            described.contains(
+                "filled by ormsh: createdAt, updatedAt (UTC now, on add and upsert; updatedAt again on update), unless given"
+            ),
+            "{}: {described}",
+            db.backend
+        );
+    }
+}

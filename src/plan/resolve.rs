@@ -360,8 +360,54 @@ pub fn key_column<'t>(table: &'t Table, model: &Ident) -> Result<&'t Column> {
     })
 }
 
-/// A row of `add` for `table`, unless it leaves out a column that needs a value.
-pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) -> Result<InsertRow<'t>> {
+/// A conventional timestamp, filled by ormsh as Rails and Sequelize fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// `created_at` or `createdAt`: set when the row is made.
+    Created,
+    /// `updated_at` or `updatedAt`: set when the row is made, and again at every change.
+    Updated,
+}
+
+/// Whether `column` is a conventional timestamp: its name, a date or datetime type, not null
+/// and no default (a column with a default is the database's to fill).
+pub fn stamp(column: &Column) -> Option<Stamp> {
+    if column.nullable || column.has_default || !matches!(column.field_type, FieldType::DateTime | FieldType::Date) {
+        return None;
+    }
+    let name = column.name.as_str();
+    if name.eq_ignore_ascii_case("created_at") || name.eq_ignore_ascii_case("createdAt") {
+        Some(Stamp::Created)
+    } else if name.eq_ignore_ascii_case("updated_at") || name.eq_ignore_ascii_case("updatedAt") {
+        Some(Stamp::Updated)
+    } else {
+        None
+    }
+}
+
+/// Adds `now` for each timestamp of `table` (of the kinds `fill` takes) that `given` leaves
+/// out: a value the user gives wins.
+fn fill_stamps<'t>(table: &'t Table, given: &mut Assigned<'t>, now: Now, fill: impl Fn(Stamp) -> bool) {
+    for column in &table.columns {
+        if stamp(column).is_some_and(&fill) && !given.columns.iter().any(|g| std::ptr::eq(*g, column)) {
+            let Some(value) = crate::coerce::now_value(&column.field_type, now) else { continue };
+            given.columns.push(column);
+            given.values.push(value);
+            if !given.ops.is_empty() {
+                given.ops.push((AssignOp::Set, Span::default()));
+            }
+        }
+    }
+}
+
+/// `update … set`: `updated_at` is refreshed unless the user sets it.
+pub fn stamp_update<'t>(table: &'t Table, set: &mut Assigned<'t>, now: Now) {
+    fill_stamps(table, set, now, |s| s == Stamp::Updated);
+}
+
+/// A row of `add` for `table`, unless it leaves out a column that needs a value. The
+/// timestamps it leaves out are `now`.
+pub fn complete_row<'t>(table: &'t Table, model: &Ident, mut given: Assigned<'t>, now: Now) -> Result<InsertRow<'t>> {
     if let Some((op, span)) = given.ops.iter().find(|(op, _)| *op != AssignOp::Set) {
         return Err(Error::at(
             ErrorKind::Value,
@@ -370,6 +416,7 @@ pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) ->
         )
         .with_help("write `field=value`"));
     }
+    fill_stamps(table, &mut given, now, |_| true);
     let missing = missing_required(table, &given.columns);
     if !missing.is_empty() {
         // A reference is named as the user types it: `author`, not `author_id`.

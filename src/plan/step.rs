@@ -162,7 +162,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Add { model, values } => {
             let table = catalog.model(model)?;
             let given = resolve::assignments(table, values.to_vec(), context.now)?;
-            let insert = resolve::complete_row(table, model, given)?.into_insert();
+            let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
             add(table, insert, context)
         }
         Command::Upsert { model, values } => {
@@ -176,10 +176,18 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
                 .filter(|(c, _)| key.iter().any(|k| std::ptr::eq(*k, **c)))
                 .map(|(c, v)| ((*c).clone(), v.clone()))
                 .collect();
-            let row = resolve::complete_row(table, model, given)?;
+            let typed = given.columns.len();
+            let row = resolve::complete_row(table, model, given, context.now)?;
             let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
             // The fields given that are not the key are stored over the row found.
-            let update: Vec<String> = row.columns.iter().map(|c| c.name.clone()).filter(|c| !key.contains(c)).collect();
+            // Of the timestamps filled in, `updated_at` is stored over the row found, and
+            // `created_at` is kept.
+            let stored = row
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated));
+            let update: Vec<String> = stored.map(|(_, c)| c.name.clone()).filter(|c| !key.contains(c)).collect();
             let insert = row.into_insert();
             let readback = if !context.writes_shown {
                 Readback::Nothing
@@ -222,7 +230,8 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Update { model, target, set } => {
             let table = catalog.model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
-            let set = resolve::assignments(table, set.to_vec(), context.now)?;
+            let mut set = resolve::assignments(table, set.to_vec(), context.now)?;
+            resolve::stamp_update(table, &mut set, context.now);
             let casts = super::text_casts(table, &set.columns);
             let ops =
                 set.ops().into_iter().zip(&set.columns).map(|(op, c)| (op, c.field_type == FieldType::Int)).collect();

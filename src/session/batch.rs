@@ -81,8 +81,9 @@ impl Session {
     /// catalog: the form a batch of `add`s is collected in.
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
         let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values, crate::coerce::Now::read())?;
-        resolve::complete_row(table, model, given)
+        let now = crate::coerce::Now::read();
+        let given = resolve::assignments(table, values, now)?;
+        resolve::complete_row(table, model, given, now)
     }
 
     /// Writes a batch of queued `add`s; each failure goes into `failures` with the span of the

@@ -454,6 +454,21 @@ impl Session {
         self.printer.end_rows(false).map_err(io_error)?;
         if matches!(self.printer.format(), Format::Table | Format::Vertical) {
             let mut lines = format!("model {} (table {})", table.model_name(), table.name);
+            let stamps: Vec<&str> =
+                table.columns.iter().filter(|c| resolve::stamp(c).is_some()).map(|c| c.name.as_str()).collect();
+            if !stamps.is_empty() {
+                let refreshed: Vec<&str> = table
+                    .columns
+                    .iter()
+                    .filter(|c| resolve::stamp(c) == Some(resolve::Stamp::Updated))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let mut note = format!("filled by ormsh: {} (UTC now, on add and upsert", stamps.join(", "));
+                if !refreshed.is_empty() {
+                    note.push_str(&format!("; {} again on update", refreshed.join(", ")));
+                }
+                lines.push_str(&format!("\n{note}), unless given"));
+            }
             for index in &table.indexes {
                 let kind = if index.unique { "unique index" } else { "index" };
                 lines.push_str(&format!("\n{kind} {} ({})", index.name, index.columns.join(", ")));
