@@ -174,6 +174,9 @@ pub struct Literal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     pub field: Ident,
+    /// `user.email=a@x.io`: the reference `user` is set to the row whose `email` is the value
+    /// (this path, in the referenced model).
+    pub through: Option<FieldPath>,
     pub op: AssignOp,
     /// Where the operator is: a compound operator on a field that is not a number is an error
     /// there.

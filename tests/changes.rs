@@ -157,3 +157,64 @@ fn timestamps_are_filled_on_add_and_upsert_and_refreshed_on_update() {
         );
     }
 }
+
+#[test]
+fn a_reference_is_set_by_a_field_of_the_one_row_it_points_at() {
+    let setup = [
+        "model User { email: text unique, name: text, country: text }",
+        "model Order { user: User, total: int, note: text? }",
+        "add User email=a@x.io name=Ann country=NO",
+        "add User email=b@x.io name=Bob country=NO",
+        "add User email=c@x.io name=Cy country=SE",
+    ];
+    for db in databases("reference", &setup) {
+        // One match: the key is found and stored, by add, update and upsert.
+        ok_csv(&db.url, &["add Order user.email=a@x.io total=10", "add Order user.country=SE total=20"]);
+        ok_csv(&db.url, &["update Order where total=10 set user.name=Bob"]);
+        ok_csv(&db.url, &["upsert Order id=2 user.email=a@x.io total=21"]);
+        let rows = ok_csv(&db.url, &["query Order fields user.email, total order by total"]);
+        assert_eq!(rows, "user.email,total\nb@x.io,10\na@x.io,21\n", "{}", db.backend);
+        // A script's adds that set references so are written one by one (never batched).
+        let scratch = Scratch::new();
+        let script =
+            scratch.write("adds.orm", "add Order user.email=c@x.io total=1\nadd Order user.email=c@x.io total=2\n");
+        common::assert_success(&ormsh(&db.url, &["-f", script.to_str().unwrap()]), db.backend);
+        assert_eq!(common::scalar(&db.url, "count Order where user.name=Cy"), "2", "{}", db.backend);
+        // Outside a transaction, one is opened for the lookup and the write.
+        let explained = ok_csv(&db.url, &["explain add Order user.email=a@x.io total=1"]);
+        let at = |word: &str| explained.find(word);
+        let begin = at("BEGIN").or(at("START TRANSACTION"));
+        assert!(begin.is_some() && begin < at("SELECT"), "{}: {explained}", db.backend);
+        assert!(at("INSERT") < at("COMMIT"), "{}: {explained}", db.backend);
+        // None, or several: an error that names the count and the model; nothing is written.
+        let none = fails(&db, "add Order user.country=DK total=1");
+        assert!(none.contains("0 User rows match country = DK"), "{}: {none}", db.backend);
+        let two = fails(&db, "add Order user.country=NO total=1");
+        assert!(two.contains("2 User rows match country = NO"), "{}: {two}", db.backend);
+        let update = fails(&db, "update Order all set user.country=NO");
+        assert!(update.contains("2 User rows match country = NO"), "{}: {update}", db.backend);
+        assert_eq!(common::count(&db.url, "Order"), 4, "{}", db.backend);
+        assert_eq!(common::scalar(&db.url, "count Order where total=1 and user.name=Cy"), "1", "{}", db.backend);
+        // Inside a transaction, a failed lookup undoes its command alone; the transaction lives on.
+        let out = ormsh(
+            &db.url,
+            &[
+                "--format",
+                "csv",
+                "--on-error",
+                "continue",
+                "-c",
+                "begin",
+                "-c",
+                "add Order user.email=b@x.io total=5",
+                "-c",
+                "add Order user.email=z@x.io total=6",
+                "-c",
+                "commit",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("0 User rows match email = z@x.io"), "{}: {stderr}", db.backend);
+        assert_eq!(common::scalar(&db.url, "count Order where total in (5, 6)"), "1", "{}", db.backend);
+    }
+}

@@ -93,6 +93,23 @@ impl Sql {
         self
     }
 
+    /// The statement with the value bound to parameter `slot` (0-based) replaced: a key found
+    /// when the command runs, bound where the plan put a stand-in.
+    pub fn rebind(mut self, slot: usize, value: Value) -> Sql {
+        if let Some(param) = self.params.get_mut(slot) {
+            *param = value;
+        }
+        self
+    }
+
+    /// The statement as `explain` shows it when some values are known only when it runs:
+    /// its values kept (the unknown ones as the plan's stand-ins), a note after it. Never sent.
+    pub fn with_param_note(mut self, note: &str) -> Sql {
+        self.text.push_str(" -- ");
+        self.text.push_str(note);
+        self
+    }
+
     /// The text in the form sqlx accepts. Everything that reaches here was built by this module
     /// from quoted identifiers and placeholders, or is the user's own `sql` text.
     pub(crate) fn sqlx_text(&self) -> AssertSqlSafe<String> {

@@ -456,3 +456,25 @@ fn upserts_are_one_statement_on_every_database() {
         r#"INSERT INTO "a""b" ("c""d") VALUES ($1) ON CONFLICT ("c""d") DO UPDATE SET "c""d" = excluded."c""d""#
     );
 }
+
+#[test]
+fn a_key_found_when_the_command_runs_is_bound_where_the_plan_put_its_stand_in() {
+    let insert = Insert {
+        table: "orders".into(),
+        columns: vec!["user_id".into(), "total".into()],
+        rows: vec![vec![Value::Null, Value::Int(10)]],
+        casts: vec![],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let planned = dialect.insert(&insert, &[]);
+        let text = planned.text().to_string();
+        let bound = planned.clone().rebind(0, Value::Int(7));
+        // The text is unchanged: the key is a bound value like any other.
+        assert_eq!(bound.text(), text);
+        assert_eq!(bound.params(), &[Value::Int(7), Value::Int(10)]);
+        // `explain` shows the stand-in, with a note, and keeps the other values.
+        let shown = planned.with_param_note("parameter 1 is the key the lookup above finds");
+        assert_eq!(shown.text(), format!("{text} -- parameter 1 is the key the lookup above finds"));
+        assert_eq!(shown.params(), &[Value::Null, Value::Int(10)]);
+    }
+}

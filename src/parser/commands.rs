@@ -70,6 +70,7 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
         if !comma
             && let Some(after_name) = name_end(cx, r)
             && !starts_assign_op(skip_ws(after_name))
+            && !after_name.starts_with('.')
         {
             // `update User set a=1 where …`: the list ends at `where` or `all`.
             let word = &r[..r.len() - after_name.len()];
@@ -120,6 +121,14 @@ fn assign_op(i: &str) -> Option<(AssignOp, &str)> {
 /// grammar: assignment
 pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment> {
     let (r, field) = name(cx, i)?;
+    // `user.email=…`: a reference set by a field of the row it points at.
+    let (r, through) = match r.strip_prefix('.') {
+        Some(after_dot) => {
+            let (r, path) = or_fail(field_path(cx, after_dot), || cx.expected("a field name after `.`", after_dot))?;
+            (r, Some(path))
+        }
+        None => (r, None),
+    };
     let at_op = skip_ws(r);
     let (r, op) = match assign_op(at_op) {
         Some((op, after)) => (after, op),
@@ -133,7 +142,7 @@ pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment>
     let r = skip_ws(r);
     let (rest, value) =
         or_fail(value(cx, r), || cx.expected(&format!("a value for `{}`", field.name), r).with_help(QUOTE_HELP))?;
-    Ok((rest, Assignment { field, op, op_span, value }))
+    Ok((rest, Assignment { field, through, op, op_span, value }))
 }
 
 /// grammar: get

@@ -126,7 +126,8 @@ fn with_list(paths: &[FieldPath]) -> String {
 }
 
 fn assigns(values: &[Assignment]) -> String {
-    values.iter().map(|a| format!(" {}{}{}", a.field.name, a.op.as_str(), lit(&a.value))).collect()
+    let through = |a: &Assignment| a.through.as_ref().map(|p| format!(".{p}")).unwrap_or_default();
+    values.iter().map(|a| format!(" {}{}{}{}", a.field.name, through(a), a.op.as_str(), lit(&a.value))).collect()
 }
 
 fn targ(t: &Target) -> String {
@@ -221,6 +222,9 @@ fn parses_commands() {
         ("update P all set a+=1 b/=2 c=-1", "(update P all (set a+=#1 b/=#2 c=#-1))"),
         ("upsert User email=a@x.io name=Ann", "(upsert User email=a@x.io name=Ann)"),
         ("UPSERT User id=1, age=3", "(upsert User id=#1 age=#3)"),
+        ("add Order user.email=a@x.io total=10", "(add Order user.email=a@x.io total=#10)"),
+        ("update Order all set user.address.city = Oslo", "(update Order all (set user.address.city=Oslo))"),
+        ("upsert Order id=1 user.`e mail`=\"x\"", "(upsert Order id=#1 user.e mail=\"x\")"),
         ("delete User where id in (1, 2)", "(delete User (where (in id #1 #2)))"),
         ("delete User all", "(delete User all)"),
         ("begin", "begin"),
@@ -443,6 +447,7 @@ fn reports_errors() {
         ("add User name=\"John", "unterminated string", 14, None),
         ("add User a=1,", "expected `field=value` after `,`, found end of input", 13, None),
         ("add User a=1 a=2", "`a` is given twice", 13, None),
+        ("add Order user.=1", "expected a field name after `.`, found `=`", 15, None),
         (
             "upsert User",
             "expected `field=value`, found end of input",

@@ -10,7 +10,7 @@ use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::plan::scalar::{Place, scalar};
-use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Scalar, Select, Test};
+use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Lookup, Scalar, Select, Test};
 use crate::value::{FieldType, Value};
 
 /// How deep a condition may nest before it is refused (the parser refuses deeper input first;
@@ -164,11 +164,14 @@ pub struct Assigned<'t> {
     /// Per column, how it is set and where the operator is; empty when every one is a plain
     /// `=` (nearly always: no list to build for every row of a script of `add`s).
     pub ops: Vec<(AssignOp, Span)>,
+    /// References set by a field of their row: their values (null until then) are found when
+    /// the command runs.
+    pub lookups: Vec<Lookup>,
 }
 
 impl<'t> Assigned<'t> {
     fn with_capacity(n: usize) -> Assigned<'t> {
-        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n), ops: Vec::new() }
+        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n), ops: Vec::new(), lookups: Vec::new() }
     }
 
     /// How each column is set, in order: `=` for all when none is compound.
@@ -193,11 +196,26 @@ impl<'t> Assigned<'t> {
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`). The assignments are taken, so
 /// that text values are moved into the row, not copied (a script's `add`s are mostly text).
-pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Result<Assigned<'_>> {
+pub fn assignments<'t>(
+    catalog: &Catalog,
+    table: &'t Table,
+    assignments: Vec<Assignment>,
+    now: Now,
+) -> Result<Assigned<'t>> {
     let mut out = Assigned::with_capacity(assignments.len());
-    for Assignment { field, op, op_span, value } in assignments {
+    for Assignment { field, through, op, op_span, value } in assignments {
         let column = out.column(table, &field)?;
         let span = value.span;
+        if let Some(path) = through {
+            let lookup = lookup(catalog, table, &field, &path, op, op_span, &value, out.values.len(), now)?;
+            out.lookups.push(lookup);
+            if !out.ops.is_empty() {
+                out.ops.push((op, op_span));
+            }
+            // A stand-in: the key found is bound here when the command runs.
+            out.values.push(Value::Null);
+            continue;
+        }
         if op != AssignOp::Set {
             compound(column, &field, op, op_span, &value)?;
             out.ops.resize(out.columns.len() - 1, (AssignOp::Set, Span::default()));
@@ -208,6 +226,63 @@ pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Res
         out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column, now)?)?);
     }
     Ok(out)
+}
+
+/// `user.email=a@x.io`: how the key of the one `User` whose email it is will be found.
+#[allow(clippy::too_many_arguments)]
+fn lookup(
+    catalog: &Catalog,
+    table: &Table,
+    field: &Ident,
+    path: &crate::ast::FieldPath,
+    op: AssignOp,
+    op_span: Span,
+    value: &Literal,
+    slot: usize,
+    now: Now,
+) -> Result<Lookup> {
+    let Ok(crate::catalog::Field::Reference(fk, _)) = table.field(field) else {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` is not a reference: only a reference is set by a field of the row it points at", field.name),
+            field.span,
+        )
+        .with_help(format!("write `{}=…`", field.name)));
+    };
+    if op != AssignOp::Set {
+        return Err(Error::at(ErrorKind::Value, format!("`{}` cannot set a reference", op.as_str()), op_span)
+            .with_help(format!("write `{}.{path}=…`", field.name)));
+    }
+    if value.kind == LiteralKind::Null {
+        return Err(Error::at(ErrorKind::Value, "a row is found by a value, not by null", value.span)
+            .with_help(format!("`{}=null` clears the reference", field.name)));
+    }
+    let target = catalog.table(&fk.ref_table).ok_or_else(|| {
+        Error::at(ErrorKind::Name, format!("table `{}` is not in the catalog", fk.ref_table), field.span)
+    })?;
+    let key = target.column(&fk.ref_column).ok_or_else(|| {
+        Error::at(ErrorKind::Name, format!("`{}` has no column `{}`", fk.ref_table, fk.ref_column), field.span)
+    })?;
+    let condition = Condition::Compare { field: Expr::Path(path.clone()), op: CompareOp::Eq, value: value.clone() };
+    let found = filter(catalog, target, &condition, now)?;
+    let mut find = Select::rows(target, Some(found.clone()));
+    find.columns = vec![crate::plan::Projection::column(key)];
+    find.limit = Some(2);
+    let count = crate::plan::Count { table: target.name.clone(), filter: Some(found) };
+    let shown = match &value.kind {
+        LiteralKind::Quoted(s) => format!("{s:?}"),
+        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
+        LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Null => "null".into(),
+    };
+    Ok(Lookup {
+        slot,
+        find,
+        count,
+        model: target.model_name(),
+        condition: format!("{path} = {shown}"),
+        span: path.span.to(value.span),
+    })
 }
 
 /// Checks `field += value` (and `-=`, `*=`, `/=`): arithmetic on a number, with a number.

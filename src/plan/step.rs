@@ -51,6 +51,41 @@ pub enum Readback {
     Select(Box<Select>),
 }
 
+/// A reference set by a field of its row (`user.email=a@x.io`), as it runs: the statement that
+/// finds the key (two rows at most), the one that counts the rows when not one matched, and the
+/// parameter of the write the key is bound to.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub slot: usize,
+    pub find: Sql,
+    pub count: Sql,
+    pub key_type: FieldType,
+    pub model: String,
+    pub condition: String,
+    pub span: crate::ast::Span,
+}
+
+impl Found {
+    fn planned(lookup: super::Lookup, dialect: Dialect) -> Found {
+        Found {
+            slot: lookup.slot,
+            key_type: lookup.find.columns.first().map_or(FieldType::Int, |p| p.value.field_type()),
+            find: dialect.select(&lookup.find),
+            count: dialect.count(&lookup.count),
+            model: lookup.model,
+            condition: lookup.condition,
+            span: lookup.span,
+        }
+    }
+
+    /// The error when `n` rows, not one, match.
+    pub fn not_one(&self, n: i64) -> Error {
+        let rows = if n == 1 { "row" } else { "rows" };
+        Error::at(ErrorKind::Value, format!("{n} {} {rows} match {}", self.model, self.condition), self.span)
+            .with_label("a reference needs exactly one")
+    }
+}
+
 /// A command resolved and turned into the statements it runs.
 #[derive(Debug, Clone)]
 pub enum Plan {
@@ -66,6 +101,8 @@ pub enum Plan {
         insert: Insert,
         sql: Sql,
         readback: Readback,
+        /// References set by a field of their row: found first, in the same transaction.
+        lookups: Vec<Found>,
     },
     /// `get`: one row by its key; `missing` is the error when there is none.
     Get {
@@ -87,6 +124,7 @@ pub enum Plan {
     },
     Update {
         sql: Sql,
+        lookups: Vec<Found>,
     },
     Delete {
         sql: Sql,
@@ -114,7 +152,7 @@ impl Plan {
             | Plan::Get { sql, .. }
             | Plan::Query { sql, .. }
             | Plan::Count { sql }
-            | Plan::Update { sql }
+            | Plan::Update { sql, lookups: _ }
             | Plan::Delete { sql }
             | Plan::Sql { sql, .. } => vec![sql.clone()],
             Plan::Transaction { statements } => return statements.clone(),
@@ -137,12 +175,38 @@ impl Plan {
                 all
             }
         };
+        let lookups = self.lookups();
+        if !lookups.is_empty() {
+            // The keys are found first; the write binds them where it shows null.
+            let write = statements.remove(0);
+            let slots: Vec<String> = lookups.iter().map(|l| (l.slot + 1).to_string()).collect();
+            let note = format!("parameter {} is the key the lookup above finds", slots.join(", "));
+            statements.insert(0, write.with_param_note(&note));
+            for (i, lookup) in lookups.iter().enumerate() {
+                statements.insert(i, lookup.find.clone());
+            }
+            if !context.in_transaction {
+                // Outside a transaction, one is opened for the lookups and the write.
+                statements.insert(0, context.dialect.begin());
+                statements.push(context.dialect.commit());
+            }
+        }
         if context.in_transaction {
             // The savepoint the command runs under, so that its failure undoes it alone.
             statements.insert(0, context.dialect.savepoint(COMMAND_SAVEPOINT));
             statements.push(context.dialect.release(COMMAND_SAVEPOINT));
         }
         statements
+    }
+}
+
+impl Plan {
+    /// The references the plan finds before it writes.
+    pub fn lookups(&self) -> &[Found] {
+        match self {
+            Plan::Add { lookups, .. } | Plan::Update { lookups, .. } => lookups,
+            _ => &[],
+        }
     }
 }
 
@@ -161,13 +225,15 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         }
         Command::Add { model, values } => {
             let table = catalog.model(model)?;
-            let given = resolve::assignments(table, values.to_vec(), context.now)?;
+            let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
+            let lookups = found(std::mem::take(&mut given.lookups), dialect);
             let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
-            add(table, insert, context)
+            add(table, insert, lookups, context)
         }
         Command::Upsert { model, values } => {
             let table = catalog.model(model)?;
-            let given = resolve::assignments(table, values.to_vec(), context.now)?;
+            let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
+            let lookups = found(std::mem::take(&mut given.lookups), dialect);
             let key = resolve::upsert_key(table, model, &given.columns)?;
             let key_values: Vec<(Column, Value)> = given
                 .columns
@@ -200,7 +266,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
                 Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
                 _ => Vec::new(),
             };
-            Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback }
+            Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback, lookups }
         }
         Command::Get { model, key, with } => get(catalog, model, key, with, context)?,
         Command::Query(query) => {
@@ -230,13 +296,17 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Update { model, target, set } => {
             let table = catalog.model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
-            let mut set = resolve::assignments(table, set.to_vec(), context.now)?;
+            let mut set = resolve::assignments(catalog, table, set.to_vec(), context.now)?;
+            let lookups = found(std::mem::take(&mut set.lookups), dialect);
             resolve::stamp_update(table, &mut set, context.now);
             let casts = super::text_casts(table, &set.columns);
             let ops =
                 set.ops().into_iter().zip(&set.columns).map(|(op, c)| (op, c.field_type == FieldType::Int)).collect();
             let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
-            Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, ops, set, filter }) }
+            Plan::Update {
+                sql: dialect.update(&Update { table: table.name.clone(), casts, ops, set, filter }),
+                lookups,
+            }
         }
         Command::Delete { model, target } => {
             let table = catalog.model(model)?;
@@ -279,9 +349,13 @@ pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> 
 }
 
 /// An `add`: the insert, and how the stored rows are shown.
-fn add(table: &Table, insert: Insert, context: &Context) -> Plan {
+fn add(table: &Table, insert: Insert, lookups: Vec<Found>, context: &Context) -> Plan {
     let readback = readback(table, &insert, context);
-    Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback }
+    Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback, lookups }
+}
+
+fn found(lookups: Vec<super::Lookup>, dialect: Dialect) -> Vec<Found> {
+    lookups.into_iter().map(|l| Found::planned(l, dialect)).collect()
 }
 
 /// The statement that writes `insert` into `table`: with RETURNING every column when its rows

@@ -38,10 +38,16 @@ impl<'s, 'c> Walker<'s, 'c> {
                     return Some(());
                 }
             }
-            let (start, name, _) = self.name()?;
             first = false;
-            let column = self.field(table, start, &name);
-            assigned.extend(column);
+            let rest = self.rest();
+            if rest[ident_len(rest)..].starts_with('.') {
+                // `user.email=…`: a reference, then a field of the row it points at.
+                self.field_path(table)?;
+            } else {
+                let (start, name, _) = self.name()?;
+                let column = self.field(table, start, &name);
+                assigned.extend(column);
+            }
             self.slot(Offer::default)?;
             // `+=` and the like are the parser's to refuse outside `update … set`.
             let compound = ["+=", "-=", "*=", "/="].iter().any(|op| self.punct(op));
