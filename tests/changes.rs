@@ -163,6 +163,8 @@ fn a_reference_is_set_by_a_field_of_the_one_row_it_points_at() {
     let setup = [
         "model User { email: text unique, name: text, country: text }",
         "model Order { user: User, total: int, note: text? }",
+        "model Member { user: User, club: text, role: text }",
+        "sql CREATE UNIQUE INDEX member_user_club ON members (user_id, club)",
         "add User email=a@x.io name=Ann country=NO",
         "add User email=b@x.io name=Bob country=NO",
         "add User email=c@x.io name=Cy country=SE",
@@ -174,6 +176,13 @@ fn a_reference_is_set_by_a_field_of_the_one_row_it_points_at() {
         ok_csv(&db.url, &["upsert Order id=2 user.email=a@x.io total=21"]);
         let rows = ok_csv(&db.url, &["query Order fields user.email, total order by total"]);
         assert_eq!(rows, "user.email,total\nb@x.io,10\na@x.io,21\n", "{}", db.backend);
+        // An upsert whose key holds such a reference: the stored record is shown (MariaDB reads
+        // it back by the key found).
+        let member = shown(&db, &["upsert Member user.email=b@x.io club=chess role=member"]);
+        assert!(member.ends_with(",chess,member\n"), "{}: {member}", db.backend);
+        let member = shown(&db, &["upsert Member user.email=b@x.io club=chess role=captain"]);
+        assert!(member.ends_with(",chess,captain\n") && member.lines().count() == 2, "{}: {member}", db.backend);
+        assert_eq!(common::scalar(&db.url, "count Member where user.name=Bob"), "1", "{}", db.backend);
         // A script's adds that set references so are written one by one (never batched).
         let scratch = Scratch::new();
         let script =

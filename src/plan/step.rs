@@ -47,8 +47,9 @@ pub enum Readback {
     /// No single key to read it back by: the count of rows added is shown.
     Count,
     /// No RETURNING (MySQL): an upsert's row is read again by the key it was found or made
-    /// by, whose values were all given.
-    Select(Box<Select>),
+    /// by, whose values were all given: each column's value, or, for a reference set by a
+    /// field of its row, the write's parameter the key found was bound to.
+    ByColumns { table: Box<Table>, key: Vec<(Column, Value, Option<usize>)> },
 }
 
 /// A reference set by a field of its row (`user.email=a@x.io`), as it runs: the statement that
@@ -158,8 +159,9 @@ impl Plan {
             Plan::Transaction { statements } => return statements.clone(),
             Plan::Add { sql, readback, .. } => {
                 let mut all = vec![sql.clone()];
-                if let Readback::Select(select) = readback {
-                    all.push(context.dialect.select(select));
+                if let Readback::ByColumns { table, key } = readback {
+                    let columns = key.iter().map(|(c, v, _)| (c.clone(), v.clone())).collect();
+                    all.push(context.dialect.select(&resolve::by_columns(table, columns)));
                 }
                 if let Readback::ByKey { table, key, given } = readback {
                     let dialect = context.dialect;
@@ -235,12 +237,14 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
             let lookups = found(std::mem::take(&mut given.lookups), dialect);
             let key = resolve::upsert_key(table, model, &given.columns)?;
-            let key_values: Vec<(Column, Value)> = given
+            let found_at = |slot: usize| lookups.iter().any(|l| l.slot == slot).then_some(slot);
+            let key_values: Vec<(Column, Value, Option<usize>)> = given
                 .columns
                 .iter()
                 .zip(&given.values)
-                .filter(|(c, _)| key.iter().any(|k| std::ptr::eq(*k, **c)))
-                .map(|(c, v)| ((*c).clone(), v.clone()))
+                .enumerate()
+                .filter(|(_, (c, _))| key.iter().any(|k| std::ptr::eq(*k, **c)))
+                .map(|(slot, (c, v))| ((*c).clone(), v.clone(), found_at(slot)))
                 .collect();
             let typed = given.columns.len();
             let row = resolve::complete_row(table, model, given, context.now)?;
@@ -260,7 +264,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             } else if dialect.has_returning() {
                 Readback::Returning
             } else {
-                Readback::Select(Box::new(resolve::by_columns(table, key_values)))
+                Readback::ByColumns { table: Box::new(table.clone()), key: key_values }
             };
             let returning: Vec<String> = match readback {
                 Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),

@@ -364,8 +364,11 @@ impl Session {
                 return Ok(());
             }
             Readback::Returning => self.backend.fetch(sql, &hints, &mut stored).await?,
-            Readback::Select(select) => {
+            Readback::ByColumns { table, key } => {
                 self.backend.execute(sql).await?;
+                let found = |slot: Option<usize>| slot.and_then(|s| sql.params().get(s).cloned());
+                let key = key.into_iter().map(|(c, v, slot)| (c, found(slot).unwrap_or(v))).collect();
+                let select = resolve::by_columns(&table, key);
                 self.backend.fetch(&self.dialect().select(&select), &hints, &mut stored).await?;
             }
             Readback::Count => {
