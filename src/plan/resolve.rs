@@ -486,7 +486,7 @@ pub fn complete_row<'t>(table: &'t Table, model: &Ident, mut given: Assigned<'t>
     if let Some((op, span)) = given.ops.iter().find(|(op, _)| *op != AssignOp::Set) {
         return Err(Error::at(
             ErrorKind::Value,
-            format!("`{}` changes a stored value, and `add` makes a new row", op.as_str()),
+            format!("`{}` changes a stored value: it is for `update … set`", op.as_str()),
             *span,
         )
         .with_help("write `field=value`"));

@@ -153,7 +153,7 @@ impl Plan {
             | Plan::Get { sql, .. }
             | Plan::Query { sql, .. }
             | Plan::Count { sql }
-            | Plan::Update { sql, lookups: _ }
+            | Plan::Update { sql, .. }
             | Plan::Delete { sql }
             | Plan::Sql { sql, .. } => vec![sql.clone()],
             Plan::Transaction { statements } => return statements.clone(),
@@ -200,9 +200,7 @@ impl Plan {
         }
         statements
     }
-}
 
-impl Plan {
     /// The references the plan finds before it writes.
     pub fn lookups(&self) -> &[Found] {
         match self {
@@ -232,46 +230,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
             add(table, insert, lookups, context)
         }
-        Command::Upsert { model, values } => {
-            let table = catalog.model(model)?;
-            let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
-            let lookups = found(std::mem::take(&mut given.lookups), dialect);
-            let key = resolve::upsert_key(table, model, &given.columns)?;
-            let found_at = |slot: usize| lookups.iter().any(|l| l.slot == slot).then_some(slot);
-            let key_values: Vec<(Column, Value, Option<usize>)> = given
-                .columns
-                .iter()
-                .zip(&given.values)
-                .enumerate()
-                .filter(|(_, (c, _))| key.iter().any(|k| std::ptr::eq(*k, **c)))
-                .map(|(slot, (c, v))| ((*c).clone(), v.clone(), found_at(slot)))
-                .collect();
-            let typed = given.columns.len();
-            let row = resolve::complete_row(table, model, given, context.now)?;
-            let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
-            // The fields given that are not the key are stored over the row found.
-            // Of the timestamps filled in, `updated_at` is stored over the row found, and
-            // `created_at` is kept.
-            let stored = row
-                .columns
-                .iter()
-                .enumerate()
-                .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated));
-            let update: Vec<String> = stored.map(|(_, c)| c.name.clone()).filter(|c| !key.contains(c)).collect();
-            let insert = row.into_insert();
-            let readback = if !context.writes_shown {
-                Readback::Nothing
-            } else if dialect.has_returning() {
-                Readback::Returning
-            } else {
-                Readback::ByColumns { table: Box::new(table.clone()), key: key_values }
-            };
-            let returning: Vec<String> = match readback {
-                Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
-                _ => Vec::new(),
-            };
-            Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback, lookups }
-        }
+        Command::Upsert { model, values } => upsert(catalog, model, values, context)?,
         Command::Get { model, key, with } => get(catalog, model, key, with, context)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
@@ -356,6 +315,50 @@ pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> 
 fn add(table: &Table, insert: Insert, lookups: Vec<Found>, context: &Context) -> Plan {
     let readback = readback(table, &insert, context);
     Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback, lookups }
+}
+
+/// An `upsert`: one statement that inserts the row, or stores the fields given over the row
+/// with the same key.
+fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], context: &Context) -> Result<Plan> {
+    let dialect = context.dialect;
+    let table = catalog.model(model)?;
+    let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
+    let lookups = found(std::mem::take(&mut given.lookups), dialect);
+    let key = resolve::upsert_key(table, model, &given.columns)?;
+    let found_at = |slot: usize| lookups.iter().any(|l| l.slot == slot).then_some(slot);
+    let key_values: Vec<(Column, Value, Option<usize>)> = given
+        .columns
+        .iter()
+        .zip(&given.values)
+        .enumerate()
+        .filter(|(_, (c, _))| key.iter().any(|k| std::ptr::eq(*k, **c)))
+        .map(|(slot, (c, v))| ((*c).clone(), v.clone(), found_at(slot)))
+        .collect();
+    let typed = given.columns.len();
+    let row = resolve::complete_row(table, model, given, context.now)?;
+    let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
+    // The fields given that are not the key are stored over the row found.
+    // Of the timestamps filled in, `updated_at` is stored over the row found, and
+    // `created_at` is kept.
+    let stored = row
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated));
+    let update: Vec<String> = stored.map(|(_, c)| c.name.clone()).filter(|c| !key.contains(c)).collect();
+    let insert = row.into_insert();
+    let readback = if !context.writes_shown {
+        Readback::Nothing
+    } else if dialect.has_returning() {
+        Readback::Returning
+    } else {
+        Readback::ByColumns { table: Box::new(table.clone()), key: key_values }
+    };
+    let returning: Vec<String> = match readback {
+        Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback, lookups })
 }
 
 fn found(lookups: Vec<super::Lookup>, dialect: Dialect) -> Vec<Found> {
