@@ -169,11 +169,42 @@ pub struct Literal {
     pub span: Span,
 }
 
-/// `field=value` in `add` and in `update … set`.
+/// `field=value` in `add` and in `update … set`; `field += value` (and `-=`, `*=`, `/=`) in
+/// `update … set` only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     pub field: Ident,
+    /// `user.email=a@x.io`: the reference `user` is set to the row whose `email` is the value
+    /// (this path, in the referenced model).
+    pub through: Option<FieldPath>,
+    pub op: AssignOp,
+    /// Where the operator is: a compound operator on a field that is not a number is an error
+    /// there.
+    pub op_span: Span,
     pub value: Literal,
+}
+
+/// How an assignment sets its field: to the value, or by arithmetic on the stored value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssignOp {
+    #[default]
+    Set,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl AssignOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignOp::Set => "=",
+            AssignOp::Add => "+=",
+            AssignOp::Sub => "-=",
+            AssignOp::Mul => "*=",
+            AssignOp::Div => "/=",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,6 +397,11 @@ pub enum Command {
         confirmed: bool,
     },
     Add {
+        model: Ident,
+        values: Vec<Assignment>,
+    },
+    /// `upsert M k=v …`: insert, or update the row with the same key.
+    Upsert {
         model: Ident,
         values: Vec<Assignment>,
     },

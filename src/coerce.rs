@@ -37,6 +37,11 @@ impl Now {
     }
 }
 
+/// `now`'s time as a value of a date or datetime field; None for any other type.
+pub fn now_value(ty: &FieldType, now: Now) -> Option<Value> {
+    clock_value("now", ty, now)
+}
+
 /// The literal as a value of `column`'s type, or an error pointing at the literal. A bare `now`
 /// or `today` for a date or datetime field is `now`'s time.
 pub fn coerce(literal: &Literal, column: &Column, now: Now) -> Result<Value> {

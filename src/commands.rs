@@ -14,6 +14,7 @@ pub enum Verb {
     Describe,
     Drop,
     Add,
+    Upsert,
     Get,
     Query,
     Count,
@@ -103,6 +104,15 @@ pub const COMMANDS: &[Info] = &[
         example: "add User name=John age=30",
     },
     Info {
+        verb: Verb::Upsert,
+        word: "upsert",
+        aliases: &[],
+        explainable: true,
+        syntax: "upsert Model field=value …",
+        summary: "insert, or update the row with the same key: the primary key when all its fields are given, else the first unique key they cover; prints the stored record",
+        example: "upsert User email=a@x.io name=Ann",
+    },
+    Info {
         verb: Verb::Get,
         word: "get",
         aliases: &[],
@@ -135,7 +145,8 @@ pub const COMMANDS: &[Info] = &[
         aliases: &[],
         explainable: true,
         syntax: "update Model where …|all set field=value, …",
-        summary: "change rows; says how many changed. Without `where`, write `all`",
+        summary: "change rows; says how many changed. Without `where`, write `all`. \
+                  `price *= 0.9`, `stock -= 1` (also `+=`, `/=`) change a number by a value",
         example: "update User where name=John set age=31",
     },
     Info {
@@ -288,6 +299,7 @@ impl Command {
             Command::Describe(_) => Verb::Describe,
             Command::Drop { .. } => Verb::Drop,
             Command::Add { .. } => Verb::Add,
+            Command::Upsert { .. } => Verb::Upsert,
             Command::Get { .. } => Verb::Get,
             Command::Query(_) => Verb::Query,
             Command::Count { .. } => Verb::Count,

@@ -74,7 +74,11 @@ impl<'a> Runner<'a> {
             let whole = Span::new(piece.start, piece.end);
             let parsed = match parse_statement(statement_text) {
                 // A run of `add`s waits, to be written as multi-row inserts (the unit of work).
-                Ok(Statement { command: Command::Add { model, values }, .. }) if self.session.batches_adds() => {
+                // (Except an `add` that sets a reference by a field of its row: its key is looked
+                // up first, which a multi-row insert has no place for.)
+                Ok(Statement { command: Command::Add { model, values }, .. })
+                    if self.session.batches_adds() && values.iter().all(|v| v.through.is_none()) =>
+                {
                     let max_params = self.session.dialect().max_params();
                     match self.session.insert_row(&model, values) {
                         Ok(row) => {

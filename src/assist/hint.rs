@@ -23,7 +23,7 @@ pub fn hint(line: &str, pos: usize, catalog: &Catalog) -> Option<String> {
             "delete" => "where …|all".to_string(),
             "model" => "{ field: type, … }".to_string(),
             "get" => table?.single_key()?.name.clone(),
-            "add" => {
+            "add" | "upsert" => {
                 let table = table?;
                 let column = table.columns.iter().find(|c| !c.nullable && !c.has_default)?;
                 let name = table.foreign_key_of(&column.name).map_or(column.name.as_str(), |fk| fk.reference_name());

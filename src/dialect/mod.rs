@@ -32,7 +32,7 @@ mod text;
 
 use sqlx::AssertSqlSafe;
 
-use crate::ast::CompareOp;
+use crate::ast::{AssignOp, CompareOp};
 use crate::catalog::{ResolvedPath, Step};
 use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Scalar, Test, Update};
 use crate::value::{FieldType, Value};
@@ -88,6 +88,23 @@ impl Sql {
     /// them, and with a note for the reader after it in their place. Never sent.
     pub fn with_note(mut self, note: &str) -> Sql {
         self.params.clear();
+        self.text.push_str(" -- ");
+        self.text.push_str(note);
+        self
+    }
+
+    /// The statement with the value bound to parameter `slot` (0-based) replaced: a key found
+    /// when the command runs, bound where the plan put a stand-in.
+    pub fn rebind(mut self, slot: usize, value: Value) -> Sql {
+        if let Some(param) = self.params.get_mut(slot) {
+            *param = value;
+        }
+        self
+    }
+
+    /// The statement as `explain` shows it when some values are known only when it runs:
+    /// its values kept (the unknown ones as the plan's stand-ins), a note after it. Never sent.
+    pub fn with_param_note(mut self, note: &str) -> Sql {
         self.text.push_str(" -- ");
         self.text.push_str(note);
         self
@@ -239,6 +256,38 @@ impl Dialect {
         b.finish()
     }
 
+    /// `insert` (one row), or, when a row with the same `key` exists, `update` (columns of the
+    /// insert) stored over it: one statement. `returning` as for [`Dialect::insert`].
+    pub fn upsert(self, insert: &Insert, key: &[String], update: &[String], returning: &[String]) -> Sql {
+        let Sql { mut text, params } = self.insert(insert, &[]);
+        // With nothing to store over the row found, its key is set to itself: the row is still
+        // "updated", so RETURNING gives it back (DO NOTHING would give nothing).
+        let update = if update.is_empty() { key } else { update };
+        let set = update.iter().map(|c| {
+            let c = self.quote(c);
+            match self {
+                Dialect::Mysql => format!("{c} = VALUES({c})"),
+                Dialect::Sqlite | Dialect::Postgres => format!("{c} = excluded.{c}"),
+            }
+        });
+        let set = set.collect::<Vec<_>>().join(", ");
+        match self {
+            // MySQL has no conflict target: any unique key of the table that the row collides
+            // with finds the row to update.
+            Dialect::Mysql => text.push_str(&format!(" ON DUPLICATE KEY UPDATE {set}")),
+            Dialect::Sqlite | Dialect::Postgres => {
+                let key: Vec<String> = key.iter().map(|c| self.quote(c)).collect();
+                text.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {set}", key.join(", ")));
+            }
+        }
+        if !returning.is_empty() && self.has_returning() {
+            let returning: Vec<String> = returning.iter().map(|c| self.quote(c)).collect();
+            text.push_str(" RETURNING ");
+            text.push_str(&returning.join(", "));
+        }
+        Sql { text, params }
+    }
+
     pub fn update(self, update: &Update) -> Sql {
         let mut b = Builder::new(self);
         b.in_write = true;
@@ -251,6 +300,20 @@ impl Dialect {
             }
             b.ident(column);
             b.push(" = ");
+            if let Some(&(op, integer)) = update.ops.get(i).filter(|(op, _)| *op != AssignOp::Set) {
+                // `price = price * ?`: the stored value, as the statement finds it.
+                b.ident(column);
+                b.push(match op {
+                    // MySQL's `/` gives a decimal even of two integers; DIV truncates, as the
+                    // others' `/` does.
+                    AssignOp::Div if integer && self == Dialect::Mysql => " DIV ",
+                    AssignOp::Div => " / ",
+                    AssignOp::Add => " + ",
+                    AssignOp::Sub => " - ",
+                    // (`=` never comes here: it was filtered out above.)
+                    AssignOp::Mul | AssignOp::Set => " * ",
+                });
+            }
             b.typed_param(value.clone(), update.casts.get(i).and_then(Option::as_deref));
         }
         b.filter_clause(&update.table, update.filter.as_ref());

@@ -407,3 +407,97 @@ fn references_get_an_index_where_the_database_makes_none() {
     assert_eq!(texts(Dialect::Postgres), ["CREATE INDEX \"orders_user_id_idx\" ON \"orders\" (\"user_id\")"]);
     assert!(texts(Dialect::Mysql).is_empty());
 }
+
+#[test]
+fn compound_assignments_change_the_stored_value() {
+    let update = Update {
+        table: "products".into(),
+        set: vec![
+            ("price".into(), Value::Decimal("0.9".into())),
+            ("stock".into(), Value::Int(1)),
+            ("name".into(), text("x")),
+            ("views".into(), Value::Int(2)),
+        ],
+        casts: vec![],
+        ops: vec![(AssignOp::Mul, false), (AssignOp::Sub, true), (AssignOp::Set, false), (AssignOp::Div, true)],
+        filter: None,
+    };
+    let sql = Dialect::Postgres.update(&update);
+    assert_eq!(
+        sql.text(),
+        r#"UPDATE "products" SET "price" = "price" * $1, "stock" = "stock" - $2, "name" = $3, "views" = "views" / $4"#
+    );
+    assert_eq!(sql.params().len(), 4);
+    assert_eq!(
+        Dialect::Mysql.update(&update).text(),
+        "UPDATE `products` SET `price` = `price` * ?, `stock` = `stock` - ?, `name` = ?, `views` = `views` DIV ?"
+    );
+    let plain = Update { ops: vec![], ..update };
+    assert_eq!(
+        Dialect::Sqlite.update(&plain).text(),
+        r#"UPDATE "products" SET "price" = ?, "stock" = ?, "name" = ?, "views" = ?"#
+    );
+}
+
+#[test]
+fn upserts_are_one_statement_on_every_database() {
+    let insert = Insert {
+        table: "users".into(),
+        columns: vec!["email".into(), "name".into()],
+        rows: vec![vec![text("a@x.io"), text("Ann")]],
+        casts: vec![],
+    };
+    let key = ["email".to_string()];
+    let update = ["name".to_string()];
+    let returning = ["id".to_string(), "email".to_string(), "name".to_string()];
+    let pg = Dialect::Postgres.upsert(&insert, &key, &update, &returning);
+    assert_eq!(
+        pg.text(),
+        r#"INSERT INTO "users" ("email", "name") VALUES ($1, $2) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name" RETURNING "id", "email", "name""#
+    );
+    assert_eq!(pg.params(), &[text("a@x.io"), text("Ann")]);
+    assert_eq!(
+        Dialect::Sqlite.upsert(&insert, &key, &update, &[]).text(),
+        r#"INSERT INTO "users" ("email", "name") VALUES (?, ?) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name""#
+    );
+    // No RETURNING on MySQL, whatever is asked: the row is read again by its key.
+    assert_eq!(
+        Dialect::Mysql.upsert(&insert, &key, &update, &returning).text(),
+        "INSERT INTO `users` (`email`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)"
+    );
+    // Only the key given: the row found is "updated" to itself, so that RETURNING gives it.
+    let only_key = Insert { columns: vec!["email".into()], rows: vec![vec![text("a@x.io")]], ..insert.clone() };
+    assert_eq!(
+        Dialect::Sqlite.upsert(&only_key, &key, &[], &["id".to_string()]).text(),
+        r#"INSERT INTO "users" ("email") VALUES (?) ON CONFLICT ("email") DO UPDATE SET "email" = excluded."email" RETURNING "id""#
+    );
+    // Hostile names stay quoted.
+    let odd =
+        Insert { table: "a\"b".into(), columns: vec!["c\"d".into()], rows: vec![vec![Value::Int(1)]], casts: vec![] };
+    assert_eq!(
+        Dialect::Postgres.upsert(&odd, &["c\"d".to_string()], &[], &[]).text(),
+        r#"INSERT INTO "a""b" ("c""d") VALUES ($1) ON CONFLICT ("c""d") DO UPDATE SET "c""d" = excluded."c""d""#
+    );
+}
+
+#[test]
+fn a_key_found_when_the_command_runs_is_bound_where_the_plan_put_its_stand_in() {
+    let insert = Insert {
+        table: "orders".into(),
+        columns: vec!["user_id".into(), "total".into()],
+        rows: vec![vec![Value::Null, Value::Int(10)]],
+        casts: vec![],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let planned = dialect.insert(&insert, &[]);
+        let text = planned.text().to_string();
+        let bound = planned.clone().rebind(0, Value::Int(7));
+        // The text is unchanged: the key is a bound value like any other.
+        assert_eq!(bound.text(), text);
+        assert_eq!(bound.params(), &[Value::Int(7), Value::Int(10)]);
+        // `explain` shows the stand-in, with a note, and keeps the other values.
+        let shown = planned.with_param_note("parameter 1 is the key the lookup above finds");
+        assert_eq!(shown.text(), format!("{text} -- parameter 1 is the key the lookup above finds"));
+        assert_eq!(shown.params(), &[Value::Null, Value::Int(10)]);
+    }
+}

@@ -9,7 +9,8 @@ use super::expr::{expr, expr_list};
 use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
 use super::literal::value;
 use crate::ast::{
-    Assignment, Command, Condition, Count, Direction, Expr, FieldPath, Ident, LiteralKind, OrderItem, Query, Target,
+    AssignOp, Assignment, Command, Condition, Count, Direction, Expr, FieldPath, Ident, LiteralKind, OrderItem, Query,
+    Target,
 };
 use crate::error::Error;
 use crate::suggest::did_you_mean;
@@ -43,6 +44,16 @@ pub(super) fn add<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Add { model, values }))
 }
 
+/// grammar: upsert
+pub(super) fn upsert<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, model) = command_model(cx, i, "upsert")?;
+    let r = skip_ws(rest);
+    let (rest, values) = or_fail(assignments(cx, r), || {
+        cx.expected("`field=value`", r).with_help("an upsert needs the fields of a key, and the fields to store")
+    })?;
+    Ok((rest, Command::Upsert { model, values }))
+}
+
 /// `a=1 b=2`, `a=1, b=2`: separated by spaces and/or commas.
 ///
 /// grammar: assignments
@@ -58,7 +69,8 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
         };
         if !comma
             && let Some(after_name) = name_end(cx, r)
-            && !skip_ws(after_name).starts_with('=')
+            && !starts_assign_op(skip_ws(after_name))
+            && !after_name.starts_with('.')
         {
             // `update User set a=1 where …`: the list ends at `where` or `all`.
             let word = &r[..r.len() - after_name.len()];
@@ -89,15 +101,48 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
     Ok((rest, list))
 }
 
+/// Whether `i` starts with `=` or a compound operator (`+=`, `-=`, `*=`, `/=`).
+fn starts_assign_op(i: &str) -> bool {
+    i.starts_with('=') || assign_op(i).is_some()
+}
+
+/// The compound operator at the start of `i`, and the text after it.
+fn assign_op(i: &str) -> Option<(AssignOp, &str)> {
+    let op = match i.as_bytes() {
+        [b'+', b'=', ..] => AssignOp::Add,
+        [b'-', b'=', ..] => AssignOp::Sub,
+        [b'*', b'=', ..] => AssignOp::Mul,
+        [b'/', b'=', ..] => AssignOp::Div,
+        _ => return None,
+    };
+    Some((op, &i[2..]))
+}
+
 /// grammar: assignment
 pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment> {
     let (r, field) = name(cx, i)?;
-    let r = skip_ws(r);
-    let (r, _) = or_fail(char('=').parse(r), || cx.expected(&format!("`=` after `{}`", field.name), r))?;
+    // `user.email=…`: a reference set by a field of the row it points at.
+    let (r, through) = match r.strip_prefix('.') {
+        Some(after_dot) => {
+            let (r, path) = or_fail(field_path(cx, after_dot), || cx.expected("a field name after `.`", after_dot))?;
+            (r, Some(path))
+        }
+        None => (r, None),
+    };
+    let at_op = skip_ws(r);
+    let (r, op) = match assign_op(at_op) {
+        Some((op, after)) => (after, op),
+        None => {
+            let (after, _) =
+                or_fail(char('=').parse(at_op), || cx.expected(&format!("`=` after `{}`", field.name), at_op))?;
+            (after, AssignOp::Set)
+        }
+    };
+    let op_span = cx.span(at_op, r);
     let r = skip_ws(r);
     let (rest, value) =
         or_fail(value(cx, r), || cx.expected(&format!("a value for `{}`", field.name), r).with_help(QUOTE_HELP))?;
-    Ok((rest, Assignment { field, value }))
+    Ok((rest, Assignment { field, through, op, op_span, value }))
 }
 
 /// grammar: get

@@ -134,6 +134,7 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         Verb::Describe => model::describe,
         Verb::Drop => model::drop,
         Verb::Add => commands::add,
+        Verb::Upsert => commands::upsert,
         Verb::Get => commands::get,
         Verb::Query => commands::query,
         Verb::Count => commands::count,

@@ -42,6 +42,7 @@ fn show(command: &Command) -> String {
             format!("(drop {}{})", model.name, if *confirmed { " confirm" } else { "" })
         }
         Command::Add { model, values } => format!("(add {}{})", model.name, assigns(values)),
+        Command::Upsert { model, values } => format!("(upsert {}{})", model.name, assigns(values)),
         Command::Get { model, key, with } => format!("(get {} {}{})", model.name, lit(key), with_list(with)),
         Command::Query(q) => {
             let mut out = format!("(query {}", q.model.name);
@@ -125,7 +126,8 @@ fn with_list(paths: &[FieldPath]) -> String {
 }
 
 fn assigns(values: &[Assignment]) -> String {
-    values.iter().map(|a| format!(" {}={}", a.field.name, lit(&a.value))).collect()
+    let through = |a: &Assignment| a.through.as_ref().map(|p| format!(".{p}")).unwrap_or_default();
+    values.iter().map(|a| format!(" {}{}{}{}", a.field.name, through(a), a.op.as_str(), lit(&a.value))).collect()
 }
 
 fn targ(t: &Target) -> String {
@@ -216,6 +218,13 @@ fn parses_commands() {
         ("update User all set active=false", "(update User all (set active=false))"),
         ("update User set age=31 where name=John", "(update User (where (= name John)) (set age=#31))"),
         ("update User set age=31 all", "(update User all (set age=#31))"),
+        ("update P all set price *= 0.9, stock -= 1", "(update P all (set price*=#0.9 stock-=#1))"),
+        ("update P all set a+=1 b/=2 c=-1", "(update P all (set a+=#1 b/=#2 c=#-1))"),
+        ("upsert User email=a@x.io name=Ann", "(upsert User email=a@x.io name=Ann)"),
+        ("UPSERT User id=1, age=3", "(upsert User id=#1 age=#3)"),
+        ("add Order user.email=a@x.io total=10", "(add Order user.email=a@x.io total=#10)"),
+        ("update Order all set user.address.city = Oslo", "(update Order all (set user.address.city=Oslo))"),
+        ("upsert Order id=1 user.`e mail`=\"x\"", "(upsert Order id=#1 user.e mail=\"x\")"),
         ("delete User where id in (1, 2)", "(delete User (where (in id #1 #2)))"),
         ("delete User all", "(delete User all)"),
         ("begin", "begin"),
@@ -438,6 +447,14 @@ fn reports_errors() {
         ("add User name=\"John", "unterminated string", 14, None),
         ("add User a=1,", "expected `field=value` after `,`, found end of input", 13, None),
         ("add User a=1 a=2", "`a` is given twice", 13, None),
+        ("add Order user.=1", "expected a field name after `.`, found `=`", 15, None),
+        (
+            "upsert User",
+            "expected `field=value`, found end of input",
+            11,
+            Some("an upsert needs the fields of a key, and the fields to store"),
+        ),
+        ("upsert", "expected a model name, found end of input", 6, None),
         ("add User Name=1, name=2", "`name` is given twice", 17, None),
         ("add User x=\"\\q\"", "unknown escape `\\q`", 12, None),
         ("add User x=\"\\u{110000}\"", "`\\u{110000}` is not a unicode character", 12, None),
@@ -464,6 +481,12 @@ fn reports_errors() {
         ("update User where a=1", "expected `set`, found end of input", 21, None),
         ("update User where a=1 all set b=1", "`update` takes one `where …` or `all`", 22, None),
         ("update User all set", "expected `field=value` after `set`, found end of input", 19, None),
+        (
+            "update P all set a +=",
+            "expected a value for `a`, found end of input",
+            21,
+            Some("quote values that contain spaces: name=\"John Smith\""),
+        ),
         ("delete User", "`delete` needs `where …` or `all`", 11, None),
         ("delete  User  # c", "`delete` needs `where …` or `all`", 12, None),
         ("delete User everything", "`delete` needs `where …` or `all`", 12, None),

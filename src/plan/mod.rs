@@ -14,7 +14,7 @@ pub use lint::warnings;
 pub use load::Load;
 
 pub use step::{
-    COMMAND_SAVEPOINT, Context, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
+    COMMAND_SAVEPOINT, Context, Found, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
     transaction_statements,
 };
 
@@ -243,12 +243,32 @@ pub fn text_casts(table: &Table, columns: &[&Column]) -> Vec<Option<String>> {
     columns.iter().map(|column| text_cast(column)).collect()
 }
 
+/// A reference set by a field of the row it points at (`user.email=a@x.io`): the key of the one
+/// row that matches, found before the write, in the same transaction, and bound into the
+/// write's parameter `slot` (one per assignment, in order, in an insert of one row and in the
+/// SET of an update alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub slot: usize,
+    /// The key of the rows that match, two at most: exactly one must.
+    pub find: Select,
+    /// How many rows match, for the error when it is not one.
+    pub count: Count,
+    /// The model looked in, and the condition as typed, for that error.
+    pub model: String,
+    pub condition: String,
+    pub span: crate::ast::Span,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     pub table: String,
     pub set: Vec<(String, Value)>,
     /// Per assignment, the database type a text value must be cast to (see [`text_cast`]).
     pub casts: Vec<Option<String>>,
+    /// Per assignment, `=` or arithmetic on the stored value (`+=`), and whether the column
+    /// holds integers (a division of integers truncates on every database); empty: all `=`.
+    pub ops: Vec<(crate::ast::AssignOp, bool)>,
     pub filter: Option<Filter>,
 }
 

@@ -2,14 +2,15 @@
 //! against their columns. Every error points at what the user typed.
 
 use crate::ast::{
-    Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl, Span,
+    AssignOp, Assignment, CompareOp, Condition, Expr, FieldDecl, FieldTypeDecl, Ident, Literal, LiteralKind, ModelDecl,
+    Span,
 };
 use crate::catalog::{Catalog, Column, ResolvedPath, Table};
 use crate::coerce::{Now, coerce, coerce_default, coerce_owned, pattern};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::plan::scalar::{Place, scalar};
-use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Scalar, Select, Test};
+use crate::plan::{ColumnDef, CreateTable, Filter, InsertRow, Lookup, Scalar, Select, Test};
 use crate::value::{FieldType, Value};
 
 /// How deep a condition may nest before it is refused (the parser refuses deeper input first;
@@ -176,15 +177,44 @@ pub fn by_key(table: &Table, key: &Column, value: Value) -> Select {
     Select::rows(table, Some(Filter::Test { left: Scalar::Path(ResolvedPath::column(key.clone())), test }))
 }
 
+/// Every column of the rows of `table` whose columns `key` hold these values.
+pub fn by_columns(table: &Table, key: Vec<(Column, Value)>) -> Select {
+    let filter = key.into_iter().fold(None, |filter, (column, value)| {
+        let test = Filter::Test {
+            left: Scalar::Path(ResolvedPath::column(column)),
+            test: Test::Compare { op: CompareOp::Eq, value },
+        };
+        Some(match filter {
+            None => test,
+            Some(before) => Filter::And(Box::new(before), Box::new(test)),
+        })
+    });
+    Select::rows(table, filter)
+}
+
 /// The columns an `add` or an `update … set` assigns, in the order typed, and their values.
 pub struct Assigned<'t> {
     pub columns: Vec<&'t Column>,
     pub values: Vec<Value>,
+    /// Per column, how it is set and where the operator is; empty when every one is a plain
+    /// `=` (nearly always: no list to build for every row of a script of `add`s).
+    pub ops: Vec<(AssignOp, Span)>,
+    /// References set by a field of their row: their values (null until then) are found when
+    /// the command runs.
+    pub lookups: Vec<Lookup>,
 }
 
 impl<'t> Assigned<'t> {
     fn with_capacity(n: usize) -> Assigned<'t> {
-        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n) }
+        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n), ops: Vec::new(), lookups: Vec::new() }
+    }
+
+    /// How each column is set, in order: `=` for all when none is compound.
+    pub fn ops(&self) -> Vec<AssignOp> {
+        if self.ops.is_empty() {
+            return Vec::new();
+        }
+        self.ops.iter().map(|(op, _)| *op).collect()
     }
 
     /// Adds the column `field` sets, unless an earlier assignment already set it.
@@ -201,14 +231,115 @@ impl<'t> Assigned<'t> {
 /// The columns and values of `add` or `update … set`, each checked against its column.
 /// Reference names (`user=1`) set their key column (`user_id`). The assignments are taken, so
 /// that text values are moved into the row, not copied (a script's `add`s are mostly text).
-pub fn assignments(table: &Table, assignments: Vec<Assignment>, now: Now) -> Result<Assigned<'_>> {
+pub fn assignments<'t>(
+    catalog: &Catalog,
+    table: &'t Table,
+    assignments: Vec<Assignment>,
+    now: Now,
+) -> Result<Assigned<'t>> {
     let mut out = Assigned::with_capacity(assignments.len());
-    for Assignment { field, value } in assignments {
+    for Assignment { field, through, op, op_span, value } in assignments {
         let column = out.column(table, &field)?;
         let span = value.span;
+        if let Some(path) = through {
+            let lookup = lookup(catalog, table, &field, &path, op, op_span, &value, out.values.len(), now)?;
+            out.lookups.push(lookup);
+            if !out.ops.is_empty() {
+                out.ops.push((op, op_span));
+            }
+            // A stand-in: the key found is bound here when the command runs.
+            out.values.push(Value::Null);
+            continue;
+        }
+        if op != AssignOp::Set {
+            compound(column, &field, op, op_span, &value)?;
+            out.ops.resize(out.columns.len() - 1, (AssignOp::Set, Span::default()));
+        }
+        if op != AssignOp::Set || !out.ops.is_empty() {
+            out.ops.push((op, op_span));
+        }
         out.values.push(not_null_unless_allowed(column, &field, span, coerce_owned(value, column, now)?)?);
     }
     Ok(out)
+}
+
+/// `user.email=a@x.io`: how the key of the one `User` whose email it is will be found.
+#[allow(clippy::too_many_arguments)]
+fn lookup(
+    catalog: &Catalog,
+    table: &Table,
+    field: &Ident,
+    path: &crate::ast::FieldPath,
+    op: AssignOp,
+    op_span: Span,
+    value: &Literal,
+    slot: usize,
+    now: Now,
+) -> Result<Lookup> {
+    let Ok(crate::catalog::Field::Reference(fk, _)) = table.field(field) else {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` is not a reference: only a reference is set by a field of the row it points at", field.name),
+            field.span,
+        )
+        .with_help(format!("write `{}=…`", field.name)));
+    };
+    if op != AssignOp::Set {
+        return Err(Error::at(ErrorKind::Value, format!("`{}` cannot set a reference", op.as_str()), op_span)
+            .with_help(format!("write `{}.{path}=…`", field.name)));
+    }
+    if value.kind == LiteralKind::Null {
+        return Err(Error::at(ErrorKind::Value, "a row is found by a value, not by null", value.span)
+            .with_help(format!("`{}=null` clears the reference", field.name)));
+    }
+    let target = catalog.table(&fk.ref_table).ok_or_else(|| {
+        Error::at(ErrorKind::Name, format!("table `{}` is not in the catalog", fk.ref_table), field.span)
+    })?;
+    let key = target.column(&fk.ref_column).ok_or_else(|| {
+        Error::at(ErrorKind::Name, format!("`{}` has no column `{}`", fk.ref_table, fk.ref_column), field.span)
+    })?;
+    let condition = Condition::Compare { field: Expr::Path(path.clone()), op: CompareOp::Eq, value: value.clone() };
+    let found = filter(catalog, target, &condition, now)?;
+    let mut find = Select::rows(target, Some(found.clone()));
+    find.columns = vec![crate::plan::Projection::column(key)];
+    find.limit = Some(2);
+    let count = crate::plan::Count { table: target.name.clone(), filter: Some(found) };
+    let shown = match &value.kind {
+        LiteralKind::Quoted(s) => format!("{s:?}"),
+        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
+        LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Null => "null".into(),
+    };
+    Ok(Lookup {
+        slot,
+        find,
+        count,
+        model: target.model_name(),
+        condition: format!("{path} = {shown}"),
+        span: path.span.to(value.span),
+    })
+}
+
+/// Checks `field += value` (and `-=`, `*=`, `/=`): arithmetic on a number, with a number.
+fn compound(column: &Column, field: &Ident, op: AssignOp, op_span: Span, value: &Literal) -> Result<()> {
+    if !matches!(column.field_type, FieldType::Int | FieldType::Float | FieldType::Decimal) {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` needs a number, and `{}` is {}", op.as_str(), field.name, column.field_type),
+            op_span,
+        )
+        .with_help(format!("set it with `{}=…`", field.name)));
+    }
+    match &value.kind {
+        LiteralKind::Null => {
+            Err(Error::at(ErrorKind::Value, format!("`{}` needs a number, not null", op.as_str()), value.span))
+        }
+        // Each database answers a division by zero its own way (an error, or null): refused here.
+        LiteralKind::Number(n) if op == AssignOp::Div && n.parse::<f64>().is_ok_and(|n| n == 0.0) => {
+            Err(Error::at(ErrorKind::Value, "a division by zero", value.span))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Value) -> Result<Value> {
@@ -339,8 +470,63 @@ pub fn key_column<'t>(table: &'t Table, model: &Ident) -> Result<&'t Column> {
     })
 }
 
-/// A row of `add` for `table`, unless it leaves out a column that needs a value.
-pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) -> Result<InsertRow<'t>> {
+/// A conventional timestamp, filled by ormsh as Rails and Sequelize fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// `created_at` or `createdAt`: set when the row is made.
+    Created,
+    /// `updated_at` or `updatedAt`: set when the row is made, and again at every change.
+    Updated,
+}
+
+/// Whether `column` is a conventional timestamp: its name, a date or datetime type, not null
+/// and no default (a column with a default is the database's to fill).
+pub fn stamp(column: &Column) -> Option<Stamp> {
+    if column.nullable || column.has_default || !matches!(column.field_type, FieldType::DateTime | FieldType::Date) {
+        return None;
+    }
+    let name = column.name.as_str();
+    if name.eq_ignore_ascii_case("created_at") || name.eq_ignore_ascii_case("createdAt") {
+        Some(Stamp::Created)
+    } else if name.eq_ignore_ascii_case("updated_at") || name.eq_ignore_ascii_case("updatedAt") {
+        Some(Stamp::Updated)
+    } else {
+        None
+    }
+}
+
+/// Adds `now` for each timestamp of `table` (of the kinds `fill` takes) that `given` leaves
+/// out: a value the user gives wins.
+fn fill_stamps<'t>(table: &'t Table, given: &mut Assigned<'t>, now: Now, fill: impl Fn(Stamp) -> bool) {
+    for column in &table.columns {
+        if stamp(column).is_some_and(&fill) && !given.columns.iter().any(|g| std::ptr::eq(*g, column)) {
+            let Some(value) = crate::coerce::now_value(&column.field_type, now) else { continue };
+            given.columns.push(column);
+            given.values.push(value);
+            if !given.ops.is_empty() {
+                given.ops.push((AssignOp::Set, Span::default()));
+            }
+        }
+    }
+}
+
+/// `update … set`: `updated_at` is refreshed unless the user sets it.
+pub fn stamp_update<'t>(table: &'t Table, set: &mut Assigned<'t>, now: Now) {
+    fill_stamps(table, set, now, |s| s == Stamp::Updated);
+}
+
+/// A row of `add` for `table`, unless it leaves out a column that needs a value. The
+/// timestamps it leaves out are `now`.
+pub fn complete_row<'t>(table: &'t Table, model: &Ident, mut given: Assigned<'t>, now: Now) -> Result<InsertRow<'t>> {
+    if let Some((op, span)) = given.ops.iter().find(|(op, _)| *op != AssignOp::Set) {
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("`{}` changes a stored value: it is for `update … set`", op.as_str()),
+            *span,
+        )
+        .with_help("write `field=value`"));
+    }
+    fill_stamps(table, &mut given, now, |_| true);
     let missing = missing_required(table, &given.columns);
     if !missing.is_empty() {
         // A reference is named as the user types it: `author`, not `author_id`.
@@ -356,4 +542,38 @@ pub fn complete_row<'t>(table: &'t Table, model: &Ident, given: Assigned<'t>) ->
         .with_label(format!("{} cannot be null and has no default", names.join(", "))));
     }
     Ok(InsertRow { table, columns: given.columns, values: given.values })
+}
+
+/// The key an `upsert` finds its row by: the primary key when all its fields are given, else
+/// the first unique key whose fields are all given; none is an error that names the keys.
+pub fn upsert_key<'t>(table: &'t Table, model: &Ident, given: &[&Column]) -> Result<Vec<&'t Column>> {
+    let is_given = |column: &Column| given.iter().any(|g| std::ptr::eq(*g, column));
+    let primary = table.primary_key();
+    if !primary.is_empty() && primary.iter().all(|c| is_given(c)) {
+        return Ok(primary);
+    }
+    // An index on an expression has no column to give (or fewer columns than it covers).
+    let unique = table.indexes.iter().filter(|i| i.unique && !i.columns.is_empty());
+    for index in unique.clone() {
+        let columns: Option<Vec<&Column>> = index.columns.iter().map(|name| table.column(name)).collect();
+        if let Some(columns) = columns.filter(|cs| cs.len() == index.columns.len() && cs.iter().all(|c| is_given(c))) {
+            return Ok(columns);
+        }
+    }
+    // Named as the user types them: a reference by its name.
+    let name = |c: &str| table.foreign_key_of(c).map_or(c.to_string(), |fk| fk.reference_name().to_string());
+    let spell =
+        |names: Vec<String>| if names.len() == 1 { names[0].clone() } else { format!("({})", names.join(", ")) };
+    let mut keys = Vec::new();
+    if !primary.is_empty() {
+        keys.push(spell(primary.iter().map(|c| name(&c.name)).collect()));
+    }
+    keys.extend(unique.map(|i| spell(i.columns.iter().map(|c| name(c)).collect())));
+    let error =
+        Error::at(ErrorKind::Value, format!("`upsert` needs the fields of a key of {}", model.name), model.span);
+    Err(if keys.is_empty() {
+        error.with_label("it has neither a primary key nor a unique key").with_help("use `add`")
+    } else {
+        error.with_label(format!("its keys: {}", keys.join(", "))).with_help("give every field of one key")
+    })
 }

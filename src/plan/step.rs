@@ -46,6 +46,45 @@ pub enum Readback {
     ByKey { table: Box<Table>, key: Box<Column>, given: Option<Value> },
     /// No single key to read it back by: the count of rows added is shown.
     Count,
+    /// No RETURNING (MySQL): an upsert's row is read again by the key it was found or made
+    /// by, whose values were all given: each column's value, or, for a reference set by a
+    /// field of its row, the write's parameter the key found was bound to.
+    ByColumns { table: Box<Table>, key: Vec<(Column, Value, Option<usize>)> },
+}
+
+/// A reference set by a field of its row (`user.email=a@x.io`), as it runs: the statement that
+/// finds the key (two rows at most), the one that counts the rows when not one matched, and the
+/// parameter of the write the key is bound to.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub slot: usize,
+    pub find: Sql,
+    pub count: Sql,
+    pub key_type: FieldType,
+    pub model: String,
+    pub condition: String,
+    pub span: crate::ast::Span,
+}
+
+impl Found {
+    fn planned(lookup: super::Lookup, dialect: Dialect) -> Found {
+        Found {
+            slot: lookup.slot,
+            key_type: lookup.find.columns.first().map_or(FieldType::Int, |p| p.value.field_type()),
+            find: dialect.select(&lookup.find),
+            count: dialect.count(&lookup.count),
+            model: lookup.model,
+            condition: lookup.condition,
+            span: lookup.span,
+        }
+    }
+
+    /// The error when `n` rows, not one, match.
+    pub fn not_one(&self, n: i64) -> Error {
+        let rows = if n == 1 { "row" } else { "rows" };
+        Error::at(ErrorKind::Value, format!("{n} {} {rows} match {}", self.model, self.condition), self.span)
+            .with_label("a reference needs exactly one")
+    }
 }
 
 /// A command resolved and turned into the statements it runs.
@@ -66,6 +105,8 @@ pub enum Plan {
         insert: Insert,
         sql: Sql,
         readback: Readback,
+        /// References set by a field of their row: found first, in the same transaction.
+        lookups: Vec<Found>,
     },
     /// `get`: one row by its key; `missing` is the error when there is none.
     Get {
@@ -87,6 +128,7 @@ pub enum Plan {
     },
     Update {
         sql: Sql,
+        lookups: Vec<Found>,
     },
     Delete {
         sql: Sql,
@@ -114,12 +156,16 @@ impl Plan {
             | Plan::Get { sql, .. }
             | Plan::Query { sql, .. }
             | Plan::Count { sql }
-            | Plan::Update { sql }
+            | Plan::Update { sql, .. }
             | Plan::Delete { sql }
             | Plan::Sql { sql, .. } => vec![sql.clone()],
             Plan::Transaction { statements } => return statements.clone(),
             Plan::Add { sql, readback, .. } => {
                 let mut all = vec![sql.clone()];
+                if let Readback::ByColumns { table, key } = readback {
+                    let columns = key.iter().map(|(c, v, _)| (c.clone(), v.clone())).collect();
+                    all.push(context.dialect.select(&resolve::by_columns(table, columns)));
+                }
                 if let Readback::ByKey { table, key, given } = readback {
                     let dialect = context.dialect;
                     match given {
@@ -134,12 +180,36 @@ impl Plan {
                 all
             }
         };
+        let lookups = self.lookups();
+        if !lookups.is_empty() {
+            // The keys are found first; the write binds them where it shows null.
+            let write = statements.remove(0);
+            let slots: Vec<String> = lookups.iter().map(|l| (l.slot + 1).to_string()).collect();
+            let note = format!("parameter {} is the key the lookup above finds", slots.join(", "));
+            statements.insert(0, write.with_param_note(&note));
+            for (i, lookup) in lookups.iter().enumerate() {
+                statements.insert(i, lookup.find.clone());
+            }
+            if !context.in_transaction {
+                // Outside a transaction, one is opened for the lookups and the write.
+                statements.insert(0, context.dialect.begin());
+                statements.push(context.dialect.commit());
+            }
+        }
         if context.in_transaction {
             // The savepoint the command runs under, so that its failure undoes it alone.
             statements.insert(0, context.dialect.savepoint(COMMAND_SAVEPOINT));
             statements.push(context.dialect.release(COMMAND_SAVEPOINT));
         }
         statements
+    }
+
+    /// The references the plan finds before it writes.
+    pub fn lookups(&self) -> &[Found] {
+        match self {
+            Plan::Add { lookups, .. } | Plan::Update { lookups, .. } => lookups,
+            _ => &[],
+        }
     }
 }
 
@@ -158,10 +228,12 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         }
         Command::Add { model, values } => {
             let table = catalog.model(model)?;
-            let given = resolve::assignments(table, values.to_vec(), context.now)?;
-            let insert = resolve::complete_row(table, model, given)?.into_insert();
-            add(table, insert, context)
+            let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
+            let lookups = found(std::mem::take(&mut given.lookups), dialect);
+            let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
+            add(table, insert, lookups, context)
         }
+        Command::Upsert { model, values } => upsert(catalog, model, values, context)?,
         Command::Get { model, key, with } => get(catalog, model, key, with, context)?,
         Command::Query(query) => {
             let table = catalog.model(&query.model)?;
@@ -190,10 +262,17 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Update { model, target, set } => {
             let table = catalog.model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
-            let set = resolve::assignments(table, set.to_vec(), context.now)?;
+            let mut set = resolve::assignments(catalog, table, set.to_vec(), context.now)?;
+            let lookups = found(std::mem::take(&mut set.lookups), dialect);
+            resolve::stamp_update(table, &mut set, context.now);
             let casts = super::text_casts(table, &set.columns);
+            let ops =
+                set.ops().into_iter().zip(&set.columns).map(|(op, c)| (op, c.field_type == FieldType::Int)).collect();
             let set = set.columns.iter().map(|column| column.name.clone()).zip(set.values).collect();
-            Plan::Update { sql: dialect.update(&Update { table: table.name.clone(), casts, set, filter }) }
+            Plan::Update {
+                sql: dialect.update(&Update { table: table.name.clone(), casts, ops, set, filter }),
+                lookups,
+            }
         }
         Command::Delete { model, target } => {
             let table = catalog.model(model)?;
@@ -236,9 +315,57 @@ pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> 
 }
 
 /// An `add`: the insert, and how the stored rows are shown.
-fn add(table: &Table, insert: Insert, context: &Context) -> Plan {
+fn add(table: &Table, insert: Insert, lookups: Vec<Found>, context: &Context) -> Plan {
     let readback = readback(table, &insert, context);
-    Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback }
+    Plan::Add { sql: insert_statement(table, &insert, &readback, context.dialect), insert, readback, lookups }
+}
+
+/// An `upsert`: one statement that inserts the row, or stores the fields given over the row
+/// with the same key.
+fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], context: &Context) -> Result<Plan> {
+    let dialect = context.dialect;
+    let table = catalog.model(model)?;
+    let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
+    let lookups = found(std::mem::take(&mut given.lookups), dialect);
+    let key = resolve::upsert_key(table, model, &given.columns)?;
+    let found_at = |slot: usize| lookups.iter().any(|l| l.slot == slot).then_some(slot);
+    let key_values: Vec<(Column, Value, Option<usize>)> = given
+        .columns
+        .iter()
+        .zip(&given.values)
+        .enumerate()
+        .filter(|(_, (c, _))| key.iter().any(|k| std::ptr::eq(*k, **c)))
+        .map(|(slot, (c, v))| ((*c).clone(), v.clone(), found_at(slot)))
+        .collect();
+    let typed = given.columns.len();
+    let row = resolve::complete_row(table, model, given, context.now)?;
+    let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
+    // The fields given that are not the key are stored over the row found.
+    // Of the timestamps filled in, `updated_at` is stored over the row found, and
+    // `created_at` is kept.
+    let stored = row
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated));
+    let update: Vec<String> = stored.map(|(_, c)| c.name.clone()).filter(|c| !key.contains(c)).collect();
+    let insert = row.into_insert();
+    let readback = if !context.writes_shown {
+        Readback::Nothing
+    } else if dialect.has_returning() {
+        Readback::Returning
+    } else {
+        Readback::ByColumns { table: Box::new(table.clone()), key: key_values }
+    };
+    let returning: Vec<String> = match readback {
+        Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback, lookups })
+}
+
+fn found(lookups: Vec<super::Lookup>, dialect: Dialect) -> Vec<Found> {
+    lookups.into_iter().map(|l| Found::planned(l, dialect)).collect()
 }
 
 /// The statement that writes `insert` into `table`: with RETURNING every column when its rows

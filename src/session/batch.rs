@@ -81,8 +81,13 @@ impl Session {
     /// catalog: the form a batch of `add`s is collected in.
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
         let table = self.catalog.model(model)?;
-        let given = resolve::assignments(table, values, crate::coerce::Now::read())?;
-        resolve::complete_row(table, model, given)
+        let now = crate::coerce::Now::read();
+        let given = resolve::assignments(&self.catalog, table, values, now)?;
+        if let Some(lookup) = given.lookups.first() {
+            // The runner writes such an `add` on its own (see `Runner::run`).
+            return Err(Error::at(ErrorKind::Value, "a reference set by a field is not batched", lookup.span));
+        }
+        resolve::complete_row(table, model, given, now)
     }
 
     /// Writes a batch of queued `add`s; each failure goes into `failures` with the span of the

@@ -221,7 +221,22 @@ impl Session {
             self.printer.warning(&warning).map_err(io_error)?;
         }
         let protected = self.protect().await?;
-        let result = self.run_data(command, plan).await;
+        // A reference set by a field of its row is found, then written, in one transaction:
+        // outside one, a transaction is opened for the two.
+        let opened = !protected && !self.in_transaction() && !plan.lookups().is_empty();
+        if opened {
+            self.send(&self.dialect().begin()).await?;
+        }
+        let mut result = self.run_data(command, plan).await;
+        if opened {
+            result = match result {
+                Ok(()) => self.send(&self.dialect().commit()).await,
+                Err(err) => {
+                    let _ = self.send(&self.dialect().rollback()).await;
+                    Err(err)
+                }
+            };
+        }
         if result.is_err() {
             self.refresh_catalog_if(schema || matches!(command, Command::Sql { .. })).await;
         }
@@ -280,7 +295,8 @@ impl Session {
                 let n = self.scalar_count(&sql).await?;
                 self.printer.count(n).map_err(io_error)
             }
-            Plan::Update { sql } => {
+            Plan::Update { sql, lookups } => {
+                let sql = self.found_keys(sql, &lookups).await?;
                 let n = self.backend.execute(&sql).await?;
                 self.printer.affected(n, "updated").map_err(io_error)
             }
@@ -335,8 +351,9 @@ impl Session {
     }
 
     async fn run_add(&mut self, plan: Plan) -> Result<()> {
-        let Plan::Add { insert, sql, readback } = plan else { unreachable!("an add's plan") };
+        let Plan::Add { insert, sql, readback, lookups } = plan else { unreachable!("an add's plan") };
         let table = self.table_of(&insert)?;
+        let sql = self.found_keys(sql, &lookups).await?;
         self.write_and_show(insert.rows.len(), &sql, readback, &table).await
     }
 
@@ -350,6 +367,13 @@ impl Session {
                 return Ok(());
             }
             Readback::Returning => self.backend.fetch(sql, &hints, &mut stored).await?,
+            Readback::ByColumns { table, key } => {
+                self.backend.execute(sql).await?;
+                let found = |slot: Option<usize>| slot.and_then(|s| sql.params().get(s).cloned());
+                let key = key.into_iter().map(|(c, v, slot)| (c, found(slot).unwrap_or(v))).collect();
+                let select = resolve::by_columns(&table, key);
+                self.backend.fetch(&self.dialect().select(&select), &hints, &mut stored).await?;
+            }
             Readback::Count => {
                 let added = self.backend.execute(sql).await?;
                 return self.printer.affected(added, "added").map_err(io_error);
@@ -371,6 +395,22 @@ impl Session {
             self.printer.record(&stored.columns, row, true).map_err(io_error)?;
         }
         Ok(())
+    }
+
+    /// `sql` with the key of each reference set by a field of its row bound in: the one row
+    /// that matches, or an error that says how many did.
+    async fn found_keys(&mut self, mut sql: Sql, lookups: &[plan::Found]) -> Result<Sql> {
+        for lookup in lookups {
+            let mut rows = Collect::default();
+            self.backend.fetch(&lookup.find, std::slice::from_ref(&lookup.key_type), &mut rows).await?;
+            if rows.rows.len() != 1 {
+                let n = if rows.rows.is_empty() { 0 } else { self.scalar_count(&lookup.count).await? };
+                return Err(lookup.not_one(n));
+            }
+            let key = rows.rows.swap_remove(0).into_iter().next().unwrap_or(Value::Null);
+            sql = sql.rebind(lookup.slot, key);
+        }
+        Ok(sql)
     }
 
     async fn last_insert_id(&mut self) -> Result<Value> {
@@ -453,6 +493,21 @@ impl Session {
         self.printer.end_rows(false).map_err(io_error)?;
         if matches!(self.printer.format(), Format::Table | Format::Vertical) {
             let mut lines = format!("model {} (table {})", table.model_name(), table.name);
+            let stamps: Vec<&str> =
+                table.columns.iter().filter(|c| resolve::stamp(c).is_some()).map(|c| c.name.as_str()).collect();
+            if !stamps.is_empty() {
+                let refreshed: Vec<&str> = table
+                    .columns
+                    .iter()
+                    .filter(|c| resolve::stamp(c) == Some(resolve::Stamp::Updated))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let mut note = format!("filled by ormsh: {} (UTC now, on add and upsert", stamps.join(", "));
+                if !refreshed.is_empty() {
+                    note.push_str(&format!("; {} again on update", refreshed.join(", ")));
+                }
+                lines.push_str(&format!("\n{note}), unless given"));
+            }
             for index in &table.indexes {
                 let kind = if index.unique { "unique index" } else { "index" };
                 lines.push_str(&format!("\n{kind} {} ({})", index.name, index.columns.join(", ")));

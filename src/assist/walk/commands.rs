@@ -33,16 +33,25 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             if self.peek_keyword(follow).is_some() {
                 let after = &self.rest()[ident_len(self.rest())..];
-                if !after.trim_start().starts_with('=') {
+                let after = after.trim_start();
+                if !after.starts_with('=') && !["+=", "-=", "*=", "/="].iter().any(|op| after.starts_with(op)) {
                     return Some(());
                 }
             }
-            let (start, name, _) = self.name()?;
             first = false;
-            let column = self.field(table, start, &name);
-            assigned.extend(column);
+            let rest = self.rest();
+            if rest[ident_len(rest)..].starts_with('.') {
+                // `user.email=…`: a reference, then a field of the row it points at.
+                self.field_path(table)?;
+            } else {
+                let (start, name, _) = self.name()?;
+                let column = self.field(table, start, &name);
+                assigned.extend(column);
+            }
             self.slot(Offer::default)?;
-            if !self.punct("=") {
+            // `+=` and the like are the parser's to refuse outside `update … set`.
+            let compound = ["+=", "-=", "*=", "/="].iter().any(|op| self.punct(op));
+            if !compound && !self.punct("=") {
                 return None;
             }
             self.slot(Offer::values)?;

@@ -422,6 +422,10 @@ impl<'s, 'c> Walker<'s, 'c> {
                 let table = self.model()?;
                 self.assignments(table, &[], Some(Hint::AfterModel { command: "add", table }))
             }
+            Verb::Upsert => {
+                let table = self.model()?;
+                self.assignments(table, &[], Some(Hint::AfterModel { command: "upsert", table }))
+            }
             Verb::Get => {
                 let table = self.model()?;
                 self.slot(|| Offer { hint: Some(Hint::AfterModel { command: "get", table }), ..Offer::default() })?;
