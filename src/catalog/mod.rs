@@ -406,12 +406,13 @@ pub fn field_type_of(sql_type: &str) -> FieldType {
     }
 }
 
+/// Tables for the tests of every module that reads a catalog.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ast::Span;
+pub(crate) mod fixtures {
+    use super::{Column, ForeignKey, Table, field_type_of};
 
-    fn column(name: &str, sql_type: &str) -> Column {
+    /// A nullable column of `sql_type`; `id` is the key the database numbers.
+    pub fn column(name: &str, sql_type: &str) -> Column {
         Column {
             name: name.into(),
             sql_type: sql_type.into(),
@@ -422,6 +423,26 @@ mod tests {
             default: None,
         }
     }
+
+    /// A table with an `id` key, the given integer columns, and a reference for every
+    /// `(column, table)`.
+    pub fn table(name: &str, columns: &[&str], refs: &[(&str, &str)]) -> Table {
+        let mut all = vec![column("id", "INTEGER")];
+        all.extend(columns.iter().map(|c| column(c, "INTEGER")));
+        all.extend(refs.iter().map(|(c, _)| column(c, "INTEGER")));
+        let foreign_keys = refs
+            .iter()
+            .map(|(c, t)| ForeignKey { column: (*c).into(), ref_table: (*t).into(), ref_column: "id".into() })
+            .collect();
+        Table { name: name.into(), columns: all, foreign_keys, indexes: vec![] }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Span;
+    use fixtures::column;
 
     fn ident(name: &str) -> Ident {
         Ident { name: name.into(), span: Span::new(0, name.len()) }

@@ -190,32 +190,9 @@ impl Catalog {
 mod tests {
     use super::*;
     use crate::ast::{FieldPath, Ident, Span};
-    use crate::catalog::{Column, End, Member, field_type_of};
+    use crate::catalog::fixtures::table;
+    use crate::catalog::{End, Member};
     use crate::error::ErrorKind;
-
-    fn column(name: &str) -> Column {
-        Column {
-            name: name.into(),
-            sql_type: "INTEGER".into(),
-            field_type: field_type_of("INTEGER"),
-            nullable: true,
-            primary_key: name == "id",
-            has_default: name == "id",
-            default: None,
-        }
-    }
-
-    /// A table with an `id` key, the given columns, and a reference for every `(column, table)`.
-    fn table(name: &str, columns: &[&str], refs: &[(&str, &str)]) -> Table {
-        let mut all = vec![column("id")];
-        all.extend(columns.iter().map(|c| column(c)));
-        all.extend(refs.iter().map(|(c, _)| column(c)));
-        let foreign_keys = refs
-            .iter()
-            .map(|(c, t)| ForeignKey { column: (*c).into(), ref_table: (*t).into(), ref_column: "id".into() })
-            .collect();
-        Table { name: name.into(), columns: all, foreign_keys, indexes: vec![] }
-    }
 
     fn shop() -> Catalog {
         Catalog {

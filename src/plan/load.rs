@@ -178,30 +178,7 @@ fn with_help(error: Error, catalog: &Catalog, table: &Table, part: &Ident) -> Er
 mod tests {
     use super::*;
     use crate::ast::Span;
-    use crate::catalog::{ForeignKey, field_type_of};
-
-    fn column(name: &str) -> Column {
-        Column {
-            name: name.into(),
-            sql_type: "INTEGER".into(),
-            field_type: field_type_of("INTEGER"),
-            nullable: true,
-            primary_key: name == "id",
-            has_default: name == "id",
-            default: None,
-        }
-    }
-
-    fn table(name: &str, columns: &[&str], refs: &[(&str, &str)]) -> Table {
-        let mut all = vec![column("id")];
-        all.extend(columns.iter().map(|c| column(c)));
-        all.extend(refs.iter().map(|(c, _)| column(c)));
-        let foreign_keys = refs
-            .iter()
-            .map(|(c, t)| ForeignKey { column: (*c).into(), ref_table: (*t).into(), ref_column: "id".into() })
-            .collect();
-        Table { name: name.into(), columns: all, foreign_keys, indexes: vec![] }
-    }
+    use crate::catalog::fixtures::table;
 
     fn shop() -> Catalog {
         Catalog {

@@ -232,22 +232,11 @@ fn hex(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::catalog::fixtures::column;
     use serde_json::json;
 
     use super::*;
-    use crate::catalog::{Step, field_type_of};
-
-    fn column(name: &str, sql_type: &str) -> Column {
-        Column {
-            name: name.into(),
-            sql_type: sql_type.into(),
-            field_type: field_type_of(sql_type),
-            nullable: true,
-            primary_key: name == "id",
-            has_default: name == "id",
-            default: None,
-        }
-    }
+    use crate::catalog::Step;
 
     /// One value read from `json`'s text, by a column of `sql_type`.
     fn read(dialect: Dialect, sql_type: &str, json: Json) -> Value {
