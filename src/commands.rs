@@ -29,6 +29,8 @@ pub enum Verb {
     Set,
     Source,
     Connect,
+    Export,
+    Import,
     Help,
     Quit,
 }
@@ -238,6 +240,24 @@ pub const COMMANDS: &[Info] = &[
         example: "connect postgres://localhost/app",
     },
     Info {
+        verb: Verb::Export,
+        word: "export",
+        aliases: &[],
+        explainable: false,
+        syntax: "export query …|get …|count …|sql … to FILE [force]",
+        summary: "write a command's result to a file, streamed: the format is the file's extension (.csv, .json, .jsonl, .txt for the table), else the session's format. An existing file is kept unless the command says `force` (at the prompt, ormsh asks). A path is relative to the working directory",
+        example: "export query User where active=true to users.csv",
+    },
+    Info {
+        verb: Verb::Import,
+        word: "import",
+        aliases: &[],
+        explainable: false,
+        syntax: "import Model from FILE",
+        summary: "insert the rows of a file: CSV with a header row naming the fields (an empty field is null), .json (an array of objects) or .jsonl (an object per line). Values are checked as in `add`; an error names file:line and the field, and then nothing of the file is stored (inside `begin`, the rows are part of the transaction). A path is relative to the working directory",
+        example: "import User from users.csv",
+    },
+    Info {
         verb: Verb::Help,
         word: "help",
         aliases: &[],
@@ -303,6 +323,8 @@ impl Command {
             Command::Set(_) => Verb::Set,
             Command::Source { .. } => Verb::Source,
             Command::Connect { .. } => Verb::Connect,
+            Command::Export { .. } => Verb::Export,
+            Command::Import { .. } => Verb::Import,
             Command::Help(_) => Verb::Help,
             Command::Quit => Verb::Quit,
         }

@@ -2,6 +2,7 @@
 //! command, from the prompt, `-c`, a script or stdin, is executed here and nowhere else.
 
 mod batch;
+mod export;
 mod help;
 mod sinks;
 mod transaction;
@@ -182,6 +183,9 @@ impl Session {
             Command::Models => self.models()?,
             Command::Describe(model) => self.describe(model).await?,
             Command::Refresh => self.refresh().await?,
+            Command::Export { command, path, span, force } => {
+                self.export(command, path, *span, *force, confirm).await?
+            }
             data => self.guarded(data, confirm).await?,
         }
         Ok(Flow::Continue)
