@@ -141,3 +141,127 @@ fn export_paths_are_relative_to_the_working_directory() {
     assert_success(&out, "export to a relative path");
     assert_eq!(std::fs::read_to_string(scratch.path("sub/out.csv")).unwrap(), "name\nx\n");
 }
+
+/// Bad files, each with a good row before the bad one: (file, its bytes, the first line of the
+/// error). Every one leaves the table as it was.
+const BAD_FILES: &[(&str, &[u8], &str)] = &[
+    ("header.csv", b"name,qtyy\nok,1\n", "error: header.csv:1: Item has no field `qtyy`"),
+    ("missing.csv", b"qty\n1\n", "error: missing.csv:1: Item needs a value for name"),
+    ("twice.csv", b"name,qty,name\nok,1,x\n", "error: twice.csv:1: `name` is named twice"),
+    ("value.csv", b"name,qty\nok,1\nok,2\nbad,two\n", "error: value.csv:4: field `qty`: \"two\" is not an int"),
+    ("short.csv", b"name,qty\nok,1\nbad\n", "error: short.csv:3: 1 fields, where the header names 2"),
+    ("null.csv", b"name,qty\nok,1\n,2\n", "error: null.csv:3: field `name` cannot be null"),
+    ("quote.csv", b"name,qty\nok,1\n\"bad,2\nok,3\n", "error: quote.csv:3: a quoted field is never closed"),
+    ("utf8.csv", b"name,qty\nok,1\n\xff\xfe,2\n", "error: utf8.csv:3: field `name`: not valid UTF-8"),
+    ("empty.csv", b"", "error: empty.csv: the file is empty: its first line must name the fields"),
+    ("absent.csv", b"-", "error: cannot read absent.csv: no such file"),
+    ("format.txt", b"name\nok\n", "error: format.txt: cannot tell the file's format"),
+    (
+        "value.json",
+        b"[{\"name\":\"ok\",\"qty\":1},\n {\"name\":\"bad\", \"qty\":1.5}]",
+        "error: value.json:2: field `qty`: `1.5` is not an int",
+    ),
+    ("array.json", b"{\"name\":\"ok\"}", "error: array.json:1: expected `[`: a .json file is an array of objects"),
+    (
+        "open.json",
+        b"[{\"name\":\"ok\"},\n{\"name\":\"ok\"}\n",
+        "error: open.json:3: the array is never closed with `]`",
+    ),
+    (
+        "key.jsonl",
+        b"{\"name\":\"ok\"}\n{\"name\":\"ok\",\"qty\":1}\n",
+        "error: key.jsonl:2: key `qty` is not in the first object; every object has the keys of the first",
+    ),
+    ("syntax.jsonl", b"{\"name\":\"ok\"}\n\n{\"name\":\"bad\",}\n", "error: syntax.jsonl:3: not JSON: trailing comma"),
+    ("object.jsonl", b"{\"name\":\"ok\"}\n[1]\n", "error: object.jsonl:2: expected an object (`{…}`)"),
+];
+
+#[test]
+fn a_bad_file_is_an_error_at_its_line_and_stores_nothing() {
+    let scratch = Scratch::new();
+    scratch.ok("bad.db", &[MODEL, "add Item name=before"]);
+    for (name, bytes, message) in BAD_FILES {
+        if *bytes != b"-" {
+            std::fs::write(scratch.path(name), bytes).unwrap();
+        }
+        let out = scratch.run("bad.db", &[&format!("import Item from {name}")]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().next(), Some(*message), "{name}:\n{stderr}");
+        assert_eq!(scratch.count("bad.db", "Item"), 1, "{name} stored rows");
+    }
+    // A header naming a field near one the model has says which.
+    let out = scratch.run("bad.db", &["import Item from header.csv"]);
+    assert!(text(&out.stderr).contains("help: did you mean `qty`?"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn inside_begin_an_import_is_part_of_the_transaction() {
+    let scratch = Scratch::new();
+    scratch.write("two.csv", "name,qty\na,1\nb,2\n");
+    scratch.write("bad.csv", "name,qty\nc,3\nd,x\n");
+    scratch.ok("tx.db", &[MODEL]);
+    // A failed import undoes itself alone: the transaction and what it did before go on.
+    let out = scratch
+        .cmd()
+        .args([&scratch.url("tx.db"), "--on-error", "continue"])
+        .args(["-c", "begin", "-c", "add Item name=kept", "-c", "import Item from bad.csv", "-c", "commit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(scratch.count("tx.db", "Item"), 1);
+    // A good one is undone with the transaction.
+    scratch.ok("tx.db", &["begin", "import Item from two.csv", "rollback"]);
+    assert_eq!(scratch.count("tx.db", "Item"), 1);
+    scratch.ok("tx.db", &["begin", "import Item from two.csv", "commit"]);
+    assert_eq!(scratch.count("tx.db", "Item"), 3);
+}
+
+#[test]
+fn import_reads_csv_json_and_json_lines_on_every_backend() {
+    for b in backends("import") {
+        b.ok(&[MODEL]);
+        // A BOM, CRLF, a quoted comma, a newline in a field, an empty field as null.
+        std::fs::write(
+            b.files.path("items.csv"),
+            "\u{feff}name,qty,price,day\r\n\"a, b\",1,2.5,2024-01-31\r\n\"two\r\nlines\",,,\r\n",
+        )
+        .unwrap();
+        std::fs::write(b.files.path("items.json"), "[\n {\"name\":\"j\",\"qty\":7,\"price\":\"1.25\"}\n]\n").unwrap();
+        std::fs::write(b.files.path("items.jsonl"), "{\"name\":\"l\",\"day\":\"2020-02-29\"}\n").unwrap();
+        let out = b.ok(&[
+            &format!("import Item from {}", b.file("items.csv")),
+            &format!("import Item from {}", b.file("items.json")),
+            &format!("import Item from {}", b.file("items.jsonl")),
+            "query Item fields name, qty, price, day order by id",
+        ]);
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            rows,
+            serde_json::json!([
+                {"name": "a, b", "qty": 1, "price": 2.5, "day": "2024-01-31"},
+                {"name": "two\r\nlines", "qty": null, "price": null, "day": null},
+                {"name": "j", "qty": 7, "price": 1.25, "day": null},
+                {"name": "l", "qty": null, "price": null, "day": "2020-02-29"},
+            ]),
+            "{}",
+            b.name
+        );
+        // Out and back in: the same rows, in a second model.
+        b.ok(&[
+            "model Copy { name: text, qty: int?, price: decimal?, day: date? }",
+            &format!("export query Item fields name, qty, price, day order by id to {}", b.file("out.csv")),
+            &format!("import Copy from {}", b.file("out.csv")),
+        ]);
+        let copy = b.ok(&["query Copy fields name, qty, price, day order by id"]);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&copy).unwrap(), rows, "{}", b.name);
+        // More rows than one insert takes, counted.
+        let many: String =
+            std::iter::once("name,qty\n".to_string()).chain((0..2500).map(|i| format!("n{i},{i}\n"))).collect();
+        std::fs::write(b.files.path("many.csv"), many).unwrap();
+        let out = ormsh(&b.url, &["--verbose", "-c", &format!("import Copy from {}", b.file("many.csv"))]);
+        assert_success(&out, "import many");
+        assert!(text(&out.stdout).contains("2500 rows imported into"), "{}: {}", b.name, text(&out.stdout));
+        assert_eq!(b.ok(&["count Copy"]).trim(), "2504", "{}", b.name);
+    }
+}

@@ -4,6 +4,7 @@
 mod batch;
 mod export;
 mod help;
+mod import;
 mod sinks;
 mod transaction;
 
@@ -186,6 +187,7 @@ impl Session {
             Command::Export { command, path, span, force } => {
                 self.export(command, path, *span, *force, confirm).await?
             }
+            Command::Import { model, path, span } => self.import(model, path, *span).await?,
             data => self.guarded(data, confirm).await?,
         }
         Ok(Flow::Continue)
