@@ -71,10 +71,11 @@ impl Session {
     }
 }
 
-/// `dir/.name.partial`: beside the target, so that the rename stays on one file system.
+/// `dir/.name.PID.partial`: beside the target, so that the rename stays on one file system,
+/// and the process's own, so that two exports to one file do not write into each other.
 fn partial_path(target: &Path) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.partial"))
+    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
 #[cfg(test)]
@@ -89,6 +90,7 @@ mod tests {
         assert_eq!(format_of("x.txt"), Some(Format::Table));
         assert_eq!(format_of("x.dat"), None);
         assert_eq!(format_of("noext"), None);
-        assert_eq!(partial_path(Path::new("d/x.csv")), PathBuf::from("d/.x.csv.partial"));
+        let partial = format!("d/.x.csv.{}.partial", std::process::id());
+        assert_eq!(partial_path(Path::new("d/x.csv")), PathBuf::from(partial));
     }
 }
