@@ -217,7 +217,7 @@ pub const COMMANDS: &[Info] = &[
         word: "set",
         aliases: &[],
         explainable: false,
-        syntax: "set format table|vertical|json|csv | set timing on|off | set limit N|off",
+        syntax: "set format table|vertical|json|jsonl|csv | set timing on|off | set limit N|off",
         summary: "session settings",
         example: "set format json",
     },

@@ -255,6 +255,21 @@ fn import_reads_csv_json_and_json_lines_on_every_backend() {
         ]);
         let copy = b.ok(&["query Copy fields name, qty, price, day order by id"]);
         assert_eq!(serde_json::from_str::<serde_json::Value>(&copy).unwrap(), rows, "{}", b.name);
+        // Rows with their keys: the next `add` takes a key after theirs (PostgreSQL's sequence
+        // is moved on).
+        b.ok(&[
+            "model Keyed { name: text }",
+            &format!("export query Item fields id, name to {}", b.file("keyed.jsonl")),
+            &format!("import Keyed from {}", b.file("keyed.jsonl")),
+            "add Keyed name=next",
+        ]);
+        let next = b.ok(&["query Keyed fields id where name = next"]);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&next).unwrap(),
+            serde_json::json!([{"id": 5}]),
+            "{}",
+            b.name
+        );
         // More rows than one insert takes, counted.
         let many: String =
             std::iter::once("name,qty\n".to_string()).chain((0..2500).map(|i| format!("n{i},{i}\n"))).collect();

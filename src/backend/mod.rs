@@ -153,6 +153,18 @@ impl Backend {
         }
     }
 
+    /// Writes `rows` by `copy` (a `COPY … FROM STDIN` of CSV, PostgreSQL only); how many.
+    /// `None` on the other databases, which have no such statement.
+    pub async fn copy_rows(&mut self, copy: &Sql, rows: &[Vec<Value>]) -> Option<Result<u64>> {
+        match self {
+            Backend::Postgres(conn) => {
+                record(copy.text());
+                Some(postgres::copy_rows(conn, copy, rows).await)
+            }
+            Backend::Sqlite(_) | Backend::Mysql(_) => None,
+        }
+    }
+
     /// Streams a query's rows into `sink`. `hints` gives the ormsh type of each column where
     /// the catalog knows it (SQLite stores a bool or json without saying so).
     pub async fn fetch(&mut self, sql: &Sql, hints: &[FieldType], sink: &mut dyn RowSink) -> Result<()> {

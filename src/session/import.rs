@@ -18,6 +18,9 @@ use crate::value::{FieldType, Value};
 /// Rows per insert at most (fewer when the database's limit on parameters says so).
 const CHUNK_ROWS: usize = 1000;
 
+/// Rows per `COPY` (PostgreSQL), which has no parameters to limit it.
+const COPY_ROWS: usize = 10_000;
+
 /// What an import's errors are about: the file as typed, and where it was typed.
 struct FileAt<'a> {
     path: &'a str,
@@ -97,13 +100,17 @@ impl Session {
         reader: &mut Reader,
         at: &FileAt<'_>,
     ) -> Result<u64> {
-        let chunk = (self.dialect().max_params() / columns.len().max(1)).clamp(1, CHUNK_ROWS);
         let mut insert = Insert {
             table: table.name.clone(),
             columns: columns.iter().map(|c| c.name.clone()).collect(),
-            rows: Vec::with_capacity(chunk),
+            rows: Vec::new(),
             casts: text_casts(table, columns),
         };
+        let chunk = match self.dialect().copy_in(&insert) {
+            Some(_) => COPY_ROWS,
+            None => (self.dialect().max_params() / columns.len().max(1)).clamp(1, CHUNK_ROWS),
+        };
+        insert.rows.reserve(chunk);
         let now = Now::read();
         let (mut total, mut first_line, mut last_line) = (0u64, 0u64, 0u64);
         loop {
@@ -124,6 +131,11 @@ impl Session {
                 if !insert.rows.is_empty() {
                     self.write_chunk(&insert, first_line, last_line, at).await?;
                 }
+                for key in columns.iter().filter(|c| c.primary_key && c.has_default) {
+                    if let Some(sql) = self.dialect().catch_up_sequence(&table.name, &key.name) {
+                        self.backend.execute(&sql).await?;
+                    }
+                }
                 return Ok(total);
             }
         }
@@ -131,7 +143,11 @@ impl Session {
 
     async fn write_chunk(&mut self, insert: &Insert, first: u64, last: u64, at: &FileAt<'_>) -> Result<()> {
         self.canceller.arm();
-        self.insert(insert).await.map_err(|err| {
+        let written = match self.dialect().copy_in(insert) {
+            Some(copy) => self.backend.copy_rows(&copy, &insert.rows).await.unwrap_or(Ok(0)).map(drop),
+            None => self.insert(insert).await,
+        };
+        written.map_err(|err| {
             let lines = if first == last { format!("line {first}") } else { format!("lines {first} to {last}") };
             err.with_more_help(format!("while writing the rows of {}, {lines}; nothing of the file is stored", at.path))
         })
