@@ -278,6 +278,20 @@ fn import_reads_csv_json_and_json_lines_on_every_backend() {
         assert_success(&out, "import many");
         assert!(text(&out.stdout).contains("2500 rows imported into"), "{}: {}", b.name, text(&out.stdout));
         assert_eq!(b.ok(&["count Copy"]).trim(), "2504", "{}", b.name);
+        // A bad value after many good rows (some of them sent already): none of them stays.
+        let mut bad: String =
+            std::iter::once("name,qty\n".to_string()).chain((0..12_000).map(|i| format!("n{i},{i}\n"))).collect();
+        bad.push_str("last,many\n");
+        std::fs::write(b.files.path("bad.csv"), bad).unwrap();
+        let err = b.fails(&[&format!("import Copy from {}", b.file("bad.csv"))]);
+        let want = format!("error: {}:12002: field `qty`: \"many\" is not an int", b.file("bad.csv"));
+        assert_eq!(err.lines().next(), Some(want.as_str()), "{}", b.name);
+        assert_eq!(b.ok(&["count Copy"]).trim(), "2504", "{}", b.name);
+        // A row the database refuses (a key taken twice): nothing of the file stays either.
+        std::fs::write(b.files.path("dup.csv"), "id,name\n100,a\n100,b\n").unwrap();
+        let err = b.fails(&[&format!("import Keyed from {}", b.file("dup.csv"))]);
+        assert!(err.contains("nothing of the file is stored"), "{}: {err}", b.name);
+        assert_eq!(b.ok(&["count Keyed"]).trim(), "5", "{}", b.name);
     }
 }
 

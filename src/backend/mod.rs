@@ -24,6 +24,9 @@ use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
+/// A source of rows to write, a chunk at a time (`import`); `None` at the end.
+pub type RowChunks<'a> = dyn FnMut() -> Result<Option<Vec<Vec<Value>>>> + Send + 'a;
+
 /// Receives a result set as it streams in.
 pub trait RowSink {
     /// The column names, once, before any row.
@@ -153,13 +156,14 @@ impl Backend {
         }
     }
 
-    /// Writes `rows` by `copy` (a `COPY … FROM STDIN` of CSV, PostgreSQL only); how many.
-    /// `None` on the other databases, which have no such statement.
-    pub async fn copy_rows(&mut self, copy: &Sql, rows: &[Vec<Value>]) -> Option<Result<u64>> {
+    /// Writes the rows `next` gives, chunk after chunk until it gives `None`, by `copy` (a
+    /// `COPY … FROM STDIN` of CSV, PostgreSQL only), in one statement: the server takes a chunk
+    /// in while the next one is read. How many rows. `None` on the other databases.
+    pub async fn copy_rows(&mut self, copy: &Sql, next: &mut RowChunks<'_>) -> Option<Result<u64>> {
         match self {
             Backend::Postgres(conn) => {
                 record(copy.text());
-                Some(postgres::copy_rows(conn, copy, rows).await)
+                Some(postgres::copy_rows(conn, copy, next).await)
             }
             Backend::Sqlite(_) | Backend::Mysql(_) => None,
         }

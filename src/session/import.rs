@@ -8,6 +8,7 @@ use super::{Session, io_error};
 use crate::ast::{Format, Ident, Literal, LiteralKind, Span};
 use crate::catalog::{Column, Table};
 use crate::coerce::{Now, coerce_owned};
+use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::{Cell, Kind, Problem, Reader, Record};
 use crate::plan::{Insert, text_casts};
@@ -18,7 +19,7 @@ use crate::value::{FieldType, Value};
 /// Rows per insert at most (fewer when the database's limit on parameters says so).
 const CHUNK_ROWS: usize = 1000;
 
-/// Rows per `COPY` (PostgreSQL), which has no parameters to limit it.
+/// Rows per chunk of a `COPY` (PostgreSQL), which has no parameters to limit it.
 const COPY_ROWS: usize = 10_000;
 
 /// What an import's errors are about: the file as typed, and where it was typed.
@@ -106,12 +107,14 @@ impl Session {
             rows: Vec::new(),
             casts: text_casts(table, columns),
         };
-        let chunk = match self.dialect().copy_in(&insert) {
-            Some(_) => COPY_ROWS,
-            None => (self.dialect().max_params() / columns.len().max(1)).clamp(1, CHUNK_ROWS),
-        };
-        insert.rows.reserve(chunk);
         let now = Now::read();
+        if let Some(copy) = self.dialect().copy_in(&insert) {
+            let total = self.copy_all(&copy, columns, reader, now, at).await?;
+            self.catch_up_keys(table, columns).await?;
+            return Ok(total);
+        }
+        let chunk = (self.dialect().max_params() / columns.len().max(1)).clamp(1, CHUNK_ROWS);
+        insert.rows.reserve(chunk);
         let (mut total, mut first_line, mut last_line) = (0u64, 0u64, 0u64);
         loop {
             let record = reader.next_record().map_err(|p| at.problem(p))?;
@@ -131,23 +134,59 @@ impl Session {
                 if !insert.rows.is_empty() {
                     self.write_chunk(&insert, first_line, last_line, at).await?;
                 }
-                for key in columns.iter().filter(|c| c.primary_key && c.has_default) {
-                    if let Some(sql) = self.dialect().catch_up_sequence(&table.name, &key.name) {
-                        self.backend.execute(&sql).await?;
-                    }
-                }
+                self.catch_up_keys(table, columns).await?;
                 return Ok(total);
             }
         }
     }
 
+    /// The whole file in one `COPY` (PostgreSQL), read a chunk at a time while the server
+    /// takes in the chunk before.
+    async fn copy_all(
+        &mut self,
+        copy: &Sql,
+        columns: &[&Column],
+        reader: &mut Reader,
+        now: Now,
+        at: &FileAt<'_>,
+    ) -> Result<u64> {
+        let mut total = 0u64;
+        let mut next = || -> Result<Option<Vec<Vec<Value>>>> {
+            let mut rows = Vec::with_capacity(COPY_ROWS);
+            while rows.len() < COPY_ROWS {
+                match reader.next_record().map_err(|p| at.problem(p))? {
+                    Some(record) => rows.push(row(record, columns, now, at)?),
+                    None => break,
+                }
+            }
+            total += rows.len() as u64;
+            Ok((!rows.is_empty()).then_some(rows))
+        };
+        self.canceller.arm();
+        let copied = self.backend.copy_rows(copy, &mut next).await.unwrap_or(Ok(0));
+        copied.map_err(|err| {
+            if err.span.is_some() {
+                // The file's own error, as the reader or the checks found it.
+                return err;
+            }
+            err.with_more_help(format!("while copying the rows of {}; nothing of the file is stored", at.path))
+        })?;
+        Ok(total)
+    }
+
+    /// Keys written as the file gives them leave a PostgreSQL sequence behind: it is moved on.
+    async fn catch_up_keys(&mut self, table: &Table, columns: &[&Column]) -> Result<()> {
+        for key in columns.iter().filter(|c| c.primary_key && c.has_default) {
+            if let Some(sql) = self.dialect().catch_up_sequence(&table.name, &key.name) {
+                self.backend.execute(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn write_chunk(&mut self, insert: &Insert, first: u64, last: u64, at: &FileAt<'_>) -> Result<()> {
         self.canceller.arm();
-        let written = match self.dialect().copy_in(insert) {
-            Some(copy) => self.backend.copy_rows(&copy, &insert.rows).await.unwrap_or(Ok(0)).map(drop),
-            None => self.insert(insert).await,
-        };
-        written.map_err(|err| {
+        self.insert(insert).await.map_err(|err| {
             let lines = if first == last { format!("line {first}") } else { format!("lines {first} to {last}") };
             err.with_more_help(format!("while writing the rows of {}, {lines}; nothing of the file is stored", at.path))
         })
