@@ -17,24 +17,30 @@ use crate::error::Error;
 pub(super) fn export<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (r, _) = keyword("export").parse(i)?;
     let start = skip_ws(r);
+    if !peek_word(start).is_some_and(|(_, w)| EXPORTED.contains(&&*w)) {
+        let (_, span) = cx.found(start);
+        return Err(fail(
+            Error::syntax("`export` writes the result of `query`, `get`, `count` or `sql`", span)
+                .with_help("write `export query User … to users.csv`"),
+        ));
+    }
     let Some(Destination { to, path, span, rest, force }) = destination(cx, start) else {
-        let end = cx.at(&start[start.len()..]);
+        // Where the statement goes wrong: in the command, or where `to FILE` should be.
+        let (left, _) = command(cx, start)?;
+        let after = skip_ws(left);
         let help = "write `export query User … to users.csv`";
-        return Err(fail(Error::syntax("`export` needs `to FILE` at its end", end).with_help(help)));
+        let error = if after.is_empty() {
+            Error::syntax("`export` needs `to FILE` at its end", cx.at(after))
+        } else {
+            cx.expected("`to FILE`", after)
+        };
+        return Err(fail(error.with_help(help)));
     };
     // The text before `to` is parsed as a statement of its own: spans stay offsets into the
     // whole text, which it is the start of.
     let head = cx.before(to);
     let head_cx = Cx::new(head);
     let inner = &head[cx.pos(start)..];
-    let word = peek_word(inner).map(|(_, w)| w).unwrap_or_default();
-    if !matches!(&*word, "query" | "get" | "count" | "sql") {
-        let (_, span) = head_cx.found(inner);
-        return Err(fail(
-            Error::syntax("`export` writes the result of `query`, `get`, `count` or `sql`", span)
-                .with_help("write `export query User … to users.csv`"),
-        ));
-    }
     let (left, inner_command) = command(&head_cx, inner)?;
     if !skip_ws(left).is_empty() {
         return Err(fail(head_cx.unexpected_after(skip_ws(left))));
@@ -42,6 +48,9 @@ pub(super) fn export<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let command = Command::Export { command: Box::new(inner_command), path, span, force };
     Ok((rest, command))
 }
+
+/// The commands whose result `export` writes.
+const EXPORTED: [&str; 4] = ["query", "get", "count", "sql"];
 
 /// ` to FILE [force]` at the end of an `export`.
 struct Destination<'a> {
