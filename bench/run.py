@@ -201,6 +201,7 @@ def main():
         psql(pg_url, "DROP TABLE IF EXISTS users")
 
     summaries(args, work, have_sqlite3, pg_url if have_psql else None)
+    imports(args, work, have_sqlite3, pg_url if have_psql else None)
     bench_with(args, work, have_sqlite3, pg_url if have_psql else None)
 
     # One-shot count on a database of 20 tables.
@@ -243,6 +244,44 @@ def summaries(args, work, have_sqlite3, pg_url):
         ], args.runs)
         report(f"count by region, {m} rows (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
         psql(pg_url, "DROP TABLE IF EXISTS sales")
+
+
+IMPORT_CREATE = "CREATE TABLE rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL, price NUMERIC(12, 2) NOT NULL, day DATE NOT NULL)"
+
+
+def imports(args, work, have_sqlite3, pg_url):
+    """`import Row from rows.csv` of export_rows rows (id, text, decimal, date) into an empty
+    table, against sqlite3's `.import` and psql's `\\copy`."""
+    m = args.export_rows
+    csv_path = os.path.join(work, "rows.csv")
+    with open(csv_path, "w") as out:
+        out.write("id,name,price,day\n")
+        for i in range(1, m + 1):
+            out.write(f"{i},name {i},{i % 100000}.{i % 100:02d},20{i % 30:02d}-{i % 12 + 1:02d}-{i % 28 + 1:02d}\n")
+    if have_sqlite3:
+        dbs = {"ormsh import (sqlite)": os.path.join(work, "import_ormsh.db"), "sqlite3 .import": os.path.join(work, "import_sqlite3.db")}
+
+        def empty(name):
+            if os.path.exists(dbs[name]):
+                os.remove(dbs[name])
+            sqlite3_sql(dbs[name], IMPORT_CREATE + ";")
+
+        results = measure([
+            ("ormsh import (sqlite)", [ORMSH, f"sqlite:{dbs['ormsh import (sqlite)']}", "-c", f"import Row from {csv_path}"], None),
+            ("sqlite3 .import", ["sqlite3", dbs["sqlite3 .import"], "-cmd", ".mode csv", f".import --skip 1 {csv_path} rows"], None),
+        ], args.runs, prepare=empty)
+        report(f"import of a {m}-row CSV (SQLite); ratio: ormsh/peer", results, subject="ormsh import (sqlite)")
+    if pg_url:
+        def empty_pg(_name):
+            psql(pg_url, f"DROP TABLE IF EXISTS rows; {IMPORT_CREATE}")
+
+        copy = f"\\copy rows (id, name, price, day) from '{csv_path}' csv header"
+        results = measure([
+            ("ormsh import (postgres)", [ORMSH, pg_url, "-c", f"import Row from {csv_path}"], None),
+            ("psql \\copy", ["psql", pg_url, "-q", "-c", copy], None),
+        ], args.runs, prepare=empty_pg)
+        report(f"import of a {m}-row CSV (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh import (postgres)")
+        psql(pg_url, "DROP TABLE IF EXISTS rows")
 
 
 # `query User with orders --format json`: every user with a list of their orders, against the

@@ -367,10 +367,12 @@ pub enum Format {
     Vertical,
     Json,
     Csv,
+    /// JSON Lines: one object per line, no enclosing array.
+    Jsonl,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 4] = ["table", "vertical", "json", "csv"];
+    pub const NAMES: [&'static str; 5] = ["table", "vertical", "json", "csv", "jsonl"];
 
     pub fn from_name(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
@@ -378,6 +380,7 @@ impl Format {
             "vertical" => Some(Format::Vertical),
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
+            "jsonl" => Some(Format::Jsonl),
             _ => None,
         }
     }
@@ -448,6 +451,20 @@ pub enum Command {
     },
     Connect {
         url: String,
+        span: Span,
+    },
+    /// `export query … to FILE [force]`: a read command's result written to a file, in the
+    /// format its extension names. `span` is the path's.
+    Export {
+        command: Box<Command>,
+        path: String,
+        span: Span,
+        force: bool,
+    },
+    /// `import User from FILE`: the rows of a CSV, JSON or JSON Lines file, all or none.
+    Import {
+        model: Ident,
+        path: String,
         span: Span,
     },
     Help(Option<Ident>),

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod editor;
 pub mod error;
+pub mod import;
 pub mod naming;
 pub mod parser;
 pub mod plan;

@@ -333,7 +333,7 @@ mod tests {
         exactly("model Post {\n  title: text\n  author: u", &["User", "uuid"]);
         exactly("model Post { title: text ", &["key ", "primary ", "unique "]);
         exactly("set ", &["format ", "limit ", "timing "]);
-        exactly("set format ", &["csv", "json", "table", "vertical"]);
+        exactly("set format ", &["csv", "json", "jsonl", "table", "vertical"]);
         exactly("set timing ", &["off", "on"]);
         exactly("set limit ", &["off"]);
         has("help ", &["query", "exit", "model"]);

@@ -24,6 +24,9 @@ use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result};
 use crate::value::{FieldType, Value};
 
+/// A source of rows to write, a chunk at a time (`import`); `None` at the end.
+pub type RowChunks<'a> = dyn FnMut() -> Result<Option<Vec<Vec<Value>>>> + Send + 'a;
+
 /// Receives a result set as it streams in.
 pub trait RowSink {
     /// The column names, once, before any row.
@@ -150,6 +153,19 @@ impl Backend {
         match self {
             Backend::Sqlite(conn) => Some(sqlite::execute_rows(conn, one_row, chunk, chunk_rows, rows).await),
             Backend::Postgres(_) | Backend::Mysql(_) => None,
+        }
+    }
+
+    /// Writes the rows `next` gives, chunk after chunk until it gives `None`, by `copy` (a
+    /// `COPY … FROM STDIN` of CSV, PostgreSQL only), in one statement: the server takes a chunk
+    /// in while the next one is read. How many rows. `None` on the other databases.
+    pub async fn copy_rows(&mut self, copy: &Sql, next: &mut RowChunks<'_>) -> Option<Result<u64>> {
+        match self {
+            Backend::Postgres(conn) => {
+                record(copy.text());
+                Some(postgres::copy_rows(conn, copy, next).await)
+            }
+            Backend::Sqlite(_) | Backend::Mysql(_) => None,
         }
     }
 

@@ -175,6 +175,37 @@ impl Dialect {
         Sql::raw("SELECT LAST_INSERT_ID()")
     }
 
+    /// After rows were written with keys of their own (`import`), a PostgreSQL sequence (of a
+    /// serial or identity key) still stands where it was: it is moved on to the largest key, so
+    /// that the next `add` does not take one of those. Elsewhere nothing: MySQL's
+    /// AUTO_INCREMENT and SQLite's rowid follow the keys written.
+    pub fn catch_up_sequence(self, table: &str, column: &str) -> Option<Sql> {
+        (self == Dialect::Postgres).then(|| {
+            let key = self.quote(column);
+            Sql {
+                text: format!(
+                    "SELECT setval(pg_get_serial_sequence($1, $2), MAX({key})) FROM {} HAVING MAX({key}) IS NOT NULL \
+                     AND pg_get_serial_sequence($1, $2) IS NOT NULL",
+                    self.quote(table)
+                ),
+                params: vec![Value::Text(self.quote(table)), Value::Text(column.to_string())],
+            }
+        })
+    }
+
+    /// PostgreSQL's fastest way in for many rows: `COPY … FROM STDIN` of CSV, whose values are
+    /// the rows' text forms (see `backend::postgres::copy_rows`). None elsewhere.
+    pub fn copy_in(self, insert: &Insert) -> Option<Sql> {
+        (self == Dialect::Postgres).then(|| {
+            let columns: Vec<String> = insert.columns.iter().map(|c| self.quote(c)).collect();
+            Sql::raw(format!(
+                "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
+                self.quote(&insert.table),
+                columns.join(", ")
+            ))
+        })
+    }
+
     pub fn commit(self) -> Sql {
         Sql::raw("COMMIT")
     }

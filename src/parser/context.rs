@@ -91,6 +91,11 @@ impl<'a> Cx<'a> {
         self.text.len() - rest.len()
     }
 
+    /// The text before `rest`, a suffix of the text: a statement of its own, cut short.
+    pub(super) fn before(&self, rest: &str) -> &'a str {
+        &self.text[..self.pos(rest)]
+    }
+
     /// The span between two suffixes of the text: `from` (the longer) up to `to`.
     pub(super) fn span(&self, from: &str, to: &str) -> Span {
         Span::new(self.pos(from), self.pos(to))

@@ -20,6 +20,7 @@ mod shell;
 pub mod split;
 #[cfg(test)]
 mod tests;
+mod transfer;
 
 pub use split::{Piece, is_incomplete, split_statements};
 
@@ -150,6 +151,8 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         Verb::Set => shell::set,
         Verb::Source => shell::source,
         Verb::Connect => shell::connect,
+        Verb::Export => transfer::export,
+        Verb::Import => transfer::import,
         Verb::Help => shell::help,
         Verb::Quit => shell::quit,
     };

@@ -101,6 +101,10 @@ fn show(command: &Command) -> String {
         Command::Set(s) => format!("(set {s:?})"),
         Command::Source { path, .. } => format!("(source {path:?})"),
         Command::Connect { url, .. } => format!("(connect {url:?})"),
+        Command::Export { command, path, force, .. } => {
+            format!("(export {} to {path:?}{})", show(command), if *force { " force" } else { "" })
+        }
+        Command::Import { model, path, .. } => format!("(import {} from {path:?})", model.name),
         Command::Help(None) => "help".into(),
         Command::Help(Some(topic)) => format!("(help {})", topic.name),
         Command::Quit => "quit".into(),
@@ -166,6 +170,13 @@ fn parses_commands() {
     let table: &[(&str, &str)] = &[
         ("models", "models"),
         ("MODELS", "models"),
+        ("export count User to n.txt", r#"(export (count User) to "n.txt")"#),
+        (
+            r#"export query User where name="go to x.csv" to "my dir/out.csv" force # done"#,
+            r#"(export (query User (where (= name "go to x.csv"))) to "my dir/out.csv" force)"#,
+        ),
+        ("EXPORT sql select 1 as to to a.jsonl", r#"(export (sql "select 1 as to") to "a.jsonl")"#),
+        ("import User from data/users.csv", r#"(import User from "data/users.csv")"#),
         ("describe User", "(describe User)"),
         ("drop User", "(drop User)"),
         ("drop User confirm", "(drop User confirm)"),
@@ -419,6 +430,12 @@ fn keeps_spans() {
     let Command::Delete { target: Target::All(span), .. } = s.command else { panic!() };
     assert_eq!(span, Span::new(12, 15));
 
+    let s = parse("export get User 7 to 'a b.json'");
+    let Command::Export { command, span, .. } = s.command else { panic!() };
+    assert_eq!(span, Span::new(21, 31));
+    let Command::Get { key, .. } = *command else { panic!() };
+    assert_eq!(key.span, Span::new(16, 17));
+
     let s = parse("sql  select 1  ");
     assert_eq!(s.command, Command::Sql { text: "select 1".into(), span: Span::new(5, 13) });
 
@@ -434,6 +451,21 @@ fn keeps_spans() {
 fn reports_errors() {
     let table: &[(&str, &str, usize, Option<&str>)] = &[
         ("", "expected a command, found end of input", 0, None),
+        (
+            "export query User",
+            "`export` needs `to FILE` at its end",
+            17,
+            Some("write `export query User … to users.csv`"),
+        ),
+        ("export add User a=1 to x.csv", "`export` writes the result of `query`, `get`, `count` or `sql`", 7, None),
+        (
+            "export query User wher a=1 to x.csv",
+            "expected `fields`, `where`, `by`, `having`, `order by`, `limit`, `offset` or `with`, found `wher`",
+            18,
+            Some("did you mean `where`?"),
+        ),
+        ("import User", "expected `from FILE`, found end of input", 11, None),
+        ("import User from", "expected a file name after `from`, found end of input", 16, None),
         ("   # nothing", "expected a command, found end of input", 12, None),
         ("qurey User", "unknown command `qurey`", 0, Some("did you mean `query`?")),
         ("SELECT * FROM users", "unknown command `SELECT`", 0, Some("to run SQL as it is, write `sql SELECT …`")),

@@ -18,6 +18,8 @@ pub(super) struct JsonRows {
     count: u64,
     /// One line, kept from row to row.
     line: Vec<u8>,
+    /// JSON Lines: each object on a line of its own, no array around them.
+    lines: bool,
 }
 
 /// The keys of the records of one load, encoded once for the whole result, and those of what
@@ -38,19 +40,33 @@ impl Nest {
 
 impl JsonRows {
     pub(super) fn new(columns: &[String], shapes: &[Shape]) -> JsonRows {
-        JsonRows { keys: row_keys(columns, shapes), nests: Nest::of(shapes), count: 0, line: Vec::new() }
+        JsonRows { keys: row_keys(columns, shapes), nests: Nest::of(shapes), count: 0, line: Vec::new(), lines: false }
+    }
+
+    /// The rows as JSON Lines.
+    pub(super) fn lines(mut self) -> JsonRows {
+        self.lines = true;
+        self
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
         self.line.clear();
-        self.line.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
+        if !self.lines {
+            self.line.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
+        }
         self.count += 1;
         push_object(&mut self.line, &self.keys, values, related, &self.nests)?;
+        if self.lines {
+            self.line.push(b'\n');
+        }
         out.write_all(&self.line)
     }
 
     /// Closes the array (`[]` when empty); returns how many rows there were.
     pub(super) fn end(self, out: &mut dyn Write) -> io::Result<u64> {
+        if self.lines {
+            return Ok(self.count);
+        }
         out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         Ok(self.count)
     }
@@ -258,6 +274,19 @@ mod tests {
             render(&["a", "a", "a_2", "a"], &[vec![Value::Int(1), Value::Int(2), Value::Int(3), Value::Int(4)]]);
         assert_eq!(output, "[\n  {\"a\":1,\"a_3\":2,\"a_2\":3,\"a_4\":4}\n]\n");
         assert_eq!(unique_keys(&cols(&["x", "y"])), cols(&["x", "y"]));
+    }
+
+    #[test]
+    fn json_lines_are_one_object_a_line_and_nothing_when_empty() {
+        let (mut p, out, _) = Printer::capture(Format::Jsonl, false, false, false);
+        p.begin_rows(&cols(&["id", "s"])).unwrap();
+        p.row(&[Value::Int(1), text("a\nb")]).unwrap();
+        p.row(&[Value::Int(2), Value::Null]).unwrap();
+        p.end_rows(false).unwrap();
+        p.begin_rows(&cols(&["id"])).unwrap();
+        p.end_rows(false).unwrap();
+        assert_eq!(out.contents(), "{\"id\":1,\"s\":\"a\\nb\"}\n{\"id\":2,\"s\":null}\n");
+        assert_eq!(p.written(), 2);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Output. Every result set, record, count and status line the session produces goes through the
-//! [`Printer`], which draws it in one of four formats: `table` (psql-like), `vertical` (psql's
-//! `\x`), `json` and `csv`.
+//! [`Printer`], which draws it in one of five formats: `table` (psql-like), `vertical` (psql's
+//! `\x`), `json`, `jsonl` (JSON Lines: an object per line) and `csv`.
 //!
 //! Two streams: `out` carries the results; `notes` (stderr unless told otherwise) carries the
 //! human remarks that would break a machine-readable result in json or csv (row-limit notes,
@@ -38,6 +38,8 @@ pub struct Printer {
     rows: Option<Rows>,
     /// Rows per table page; a page is rendered (and its memory freed) when it fills up.
     page_rows: usize,
+    /// Rows and records written so far (what `export` reports).
+    written: u64,
 }
 
 /// A result set in progress, in the format it was begun in.
@@ -60,6 +62,7 @@ impl Printer {
             verbose,
             rows: None,
             page_rows: table::PAGE_ROWS,
+            written: 0,
         }
     }
 
@@ -91,6 +94,11 @@ impl Printer {
         self.interactive
     }
 
+    /// Rows, records and counts written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
     /// Writes (add/update/delete results, status messages) are shown at the prompt or with
     /// --verbose; scripts are silent about them.
     pub fn writes_shown(&self) -> bool {
@@ -115,6 +123,7 @@ impl Printer {
             Format::Table => Rows::Table(table::TableRows::new(columns, self.color, self.page_rows).nesting(shapes)),
             Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color, shapes)),
             Format::Json => Rows::Json(json::JsonRows::new(columns, &shapes)),
+            Format::Jsonl => Rows::Json(json::JsonRows::new(columns, &shapes).lines()),
             Format::Csv => Rows::Csv(csv::CsvRows::begin(&mut self.out, columns, &shapes)?),
         });
         Ok(())
@@ -128,6 +137,7 @@ impl Printer {
     /// One row and its related records, one entry per load the result set was begun with.
     pub fn row_with(&mut self, values: &[Value], related: Vec<Related>) -> io::Result<()> {
         let out = &mut self.out;
+        self.written += u64::from(self.rows.is_some());
         match &mut self.rows {
             Some(Rows::Table(rows)) => rows.row_with(out, values, related),
             Some(Rows::Vertical(rows)) => rows.row(out, values, &related),
@@ -162,9 +172,10 @@ impl Printer {
         if write && !self.writes_shown() {
             return Ok(());
         }
+        self.written += 1;
         match self.format {
             Format::Table | Format::Vertical => vertical::write_record(&mut self.out, columns, values, self.color),
-            Format::Json => json::write_record(&mut self.out, columns, values),
+            Format::Json | Format::Jsonl => json::write_record(&mut self.out, columns, values),
             Format::Csv => csv::write_record(&mut self.out, columns, values),
         }
     }
@@ -178,6 +189,7 @@ impl Printer {
         related: &[Related],
     ) -> io::Result<()> {
         let shapes = Shape::of(loads);
+        self.written += 1;
         match self.format {
             Format::Table => {
                 vertical::write_record(&mut self.out, columns, values, self.color)?;
@@ -187,13 +199,14 @@ impl Printer {
                 vertical::write_record(&mut self.out, columns, values, self.color)?;
                 vertical::write_nested(&mut self.out, &shapes, related, self.color, 0)
             }
-            Format::Json => json::write_record_with(&mut self.out, columns, values, &shapes, related),
+            Format::Json | Format::Jsonl => json::write_record_with(&mut self.out, columns, values, &shapes, related),
             Format::Csv => csv::write_record_with(&mut self.out, columns, values, &shapes, related),
         }
     }
 
     /// `count User`: the number alone, in every format (it is valid json and csv as it is).
     pub fn count(&mut self, n: i64) -> io::Result<()> {
+        self.written += 1;
         writeln!(self.out, "{n}")
     }
 
@@ -237,7 +250,7 @@ impl Printer {
                     writeln!(self.out, "params: {}", list.join(", "))
                 }
             }
-            Format::Json => json::write_explain(&mut self.out, sql, params),
+            Format::Json | Format::Jsonl => json::write_explain(&mut self.out, sql, params),
             Format::Csv => csv::write_explain(&mut self.out, sql, params),
         }
     }
@@ -266,7 +279,7 @@ impl Printer {
     fn remark(&mut self, line: &str) -> io::Result<()> {
         let to = match self.format {
             Format::Table | Format::Vertical => &mut self.out,
-            Format::Json | Format::Csv => {
+            Format::Json | Format::Jsonl | Format::Csv => {
                 // Keep the order the person sees when both streams reach one terminal.
                 self.out.flush()?;
                 &mut self.notes

@@ -2,7 +2,9 @@
 //! command, from the prompt, `-c`, a script or stdin, is executed here and nowhere else.
 
 mod batch;
+mod export;
 mod help;
+mod import;
 mod sinks;
 mod transaction;
 
@@ -182,6 +184,12 @@ impl Session {
             Command::Models => self.models()?,
             Command::Describe(model) => self.describe(model).await?,
             Command::Refresh => self.refresh().await?,
+            // Boxed: each holds a whole command's future, which would make every command's
+            // future (on the stack while it runs) that much larger.
+            Command::Export { command, path, span, force } => {
+                Box::pin(self.export(command, path, *span, *force, confirm)).await?
+            }
+            Command::Import { model, path, span } => Box::pin(self.import(model, path, *span)).await?,
             data => self.guarded(data, confirm).await?,
         }
         Ok(Flow::Continue)

@@ -483,14 +483,36 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.command(start, &word)
             }
             Verb::Set => self.setting(),
-            Verb::Source => {
-                self.slot(Offer::default)?;
-                if self.rest().starts_with(['"', '\'']) {
-                    return self.value();
+            Verb::Source => self.file_path(),
+            // The exported command as on its own, up to the `to FILE [force]` that ends the
+            // statement (as the parser cuts it), then that.
+            Verb::Export => {
+                const EXPORTED: [&str; 4] = ["query", "get", "count", "sql"];
+                self.slot(|| Offer::keywords(&EXPORTED))?;
+                let (start, word) = self.command_word()?;
+                if !EXPORTED.contains(&word.as_str()) {
+                    return None;
                 }
-                let rest = self.rest();
-                self.pos += rest.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(rest.len());
-                Some(())
+                let Some(to) = export_destination(self.src, self.pos) else {
+                    return self.command(start, &word);
+                };
+                let (whole, completing) = (self.src, self.completing);
+                self.src = &whole[..to];
+                self.completing = false;
+                let _ = self.command(start, &word);
+                (self.src, self.completing) = (whole, completing);
+                self.pos = to;
+                self.separated = true;
+                self.keyword(&["to"])?;
+                self.file_path()?;
+                self.slot(|| Offer::keywords(&["force"]))?;
+                self.keyword(&["force"]).map(drop)
+            }
+            Verb::Import => {
+                self.model()?;
+                self.slot(|| Offer::keywords(&["from"]))?;
+                self.keyword(&["from"])?;
+                self.file_path()
             }
             Verb::Connect => {
                 self.slot(Offer::default)?;
@@ -514,6 +536,17 @@ impl<'s, 'c> Walker<'s, 'c> {
         }
     }
 
+    /// A file's path: quoted, or up to whitespace or a comment.
+    fn file_path(&mut self) -> Step {
+        self.slot(Offer::default)?;
+        if self.rest().starts_with(['"', '\'']) {
+            return self.value();
+        }
+        let rest = self.rest();
+        self.pos += rest.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(rest.len());
+        Some(())
+    }
+
     /// The model name after a command word.
     fn model(&mut self) -> Step<Option<&'c Table>> {
         self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
@@ -522,6 +555,43 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
         Some(table)
     }
+}
+
+/// Where the `to FILE [force]` that ends an `export` starts, looking from `from` on: the
+/// last whole word `to` after which come only a path, `force` perhaps, and a comment.
+fn export_destination(src: &str, from: usize) -> Option<usize> {
+    let mut found = None;
+    for (at, _) in src[from..].match_indices(['t', 'T']) {
+        let at = from + at;
+        let after = &src[at..];
+        let before_ok = src[..at].ends_with(char::is_whitespace);
+        if !before_ok || !after.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("to")) {
+            continue;
+        }
+        let rest = &after[2..];
+        let path = rest.trim_start();
+        if path.len() == rest.len() || path.is_empty() {
+            continue;
+        }
+        let end = match path.chars().next() {
+            Some(quote @ ('"' | '\'')) => match path[1..].find(quote) {
+                Some(close) => close + 2,
+                None => continue,
+            },
+            _ => path.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(path.len()),
+        };
+        let tail = path[end..].trim_start();
+        let tail = match tail.get(..5) {
+            Some(w) if w.eq_ignore_ascii_case("force") && !tail[5..].starts_with(is_word_char) => {
+                tail[5..].trim_start()
+            }
+            _ => tail,
+        };
+        if tail.is_empty() || tail.starts_with('#') {
+            found = Some(at);
+        }
+    }
+    found
 }
 
 /// The walk follows the parser's grammar to its end: every example of `grammar/ormsh.ebnf`,

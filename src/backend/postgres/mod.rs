@@ -88,6 +88,35 @@ async fn execute_prepared(conn: &mut PgConnection, sql: &Sql) -> Result<u64> {
     Ok(query(sql, &statement)?.execute(&mut *conn).await.map_err(db_error)?.rows_affected())
 }
 
+/// Sends the rows `next` gives as the CSV data of `copy` (`COPY … FROM STDIN WITH (FORMAT
+/// csv)`), chunk by chunk: every value quoted in its text form, NULL an empty unquoted field.
+/// The values were checked against their columns already; the server parses each as its
+/// column's type. An error of `next` ends the copy (nothing of it stays) and is returned.
+pub async fn copy_rows(conn: &mut PgConnection, copy: &Sql, next: &mut crate::backend::RowChunks<'_>) -> Result<u64> {
+    let mut copy_in = conn.copy_in_raw(copy.text()).await.map_err(db_error)?;
+    let mut data = Vec::new();
+    loop {
+        let rows = match next() {
+            Ok(Some(rows)) => rows,
+            Ok(None) => break,
+            Err(err) => {
+                // The connection must hear the copy end, whatever became of it.
+                let _ = copy_in.abort("ormsh stopped the import").await;
+                return Err(err);
+            }
+        };
+        data.clear();
+        for row in &rows {
+            encode::copy_csv_row(&mut data, row);
+        }
+        if let Err(err) = copy_in.send(data.as_slice()).await {
+            let _ = copy_in.abort("ormsh could not send the rows").await;
+            return Err(db_error(err));
+        }
+    }
+    copy_in.finish().await.map_err(db_error)
+}
+
 pub async fn fetch(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
     let result = fetch_prepared(conn, sql, sink).await;
     after(conn, sql, result).await
