@@ -772,3 +772,20 @@ fn a_bare_word_that_spells_a_field_is_compared_as_text_with_a_warning() {
         .stdout("1\n0\n")
         .stderr("");
 }
+
+/// `import` fills the conventional timestamps the file leaves out, as `add` does, and keeps the
+/// ones it gives.
+#[test]
+fn import_fills_the_timestamps_the_file_leaves_out() {
+    let t = Scratch::new();
+    t.write("users.csv", "name,created_at\nAnn,\nBob,2020-01-02T03:04:05\n");
+    let model = "model User { name: text, created_at: datetime?, updated_at: datetime }";
+    t.ok("app.db", &[model, "import User from users.csv"]);
+    let out = t.ok(
+        "app.db",
+        &["count User where updated_at <= now and updated_at > 2024-01-01", "count User where created_at is null"],
+    );
+    assert_eq!(out, "2\n1\n", "updated_at is filled for both rows; a nullable created_at stays as the file has it");
+    let out = t.ok("app.db", &["query User fields name, created_at where created_at is not null"]);
+    assert!(out.contains("2020-01-02 03:04:05"), "{out}");
+}

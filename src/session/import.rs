@@ -55,11 +55,11 @@ impl Session {
             Ok(Err(problem)) => return Err(at.problem(problem)),
             Err(err) => return Err(Error::at(ErrorKind::Io, format!("cannot read {path}: {}", io_reason(&err)), span)),
         };
-        let columns = header_columns(&table, &reader, &at)?;
+        let (columns, stamps) = header_columns(&table, &reader, &at, Now::read())?;
         // Nothing is shown row by row, and the inserts take the batched path of a script.
         let quiet = Printer::new(Box::new(std::io::sink()), Format::Csv, false, false, false);
         let screen = std::mem::replace(&mut self.printer, quiet);
-        let result = self.import_all(&table, &columns, &mut reader, &at).await;
+        let result = self.import_all(&table, &columns, &stamps, &mut reader, &at).await;
         self.printer = screen;
         let rows = result?;
         let text = format!("{rows} {} imported into {}", if rows == 1 { "row" } else { "rows" }, table.name);
@@ -72,18 +72,19 @@ impl Session {
         &mut self,
         table: &Table,
         columns: &[&Column],
+        stamps: &[Value],
         reader: &mut Reader,
         at: &FileAt<'_>,
     ) -> Result<u64> {
         if self.in_transaction() {
             let protected = self.protect().await?;
             let mut rows = 0;
-            let result = self.import_rows(table, columns, reader, at).await.map(|n| rows = n);
+            let result = self.import_rows(table, columns, stamps, reader, at).await.map(|n| rows = n);
             return self.settle(protected, result).await.map(|()| rows);
         }
         let dialect = self.dialect();
         self.send(&dialect.begin()).await?;
-        match self.import_rows(table, columns, reader, at).await {
+        match self.import_rows(table, columns, stamps, reader, at).await {
             Ok(rows) => self.send(&dialect.commit()).await.map(|()| rows),
             Err(err) => {
                 // The import's own error is the one to report; a rollback that fails leaves
@@ -94,10 +95,12 @@ impl Session {
         }
     }
 
+    /// `columns`: the file's, then the timestamps it leaves out, whose values are `stamps`.
     async fn import_rows(
         &mut self,
         table: &Table,
         columns: &[&Column],
+        stamps: &[Value],
         reader: &mut Reader,
         at: &FileAt<'_>,
     ) -> Result<u64> {
@@ -109,7 +112,7 @@ impl Session {
         };
         let now = Now::read();
         if let Some(copy) = self.dialect().copy_in(&insert) {
-            let total = self.copy_all(&copy, columns, reader, now, at).await?;
+            let total = self.copy_all(&copy, columns, stamps, reader, now, at).await?;
             self.catch_up_keys(table, columns).await?;
             return Ok(total);
         }
@@ -123,7 +126,7 @@ impl Session {
                     first_line = record.line;
                 }
                 last_line = record.line;
-                insert.rows.push(row(record, columns, now, at)?);
+                insert.rows.push(row(record, columns, stamps, now, at)?);
                 total += 1;
                 if insert.rows.len() < chunk {
                     continue;
@@ -146,6 +149,7 @@ impl Session {
         &mut self,
         copy: &Sql,
         columns: &[&Column],
+        stamps: &[Value],
         reader: &mut Reader,
         now: Now,
         at: &FileAt<'_>,
@@ -155,7 +159,7 @@ impl Session {
             let mut rows = Vec::with_capacity(COPY_ROWS);
             while rows.len() < COPY_ROWS {
                 match reader.next_record().map_err(|p| at.problem(p))? {
-                    Some(record) => rows.push(row(record, columns, now, at)?),
+                    Some(record) => rows.push(row(record, columns, stamps, now, at)?),
                     None => break,
                 }
             }
@@ -194,8 +198,14 @@ impl Session {
 }
 
 /// The columns the file's names stand for, resolved as fields are (`author` for `author_id`),
-/// each once; every field that needs a value among them.
-fn header_columns<'t>(table: &'t Table, reader: &Reader, at: &FileAt<'_>) -> Result<Vec<&'t Column>> {
+/// each once, then the conventional timestamps it leaves out (filled with `now`, as `add` fills
+/// them), with their values; every field that needs a value among them.
+fn header_columns<'t>(
+    table: &'t Table,
+    reader: &Reader,
+    at: &FileAt<'_>,
+    now: Now,
+) -> Result<(Vec<&'t Column>, Vec<Value>)> {
     let line = reader.names_line();
     let mut columns: Vec<&Column> = Vec::with_capacity(reader.names().len());
     for name in reader.names() {
@@ -211,6 +221,15 @@ fn header_columns<'t>(table: &'t Table, reader: &Reader, at: &FileAt<'_>) -> Res
         }
         columns.push(column);
     }
+    let mut stamps = Vec::new();
+    for column in &table.columns {
+        if crate::plan::resolve::stamp(column).is_some() && !columns.iter().any(|c| std::ptr::eq(*c, column)) {
+            if let Some(value) = crate::coerce::now_value(&column.field_type, now) {
+                columns.push(column);
+                stamps.push(value);
+            }
+        }
+    }
     let missing = crate::plan::resolve::missing_required(table, &columns);
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|c| c.name.as_str()).collect();
@@ -218,11 +237,12 @@ fn header_columns<'t>(table: &'t Table, reader: &Reader, at: &FileAt<'_>) -> Res
             .error(ErrorKind::Value, line, format!("{} needs a value for {}", table.model_name(), names.join(", ")))
             .with_help(format!("{} cannot be null and has no default: the file must name it", names.join(", "))));
     }
-    Ok(columns)
+    Ok((columns, stamps))
 }
 
-/// A record's values, each checked against its column as `add` checks it.
-fn row(record: Record, columns: &[&Column], now: Now, at: &FileAt<'_>) -> Result<Vec<Value>> {
+/// A record's values, each checked against its column as `add` checks it, then the timestamps
+/// the file leaves out.
+fn row(record: Record, columns: &[&Column], stamps: &[Value], now: Now, at: &FileAt<'_>) -> Result<Vec<Value>> {
     let mut values = Vec::with_capacity(columns.len());
     for (cell, column) in record.cells.into_iter().zip(columns) {
         let value = value(cell, column, now).map_err(|message| {
@@ -235,6 +255,7 @@ fn row(record: Record, columns: &[&Column], now: Now, at: &FileAt<'_>) -> Result
         }
         values.push(value);
     }
+    values.extend_from_slice(stamps);
     Ok(values)
 }
 
