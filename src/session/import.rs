@@ -223,11 +223,13 @@ fn header_columns<'t>(
     }
     let mut stamps = Vec::new();
     for column in &table.columns {
-        if crate::plan::resolve::stamp(column).is_some() && !columns.iter().any(|c| std::ptr::eq(*c, column)) {
-            if let Some(value) = crate::coerce::now_value(&column.field_type, now) {
-                columns.push(column);
-                stamps.push(value);
-            }
+        let left_out = !columns.iter().any(|c| std::ptr::eq(*c, column));
+        if crate::plan::resolve::stamp(column).is_some()
+            && left_out
+            && let Some(value) = crate::coerce::now_value(&column.field_type, now)
+        {
+            columns.push(column);
+            stamps.push(value);
         }
     }
     let missing = crate::plan::resolve::missing_required(table, &columns);
