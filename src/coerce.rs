@@ -13,27 +13,31 @@ use crate::value::{FieldType, Value};
 /// command is the same instant, and bound as a value like any other (never the database's
 /// `NOW()`, whose time zone and precision differ between databases). Microseconds, the finest
 /// that all three databases keep: a `now` stored and a `now` compared are the same value.
+///
+/// It keeps the clock's raw reading and makes a date of it only when a `now` is used: every
+/// command reads the clock, and a script's `add`s are many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Now(NaiveDateTime);
+pub struct Now(std::time::SystemTime);
 
 impl Now {
     /// The clock, now.
     pub fn read() -> Now {
-        Now::at(Utc::now().naive_utc())
+        Now(std::time::SystemTime::now())
     }
 
     /// A given instant (to microseconds), for tests and for a command that has one already.
     pub fn at(instant: NaiveDateTime) -> Now {
-        let micros = instant.nanosecond() / 1_000 * 1_000;
-        Now(instant.with_nanosecond(micros).unwrap_or(instant))
+        Now(instant.and_utc().into())
     }
 
     pub fn datetime(self) -> NaiveDateTime {
-        self.0
+        let instant = chrono::DateTime::<Utc>::from(self.0).naive_utc();
+        let micros = instant.nanosecond() / 1_000 * 1_000;
+        instant.with_nanosecond(micros).unwrap_or(instant)
     }
 
     pub fn date(self) -> NaiveDate {
-        self.0.date()
+        self.datetime().date()
     }
 }
 
