@@ -34,6 +34,15 @@ impl Step {
     pub fn fans_out(&self) -> bool {
         matches!(self, Step::Relation { .. })
     }
+
+    /// The two columns that must be equal to take the step: the one of the row it starts from,
+    /// and the one of the step's table.
+    pub fn link(&self) -> (&str, &str) {
+        match self {
+            Step::Reference { column, key, .. } => (column, key),
+            Step::Relation { column, key, .. } => (key, column),
+        }
+    }
 }
 
 /// A relation of one table: the rows of another table that refer to it.

@@ -264,10 +264,7 @@ impl Builder {
 
     /// The condition that the row `child` is one step from the row `parent`.
     fn joined(&mut self, parent: &str, step: &Step, child: &str) {
-        let (parent_column, child_column) = match step {
-            Step::Relation { column, key, .. } => (key, column),
-            Step::Reference { column, key, .. } => (column, key),
-        };
+        let (parent_column, child_column) = step.link();
         self.qualified(child, child_column);
         self.push(" = ");
         self.qualified(parent, parent_column);

@@ -736,10 +736,7 @@ impl Builder {
         predicate: &mut dyn FnMut(&mut Builder, &str),
     ) {
         // Which column of the outer row, and which of the step's table, must match.
-        let (outer, inner) = match step {
-            Step::Reference { column, key, .. } => (column, key),
-            Step::Relation { column, key, .. } => (key, column),
-        };
+        let (outer, inner) = step.link();
         let alias = self.next_alias();
         let derived = self.next_alias();
         self.qualified(table, outer);
@@ -863,10 +860,7 @@ impl Builder {
         let Some((step, rest)) = steps.split_first() else {
             return self.qualified(table, column);
         };
-        let (outer, inner) = match step {
-            Step::Reference { column, key, .. } => (column, key),
-            Step::Relation { column, key, .. } => (key, column),
-        };
+        let (outer, inner) = step.link();
         let alias = self.next_alias();
         self.push("(SELECT ");
         self.scalar(&alias, rest, column);

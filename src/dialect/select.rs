@@ -117,10 +117,7 @@ impl Builder {
                     .unwrap_or_default(),
             };
             let step = chain.last().expect("a chain has a step");
-            let (outer, inner) = match step {
-                Step::Reference { column, key, .. } => (column, key),
-                Step::Relation { column, key, .. } => (key, column),
-            };
+            let (outer, inner) = step.link();
             self.push(" LEFT JOIN ");
             self.ident(step.table());
             self.push(" AS ");
@@ -242,10 +239,7 @@ impl Builder {
         }
         for (i, step) in steps.iter().enumerate() {
             let from = if i == 0 { table } else { aliases[i - 1].as_str() };
-            let (outer, inner) = match step {
-                Step::Reference { column, key, .. } => (column, key),
-                Step::Relation { column, key, .. } => (key, column),
-            };
+            let (outer, inner) = step.link();
             self.push(if i == 0 { " FROM " } else { " JOIN " });
             self.ident(step.table());
             self.push(" AS ");
@@ -258,10 +252,7 @@ impl Builder {
             }
         }
         if let (Some(first), Some(alias)) = (steps.first(), aliases.first()) {
-            let (outer, inner) = match first {
-                Step::Reference { column, key, .. } => (column, key),
-                Step::Relation { column, key, .. } => (key, column),
-            };
+            let (outer, inner) = first.link();
             self.push(" WHERE ");
             self.qualified(alias, inner);
             self.push(" = ");
