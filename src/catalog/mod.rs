@@ -410,6 +410,21 @@ pub fn field_type_of(sql_type: &str) -> FieldType {
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::{Column, ForeignKey, Table, field_type_of};
+    use crate::ast::{FieldPath, Ident, Span};
+
+    /// `a.b.c` as the parser would give it, its spans counted from `start`.
+    pub fn path_at(text: &str, start: usize) -> FieldPath {
+        let mut at = start;
+        let parts = text
+            .split('.')
+            .map(|p| {
+                let ident = Ident { name: p.into(), span: Span::new(at, at + p.len()) };
+                at += p.len() + 1;
+                ident
+            })
+            .collect();
+        FieldPath { parts, span: Span::new(start, start + text.len()) }
+    }
 
     /// A nullable column of `sql_type`; `id` is the key the database numbers.
     pub fn column(name: &str, sql_type: &str) -> Column {

@@ -226,16 +226,7 @@ mod tests {
     }
 
     fn path(text: &str) -> FieldPath {
-        let mut at = 0;
-        let parts = text
-            .split('.')
-            .map(|p| {
-                let ident = Ident { name: p.into(), span: Span::new(at, at + p.len()) };
-                at += p.len() + 1;
-                ident
-            })
-            .collect();
-        FieldPath { parts, span: Span::new(0, text.len()) }
+        crate::catalog::fixtures::path_at(text, 0)
     }
 
     #[test]

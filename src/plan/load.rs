@@ -34,6 +34,18 @@ pub struct Load {
     pub nested: Vec<Load>,
 }
 
+/// A load for the tests of the modules that read or show related records: `many` a relation
+/// of `name`'s rows by `parent_id`, else a reference by `<name>_id`.
+#[cfg(test)]
+pub(crate) fn test_load(name: &str, many: bool, columns: Vec<Column>, nested: Vec<Load>) -> Load {
+    let step = if many {
+        Step::Relation { table: name.into(), column: "parent_id".into(), key: "id".into() }
+    } else {
+        Step::Reference { column: format!("{name}_id"), table: name.into(), key: "id".into() }
+    };
+    Load { name: name.into(), steps: vec![step], table: name.into(), columns, order: vec!["id".into()], nested }
+}
+
 impl Load {
     /// Whether a row may have many of these records (a relation: a list), or at most one (a
     /// reference: a record or none).
@@ -199,17 +211,9 @@ mod tests {
         let mut at = 0;
         text.split(", ")
             .map(|path| {
-                let start = at;
-                let parts = path
-                    .split('.')
-                    .map(|p| {
-                        let ident = Ident { name: p.into(), span: Span::new(at, at + p.len()) };
-                        at += p.len() + 1;
-                        ident
-                    })
-                    .collect();
-                at += 1;
-                FieldPath { parts, span: Span::new(start, start + path.len()) }
+                let parsed = crate::catalog::fixtures::path_at(path, at);
+                at += path.len() + 2;
+                parsed
             })
             .collect()
     }

@@ -12,6 +12,8 @@ mod step;
 
 pub use lint::warnings;
 pub use load::Load;
+#[cfg(test)]
+pub(crate) use load::test_load;
 
 pub use step::{
     COMMAND_SAVEPOINT, Context, Found, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,

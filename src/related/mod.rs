@@ -236,7 +236,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::catalog::Step;
 
     /// One value read from `json`'s text, by a column of `sql_type`.
     fn read(dialect: Dialect, sql_type: &str, json: Json) -> Value {
@@ -339,19 +338,7 @@ mod tests {
     }
 
     fn load(name: &str, many: bool, columns: &[(&str, &str)], nested: Vec<Load>) -> Load {
-        let step = if many {
-            Step::Relation { table: name.into(), column: "parent_id".into(), key: "id".into() }
-        } else {
-            Step::Reference { column: format!("{name}_id"), table: name.into(), key: "id".into() }
-        };
-        Load {
-            name: name.into(),
-            steps: vec![step],
-            table: name.into(),
-            columns: columns.iter().map(|(n, t)| column(n, t)).collect(),
-            order: vec!["id".into()],
-            nested,
-        }
+        crate::plan::test_load(name, many, columns.iter().map(|(n, t)| column(n, t)).collect(), nested)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Related records (`with`) under their rows, in every format.
 
 use crate::ast::Format;
-use crate::catalog::{Column, Step, field_type_of};
+use crate::catalog::{Column, field_type_of};
 use crate::plan::Load;
 use crate::related::{Record, Related};
 use crate::render::Printer;
@@ -20,19 +20,7 @@ fn column(name: &str) -> Column {
 }
 
 fn load(name: &str, many: bool, columns: &[&str], nested: Vec<Load>) -> Load {
-    let step = if many {
-        Step::Relation { table: name.into(), column: "parent_id".into(), key: "id".into() }
-    } else {
-        Step::Reference { column: format!("{name}_id"), table: name.into(), key: "id".into() }
-    };
-    Load {
-        name: name.into(),
-        steps: vec![step],
-        table: name.into(),
-        columns: columns.iter().map(|c| column(c)).collect(),
-        order: vec!["id".into()],
-        nested,
-    }
+    crate::plan::test_load(name, many, columns.iter().map(|c| column(c)).collect(), nested)
 }
 
 /// `with orders.items, address`.
