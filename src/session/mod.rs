@@ -186,8 +186,9 @@ impl Session {
             Command::Refresh => self.refresh().await?,
             // Boxed: each holds a whole command's future, which would make every command's
             // future (on the stack while it runs) that much larger.
-            Command::Export { command, path, span, force } => {
-                Box::pin(self.export(command, path, *span, *force, confirm)).await?
+            Command::Export { command, path, span, format, force } => {
+                let target = export::Target { path, span: *span, format: *format, force: *force };
+                Box::pin(self.export(command, target, confirm)).await?
             }
             Command::Import { model, path, span } => Box::pin(self.import(model, path, *span)).await?,
             data => self.guarded(data, confirm).await?,
@@ -332,12 +333,15 @@ impl Session {
     pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
         let table = self.table_of(insert)?;
         let context = self.context();
-        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() {
+        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() && context.dialect.binds_rows()
+        {
             // Statements for one row and for a chunk of rows, each prepared once and run
-            // again and again with new values (SQLite).
+            // again and again with new values (SQLite). Their own values are never sent:
+            // nulls stand in for them, rather than copies of the rows.
             let dialect = context.dialect;
             let text_for = |rows: usize| {
-                dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[])
+                let blank = vec![vec![Value::Null; insert.columns.len()]; rows];
+                dialect.insert(&Insert { rows: blank, ..insert.clone_shape() }, &[])
             };
             let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
             let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
