@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::resolve;
-use crate::plan::{self, Context, Insert, Plan, Readback};
+use crate::plan::{self, Conflict, Context, Insert, Plan, Readback};
 use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
@@ -331,17 +331,26 @@ impl Session {
     /// Runs an insert (one `add`, or a batch of them) and shows the stored records when writes
     /// are shown.
     pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
+        self.write_rows(insert, None).await
+    }
+
+    /// [`insert`](Self::insert), or with `conflict` a batch of `upsert`s, which are batched
+    /// only where writes are not shown.
+    pub(super) async fn write_rows(&mut self, insert: &Insert, conflict: Option<&Conflict>) -> Result<()> {
         let table = self.table_of(insert)?;
         let context = self.context();
-        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() && context.dialect.binds_rows()
-        {
+        let dialect = context.dialect;
+        let statement = |insert: &Insert| match conflict {
+            Some(c) => dialect.upsert(insert, &c.key, &c.update, &[]),
+            None => dialect.insert(insert, &[]),
+        };
+        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() && dialect.binds_rows() {
             // Statements for one row and for a chunk of rows, each prepared once and run
             // again and again with new values (SQLite). Their own values are never sent:
             // nulls stand in for them, rather than copies of the rows.
-            let dialect = context.dialect;
             let text_for = |rows: usize| {
                 let blank = vec![vec![Value::Null; insert.columns.len()]; rows];
-                dialect.insert(&Insert { rows: blank, ..insert.clone_shape() }, &[])
+                statement(&Insert { rows: blank, ..insert.clone_shape() })
             };
             let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
             let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
@@ -349,8 +358,11 @@ impl Session {
                 return written.map(|_| ());
             }
         }
+        if conflict.is_some() {
+            return self.backend.execute(&statement(insert)).await.map(|_| ());
+        }
         let readback = plan::readback(&table, insert, &context);
-        let sql = plan::insert_statement(&table, insert, &readback, context.dialect);
+        let sql = plan::insert_statement(&table, insert, &readback, dialect);
         self.write_and_show(insert.rows.len(), &sql, readback, &table).await
     }
 
