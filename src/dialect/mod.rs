@@ -23,7 +23,9 @@
 //! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
+mod alter;
 mod load;
+pub mod rebuild;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
 mod select;
