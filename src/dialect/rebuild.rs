@@ -19,7 +19,7 @@ pub enum Change {
 /// Why a rebuild cannot be written: the thing of the schema that stands in the way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Obstacle {
-    /// A trigger (named) whose text names the column to drop.
+    /// A trigger or view (named) whose text names the column to drop.
     Trigger(String),
     /// A CHECK constraint names the column.
     Check,
@@ -43,6 +43,9 @@ pub struct Rebuild {
 /// SQL text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The table it belongs to: a trigger or view of another table is read only to see whether
+    /// it names the column dropped.
+    pub table: String,
     pub kind: String,
     pub name: String,
     pub sql: String,
@@ -51,8 +54,8 @@ pub struct Entry {
 /// The table's definition and those of its indexes and triggers, as SQLite keeps them.
 pub fn schema_query(table: &str) -> Sql {
     Sql {
-        text: "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ?1 AND sql IS NOT NULL \
-               ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+        text: "SELECT type, name, sql, tbl_name FROM sqlite_schema WHERE sql IS NOT NULL \
+               AND (tbl_name = ?1 OR type IN ('trigger', 'view')) ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
             .into(),
         params: vec![Value::Text(table.to_string())],
     }
@@ -74,7 +77,14 @@ pub fn rebuild(
     own_transaction: bool,
 ) -> Result<Rebuild, Obstacle> {
     let q = |name: &str| Dialect::Sqlite.quote(name);
-    let definition = entries.iter().find(|e| e.kind == "table").ok_or(Obstacle::Unreadable)?;
+    let definition = entries.iter().find(|e| e.kind == "table" && e.table == table).ok_or(Obstacle::Unreadable)?;
+    if let Change::Drop(column) = change {
+        // A trigger or view elsewhere that names both the table and the column would break.
+        let elsewhere = entries.iter().filter(|e| e.table != table && matches!(e.kind.as_str(), "trigger" | "view"));
+        if let Some(entry) = elsewhere.into_iter().find(|e| names_it(&e.sql, table) && names_it(&e.sql, column)) {
+            return Err(Obstacle::Trigger(entry.name.clone()));
+        }
+    }
     let create = new_definition(&definition.sql, temp, change)?;
     let mut statements = Vec::new();
     let mut undo = Vec::new();
@@ -87,13 +97,20 @@ pub fn rebuild(
         undo.push(Dialect::Sqlite.rollback());
         undo.push(Sql::raw("PRAGMA foreign_keys = ON"));
     }
+    undo.push(Sql::raw("PRAGMA legacy_alter_table = OFF"));
     statements.push(Sql::raw(create));
     let columns: Vec<String> = copied.iter().map(|c| q(c)).collect();
     let columns = columns.join(", ");
     statements.push(Sql::raw(format!("INSERT INTO {} ({columns}) SELECT {columns} FROM {}", q(temp), q(table))));
     statements.push(Sql::raw(format!("DROP TABLE {}", q(table))));
+    // The legacy rename leaves the rest of the schema as it is: a trigger or view of another
+    // table that names this one would otherwise be checked while the table is missing, and
+    // fail the rename ("no such table"); the new table takes the old one's name, so they need
+    // no change.
+    statements.push(Sql::raw("PRAGMA legacy_alter_table = ON"));
     statements.push(Sql::raw(format!("ALTER TABLE {} RENAME TO {}", q(temp), q(table))));
-    for entry in entries.iter().filter(|e| e.kind != "table") {
+    statements.push(Sql::raw("PRAGMA legacy_alter_table = OFF"));
+    for entry in entries.iter().filter(|e| e.kind != "table" && e.table == table) {
         if let Change::Drop(column) = change {
             let names = names_it(&entry.sql, column);
             match entry.kind.as_str() {
@@ -353,10 +370,11 @@ mod tests {
     fn indexes_on_the_column_go_and_triggers_that_name_it_stop_the_rebuild() {
         let entries = |trigger: &str| {
             vec![
-                Entry { kind: "table".into(), name: "t".into(), sql: "CREATE TABLE t (a INT, b INT)".into() },
-                Entry { kind: "index".into(), name: "t_b".into(), sql: "CREATE INDEX t_b ON t (b)".into() },
-                Entry { kind: "index".into(), name: "t_a".into(), sql: "CREATE INDEX t_a ON t (a)".into() },
-                Entry { kind: "trigger".into(), name: "tr".into(), sql: trigger.into() },
+                Entry { table: "t".into(), kind: "table".into(), name: "t".into(), sql: "CREATE TABLE t (a INT, b INT)".into() },
+                Entry { table: "t".into(), kind: "index".into(), name: "t_b".into(), sql: "CREATE INDEX t_b ON t (b)".into() },
+                Entry { table: "t".into(), kind: "index".into(), name: "t_a".into(), sql: "CREATE INDEX t_a ON t (a)".into() },
+                Entry { table: "t".into(), kind: "trigger".into(), name: "tr".into(), sql: trigger.into() },
+                Entry { table: "u".into(), kind: "trigger".into(), name: "other".into(), sql: "CREATE TRIGGER other AFTER INSERT ON u BEGIN SELECT 1; END".into() },
             ]
         };
         let change = Change::Drop("b".into());
@@ -371,7 +389,9 @@ mod tests {
                 "CREATE TABLE \"n\" (a INT)",
                 "INSERT INTO \"n\" (\"a\") SELECT \"a\" FROM \"t\"",
                 "DROP TABLE \"t\"",
+                "PRAGMA legacy_alter_table = ON",
                 "ALTER TABLE \"n\" RENAME TO \"t\"",
+                "PRAGMA legacy_alter_table = OFF",
                 "CREATE INDEX t_a ON t (a)",
                 "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT new.a; END",
             ]

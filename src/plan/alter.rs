@@ -88,8 +88,8 @@ impl Pending {
             Pending::Rebuild { table, temp, change, copied, checked, own_transaction, after, column, span, .. } => {
                 let entries: Vec<Entry> = rows
                     .iter()
-                    .filter(|r| r.len() >= 3)
-                    .map(|r| Entry { kind: text(&r[0]), name: text(&r[1]), sql: text(&r[2]) })
+                    .filter(|r| r.len() >= 4)
+                    .map(|r| Entry { kind: text(&r[0]), name: text(&r[1]), sql: text(&r[2]), table: text(&r[3]) })
                     .collect();
                 let built = rebuild::rebuild(table, temp, &entries, change, copied, checked, *own_transaction)
                     .map_err(|obstacle| obstacle_error(obstacle, table, column, *span))?;
@@ -115,8 +115,8 @@ impl Pending {
 fn obstacle_error(obstacle: Obstacle, table: &str, column: &str, span: Span) -> Error {
     let (message, help) = match obstacle {
         Obstacle::Trigger(name) => (
-            format!("trigger `{name}` of table `{table}` names `{column}`"),
-            format!("drop the trigger first (`sql DROP TRIGGER \"{name}\"`), then make it again without `{column}`"),
+            format!("trigger or view `{name}` names `{column}` of table `{table}`"),
+            format!("drop it first (`sql DROP TRIGGER \"{name}\"` or `DROP VIEW`), then make it again without `{column}`"),
         ),
         Obstacle::Check => (
             format!("a CHECK constraint of table `{table}` names `{column}`"),
