@@ -22,11 +22,11 @@ pub(super) fn alter<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         return Err(fail(expected_change(cx, r)));
     };
     let (rest, change) = match word.as_ref() {
-        "add" => add_field(cx, skip_ws(after))?,
-        "rename" => rename_field(cx, skip_ws(after))?,
-        "drop" => drop_field(cx, &model, skip_ws(after))?,
-        "index" => index_fields(cx, skip_ws(after), false)?,
-        "unique" => index_fields(cx, skip_ws(after), true)?,
+        "add" => alter_add(cx, skip_ws(after))?,
+        "rename" => alter_rename(cx, skip_ws(after))?,
+        "drop" => alter_drop(cx, &model, skip_ws(after))?,
+        "index" => alter_index(cx, skip_ws(after), false)?,
+        "unique" => alter_index(cx, skip_ws(after), true)?,
         _ => return Err(fail(expected_change(cx, r))),
     };
     Ok((rest, Command::Alter { model, change }))
@@ -43,7 +43,7 @@ fn expected_change(cx: &Cx<'_>, r: &str) -> Error {
 /// `add phone: text? unique = ""`: a field as `model` declares one.
 ///
 /// grammar: alter_add
-fn add_field<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
+fn alter_add<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
     let (rest, field) = or_fail(field_decl(cx, r), || {
         cx.expected("a field after `add`", r).with_help("a field looks like `phone: text?`, as in `model`")
     })?;
@@ -53,7 +53,7 @@ fn add_field<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
 /// `rename phone to mobile`.
 ///
 /// grammar: alter_rename
-fn rename_field<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
+fn alter_rename<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
     let (rest, from) = or_fail(name(cx, r), || cx.expected("the field to rename", r))?;
     let Some(after) = after_keyword(rest, "to") else {
         let r = skip_ws(rest);
@@ -67,7 +67,7 @@ fn rename_field<'a>(cx: &Cx<'a>, r: &'a str) -> PResult<'a, AlterChange> {
 /// `drop mobile [confirm]`.
 ///
 /// grammar: alter_drop
-fn drop_field<'a>(cx: &Cx<'a>, model: &Ident, r: &'a str) -> PResult<'a, AlterChange> {
+fn alter_drop<'a>(cx: &Cx<'a>, model: &Ident, r: &'a str) -> PResult<'a, AlterChange> {
     let (rest, field) = or_fail(name(cx, r), || cx.expected("the field to drop", r))?;
     if let Some(rest) = after_keyword(rest, "confirm") {
         return Ok((rest, AlterChange::Drop { field, confirmed: true }));
@@ -83,7 +83,7 @@ fn drop_field<'a>(cx: &Cx<'a>, model: &Ident, r: &'a str) -> PResult<'a, AlterCh
 /// `index (a, b)` or `unique (a, b)`.
 ///
 /// grammar: alter_index
-fn index_fields<'a>(cx: &Cx<'a>, r: &'a str, unique: bool) -> PResult<'a, AlterChange> {
+fn alter_index<'a>(cx: &Cx<'a>, r: &'a str, unique: bool) -> PResult<'a, AlterChange> {
     let start = r;
     let (mut r, _) = or_fail(char('(').parse(r), || {
         let word = if unique { "unique" } else { "index" };
