@@ -94,7 +94,7 @@ pub const COMMANDS: &[Info] = &[
         aliases: &[],
         explainable: true,
         syntax: "alter Model add field: type[?] [unique] [= default] | rename f to g | drop f [confirm] | index (f, …) | unique (f, …)",
-        summary: "change a model's table: add a field (declared as in `model`, references too), rename or drop one (`drop` asks at the prompt, needs `confirm` in scripts), or add an index or a unique index over fields. On SQLite, where ALTER TABLE cannot do it, the table is rebuilt in one transaction with its rows, keys, indexes, references and triggers. On MySQL/MariaDB it is refused inside a transaction (the database would commit it)",
+        summary: "change a model's table: add a field (declared as in `model`, references too), rename or drop one (`drop` asks at the prompt, needs `confirm` in scripts), or add an index or a unique index over fields. On SQLite, where ALTER TABLE cannot do it, the table is rebuilt in one transaction with its rows, keys, indexes, references and triggers (inside `begin`, only a table no other refers to). Inside `begin` it is part of the transaction on PostgreSQL and SQLite; on MySQL/MariaDB it is refused inside a transaction (the database would commit it)",
         example: "alter User add phone: text?",
     },
     Info {
