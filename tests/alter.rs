@@ -140,7 +140,11 @@ fn a_required_field_is_added_to_an_empty_table_and_refused_on_one_with_rows() {
         let err = fails(&db, &["add Note text=x user=77 stars=1"]);
         assert!(err.to_lowercase().contains("foreign key"), "{}: {err}", db.backend);
         let described = fields(&db, "Note");
-        assert!(described.contains(&"user_id (user) int no \"\" users.id".to_string()), "{}: {described:?}", db.backend);
+        assert!(
+            described.contains(&"user_id (user) int no \"\" users.id".to_string()),
+            "{}: {described:?}",
+            db.backend
+        );
     }
 }
 
@@ -195,8 +199,13 @@ fn drop_asks_for_confirm_in_a_script() {
 #[test]
 fn alter_inside_begin_rolls_back_with_it_or_is_refused_on_mariadb() {
     for db in databases("begin", &SHOP) {
-        let commands =
-            ["begin", "alter User add phone: text?", "update User all set phone=1", "count User where phone=1", "rollback"];
+        let commands = [
+            "begin",
+            "alter User add phone: text?",
+            "update User all set phone=1",
+            "count User where phone=1",
+            "rollback",
+        ];
         if db.backend == "MariaDB" {
             let err = fails(&db, &commands);
             assert!(err.contains("MySQL/MariaDB commits the open transaction before this statement"), "{err}");
@@ -224,7 +233,9 @@ fn explain_alter_shows_the_statements_and_runs_nothing() {
         assert!(out.contains("ALTER TABLE") && out.contains("ADD COLUMN"), "{}: {out}", db.backend);
         let out = ok_csv(&db.url, &["explain alter User drop team confirm"]);
         if db.sqlite() {
-            for step in ["PRAGMA foreign_keys = OFF", "CREATE TABLE \"\"ormsh_new_users\"\"", "DROP TABLE \"\"users\"\""] {
+            for step in
+                ["PRAGMA foreign_keys = OFF", "CREATE TABLE \"\"ormsh_new_users\"\"", "DROP TABLE \"\"users\"\""]
+            {
                 assert!(out.contains(step), "{step}: {out}");
             }
             assert!(out.contains("pragma_foreign_key_check"), "{out}");
@@ -255,7 +266,8 @@ fn a_sqlite_rebuild_keeps_rows_keys_indexes_references_and_triggers() {
             "alter Team index (motto)",
         ],
     );
-    let trigger = "CREATE TRIGGER teams_log AFTER UPDATE ON teams BEGIN INSERT INTO logs (what) VALUES (new.motto); END";
+    let trigger =
+        "CREATE TRIGGER teams_log AFTER UPDATE ON teams BEGIN INSERT INTO logs (what) VALUES (new.motto); END";
     sqlite3(&scratch.path("rebuild.db"), trigger);
     // `teams`, which `users` and `badges` refer to, rebuilt twice: a unique (and indexed) field
     // dropped, and a reference added with a default, which SQLite's ALTER cannot add.
@@ -277,7 +289,10 @@ fn a_sqlite_rebuild_keeps_rows_keys_indexes_references_and_triggers() {
     // badges itself, rebuilt: its CHECK, AUTOINCREMENT, index and ON DELETE stay as written.
     ok_csv(&url, &["alter Badge drop tag confirm", "alter Badge add rank: int? unique"]);
     let schema = scalar(&url, "sql select sql from sqlite_schema where name = 'badges'");
-    assert!(schema.contains("AUTOINCREMENT") && schema.contains("CHECK") && schema.contains("ON DELETE CASCADE"), "{schema}");
+    assert!(
+        schema.contains("AUTOINCREMENT") && schema.contains("CHECK") && schema.contains("ON DELETE CASCADE"),
+        "{schema}"
+    );
     assert!(!schema.contains("\"tag\""), "{schema}");
     let described = String::from_utf8_lossy(&ormsh(&url, &["-c", "describe Badge"]).stdout).into_owned();
     assert!(described.contains("index badges_label (label)"), "{described}");
@@ -317,7 +332,8 @@ fn a_sqlite_drop_that_a_trigger_names_is_refused() {
     let url = scratch.url("trigger.db");
     ok_csv(&url, &SHOP);
     ok_csv(&url, &["model Log { what: text }"]);
-    let trigger = "CREATE TRIGGER users_log AFTER INSERT ON users BEGIN INSERT INTO logs (what) VALUES (new.email); END";
+    let trigger =
+        "CREATE TRIGGER users_log AFTER INSERT ON users BEGIN INSERT INTO logs (what) VALUES (new.email); END";
     sqlite3(&scratch.path("trigger.db"), trigger);
     let out = ormsh(&url, &["-c", "alter User drop email confirm"]);
     let err = String::from_utf8_lossy(&out.stderr);

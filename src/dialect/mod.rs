@@ -25,9 +25,9 @@
 
 mod alter;
 mod load;
-pub mod rebuild;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
+pub mod rebuild;
 mod select;
 pub(crate) mod sqlite;
 mod text;

@@ -124,7 +124,10 @@ pub fn rebuild(
     }
     let checks = checked
         .iter()
-        .map(|t| Sql { text: "SELECT * FROM pragma_foreign_key_check(?1)".into(), params: vec![Value::Text(t.clone())] })
+        .map(|t| Sql {
+            text: "SELECT * FROM pragma_foreign_key_check(?1)".into(),
+            params: vec![Value::Text(t.clone())],
+        })
         .collect();
     Ok(Rebuild { statements, checks, finish, undo })
 }
@@ -317,7 +320,8 @@ fn tokens(sql: &str) -> Vec<Token> {
             }
             b'[' => Kind::Quoted(quoted(&mut i, b']')),
             c if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$') || bytes[i] >= 0x80)
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$') || bytes[i] >= 0x80)
                 {
                     i += 1;
                 }
@@ -370,11 +374,31 @@ mod tests {
     fn indexes_on_the_column_go_and_triggers_that_name_it_stop_the_rebuild() {
         let entries = |trigger: &str| {
             vec![
-                Entry { table: "t".into(), kind: "table".into(), name: "t".into(), sql: "CREATE TABLE t (a INT, b INT)".into() },
-                Entry { table: "t".into(), kind: "index".into(), name: "t_b".into(), sql: "CREATE INDEX t_b ON t (b)".into() },
-                Entry { table: "t".into(), kind: "index".into(), name: "t_a".into(), sql: "CREATE INDEX t_a ON t (a)".into() },
+                Entry {
+                    table: "t".into(),
+                    kind: "table".into(),
+                    name: "t".into(),
+                    sql: "CREATE TABLE t (a INT, b INT)".into(),
+                },
+                Entry {
+                    table: "t".into(),
+                    kind: "index".into(),
+                    name: "t_b".into(),
+                    sql: "CREATE INDEX t_b ON t (b)".into(),
+                },
+                Entry {
+                    table: "t".into(),
+                    kind: "index".into(),
+                    name: "t_a".into(),
+                    sql: "CREATE INDEX t_a ON t (a)".into(),
+                },
                 Entry { table: "t".into(), kind: "trigger".into(), name: "tr".into(), sql: trigger.into() },
-                Entry { table: "u".into(), kind: "trigger".into(), name: "other".into(), sql: "CREATE TRIGGER other AFTER INSERT ON u BEGIN SELECT 1; END".into() },
+                Entry {
+                    table: "u".into(),
+                    kind: "trigger".into(),
+                    name: "other".into(),
+                    sql: "CREATE TRIGGER other AFTER INSERT ON u BEGIN SELECT 1; END".into(),
+                },
             ]
         };
         let change = Change::Drop("b".into());

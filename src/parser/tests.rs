@@ -38,7 +38,8 @@ fn show(command: &Command) -> String {
         Command::Alter { model, change } => {
             let change = match change {
                 AlterChange::Add(f) => {
-                    let shown = show(&Command::Model(ModelDecl { name: model.clone(), table: None, fields: vec![f.clone()] }));
+                    let shown =
+                        show(&Command::Model(ModelDecl { name: model.clone(), table: None, fields: vec![f.clone()] }));
                     format!("add {}", &shown[format!("(model {} ", model.name).len()..shown.len() - 1])
                 }
                 AlterChange::Rename { from, to } => format!("rename {} {}", from.name, to.name),
@@ -618,9 +619,19 @@ fn reports_errors() {
         ("count User wher a=1", "unexpected `wher` after the command", 11, Some("did you mean `where`?")),
         ("describe User extra", "unexpected `extra` after the command", 14, None),
         ("drop User yes", "unexpected `yes` after the command", 10, None),
-        ("alter User ad x: int", "expected `add`, `rename`, `drop`, `index` or `unique`, found `ad`", 11, Some("did you mean `add`?")),
+        (
+            "alter User ad x: int",
+            "expected `add`, `rename`, `drop`, `index` or `unique`, found `ad`",
+            11,
+            Some("did you mean `add`?"),
+        ),
         ("alter User rename a b", "expected `to` after `a`, found `b`", 20, None),
-        ("alter User drop a now", "unexpected `now` after the command", 18, Some("write `alter User drop a confirm` to drop it without asking")),
+        (
+            "alter User drop a now",
+            "unexpected `now` after the command",
+            18,
+            Some("write `alter User drop a confirm` to drop it without asking"),
+        ),
         ("alter User index (a, a)", "`a` is named twice", 21, None),
         ("alter User unique a", "expected `(` after `unique`, found `a`", 18, Some("e.g. `unique (email)`")),
         ("alter User add x int", "expected `:` after `x`, found `int`", 17, None),

@@ -116,7 +116,9 @@ fn obstacle_error(obstacle: Obstacle, table: &str, column: &str, span: Span) -> 
     let (message, help) = match obstacle {
         Obstacle::Trigger(name) => (
             format!("trigger or view `{name}` names `{column}` of table `{table}`"),
-            format!("drop it first (`sql DROP TRIGGER \"{name}\"` or `DROP VIEW`), then make it again without `{column}`"),
+            format!(
+                "drop it first (`sql DROP TRIGGER \"{name}\"` or `DROP VIEW`), then make it again without `{column}`"
+            ),
         ),
         Obstacle::Check => (
             format!("a CHECK constraint of table `{table}` names `{column}`"),
@@ -156,9 +158,13 @@ pub fn plan(catalog: &Catalog, model: &Ident, change: &AlterChange, context: &Co
                 return Err(Error::at(ErrorKind::Value, format!("`{}` is already named so", from.name), to.span));
             }
             if table.column(&new_name).is_some_and(|c| !std::ptr::eq(c, column)) {
-                return Err(Error::at(ErrorKind::Name, format!("{model_name} already has a field `{new_name}`"), to.span)
-                    .with_label("taken")
-                    .with_help(format!("`describe {model_name}` lists its fields")));
+                return Err(Error::at(
+                    ErrorKind::Name,
+                    format!("{model_name} already has a field `{new_name}`"),
+                    to.span,
+                )
+                .with_label("taken")
+                .with_help(format!("`describe {model_name}` lists its fields")));
             }
             alter.done = format!("renamed {} of {model_name} to {new_name}", column.name);
             alter.work = Work::Statements(vec![context.dialect.rename_column(&table.name, &column.name, &new_name)]);
@@ -213,15 +219,22 @@ fn add(
     let decl = ModelDecl { name: Ident { name: String::new(), span: model.span }, table: None, fields: Vec::new() };
     let def = resolve::column_def(catalog, &decl, &table.name, field)?;
     if table.column(&def.name).is_some() {
-        return Err(Error::at(ErrorKind::Name, format!("{model_name} already has a field `{}`", def.name), field.name.span)
-            .with_label("taken")
-            .with_help(format!("`alter {model_name} rename {} to …` renames the one it has", def.name)));
+        return Err(Error::at(
+            ErrorKind::Name,
+            format!("{model_name} already has a field `{}`", def.name),
+            field.name.span,
+        )
+        .with_label("taken")
+        .with_help(format!("`alter {model_name} rename {} to …` renames the one it has", def.name)));
     }
     let required = !def.nullable && def.default.is_none();
     if required {
         let error = Error::at(
             ErrorKind::Value,
-            format!("{model_name} has rows, and `{}` is required with no default: they would have no value", field.name.name),
+            format!(
+                "{model_name} has rows, and `{}` is required with no default: they would have no value",
+                field.name.name
+            ),
             field.name.span,
         )
         .with_help(format!(
@@ -242,8 +255,15 @@ fn add(
     }
     let create = super::CreateTable { table: table.name.clone(), columns: vec![def.clone()] };
     let after = context.dialect.reference_indexes(&create);
-    alter.work =
-        rebuild_work(catalog, table, Change::Add(Dialect::Sqlite.column_text(&def)), after, &def.name, field.span, context)?;
+    alter.work = rebuild_work(
+        catalog,
+        table,
+        Change::Add(Dialect::Sqlite.column_text(&def)),
+        after,
+        &def.name,
+        field.span,
+        context,
+    )?;
     Ok(())
 }
 
@@ -266,8 +286,12 @@ fn drop(catalog: &Catalog, table: &Table, field: &Ident, context: &Context, alte
         .with_help(format!("`drop {model_name}` removes the whole table")));
     }
     if table.columns.len() == 1 {
-        return Err(Error::at(ErrorKind::Refused, format!("`{}` is {model_name}'s last field", column.name), field.span)
-            .with_help(format!("`drop {model_name}` removes the whole table")));
+        return Err(Error::at(
+            ErrorKind::Refused,
+            format!("`{}` is {model_name}'s last field", column.name),
+            field.span,
+        )
+        .with_help(format!("`drop {model_name}` removes the whole table")));
     }
     let referrer = catalog.tables.iter().find_map(|t| {
         t.foreign_keys
@@ -288,9 +312,15 @@ fn drop(catalog: &Catalog, table: &Table, field: &Ident, context: &Context, alte
     let holds_key = matches!(found, Field::Reference(..));
     let indexed = table.indexes.iter().any(|i| i.columns.contains(&column.name));
     alter.work = match context.dialect {
-        Dialect::Sqlite if holds_key || indexed => {
-            rebuild_work(catalog, table, Change::Drop(column.name.clone()), Vec::new(), &column.name, field.span, context)?
-        }
+        Dialect::Sqlite if holds_key || indexed => rebuild_work(
+            catalog,
+            table,
+            Change::Drop(column.name.clone()),
+            Vec::new(),
+            &column.name,
+            field.span,
+            context,
+        )?,
         Dialect::Mysql if holds_key => Work::Pending(Box::new(Pending::DropReference {
             read: Dialect::Mysql.foreign_key_name(&table.name, &column.name),
             table: table.name.clone(),
@@ -337,8 +367,12 @@ fn rebuild_work(
         .with_help(help));
     }
     let temp = free_name(catalog, &format!("ormsh_new_{}", table.name), |catalog, n| catalog.table(n).is_some());
-    let copied: Vec<String> =
-        table.columns.iter().map(|c| c.name.clone()).filter(|c| !matches!(&change, Change::Drop(d) if d == c)).collect();
+    let copied: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .filter(|c| !matches!(&change, Change::Drop(d) if d == c))
+        .collect();
     let mut checked = vec![table.name.clone()];
     checked.extend(referrers.into_iter().filter(|t| *t != table.name));
     Ok(Work::Pending(Box::new(Pending::Rebuild {

@@ -64,8 +64,8 @@ impl Session {
         Ok(!rows.rows.is_empty())
     }
 
-    /// What `explain alter …` prints: every statement the alter would run, in order, the
-    /// rebuild's written from the table as it is now (read, not changed).
+    /// What `explain alter …` prints: every statement the alter would run, in order (the read
+    /// of the table's definition too), the rebuild's written from the table as it is now.
     pub(super) async fn alter_statements(&mut self, alter: &Alter, context: &Context) -> Result<Vec<Sql>> {
         let steps = self.alter_steps(alter).await?;
         let dialect = context.dialect;
@@ -74,6 +74,9 @@ impl Session {
             all.push(dialect.savepoint(COMMAND_SAVEPOINT));
         }
         all.extend(alter.guards.iter().map(|(sql, _)| sql.clone()));
+        if let Work::Pending(pending) = &alter.work {
+            all.push(pending.read().clone());
+        }
         all.extend(steps.statements);
         all.extend(steps.checks.into_iter().map(|(sql, _)| sql));
         all.extend(steps.finish);

@@ -232,7 +232,10 @@ impl Session {
             if !self.printer.interactive() {
                 return Err(Error::at(
                     ErrorKind::Refused,
-                    format!("`alter … drop` removes field `{column}` and its values from every row of `{}`", alter.table),
+                    format!(
+                        "`alter … drop` removes field `{column}` and its values from every row of `{}`",
+                        alter.table
+                    ),
                     field.span,
                 )
                 .with_help(format!("in a script, write `alter {} drop {} confirm`", model.name, field.name)));

@@ -112,7 +112,8 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     /// A field of `table` (not a path), offered and marked known or unknown.
     fn existing_field(&mut self, table: Option<&'c Table>) -> Step {
-        let fields = table.map(|table| Fields { table, suffix: "", dotted: false, exclude: Vec::new(), related: false });
+        let fields =
+            table.map(|table| Fields { table, suffix: "", dotted: false, exclude: Vec::new(), related: false });
         self.slot(|| Offer { fields, ..Offer::default() })?;
         let (start, name, _) = self.name()?;
         let known = table.is_some_and(|t| t.find_field(&name).is_some());
