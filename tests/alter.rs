@@ -341,3 +341,30 @@ fn a_sqlite_drop_that_a_trigger_names_is_refused() {
     assert!(ok_csv(&url, &["describe User"]).contains("email"));
     assert_eq!(scalar(&url, "sql PRAGMA foreign_keys"), "1");
 }
+
+/// Names with quotes, backticks, spaces, semicolons and accents go through every change (and
+/// SQLite's rebuild, which reads the table's definition back) as names, on every database.
+#[test]
+fn hostile_names_stay_names() {
+    const T: &str = "`we\"ird; tab``le`";
+    let setup = ["model Odd table `we\"ird; tab``le` { `na me`: text, `sel``ect`: int? unique }"];
+    for db in databases("hostile", &setup) {
+        ok_csv(
+            &db.url,
+            &[
+                &format!("alter {T} add `a;b`: text?"),
+                &format!("alter {T} add `ré f`: {T}?"),
+                &format!("alter {T} rename `a;b` to `c'd`"),
+                &format!("alter {T} index (`na me`, `c'd`)"),
+                &format!("add {T} `na me`=x `c'd`=\"y'); DROP TABLE x; --\" `sel``ect`=1"),
+                &format!("add {T} `na me`=z `ré f`=1"),
+                &format!("alter {T} drop `sel``ect` confirm"),
+                &format!("alter {T} drop `ré f` confirm"),
+            ],
+        );
+        let rows = ok_csv(&db.url, &[&format!("query {T} fields `na me`, `c'd` order by id")]);
+        assert_eq!(rows, "na me,c'd\nx,y'); DROP TABLE x; --\nz,\n", "{}", db.backend);
+        let names: Vec<String> = fields(&db, T).iter().map(|f| f.split(' ').next().unwrap().to_string()).collect();
+        assert_eq!(names, ["id", "na", "c'd"], "{}", db.backend);
+    }
+}
