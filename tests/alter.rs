@@ -368,3 +368,18 @@ fn hostile_names_stay_names() {
         assert_eq!(names, ["id", "na", "c'd"], "{}", db.backend);
     }
 }
+
+/// Foreign keys turned off by the user stay off after a rebuild (and on ones stay on, as the
+/// other tests check).
+#[test]
+fn a_sqlite_rebuild_leaves_foreign_keys_as_it_found_them() {
+    let scratch = Scratch::new();
+    let url = scratch.url("fk.db");
+    ok_csv(&url, &SHOP);
+    let out =
+        ok_csv(&url, &["sql PRAGMA foreign_keys = OFF", "alter Team drop name confirm", "sql PRAGMA foreign_keys"]);
+    assert!(out.ends_with("foreign_keys\n0\n"), "{out}");
+    let out = ok_csv(&url, &["alter User drop email confirm", "sql PRAGMA foreign_keys"]);
+    assert!(out.ends_with("foreign_keys\n1\n"), "{out}");
+    assert_eq!(scalar(&url, "sql pragma integrity_check"), "ok");
+}

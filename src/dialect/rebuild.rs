@@ -51,31 +51,39 @@ pub struct Entry {
     pub sql: String,
 }
 
-/// The table's definition and those of its indexes and triggers, as SQLite keeps them.
+/// The table's definition and those of its indexes and triggers, as SQLite keeps them, those of
+/// the triggers and views of other tables, and (in each row) whether foreign keys are on.
 pub fn schema_query(table: &str) -> Sql {
     Sql {
-        text: "SELECT type, name, sql, tbl_name FROM sqlite_schema WHERE sql IS NOT NULL \
+        text: "SELECT type, name, sql, tbl_name, (SELECT foreign_keys FROM pragma_foreign_keys) \
+               FROM sqlite_schema WHERE sql IS NOT NULL \
                AND (tbl_name = ?1 OR type IN ('trigger', 'view')) ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
             .into(),
         params: vec![Value::Text(table.to_string())],
     }
 }
 
-/// The statements that rebuild `table` (whose schema is `entries`) with `change`. `copied` are
-/// the columns whose values move into the new table; `temp` is a name no table has; `checked`
-/// the tables whose foreign keys are checked before the commit (the table and those that refer
-/// to it). `own_transaction`: outside a transaction, foreign keys are turned off around one of
-/// the rebuild's own (inside one, SQLite cannot turn them off, and the plan has made sure no
-/// foreign key points at the table).
-pub fn rebuild(
-    table: &str,
-    temp: &str,
-    entries: &[Entry],
-    change: &Change,
-    copied: &[String],
-    checked: &[String],
-    own_transaction: bool,
-) -> Result<Rebuild, Obstacle> {
+/// A rebuild of `table` with `change`: `copied` are the columns whose values move into the new
+/// table; `temp` is a name no table has; `checked` the tables whose foreign keys are checked
+/// before the commit (the table and those that refer to it). `own_transaction`: outside a
+/// transaction, foreign keys (when they are on) are turned off around one of the rebuild's own,
+/// and on again after it (inside one, SQLite cannot turn them off, and the plan has made sure
+/// no foreign key points at the table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub table: String,
+    pub temp: String,
+    pub change: Change,
+    pub copied: Vec<String>,
+    pub checked: Vec<String>,
+    pub own_transaction: bool,
+}
+
+/// The statements of the rebuild `target`, from the schema `entries` (see [`schema_query`]);
+/// `foreign_keys`: whether they are on.
+pub fn rebuild(target: &Target, entries: &[Entry], foreign_keys: bool) -> Result<Rebuild, Obstacle> {
+    let Target { table, temp, change, copied, checked, own_transaction } = target;
+    let (table, temp, own_transaction) = (table.as_str(), temp.as_str(), *own_transaction);
     let q = |name: &str| Dialect::Sqlite.quote(name);
     let definition = entries.iter().find(|e| e.kind == "table" && e.table == table).ok_or(Obstacle::Unreadable)?;
     if let Change::Drop(column) = change {
@@ -90,12 +98,16 @@ pub fn rebuild(
     let mut undo = Vec::new();
     let mut finish = Vec::new();
     if own_transaction {
-        statements.push(Sql::raw("PRAGMA foreign_keys = OFF"));
+        if foreign_keys {
+            statements.push(Sql::raw("PRAGMA foreign_keys = OFF"));
+        }
         statements.push(Dialect::Sqlite.begin());
         finish.push(Dialect::Sqlite.commit());
-        finish.push(Sql::raw("PRAGMA foreign_keys = ON"));
         undo.push(Dialect::Sqlite.rollback());
-        undo.push(Sql::raw("PRAGMA foreign_keys = ON"));
+        if foreign_keys {
+            finish.push(Sql::raw("PRAGMA foreign_keys = ON"));
+            undo.push(Sql::raw("PRAGMA foreign_keys = ON"));
+        }
     }
     undo.push(Sql::raw("PRAGMA legacy_alter_table = OFF"));
     statements.push(Sql::raw(create));
@@ -401,9 +413,16 @@ mod tests {
                 },
             ]
         };
-        let change = Change::Drop("b".into());
+        let target = |checked: &[&str]| Target {
+            table: "t".into(),
+            temp: "n".into(),
+            change: Change::Drop("b".into()),
+            copied: vec!["a".into()],
+            checked: checked.iter().map(|c| c.to_string()).collect(),
+            own_transaction: true,
+        };
         let calm = entries("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT new.a; END");
-        let done = rebuild("t", "n", &calm, &change, &["a".into()], &["t".into()], true).unwrap();
+        let done = rebuild(&target(&["t"]), &calm, true).unwrap();
         let texts: Vec<&str> = done.statements.iter().map(Sql::text).collect();
         assert_eq!(
             texts,
@@ -421,6 +440,10 @@ mod tests {
             ]
         );
         let named = entries("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT new.\"B\"; END");
-        assert_eq!(rebuild("t", "n", &named, &change, &["a".into()], &[], true), Err(Obstacle::Trigger("tr".into())));
+        assert_eq!(rebuild(&target(&[]), &named, true), Err(Obstacle::Trigger("tr".into())));
+        // Foreign keys that are off are left off.
+        let off = rebuild(&target(&["t"]), &calm, false).unwrap();
+        assert_eq!(off.statements[0].text(), "BEGIN");
+        assert!(off.finish.iter().chain(&off.undo).all(|s| !s.text().contains("foreign_keys")));
     }
 }

@@ -41,12 +41,7 @@ pub enum Pending {
     /// SQLite: the table rebuilt; `read` gives its definition, indexes and triggers.
     Rebuild {
         read: Sql,
-        table: String,
-        temp: String,
-        change: Change,
-        copied: Vec<String>,
-        checked: Vec<String>,
-        own_transaction: bool,
+        target: rebuild::Target,
         /// Statements after the rebuild (the index on a reference column added).
         after: Vec<Sql>,
         column: String,
@@ -85,13 +80,15 @@ impl Pending {
                     ..Steps::default()
                 })
             }
-            Pending::Rebuild { table, temp, change, copied, checked, own_transaction, after, column, span, .. } => {
+            Pending::Rebuild { target, after, column, span, .. } => {
+                let table = &target.table;
                 let entries: Vec<Entry> = rows
                     .iter()
                     .filter(|r| r.len() >= 4)
                     .map(|r| Entry { kind: text(&r[0]), name: text(&r[1]), sql: text(&r[2]), table: text(&r[3]) })
                     .collect();
-                let built = rebuild::rebuild(table, temp, &entries, change, copied, checked, *own_transaction)
+                let foreign_keys = rows.first().and_then(|r| r.get(4)).is_none_or(|v| text(v) != "0");
+                let built = rebuild::rebuild(target, &entries, foreign_keys)
                     .map_err(|obstacle| obstacle_error(obstacle, table, column, *span))?;
                 let broken = Error::at(
                     ErrorKind::Database,
@@ -377,12 +374,14 @@ fn rebuild_work(
     checked.extend(referrers.into_iter().filter(|t| *t != table.name));
     Ok(Work::Pending(Box::new(Pending::Rebuild {
         read: rebuild::schema_query(&table.name),
-        table: table.name.clone(),
-        temp,
-        change,
-        copied,
-        checked,
-        own_transaction: !context.in_transaction,
+        target: rebuild::Target {
+            table: table.name.clone(),
+            temp,
+            change,
+            copied,
+            checked,
+            own_transaction: !context.in_transaction,
+        },
         after,
         column: column.to_string(),
         span,

@@ -17,7 +17,7 @@ impl Session {
             Work::Statements(statements) => Ok(Steps { statements: statements.clone(), ..Steps::default() }),
             Work::Pending(pending) => {
                 let mut rows = Collect::default();
-                let hints = [FieldType::Text, FieldType::Text, FieldType::Text, FieldType::Text];
+                let hints = [FieldType::Text, FieldType::Text, FieldType::Text, FieldType::Text, FieldType::Int];
                 self.backend.fetch(pending.read(), &hints, &mut rows).await?;
                 pending.complete(&rows.rows)
             }
