@@ -274,18 +274,19 @@ fn drop(catalog: &Catalog, table: &Table, field: &Ident, context: &Context, alte
     let model_name = table.model_name();
     let found = table.field(field)?;
     let column = found.column();
-    if column.primary_key {
-        return Err(Error::at(
-            ErrorKind::Refused,
-            format!("`{}` is {model_name}'s primary key, and a table keeps its key", column.name),
-            field.span,
-        )
-        .with_help(format!("`drop {model_name}` removes the whole table")));
-    }
+    // A table of one field has nothing left without it, key or not.
     if table.columns.len() == 1 {
         return Err(Error::at(
             ErrorKind::Refused,
             format!("`{}` is {model_name}'s last field", column.name),
+            field.span,
+        )
+        .with_help(format!("`drop {model_name}` removes the whole table")));
+    }
+    if column.primary_key {
+        return Err(Error::at(
+            ErrorKind::Refused,
+            format!("`{}` is {model_name}'s primary key, and a table keeps its key", column.name),
             field.span,
         )
         .with_help(format!("`drop {model_name}` removes the whole table")));
