@@ -350,6 +350,25 @@ pub struct ModelDecl {
     pub fields: Vec<FieldDecl>,
 }
 
+/// What `alter` changes in a model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterChange {
+    /// `add phone: text?`: a field declared as in `model`.
+    Add(FieldDecl),
+    /// `rename phone to mobile`.
+    Rename { from: Ident, to: Ident },
+    /// `drop mobile`; `confirmed` when the user wrote `drop mobile confirm`.
+    Drop { field: Ident, confirmed: bool },
+    /// `index (a, b)`, or `unique (a, b)` (`unique` set): an index over the fields; `span` is
+    /// the parenthesised list's.
+    Index { fields: Vec<Ident>, unique: bool, span: Span },
+}
+
+impl AlterChange {
+    /// The word of each change, in the order the help lists them.
+    pub const WORDS: [&'static str; 5] = ["add", "rename", "drop", "index", "unique"];
+}
+
 /// A session setting: `set format json`, `set timing on`, `set limit 20`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Setting {
@@ -394,6 +413,12 @@ pub enum Command {
     /// `refresh`: read the schema again.
     Refresh,
     Describe(Ident),
+    /// `alter User add phone: text?`, `… rename f to g`, `… drop f [confirm]`, `… index (f, …)`,
+    /// `… unique (f, …)`.
+    Alter {
+        model: Ident,
+        change: AlterChange,
+    },
     /// `drop User`; `confirmed` when the user wrote `drop User confirm`.
     Drop {
         model: Ident,

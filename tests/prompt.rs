@@ -402,6 +402,36 @@ fn ctrl_c_cancels_a_running_command_on_postgres() {
     p.finish();
 }
 
+/// `alter` changes the catalog the editor completes from at once: a field added is offered by
+/// the next line's Tab, and usable by it.
+#[test]
+fn a_field_added_by_alter_is_completed_at_once() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    p.run("model User { name: text }", "created", PROMPT);
+    p.run("alter User add nickname: text?", "added field nickname to User", PROMPT);
+    p.pty.send("add User nick").expect("type");
+    p.pty.flush().expect("flush");
+    p.pty.send("\t").expect("press Tab");
+    p.pty.flush().expect("flush");
+    p.expect("nickname=");
+    p.pty.send("Nik name=Ann\r").expect("type and press Enter");
+    p.pty.flush().expect("flush");
+    p.expect("nickname | Nik");
+    p.expect(PROMPT);
+    // At the prompt a drop asks first; no keeps the field.
+    p.pty.send("alter User drop nickname\r").expect("type and press Enter");
+    p.pty.flush().expect("flush");
+    p.expect("Drop field `nickname` of `users` and its values?");
+    p.pty.send("n\r").expect("answer no");
+    p.pty.flush().expect("flush");
+    p.expect("not dropped");
+    p.expect(PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(t.ok("p.db", &["count User where nickname = Nik"]).trim(), "1");
+}
+
 /// Tab completes from the live catalog: a model after `add`, then a field with its `=`; a model
 /// declared a moment ago is offered at once.
 #[test]

@@ -190,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn alter_offers_its_changes_and_the_model_s_fields() {
+        exactly("alter Us", &["User "]);
+        exactly("alter User ", &["add ", "drop ", "index ", "rename ", "unique "]);
+        exactly("alter User re", &["rename "]);
+        exactly("alter User rename na", &["name"]);
+        exactly("alter User rename name ", &["to "]);
+        exactly("alter User drop ag", &["age"]);
+        exactly("alter User drop age ", &["confirm"]);
+        exactly("alter User index (na", &["name"]);
+        exactly("alter User unique (name, ag", &["age"]);
+        // `add` declares a new field: its type is a scalar type or a model.
+        has("alter User add phone: ", &["text", "Address"]);
+    }
+
+    #[test]
     fn field_names_in_add() {
         exactly("add User na", &["name="]);
         exactly("add User ", &["active=", "age=", "id=", "name="]);

@@ -23,9 +23,11 @@
 //! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
+mod alter;
 mod load;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
+pub mod rebuild;
 mod select;
 pub(crate) mod sqlite;
 mod text;

@@ -9,6 +9,7 @@
 //! `nom::Err::Error`, so that the caller can try something else or say what it expected; once
 //! it has started, an error is `nom::Err::Failure` and final.
 
+mod alter;
 mod commands;
 mod condition;
 mod context;
@@ -133,6 +134,7 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         Verb::Models => model::models,
         Verb::Refresh => shell::refresh,
         Verb::Describe => model::describe,
+        Verb::Alter => alter::alter,
         Verb::Drop => model::drop,
         Verb::Add => commands::add,
         Verb::Upsert => commands::upsert,

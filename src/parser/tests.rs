@@ -35,6 +35,24 @@ fn show(command: &Command) -> String {
             }
             out + ")"
         }
+        Command::Alter { model, change } => {
+            let change = match change {
+                AlterChange::Add(f) => {
+                    let shown =
+                        show(&Command::Model(ModelDecl { name: model.clone(), table: None, fields: vec![f.clone()] }));
+                    format!("add {}", &shown[format!("(model {} ", model.name).len()..shown.len() - 1])
+                }
+                AlterChange::Rename { from, to } => format!("rename {} {}", from.name, to.name),
+                AlterChange::Drop { field, confirmed } => {
+                    format!("drop {}{}", field.name, if *confirmed { " confirm" } else { "" })
+                }
+                AlterChange::Index { fields, unique, .. } => {
+                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    format!("{} {}", if *unique { "unique" } else { "index" }, names.join(" "))
+                }
+            };
+            format!("(alter {} {change})", model.name)
+        }
         Command::Models => "models".into(),
         Command::Refresh => "refresh".into(),
         Command::Describe(m) => format!("(describe {})", m.name),
@@ -185,6 +203,13 @@ fn parses_commands() {
         ("describe User", "(describe User)"),
         ("drop User", "(drop User)"),
         ("drop User confirm", "(drop User confirm)"),
+        ("alter User add phone: text?", "(alter User add (phone: text?))"),
+        ("ALTER User ADD boss: User unique = 1", "(alter User add (boss: &User unique = #1))"),
+        ("alter User rename phone to mobile", "(alter User rename phone mobile)"),
+        ("alter User drop mobile", "(alter User drop mobile)"),
+        ("alter User drop `odd name` confirm", "(alter User drop odd name confirm)"),
+        ("alter User index ( name , age )", "(alter User index name age)"),
+        ("alter User unique (email)", "(alter User unique email)"),
         ("add User name=John age=30", "(add User name=John age=#30)"),
         ("add User", "(add User)"),
         ("add User name = John , age = 30", "(add User name=John age=#30)"),
@@ -606,6 +631,22 @@ fn reports_errors() {
         ("count User wher a=1", "unexpected `wher` after the command", 11, Some("did you mean `where`?")),
         ("describe User extra", "unexpected `extra` after the command", 14, None),
         ("drop User yes", "unexpected `yes` after the command", 10, None),
+        (
+            "alter User ad x: int",
+            "expected `add`, `rename`, `drop`, `index` or `unique`, found `ad`",
+            11,
+            Some("did you mean `add`?"),
+        ),
+        ("alter User rename a b", "expected `to` after `a`, found `b`", 20, None),
+        (
+            "alter User drop a now",
+            "unexpected `now` after the command",
+            18,
+            Some("write `alter User drop a confirm` to drop it without asking"),
+        ),
+        ("alter User index (a, a)", "`a` is named twice", 21, None),
+        ("alter User unique a", "expected `(` after `unique`, found `a`", 18, Some("e.g. `unique (email)`")),
+        ("alter User add x int", "expected `:` after `x`, found `int`", 17, None),
         ("models please", "unexpected `please` after the command", 7, None),
         ("model User", "expected `{`, found end of input", 10, None),
         ("model User { name text }", "expected `:` after `name`, found `text`", 18, None),

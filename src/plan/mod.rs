@@ -3,6 +3,7 @@
 //! by the dialect ([`step`]). The session runs a [`Plan`]; `explain` prints the same plan's
 //! statements, so it can never describe something other than what runs.
 
+pub mod alter;
 mod lint;
 mod load;
 pub mod resolve;

@@ -398,7 +398,7 @@ pub fn create_table(catalog: &Catalog, model: &ModelDecl) -> Result<CreateTable>
     Ok(CreateTable { table, columns })
 }
 
-fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDecl) -> Result<ColumnDef> {
+pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDecl) -> Result<ColumnDef> {
     let (name, field_type, references) = match &field.ty {
         FieldTypeDecl::Scalar(ty) => {
             let field_type = FieldType::from_decl(&ty.name).ok_or_else(|| unknown_type(catalog, ty))?;

@@ -101,6 +101,7 @@ pub enum Plan {
         table: String,
         sql: Sql,
     },
+    Alter(Box<super::alter::Alter>),
     Add {
         insert: Insert,
         sql: Sql,
@@ -160,6 +161,18 @@ impl Plan {
             | Plan::Delete { sql }
             | Plan::Sql { sql, .. } => vec![sql.clone()],
             Plan::Transaction { statements } => return statements.clone(),
+            // Its pending statements are known once the schema is read: the session completes
+            // them (see `Session::explain`); here they are the read, with a note.
+            Plan::Alter(alter) => {
+                let mut all: Vec<Sql> = alter.guards.iter().map(|(sql, _)| sql.clone()).collect();
+                match &alter.work {
+                    super::alter::Work::Statements(statements) => all.extend(statements.iter().cloned()),
+                    super::alter::Work::Pending(pending) => {
+                        all.push(pending.read().clone().with_param_note("the statements depend on what this reads"))
+                    }
+                }
+                all
+            }
             Plan::Add { sql, readback, .. } => {
                 let mut all = vec![sql.clone()];
                 if let Readback::ByColumns { table, key } = readback {
@@ -226,6 +239,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             let table = catalog.model(model)?.name.clone();
             Plan::Drop { sql: dialect.drop_table(&table), table }
         }
+        Command::Alter { model, change } => Plan::Alter(Box::new(super::alter::plan(catalog, model, change, context)?)),
         Command::Add { model, values } => {
             let table = catalog.model(model)?;
             let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;

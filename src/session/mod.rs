@@ -1,6 +1,7 @@
 //! The one session: its connection, its transaction state, its catalog and its settings. Every
 //! command, from the prompt, `-c`, a script or stdin, is executed here and nowhere else.
 
+mod alter;
 mod batch;
 mod export;
 mod help;
@@ -11,7 +12,7 @@ mod transaction;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::ast::{Command, Format, Ident, Setting, Statement};
+use crate::ast::{AlterChange, Command, Format, Ident, Setting, Statement};
 use crate::backend::{Backend, Canceller, Collect, Outcome};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
@@ -199,15 +200,14 @@ impl Session {
     /// Runs a command that touches data; inside a transaction, under its own savepoint, so that
     /// a failure undoes this command alone and the transaction lives on.
     async fn guarded(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<()> {
-        let schema = matches!(command, Command::Model(_) | Command::Drop { .. });
-        if schema && self.in_transaction() && self.dialect().ddl_commits() {
-            let at = match command {
-                Command::Model(model) => model.name.span,
-                Command::Drop { model, .. } => model.span,
-                _ => unreachable!("a schema command"),
-            };
+        let schema = schema_change_at(command);
+        if let Some(at) = schema
+            && self.in_transaction()
+            && self.dialect().ddl_commits()
+        {
             return Err(self.implicit_commit_refused(at));
         }
+        let schema = schema.is_some();
         if let Command::Sql { text, span } = command {
             self.refuse_raw_control(text, *span)?;
         }
@@ -223,6 +223,25 @@ impl Session {
                 .with_help(format!("in a script, write `drop {} confirm`", model.name)));
             }
             if !confirm.confirm(&format!("Drop table `{table}` and all its rows?")) {
+                return self.printer.status("not dropped").map_err(io_error);
+            }
+        }
+        if let (Plan::Alter(alter), Command::Alter { model, change: AlterChange::Drop { field, confirmed: false } }) =
+            (&plan, command)
+            && let Some(column) = &alter.drops
+        {
+            if !self.printer.interactive() {
+                return Err(Error::at(
+                    ErrorKind::Refused,
+                    format!(
+                        "`alter … drop` removes field `{column}` and its values from every row of `{}`",
+                        alter.table
+                    ),
+                    field.span,
+                )
+                .with_help(format!("in a script, write `alter {} drop {} confirm`", model.name, field.name)));
+            }
+            if !confirm.confirm(&format!("Drop field `{column}` of `{}` and its values?", alter.table)) {
                 return self.printer.status("not dropped").map_err(io_error);
             }
         }
@@ -282,6 +301,7 @@ impl Session {
                 self.refresh_catalog().await?;
                 self.printer.status(&format!("dropped table {table}")).map_err(io_error)
             }
+            Plan::Alter(alter) => self.run_alter(*alter).await,
             plan @ Plan::Add { .. } => self.run_add(plan).await,
             Plan::Get { sql, hints, missing, loads } => {
                 let mut rows = Collect::default();
@@ -466,7 +486,11 @@ impl Session {
     async fn explain(&mut self, command: &Command) -> Result<()> {
         let context = self.context();
         let plan = self.following_schema(|catalog| plan::plan(catalog, command, &context)).await?;
-        for sql in plan.statements(&context) {
+        let statements = match &plan {
+            Plan::Alter(alter) => self.alter_statements(alter, &context).await?,
+            plan => plan.statements(&context),
+        };
+        for sql in statements {
             self.printer.explain(sql.text(), sql.params()).map_err(io_error)?;
         }
         Ok(())
@@ -636,6 +660,16 @@ impl Session {
             // old catalog, which the next schema change will replace.
             let _ = self.refresh_catalog().await;
         }
+    }
+}
+
+/// Where a command that changes the schema names its model, for an error about it; None for
+/// any other command. MySQL/MariaDB commits the open transaction before such a command.
+fn schema_change_at(command: &Command) -> Option<crate::ast::Span> {
+    match command {
+        Command::Model(model) => Some(model.name.span),
+        Command::Drop { model, .. } | Command::Alter { model, .. } => Some(model.span),
+        _ => None,
     }
 }
 

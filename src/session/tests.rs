@@ -380,6 +380,13 @@ async fn explain_names_the_statements_that_run() {
                     other => (other, context),
                 };
                 let planned = match crate::plan::plan(&session.catalog, inner, &context) {
+                    // An alter's pending statements are written from the schema, as explain
+                    // writes them.
+                    Ok(crate::plan::Plan::Alter(alter)) => session
+                        .alter_statements(&alter, &context)
+                        .await
+                        .map(|all| all.iter().map(|s| s.text().to_string()).collect())
+                        .unwrap_or_default(),
                     // A note for the reader after ` -- ` is explain's own, never sent.
                     Ok(plan) => plan
                         .statements(&context)

@@ -11,7 +11,7 @@ mod condition;
 mod model;
 mod shell;
 
-use crate::ast::{AggFunc, DatePart, Format, Ident};
+use crate::ast::{AggFunc, AlterChange, DatePart, Format, Ident};
 use crate::catalog::{Catalog, Member, Table};
 use crate::commands::{self as table, Verb};
 use crate::parser::chars::{ident_len, is_ident_char, is_number, is_word_char};
@@ -413,6 +413,7 @@ impl<'s, 'c> Walker<'s, 'c> {
         match known.verb {
             Verb::Model => self.model_decl(),
             Verb::Describe => self.model().map(drop),
+            Verb::Alter => self.alter(),
             Verb::Drop => {
                 self.model()?;
                 self.slot(|| Offer::keywords(&["confirm"]))?;

@@ -26,38 +26,98 @@ impl<'s, 'c> Walker<'s, 'c> {
             if self.punct(",") {
                 continue;
             }
-            let (start, _, _) = self.name()?;
-            self.mark(start, Class::Field);
-            self.slot(Offer::default)?;
-            if !self.punct(":") {
-                return None;
-            }
-            self.slot(|| Offer { types: true, ..Offer::default() })?;
-            let (start, ty, quoted) = self.name()?;
-            let class = if !quoted && FieldType::from_decl(&ty).is_some() {
-                Class::Type
-            } else if ty.eq_ignore_ascii_case(&model) || self.catalog.find_model(&ty).is_some() {
-                Class::Model
-            } else {
-                Class::UnknownModel
-            };
-            self.mark(start, class);
-            // Modifiers, up to a newline (which starts the next field), `,` or `}`.
-            loop {
-                if self.ws()? {
-                    break;
-                }
-                self.slot(|| Offer::keywords(&["unique", "primary", "key"]))?;
-                if self.punct("?") || self.keyword(&["unique", "primary", "key"]).is_some() {
-                    continue;
-                }
-                if self.punct("=") {
-                    self.slot(Offer::values)?;
-                    self.value()?;
-                    continue;
-                }
+            self.field_decl(&model)?;
+        }
+    }
+    /// `phone: text? unique = ""`, in a `model`'s braces or after `alter M add`; `model` is the
+    /// model being declared (a reference to it is to a known model).
+    pub(super) fn field_decl(&mut self, model: &str) -> Step {
+        let (start, _, _) = self.name()?;
+        self.mark(start, Class::Field);
+        self.slot(Offer::default)?;
+        if !self.punct(":") {
+            return None;
+        }
+        self.slot(|| Offer { types: true, ..Offer::default() })?;
+        let (start, ty, quoted) = self.name()?;
+        let class = if !quoted && FieldType::from_decl(&ty).is_some() {
+            Class::Type
+        } else if ty.eq_ignore_ascii_case(model) || self.catalog.find_model(&ty).is_some() {
+            Class::Model
+        } else {
+            Class::UnknownModel
+        };
+        self.mark(start, class);
+        // Modifiers, up to a newline (which starts the next field), `,` or `}`.
+        loop {
+            if self.ws()? {
                 break;
             }
+            self.slot(|| Offer::keywords(&["unique", "primary", "key"]))?;
+            if self.punct("?") || self.keyword(&["unique", "primary", "key"]).is_some() {
+                continue;
+            }
+            if self.punct("=") {
+                self.slot(Offer::values)?;
+                self.value()?;
+                continue;
+            }
+            break;
         }
+        Some(())
+    }
+
+    /// `alter Model add …|rename f to g|drop f [confirm]|index (f, …)|unique (f, …)`.
+    pub(super) fn alter(&mut self) -> Step {
+        self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
+        let (start, model, _) = self.name()?;
+        let table = self.catalog.find_model(&model);
+        self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
+        self.slot(|| Offer::keywords(&AlterChange::WORDS))?;
+        match self.keyword(&AlterChange::WORDS)? {
+            "add" => {
+                self.slot(Offer::default)?;
+                self.field_decl(&model)
+            }
+            "rename" => {
+                self.existing_field(table)?;
+                self.slot(|| Offer::keywords(&["to"]))?;
+                self.keyword(&["to"])?;
+                self.slot(Offer::default)?;
+                let (start, _, _) = self.name()?;
+                self.mark(start, Class::Field);
+                Some(())
+            }
+            "drop" => {
+                self.existing_field(table)?;
+                self.slot(|| Offer::words(&["confirm"]))?;
+                self.keyword(&["confirm"]).map(drop)
+            }
+            _ => {
+                self.slot(|| Offer::words(&["("]))?;
+                if !self.punct("(") {
+                    return None;
+                }
+                loop {
+                    self.existing_field(table)?;
+                    self.slot(|| Offer::words(&[",", ")"]))?;
+                    if !self.punct(",") {
+                        self.punct(")");
+                        return Some(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// A field of `table` (not a path), offered and marked known or unknown.
+    fn existing_field(&mut self, table: Option<&'c Table>) -> Step {
+        let fields =
+            table.map(|table| Fields { table, suffix: "", dotted: false, exclude: Vec::new(), related: false });
+        self.slot(|| Offer { fields, ..Offer::default() })?;
+        let (start, name, _) = self.name()?;
+        let known = table.is_some_and(|t| t.find_field(&name).is_some());
+        self.mark(start, if known { Class::Field } else { Class::UnknownField });
+        Some(())
     }
 }
