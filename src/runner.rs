@@ -185,7 +185,7 @@ impl<'a> Runner<'a> {
         let key = (text.as_ptr() as usize, text.len());
         let stale = self.source.as_ref().is_none_or(|(k, source)| *k != key || source.origin() != origin);
         if stale {
-            self.source = Some((key, diagnostic::Source::new(origin, crate::redact::mask_passwords(text))));
+            self.source = Some((key, diagnostic::Source::masked(origin, text)));
         }
         let (_, source) = self.source.as_ref().expect("made above");
         let drawn = diagnostic::render_in(err, source, self.color);
