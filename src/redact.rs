@@ -13,9 +13,11 @@ use std::ops::Range;
 /// What every password is shown as.
 pub const MASK: &str = "********";
 
-/// The URL as it may be shown: any password is replaced by [`MASK`].
+/// The URL as it may be shown: any password is replaced by [`MASK`]. The whole text is one
+/// URL, spaces and all (as a quoted one typed by the user is once its quotes are gone).
 pub fn redact_url(url: &str) -> String {
-    mask_passwords(url)
+    let quoted = Masked::new(&format!("\"{url}\""));
+    quoted.text[1..quoted.text.len() - 1].to_string()
 }
 
 /// `text` with the password of every URL in it replaced by [`MASK`].
@@ -126,8 +128,9 @@ fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 /// shown, wherever a message from elsewhere (a driver's error) might repeat it.
 pub fn passwords_in(url: &str) -> Vec<String> {
     let mut secrets = Vec::new();
-    for range in secret_ranges(url) {
-        let raw = &url[range];
+    let quoted = format!("\"{url}\"");
+    for range in secret_ranges(&quoted) {
+        let raw = &quoted[range];
         secrets.push(raw.to_string());
         if let Some((_, decoded)) = url::form_urlencoded::parse(format!("x={raw}").as_bytes()).next() {
             secrets.push(decoded.into_owned());
@@ -158,6 +161,7 @@ mod tests {
         assert_eq!(redact_url("postgres://bob:x@db/app"), "postgres://bob:********@db/app");
         assert_eq!(redact_url("mysql://root@127.0.0.1/test"), "mysql://root@127.0.0.1/test");
         assert_eq!(redact_url("sqlite:ormsh.db"), "sqlite:ormsh.db");
+        assert_eq!(redact_url("postgres://bob:two words@h/db"), "postgres://bob:********@h/db");
         assert!(!redact_url("postgres://bob:p@ss@host/db").contains("p@ss"));
         assert!(!redact_url("postgres://bob:p/ss@host/db").contains("p/ss"));
     }
