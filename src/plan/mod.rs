@@ -5,6 +5,7 @@
 
 mod lint;
 mod load;
+mod name_limits;
 pub mod resolve;
 mod scalar;
 mod select;

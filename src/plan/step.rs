@@ -220,6 +220,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
     Ok(match command {
         Command::Model(model) => {
             let create = resolve::create_table(catalog, model)?;
+            super::name_limits::check(dialect, model, &create)?;
             Plan::Model { sql: dialect.create_table(&create), indexes: dialect.reference_indexes(&create), create }
         }
         Command::Drop { model, .. } => {

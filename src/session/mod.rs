@@ -273,6 +273,10 @@ impl Session {
                 }
                 self.refresh_catalog().await?;
                 let Command::Model(model) = command else { unreachable!("a model's plan") };
+                // `model Foo table bar`: `Foo` is the name to use, though no convention finds it.
+                if model.table.is_some() {
+                    Arc::make_mut(&mut self.catalog).declare(&model.name.name, &create.table);
+                }
                 let text = format!("model {} created (table {})", model.name.name, create.table);
                 self.printer.status(&text).map_err(io_error)
             }
@@ -561,7 +565,9 @@ impl Session {
         let mut backend = Backend::connect(&self.url)
             .await
             .map_err(|e| e.with_help("the connection was lost and could not be opened again"))?;
-        self.catalog = Arc::new(backend.introspect().await?);
+        let mut catalog = backend.introspect().await?;
+        catalog.keep_declared(&self.catalog);
+        self.catalog = Arc::new(catalog);
         self.canceller = Canceller::install(&mut backend, &self.url).await?;
         self.backend = backend;
         self.lost = false;
@@ -579,7 +585,9 @@ impl Session {
     }
 
     pub(crate) async fn refresh_catalog(&mut self) -> Result<()> {
-        self.catalog = Arc::new(self.backend.introspect().await?);
+        let mut catalog = self.backend.introspect().await?;
+        catalog.keep_declared(&self.catalog);
+        self.catalog = Arc::new(catalog);
         // Read inside a transaction, the catalog holds changes that a rollback takes back.
         self.schema_provisional |= self.tx.is_open();
         Ok(())
