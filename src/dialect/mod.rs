@@ -383,6 +383,10 @@ impl Dialect {
             }
         }
         b.push(")");
+        // Whatever the server's default (latin1 on older MariaDB), text holds all of Unicode.
+        if self == Dialect::Mysql {
+            b.push(" CHARACTER SET utf8mb4");
+        }
         b.finish()
     }
 
@@ -452,7 +456,7 @@ impl Dialect {
 
     /// A value written into DDL text. Only column defaults need this (no database accepts a
     /// bound parameter in CREATE TABLE); the value has already been checked against its type,
-    /// and text is quoted with its quote characters (and, on MySQL, backslashes) doubled.
+    /// and text is quoted with its quote characters doubled (on MySQL, a backslash is `CHAR(92)`).
     fn literal(self, value: &Value) -> String {
         match value {
             Value::Null => "NULL".into(),
@@ -478,12 +482,19 @@ impl Dialect {
     }
 
     fn string_literal(self, text: &str) -> String {
+        // A backslash means itself or starts an escape on MySQL, as the session's
+        // NO_BACKSLASH_ESCAPES has it, and MariaDB keeps a default as text that it reads again
+        // later (a hex literal comes back without its backslashes): text with one is an
+        // expression that spells each backslash as CHAR(92), the same under either mode.
+        if self == Dialect::Mysql && text.contains('\\') {
+            let parts: Vec<String> = text.split('\\').map(|part| self.string_literal(part)).collect();
+            return format!("(CONCAT({}))", parts.join(", CHAR(92 USING utf8mb4), "));
+        }
         let mut out = String::with_capacity(text.len() + 2);
         out.push('\'');
         for c in text.chars() {
             match c {
                 '\'' => out.push_str("''"),
-                '\\' if self == Dialect::Mysql => out.push_str("\\\\"),
                 c => out.push(c),
             }
         }

@@ -1,0 +1,115 @@
+//! Numbers, names, types and small betrayals (issue 17.4–17.6), each with the exact case that
+//! showed it, on every backend that has it.
+
+mod common;
+
+use common::{Scratch, ServerKind, assert_success, ormsh, text};
+
+/// Runs `commands` on `url`, stopping at the first error; stdout, stderr and the exit code.
+fn run(url: &str, commands: &[&str]) -> (String, String, i32) {
+    let mut args = vec!["--format", "csv"];
+    for c in commands {
+        args.extend(["-c", c]);
+    }
+    let out = ormsh(url, &args);
+    (text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// SQLite, and each server that is configured (in a database of the test's own).
+fn each_backend(label: &str, test: impl Fn(&str, &str)) {
+    let t = Scratch::new();
+    test(&t.url("h.db"), "sqlite");
+    for kind in [ServerKind::Postgres, ServerKind::Mysql] {
+        if let Some(db) = kind.fresh_db("hard", label) {
+            test(&db.url, if kind == ServerKind::Postgres { "postgres" } else { "mysql" });
+        }
+    }
+}
+
+#[test]
+fn an_int_past_i64_is_out_of_range_on_every_backend() {
+    each_backend("int_range", |url, name| {
+        let (_, _, code) = run(url, &["model Big { n: int }"]);
+        assert_eq!(code, 0, "{name}");
+        let (out, err, code) = run(url, &["add Big n=9223372036854775808"]);
+        assert_eq!(code, 1, "{name}: {out}{err}");
+        assert!(err.contains("`9223372036854775808` is out of range for an int field"), "{name}: {err}");
+        let (out, _, _) = run(url, &["count Big"]);
+        assert_eq!(out, "0\n", "{name}: nothing was stored");
+        let (out, err, code) = run(
+            url,
+            &["add Big n=9223372036854775807", "add Big n=-9223372036854775808", "query Big fields n order by n"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(out, "n\n-9223372036854775808\n9223372036854775807\n", "{name}");
+    });
+}
+
+#[test]
+fn names_longer_than_the_database_keeps_are_refused_with_the_limit() {
+    each_backend("long_names", |url, name| {
+        let table = "t".repeat(64);
+        let (_, err, code) = run(url, &[&format!("model Foo table {table} {{ a: int }}")]);
+        match name {
+            "postgres" => {
+                assert_eq!(code, 1, "{err}");
+                assert!(err.contains("is 64 bytes long; PostgreSQL allows at most 63"), "{err}");
+            }
+            _ => assert_eq!(code, 0, "{name}: 64 is allowed: {err}"),
+        }
+        let column = "c".repeat(65);
+        let (_, err, code) = run(url, &[&format!("model Bar {{ {column}: int }}")]);
+        match name {
+            "postgres" => assert!(err.contains("PostgreSQL allows at most 63"), "{err}"),
+            "mysql" => assert!(err.contains("is 65 characters long; MySQL/MariaDB allows at most 64"), "{err}"),
+            _ => assert_eq!(code, 0, "SQLite has no limit: {err}"),
+        }
+        if name != "sqlite" {
+            assert_eq!(code, 1);
+            let (out, _, _) = run(url, &["models"]);
+            assert!(!out.contains("Bar"), "{name}: nothing was made: {out}");
+        }
+    });
+}
+
+#[test]
+fn a_model_keeps_the_name_it_was_declared_with() {
+    each_backend("declared_name", |url, name| {
+        let (out, err, code) = run(
+            url,
+            &["model Foo table bar { a: int }", "add Foo a=1", "query Foo fields a", "count Foo", "describe Foo"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("a\n1\n1\n"), "{name}: {out}");
+    });
+}
+
+#[test]
+fn a_mariadb_default_with_a_backslash_is_stored_as_written_whatever_the_escape_mode() {
+    let Some(db) = ServerKind::Mysql.fresh_db("hard", "backslash") else { return };
+    for (mode, model) in [("NO_BACKSLASH_ESCAPES", "Esc"), ("", "Plain")] {
+        let set = format!("sql SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, NULLIF('{mode}', ''))");
+        let (out, err, code) = run(
+            &db.url,
+            &[
+                &set,
+                &format!(r#"model {model} {{ path: text? = "C:\\dir\\it's", n: int? }}"#),
+                &format!("add {model} n=1"),
+                &format!("query {model} fields path"),
+            ],
+        );
+        assert_eq!(code, 0, "{mode}: {err}");
+        assert_eq!(out, "path\nC:\\dir\\it's\n", "{mode}");
+    }
+}
+
+#[test]
+fn mariadb_tables_are_utf8mb4_whatever_the_database_default() {
+    let Some(db) = ServerKind::Mysql.fresh_db("hard", "latin1") else { return };
+    let made = ormsh(&db.url, &["-c", &format!("sql ALTER DATABASE {} CHARACTER SET latin1", db.name)]);
+    assert_success(&made, "make the database latin1");
+    let (out, err, code) =
+        run(&db.url, &["model Note { body: text }", "add Note body=\"emoji 🦀 ok\"", "query Note fields body"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "body\nemoji 🦀 ok\n");
+}
