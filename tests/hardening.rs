@@ -113,3 +113,39 @@ fn mariadb_tables_are_utf8mb4_whatever_the_database_default() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "body\nemoji 🦀 ok\n");
 }
+
+#[test]
+fn postgres_types_ormsh_does_not_decode_are_the_servers_text() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "types") else { return };
+    let (_, err, code) = run(
+        &db.url,
+        &[
+            "sql create table shapes (id serial primary key, l line, b box, p polygon, c circle, v tsvector, \
+             q tsquery, m int4multirange, pa path, ls lseg, va tsvector[])",
+            "sql insert into shapes (l, b, p, c, v, q, m, pa, ls, va) values ('{1,2,3}', '(1,2),(3,4)', \
+             '((0,0),(1,1),(1,0))', '<(1,2),3>', 'a fat cat', 'fat & cat', '{[1,3),[5,7)}', '[(0,0),(1,1)]', \
+             '[(0,0),(1,1)]', array['a b'::tsvector])",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let expected = "id,l,b,p,c,v,q,m,pa,ls,va\n1,\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",\
+                    'a' 'cat' 'fat','fat' & 'cat',\"{[1,3),[5,7)}\",\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\",\"{\"\"'a' 'b'\"\"}\"\n";
+    // The whole table, a record, and JSON: every value as the server writes it.
+    let (out, err, code) = run(&db.url, &["query Shape"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, expected);
+    let out = ormsh(&db.url, &["--format", "json", "-c", "get Shape 1"]);
+    let json = text(&out.stdout);
+    assert!(json.contains(r#""m":"{[1,3),[5,7)}""#) && json.contains(r#""q":"'fat' & 'cat'""#), "{json}");
+    // Raw SQL: the geometric types and tsvector decoded to the same text; a multirange, which
+    // the driver cannot describe, is an error that says how to read it.
+    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, pa, ls from shapes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "l,b,p,c,v,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
+    );
+    let (_, err, code) = run(&db.url, &["sql select m from shapes"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("multirange") && err.contains("::text"), "{err}");
+}
