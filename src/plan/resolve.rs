@@ -115,7 +115,21 @@ fn leaf(scope: Scope<'_>, condition: &Condition) -> Result<Filter> {
                 return Ok(Filter::Test { left, test: Test::IsNull { negated } });
             }
             let value = match op {
-                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => pattern(value)?,
+                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => {
+                    // Each database answers `like` on JSON its own way (PostgreSQL has no such
+                    // operator, the others match the document's text): refused alike, here.
+                    let column = typed_as(&left, field);
+                    if column.field_type == FieldType::Json {
+                        return Err(Error::at(
+                            ErrorKind::Value,
+                            format!("`{}` matches text, and `{field}` is json", op.as_str()),
+                            operator_span(field.span(), value.span, op.as_str().len()),
+                        )
+                        .with_label("not for json")
+                        .with_help("compare the whole document with `=`, or match its text with `sql`"));
+                    }
+                    pattern(value)?
+                }
                 _ => coerce(value, &typed_as(&left, field), now)?,
             };
             Filter::Test { left, test: Test::Compare { op: *op, value } }
@@ -366,6 +380,13 @@ fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Va
             .with_label(format!("{} is required", column.name)));
     }
     Ok(value)
+}
+
+/// Where the operator between a field and its value is (the condition keeps no span of its
+/// own for it): the gap between them, without the single spaces that usually surround it.
+fn operator_span(field: Span, value: Span, op_len: usize) -> Span {
+    let gap = value.start.saturating_sub(field.end);
+    if gap == op_len + 2 { Span::new(field.end + 1, value.start - 1) } else { Span::new(field.end, value.start) }
 }
 
 /// Required columns that `add` left out: not null, no default, not the database's own key.

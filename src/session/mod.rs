@@ -86,7 +86,7 @@ impl Session {
     /// Connects and reads the schema.
     pub async fn open(url: &str, printer: Printer, sandbox: bool) -> Result<Session> {
         let mut backend = Backend::connect(url).await?;
-        let catalog = Arc::new(backend.introspect().await?);
+        let catalog = Arc::new(backend.introspect().await.map_err(|e| not_a_database(url, e))?);
         let canceller = Canceller::install(&mut backend, url).await?;
         let mut session = Session {
             backend,
@@ -550,7 +550,7 @@ impl Session {
                 .with_help("`commit` or `rollback` first"));
         }
         let mut backend = Backend::connect(url).await?;
-        let catalog = backend.introspect().await?;
+        let catalog = backend.introspect().await.map_err(|e| not_a_database(url, e))?;
         self.canceller = Canceller::install(&mut backend, url).await?;
         self.backend = backend;
         self.url = url.to_string();
@@ -634,6 +634,18 @@ impl Session {
 /// Rows written by one run of a prepared multi-row insert: SQLite finishes a statement and
 /// finds the table's end again for every run, so a run of many rows saves that work per row.
 const CHUNK_ROWS: usize = 32;
+
+/// SQLite opens any file and finds out on the first read that it is not a database
+/// (SQLITE_NOTADB, 26), in words that do not say which file: the error names it.
+fn not_a_database(url: &str, err: Error) -> Error {
+    if err.code == Some(crate::error::DbCode::Sqlite(26)) {
+        let file = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let file = file.split('?').next().unwrap_or(file);
+        return Error::new(ErrorKind::Connection, format!("cannot open {file}: the file is not a database"))
+            .with_help("check the file name; ormsh leaves the file as it is");
+    }
+    err
+}
 
 fn short_location(location: &str) -> String {
     if let Some(path) = location.strip_prefix("sqlite:") {
