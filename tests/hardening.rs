@@ -149,3 +149,80 @@ fn postgres_types_ormsh_does_not_decode_are_the_servers_text() {
     assert_eq!(code, 1);
     assert!(err.contains("multirange") && err.contains("::text"), "{err}");
 }
+
+#[test]
+fn begin_takes_an_isolation_level_and_read_only() {
+    each_backend("begin_modes", |url, name| {
+        let (_, err, code) = run(url, &["model Acct { n: int }", "add Acct n=1"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) =
+            run(url, &["begin serializable", "count Acct", "commit", "begin repeatable read", "commit"]);
+        assert_eq!((code, out.as_str()), (0, "1\n"), "{name}: {err}");
+        if name == "postgres" {
+            let (out, err, _) = run(url, &["begin serializable", "sql show transaction_isolation", "rollback"]);
+            assert_eq!(out, "transaction_isolation\nserializable\n", "{err}");
+        }
+        // Read only: the database refuses the write (SQLite has no such transaction: refused).
+        let (_, err, code) = run(url, &["begin read only", "add Acct n=2", "rollback"]);
+        assert_eq!(code, 1, "{name}");
+        match name {
+            "sqlite" => assert!(err.contains("SQLite has no read-only transactions"), "{err}"),
+            _ => assert!(err.to_lowercase().contains("read-only") || err.contains("READ ONLY"), "{name}: {err}"),
+        }
+        let (out, _, _) = run(url, &["count Acct"]);
+        assert_eq!(out, "1\n", "{name}");
+    });
+}
+
+#[test]
+fn a_model_rolled_back_is_forgotten_by_the_catalog() {
+    // MySQL commits DDL on its own (ormsh refuses `model` in a transaction there).
+    let t = Scratch::new();
+    let mut urls = vec![t.url("h.db")];
+    let pg = ServerKind::Postgres.fresh_db("hard", "rolled_back");
+    urls.extend(pg.iter().map(|db| db.url.clone()));
+    for url in urls {
+        let (_, err, code) = run(&url, &["begin", "model Gone { a: int }", "rollback", "query Gone"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("unknown model `Gone`"), "{url}: {err}");
+    }
+}
+
+#[test]
+fn small_betrayals_in_scripts() {
+    let t = Scratch::new();
+    // A byte order mark at the start of a script is skipped.
+    let script = t.write("bom.orm", "\u{feff}sql select 1 as one\n");
+    let out = t.cmd().arg(t.url("h.db")).args(["--format", "csv", "-f"]).arg(&script).output().unwrap();
+    assert_eq!(text(&out.stdout), "one\n1\n", "{}", text(&out.stderr));
+    // A query that fails before its first row prints nothing but its error, in every format.
+    for format in ["csv", "json", "table", "vertical"] {
+        let out = t
+            .cmd()
+            .arg(t.url("h.db"))
+            .args(["--format", format, "-c", "sql select abs(-9223372036854775807 - 1) as x"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(text(&out.stdout), "", "{format}");
+        assert!(text(&out.stderr).contains("integer overflow"), "{}", text(&out.stderr));
+    }
+    // "file is not a database" names the file.
+    t.write("notes.txt", &"these are my notes\n".repeat(100));
+    let out = t.run("notes.txt", &["count X"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("notes.txt: the file is not a database"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn like_on_a_json_field_is_refused_at_the_operator() {
+    each_backend("json_like", |url, name| {
+        let (_, err, code) = run(url, &["model Doc { d: json }", "query Doc where d like \"%a%\""]);
+        assert_eq!(code, 1, "{name}");
+        assert!(err.contains("`like` matches text, and `d` is json"), "{name}: {err}");
+        assert!(
+            err.contains("1 | query Doc where d like \"%a%\"\n  |                   ^^^^ not for json"),
+            "{name}: {err}"
+        );
+    });
+}

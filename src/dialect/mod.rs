@@ -170,6 +170,39 @@ impl Dialect {
         })
     }
 
+    /// `begin` with an isolation level and access mode (see `plan::tx_mode_allowed` for what
+    /// each database takes). MySQL sets the next transaction's isolation level apart, as its
+    /// START TRANSACTION has no place for it; SQLite's transactions are serializable whatever
+    /// is asked.
+    pub fn begin_with(self, mode: crate::ast::TxMode) -> Vec<Sql> {
+        let access = mode.read_only.map(|ro| if ro { "READ ONLY" } else { "READ WRITE" });
+        match self {
+            Dialect::Sqlite => vec![self.begin()],
+            Dialect::Postgres => {
+                let mut modes: Vec<String> =
+                    mode.isolation.map(|i| format!("ISOLATION LEVEL {}", i.as_sql())).into_iter().collect();
+                modes.extend(access.map(String::from));
+                if modes.is_empty() {
+                    vec![self.begin()]
+                } else {
+                    vec![Sql::raw(format!("BEGIN {}", modes.join(", ")))]
+                }
+            }
+            Dialect::Mysql => {
+                let mut statements: Vec<Sql> = mode
+                    .isolation
+                    .map(|i| Sql::raw(format!("SET TRANSACTION ISOLATION LEVEL {}", i.as_sql())))
+                    .into_iter()
+                    .collect();
+                statements.push(match access {
+                    Some(access) => Sql::raw(format!("START TRANSACTION {access}")),
+                    None => self.begin(),
+                });
+                statements
+            }
+        }
+    }
+
     /// The key MySQL generated for the last insert on this connection.
     pub fn last_insert_id(self) -> Sql {
         Sql::raw("SELECT LAST_INSERT_ID()")

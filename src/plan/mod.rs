@@ -18,7 +18,7 @@ pub(crate) use load::test_load;
 
 pub use step::{
     COMMAND_SAVEPOINT, Context, Found, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
-    transaction_statements,
+    transaction_statements, tx_mode_allowed,
 };
 
 use crate::ast::{AggFunc, CompareOp, DatePart, Direction};

@@ -166,7 +166,7 @@ impl Session {
     async fn dispatch(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<Flow> {
         self.tx.check_allowed(command)?;
         match command {
-            Command::Begin => self.begin().await?,
+            Command::Begin(mode) => self.begin(*mode).await?,
             Command::Commit => self.commit().await?,
             Command::Rollback => self.rollback().await?,
             Command::Savepoint(name) => self.savepoint(name).await?,
