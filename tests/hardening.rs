@@ -226,3 +226,27 @@ fn like_on_a_json_field_is_refused_at_the_operator() {
         );
     });
 }
+
+#[test]
+fn a_failed_batch_waits_for_a_lock_once_not_once_per_row() {
+    use ormsh::parser::parse_statement;
+    use ormsh::runner::NoConfirm;
+    let t = Scratch::new();
+    t.ok("lock.db", &["model P { a: int }"]);
+    // A session of this process holds the write lock, in a transaction left open.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (printer, _, _) = ormsh::render::Printer::capture(ormsh::ast::Format::Csv, false, false, false);
+    let mut holder = runtime.block_on(ormsh::session::Session::open(&t.url("lock.db"), printer, false)).unwrap();
+    for line in ["begin", "add P a=0"] {
+        runtime.block_on(holder.execute(&parse_statement(line).unwrap(), &mut NoConfirm)).unwrap();
+    }
+    let script = t.write("batch.orm", "begin\nadd P a=1\nadd P a=2\nadd P a=3\nadd P a=4\nadd P a=5\ncommit\n");
+    let started = std::time::Instant::now();
+    let out = t.cmd().arg(t.url("lock.db")).arg("-f").arg(&script).output().unwrap();
+    let waited = started.elapsed();
+    runtime.block_on(holder.finish());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("database is locked"), "{}", text(&out.stderr));
+    // One busy timeout is 5 s; one per row would be 25 s. (A bound, not a measurement.)
+    assert!(waited < std::time::Duration::from_secs(15), "the batch waited {waited:?}");
+}
