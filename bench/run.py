@@ -82,6 +82,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000, help="rows added by the insert workloads")
     parser.add_argument("--export-rows", type=int, default=1_000_000, help="rows read by the export workloads")
     parser.add_argument("--with-users", type=int, default=20_000, help="users (of 5 orders each) read with their orders")
+    parser.add_argument("--big-values", default="1,10,100", help="sizes in MB of the single values shown in every format")
     parser.add_argument("--quick", action="store_true", help="3 runs, 20k rows added, 200k exported, 5k users with orders")
     args = parser.parse_args()
     if args.quick:
@@ -203,6 +204,7 @@ def main():
     summaries(args, work, have_sqlite3, pg_url if have_psql else None)
     imports(args, work, have_sqlite3, pg_url if have_psql else None)
     bench_with(args, work, have_sqlite3, pg_url if have_psql else None)
+    big_values(args, work)
 
     # One-shot count on a database of 20 tables.
     small = os.path.join(work, "small.db")
@@ -352,6 +354,44 @@ def bench_with(args, work, have_sqlite3, pg_url):
             ratio = f"ormsh/psql {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
             print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
         psql(pg_url, "DROP TABLE IF EXISTS orders, users")
+
+
+FORMATS = ["table", "vertical", "json", "csv"]
+
+
+def big_values(args, work):
+    """One value of 1, 10 and 100 MB (`get`), and many small rows (`query`), through every format:
+    the time per MB of output should stay flat as the value grows (issue 17.2)."""
+    import sqlite3
+    db = os.path.join(work, "big.db")
+    run([ORMSH, f"sqlite:{db}", "-c", "model Doc { body: text }", "-c", "model Row { name: text, n: int }"])
+    sizes = [int(s) for s in args.big_values.split(",") if s.strip()]
+    line = "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\n"
+    conn = sqlite3.connect(db)
+    for mb in sizes:
+        conn.execute("INSERT INTO docs (body) VALUES (?)", (line * (mb * 1024 * 1024 // len(line)),))
+    small = args.export_rows
+    conn.execute(
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {small}) "
+        "INSERT INTO rows (name, n) SELECT 'row' || x, x FROM c"
+    )
+    conn.commit()
+    conn.close()
+    print("\nbig values: `get Doc N` of one text value (SQLite), seconds and seconds per MB")
+    print(f"  {'':12}" + "".join(f"{f:>20}" for f in FORMATS))
+    for id_, mb in enumerate(sizes, start=1):
+        cells = []
+        for fmt in FORMATS:
+            seconds = statistics.median(
+                run([ORMSH, f"sqlite:{db}", "--format", fmt, "-c", f"get Doc {id_}"])[0] for _ in range(max(1, args.runs // 2))
+            )
+            cells.append(f"{seconds:8.3f}s {seconds / mb:6.3f}s/MB")
+        print(f"  {str(mb) + ' MB':12}" + "".join(f"{c:>20}" for c in cells))
+    print(f"\nmany small rows: `query Row` of {small} rows (SQLite), every format")
+    results = measure(
+        [(fmt, [ORMSH, f"sqlite:{db}", "--format", fmt, "-c", "query Row"], None) for fmt in FORMATS], args.runs
+    )
+    report(f"`query Row`, {small} rows", results, subject="table")
 
 
 SQLALCHEMY_ADDS = '''

@@ -239,6 +239,36 @@ impl CompareOp {
     }
 }
 
+/// How `begin` opens its transaction: `begin serializable`, `begin read only`,
+/// `begin isolation level repeatable read, read write`. Nothing given is the database's default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TxMode {
+    pub isolation: Option<Isolation>,
+    /// `read only` (true) or `read write` (false).
+    pub read_only: Option<bool>,
+}
+
+/// The SQL standard's isolation levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    Serializable,
+    RepeatableRead,
+    ReadCommitted,
+    ReadUncommitted,
+}
+
+impl Isolation {
+    /// As SQL spells it.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Isolation::Serializable => "SERIALIZABLE",
+            Isolation::RepeatableRead => "REPEATABLE READ",
+            Isolation::ReadCommitted => "READ COMMITTED",
+            Isolation::ReadUncommitted => "READ UNCOMMITTED",
+        }
+    }
+}
+
 /// A `where` condition. `Between` includes both ends.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
@@ -457,7 +487,8 @@ pub enum Command {
         model: Ident,
         target: Target,
     },
-    Begin,
+    /// `begin`, with the transaction's isolation level and access mode if given.
+    Begin(TxMode),
     Commit,
     Rollback,
     Savepoint(Ident),

@@ -7,8 +7,9 @@ use clap::{Parser, ValueEnum};
 
 use crate::ast::Format;
 use crate::diagnostic;
-use crate::editor::{Editor, history_path};
+use crate::editor::Editor;
 use crate::error::{Error, ErrorKind};
+use crate::new_database::NewDatabase;
 use crate::render::Printer;
 use crate::runner::{Ended, NoConfirm, OnError, Runner};
 use crate::session::Session;
@@ -49,6 +50,12 @@ pub struct Args {
     /// In scripts, also print what writes did (added records, row counts, statuses)
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Ask for the password, without echo, instead of writing it in the URL (where other users
+    /// can read it in the process list). $PGPASSWORD, ~/.pgpass, $MYSQL_PWD and ~/.my.cnf are
+    /// read too, when the URL has no password
+    #[arg(short = 'W', long = "password")]
+    pub password: bool,
 
     /// Colour: auto (on a terminal without NO_COLOR), always, never
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -101,6 +108,20 @@ pub fn normalize_url(url: &str) -> String {
     if has_scheme { url.to_string() } else { format!("sqlite:{url}") }
 }
 
+/// `--password`: the URL with the password typed at the terminal, unseen (as psql's `-W`).
+fn ask_password(url: &str) -> Result<String, Error> {
+    let mut parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| u.has_host())
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "--password needs a server URL (postgres://… or mysql://…)"))?;
+    let password = rpassword::prompt_password(format!("Password for {}: ", crate::redact::redact_url(url)))
+        .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read the password: {e}")))?;
+    parsed
+        .set_password(Some(&password))
+        .map_err(|()| Error::new(ErrorKind::Usage, "this URL cannot carry a password"))?;
+    Ok(parsed.to_string())
+}
+
 /// Runs ormsh with parsed arguments; the process's exit status.
 pub async fn run(args: Args) -> i32 {
     let color_wanted = |stream_is_terminal: bool| match args.color {
@@ -121,13 +142,25 @@ pub async fn run(args: Args) -> i32 {
     };
     let interactive = matches!(input, Input::Prompt);
     // An empty URL (`DATABASE_URL=`) is no URL, not an in-memory database that loses everything.
-    let url = normalize_url(args.url.as_deref().filter(|u| !u.trim().is_empty()).unwrap_or(DEFAULT_URL));
+    let given = args.url.as_deref().filter(|u| !u.trim().is_empty());
+    let mut url = normalize_url(given.unwrap_or(DEFAULT_URL));
+    if args.password {
+        match ask_password(&url) {
+            Ok(with_password) => url = with_password,
+            Err(err) => {
+                eprintln!("{}", diagnostic::render(&err, "", "", err_color).trim_end());
+                return 2;
+            }
+        }
+    }
     let stdout: Box<dyn Write + Send> = Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()));
     let printer = Printer::new(stdout, args.format.into(), out_color, interactive, args.verbose);
 
+    let new_database = NewDatabase::before_open(&url, given.is_none());
     let mut session = match Session::open(&url, printer, args.sandbox).await {
         Ok(session) => session,
         Err(err) => {
+            new_database.and_then(NewDatabase::settle);
             eprintln!("{}", diagnostic::render(&err, "", "", err_color).trim_end());
             return 2;
         }
@@ -144,7 +177,14 @@ pub async fn run(args: Args) -> i32 {
                 env!("CARGO_PKG_VERSION"),
                 session.location()
             );
-            match Editor::start(history_path(), out_color) {
+            let history = crate::history::default_path().filter(|path| match crate::history::prepare(path) {
+                Ok(()) => true,
+                Err(why) => {
+                    eprintln!("warning: {why}");
+                    false
+                }
+            });
+            match Editor::start(history, out_color) {
                 Ok(editor) => {
                     crate::repl::run(&mut session, &editor, out_color, err_color).await;
                     0
@@ -202,6 +242,10 @@ pub async fn run(args: Args) -> i32 {
     };
     let rolled_back = session.finish().await;
     if let Some(note) = &rolled_back {
+        eprintln!("{note}");
+    }
+    drop(session);
+    if let Some(note) = new_database.and_then(NewDatabase::settle) {
         eprintln!("{note}");
     }
     // A script that ends with its transaction open did not finish its work: that is a failure.

@@ -59,6 +59,21 @@ pub fn coerce_default(literal: &Literal, column: &Column) -> Result<Value> {
 }
 
 fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value> {
+    if column.field_type == FieldType::Int
+        && let LiteralKind::Number(digits) | LiteralKind::Word(digits) | LiteralKind::Quoted(digits) = &literal.kind
+        && out_of_range(digits.trim(), &column.sql_type)
+    {
+        // SQLite would store it as a float, PostgreSQL and MariaDB refuse it: refused here,
+        // before anything is sent, on all three.
+        let (low, high) = if unsigned(&column.sql_type) { ("0", "18446744073709551615") } else { (I64_LOW, I64_HIGH) };
+        return Err(Error::at(
+            ErrorKind::Value,
+            format!("{} is out of range for an int field", shown(literal)),
+            literal.span,
+        )
+        .with_label(format!("{} is {}", column.name, column.field_type))
+        .with_help(format!("an int is between {low} and {high}")));
+    }
     to_type(literal, &column.field_type, now).map_err(|expected| {
         let err = Error::at(ErrorKind::Value, format!("{} is not {expected}", shown(literal)), literal.span)
             .with_label(format!("{} is {}", column.name, column.field_type));
@@ -67,6 +82,23 @@ fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value
             None => err,
         }
     })
+}
+
+const I64_LOW: &str = "-9223372036854775808";
+const I64_HIGH: &str = "9223372036854775807";
+
+/// MySQL's `bigint unsigned` (and its kin): the one int column that goes past i64.
+fn unsigned(sql_type: &str) -> bool {
+    sql_type.to_ascii_lowercase().contains("unsigned")
+}
+
+/// Whether `text` is a whole number (digits, an optional sign) that the column cannot hold.
+fn out_of_range(text: &str, sql_type: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if unsigned(sql_type) { text.parse::<u64>().is_err() } else { text.parse::<i64>().is_err() }
 }
 
 /// `now` or `today` (in any case), and whether it was quoted.
@@ -298,6 +330,20 @@ mod tests {
     #[test]
     fn good_values_convert() {
         assert_eq!(coerce(&lit(LiteralKind::Number("30".into())), &col("age", "int")).unwrap(), Value::Int(30));
+        let big = lit(LiteralKind::Number("9223372036854775808".into()));
+        let err = coerce(&big, &col("age", "int")).unwrap_err();
+        assert_eq!(err.message, "`9223372036854775808` is out of range for an int field");
+        assert_eq!(err.help.as_deref(), Some("an int is between -9223372036854775808 and 9223372036854775807"));
+        let low = lit(LiteralKind::Number("-9223372036854775809".into()));
+        assert!(coerce(&low, &col("age", "int")).unwrap_err().message.contains("out of range"));
+        assert_eq!(
+            coerce(&lit(LiteralKind::Number("-9223372036854775808".into())), &col("age", "int")).unwrap(),
+            Value::Int(i64::MIN)
+        );
+        // MySQL's bigint unsigned takes it, and refuses a negative one past i64 too.
+        assert_eq!(coerce(&big, &col("big", "bigint(20) unsigned")).unwrap(), Value::UInt(9223372036854775808));
+        let too_big = lit(LiteralKind::Number("18446744073709551616".into()));
+        assert!(coerce(&too_big, &col("big", "bigint unsigned")).unwrap_err().message.contains("out of range"));
         assert_eq!(coerce(&word("John"), &col("name", "text")).unwrap(), Value::Text("John".into()));
         assert_eq!(coerce(&lit(LiteralKind::Bool(true)), &col("ok", "boolean")).unwrap(), Value::Bool(true));
         assert_eq!(

@@ -19,6 +19,7 @@ use codespan_reporting::term::{self, Chars, Config};
 
 use crate::ast::Span;
 use crate::error::Error;
+use crate::redact::{Masked, mask_passwords};
 
 /// Draws `err` like rustc: "error: message", then " --> origin:line:col", the source line and a
 /// caret under `err.span` with `err.label` beside it, then "help: …" if any.
@@ -28,17 +29,24 @@ use crate::error::Error;
 /// help. Spans out of range or off a character boundary are clamped, never a panic. With `color`
 /// false the result holds no escape codes.
 pub fn render(err: &Error, origin: &str, source: &str, color: bool) -> String {
-    render_in(err, &Source::new(origin, source.to_string()), color)
+    render_in(err, &Source::masked(origin, source), color)
 }
 
 /// A text that errors are drawn against, with its line index built once (codespan's
 /// `SimpleFile` makes the index when it is made): each of many errors in one long script then
 /// costs its own lines, not the script's length.
-pub struct Source(SimpleFile<String, String>);
+pub struct Source(SimpleFile<String, String>, Masked);
 
 impl Source {
     pub fn new(origin: &str, text: String) -> Source {
-        Source(SimpleFile::new(origin.to_string(), text))
+        Source(SimpleFile::new(origin.to_string(), text), Masked::default())
+    }
+
+    /// The source drawn with its passwords masked; spans into the original are carried over.
+    pub fn masked(origin: &str, original: &str) -> Source {
+        let mut masked = Masked::new(original);
+        let text = std::mem::take(&mut masked.text);
+        Source(SimpleFile::new(origin.to_string(), text), masked)
     }
 
     pub fn text(&self) -> &str {
@@ -53,18 +61,22 @@ impl Source {
 /// [`render`] against a [`Source`] made once for many errors.
 pub fn render_in(err: &Error, file: &Source, color: bool) -> String {
     let source = file.text();
+    let edits = &file.1;
     let file = &file.0;
-    let mut diagnostic = Diagnostic::error().with_message(&err.message);
+    // Whatever a message repeats (a URL it could not use, a token it did not expect) is shown
+    // without its password, like the source line.
+    let mut diagnostic = Diagnostic::error().with_message(mask_passwords(&err.message));
     if let Some(span) = err.span {
+        let span = Span { start: edits.offset(span.start), end: edits.offset(span.end) };
         let range = clamp(span, source);
         let mut label = Label::primary((), range.start..range.end);
         if let Some(text) = &err.label {
-            label = label.with_message(text);
+            label = label.with_message(mask_passwords(text));
         }
         diagnostic = diagnostic.with_labels(vec![label]);
     }
     if let Some(help) = &err.help {
-        diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+        diagnostic = diagnostic.with_notes(vec![format!("help: {}", mask_passwords(help))]);
     }
 
     let config = Config { chars: Chars::ascii(), ..Config::default() };
@@ -119,9 +131,9 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 }
 
 fn plain(err: &Error) -> String {
-    let mut text = format!("error: {}\n", err.message);
+    let mut text = format!("error: {}\n", mask_passwords(&err.message));
     if let Some(help) = &err.help {
-        text.push_str(&format!("  = help: {help}\n"));
+        text.push_str(&format!("  = help: {}\n", mask_passwords(help)));
     }
     text
 }

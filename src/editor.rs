@@ -2,9 +2,7 @@
 //! thread of its own and hands whole entries to the async session over channels; it never
 //! touches the connection.
 
-use std::fs::OpenOptions;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
 
@@ -23,6 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::assist;
 use crate::catalog::Catalog;
+use crate::history;
 use crate::parser::split::is_incomplete;
 
 /// What the person entered.
@@ -173,7 +172,6 @@ impl Editor {
             Rustyline::with_config(config).map_err(std::io::Error::other)?;
         editor.set_helper(Some(OrmshHelper { catalog: Arc::default(), color, history: HistoryHinter::new() }));
         if let Some(path) = &history {
-            prepare_history_file(path);
             let _ = editor.load_history(path);
         }
         let (requests, inbox) = mpsc::channel::<Request>();
@@ -234,9 +232,11 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
         let input = match editor.readline_with_initial(&request.prompt, (request.initial.as_str(), "")) {
             Ok(line) => {
                 if request.remember && !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(history_entry(&line));
-                    if let Some(path) = &history {
-                        let _ = editor.append_history(path);
+                    if let Some(entry) = history::entry(&line) {
+                        let _ = editor.add_history_entry(entry);
+                        if let Some(path) = &history {
+                            let _ = editor.append_history(path);
+                        }
                     }
                 }
                 Input::Line(line)
@@ -249,42 +249,6 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
         }
     }
     if let Some(path) = &history {
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-}
-
-/// The history entry for a line: a `connect` URL loses its password.
-fn history_entry(line: &str) -> String {
-    let trimmed = line.trim_start();
-    match trimmed.get(..7) {
-        Some(word) if word.eq_ignore_ascii_case("connect") => {
-            let url = trimmed[7..].trim();
-            format!("connect {}", crate::redact::redact_url(url))
-        }
-        _ => line.to_string(),
-    }
-}
-
-/// The history file lives in the user's data directory and is readable by the user alone.
-pub fn history_path() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("ormsh").join("history"))
-}
-
-fn prepare_history_file(path: &Path) {
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let _ = OpenOptions::new().create(true).append(true).mode(0o600).open(path);
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connect_lines_lose_their_password_in_history() {
-        assert_eq!(history_entry("connect postgres://bob:hunter2@db/app"), "connect postgres://bob:***@db/app");
-        assert_eq!(history_entry("query User"), "query User");
+        history::keep_private(path);
     }
 }

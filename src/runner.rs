@@ -65,6 +65,8 @@ impl<'a> Runner<'a> {
     /// Runs every statement of `text`. `origin` names it in errors (`script.orm`, `<input>`);
     /// `base` is the directory that relative `source` paths start from.
     pub async fn run(&mut self, origin: &str, text: &str, base: &Path) -> Ended {
+        // A byte order mark (editors on Windows write one) is no part of the first command.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Errors are drawn against this text from now on (and against it again after a
         // `source`d file's).
         self.source = None;
@@ -195,7 +197,7 @@ impl<'a> Runner<'a> {
         let key = (text.as_ptr() as usize, text.len());
         let stale = self.source.as_ref().is_none_or(|(k, source)| *k != key || source.origin() != origin);
         if stale {
-            self.source = Some((key, diagnostic::Source::new(origin, crate::redact::mask_passwords(text))));
+            self.source = Some((key, diagnostic::Source::masked(origin, text)));
         }
         let (_, source) = self.source.as_ref().expect("made above");
         let drawn = diagnostic::render_in(err, source, self.color);

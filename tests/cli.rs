@@ -206,7 +206,7 @@ fn a_bracket_or_quote_in_a_connect_url_never_continues_the_line() {
         .unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(stderr.matches("error: ").count(), 1, "stderr:\n{stderr}");
-    assert!(stderr.starts_with("error: unsupported database URL `nowhere://me:***@[::1]/x`"), "stderr:\n{stderr}");
+    assert!(stderr.starts_with("error: unsupported database URL `nowhere://me:********@[::1]/x`"), "stderr:\n{stderr}");
     assert!(text(&out.stdout).contains(" User  | users | id, name"), "stdout:\n{}", text(&out.stdout));
 }
 

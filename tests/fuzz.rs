@@ -927,3 +927,68 @@ fn an_error_at_the_end_of_a_line_is_drawn_on_that_line() {
         "error: expected a model name, found end of input\n --> cases.orm:1:9\n  |\n1 | describe\n  |         ^\n"
     );
 }
+
+// ---- secrets: a password in every place a URL can hold one ----
+
+/// A password that can be found in what ormsh shows (its marker appears nowhere else), made
+/// of the characters a driver takes raw in that place: `spaces` only inside quotes.
+fn password(spaces: bool) -> impl Strategy<Value = String> {
+    let body = if spaces { "[A-Za-z0-9!$*()+,;=:@/._~ -]{0,16}" } else { "[A-Za-z0-9!$*()+,;=:@/._~-]{0,16}" };
+    body.prop_map(|tail| format!("Pw9{tail}Q"))
+}
+
+/// `connect URL` with the password in the userinfo, in a `password=` query parameter (first or
+/// later), in a quoted URL (where it may hold spaces), or in two places at once.
+fn connect_with_password() -> impl Strategy<Value = (String, String)> {
+    let scheme = select(&["postgres", "postgresql", "mysql", "mariadb"][..]);
+    (scheme, 0..5usize, password(false), password(true)).prop_map(|(scheme, place, plain, spaced)| {
+        let base = format!("{scheme}://bob");
+        let host = "127.0.0.1:1/db";
+        match place {
+            0 => (format!("connect {base}:{plain}@{host}"), plain),
+            1 => (format!("connect {base}@{host}?password={}", plain.replace('&', "")), plain.replace('&', "")),
+            2 => (format!("connect {base}@{host}?sslmode=disable&password={plain}"), plain),
+            3 => (format!("connect \"{base}:{spaced}@{host}\""), spaced),
+            _ => (format!("connect '{base}:{plain}@{host}?password={plain}'"), plain),
+        }
+    })
+}
+
+/// Everything that may show the line: the history entry, an error drawn against it, and the
+/// session itself trying to connect (and failing) in a script.
+fn check_secret_hidden(line: &str, secret: &str) {
+    if let Some(entry) = ormsh::history::entry(line) {
+        assert!(!entry.contains(secret), "history keeps {secret:?}: {entry:?}");
+    }
+    let url = line.trim_start_matches("connect ").trim_matches(|c| c == '"' || c == '\'');
+    let redacted = ormsh::redact::redact_url(url);
+    assert!(!redacted.contains(secret), "{redacted:?}");
+    let error = Error::at(ErrorKind::Connection, format!("cannot connect to {redacted}"), Span::new(8, line.len()));
+    let drawn = render(&error, "<fuzz>", line, false);
+    assert!(!drawn.contains(secret), "{drawn}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        let (printer, out, notes) = Printer::capture(Format::Table, false, false, true);
+        let mut session = Session::open("sqlite::memory:", printer, false).await.expect("in-memory sqlite opens");
+        let mut errors = Vec::new();
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut confirm = NoConfirm;
+        let mut runner = Runner::new(&mut session, &mut confirm, &mut errors, OnError::Continue, false);
+        let _ = runner.run("<fuzz>", &format!("{line}\ncount X"), dir.path()).await;
+        let drawn = String::from_utf8(errors).expect("errors are UTF-8");
+        assert!(drawn.contains("error: "), "{drawn}");
+        assert!(!drawn.contains(secret), "the error shows {secret:?}:\n{drawn}");
+        let shown = format!("{}{}{}", out.contents(), notes.contents(), session.location());
+        assert!(!shown.contains(secret), "the output shows {secret:?}:\n{shown}");
+    });
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    #[test]
+    fn no_password_is_ever_shown(case in connect_with_password()) {
+        let (line, secret) = case;
+        check_secret_hidden(&line, &secret);
+    }
+}

@@ -331,6 +331,72 @@ fn history_never_keeps_a_password() {
     assert!(!text.contains("hunter2"), "the password is in history:\n{text}");
 }
 
+#[test]
+fn history_never_keeps_a_password_in_a_query_parameter_or_a_quoted_url() {
+    let t = Scratch::new();
+    let mut p = Prompt::start(&t, "p.db");
+    for line in [
+        "connect postgres://bob@127.0.0.1:1/db?password=hunter2&sslmode=disable",
+        r#"connect "postgres://bob:two words@127.0.0.1:1/db""#,
+    ] {
+        p.line(line);
+        // The line as typed is on the screen; the error under it is not to repeat the password.
+        p.expect("error");
+        let shown = p.expect(PROMPT);
+        assert!(!shown.contains("hunter2") && !shown.contains("two words"), "shown:\n{shown}");
+        p.control('u');
+    }
+    p.line("quit");
+    p.finish();
+    let text = std::fs::read_to_string(t.path("data/ormsh/history")).unwrap();
+    assert!(text.contains("password=********&sslmode"), "history:\n{text}");
+    assert!(text.contains("bob:********@127"), "history:\n{text}");
+    assert!(!text.contains("hunter2") && !text.contains("two words"), "a password is in history:\n{text}");
+}
+
+#[test]
+fn a_symlinked_history_file_is_refused_and_its_target_untouched() {
+    let t = Scratch::new();
+    let target = t.write("elsewhere", "someone else's file\n");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::create_dir_all(t.path("data/ormsh")).unwrap();
+    std::os::unix::fs::symlink(&target, t.path("data/ormsh/history")).unwrap();
+    let mut p = Prompt::spawn(&t, "p.db");
+    p.expect("history is not kept");
+    p.expect("symbolic link");
+    p.expect(PROMPT);
+    p.run("count User", "unknown model", PROMPT);
+    p.line("quit");
+    p.finish();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "someone else's file\n");
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o644);
+}
+
+#[test]
+fn password_flag_asks_without_echo() {
+    let Some(base) = ServerKind::Postgres.url() else { return };
+    let t = Scratch::new();
+    let mut cmd = std::process::Command::new(common::ORMSH);
+    cmd.args(["-W", &base])
+        .current_dir(t.root())
+        .env("HOME", t.root())
+        .env("XDG_DATA_HOME", t.path("data"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("PGPASSWORD")
+        .env_remove("DATABASE_URL");
+    let options = rexpect::session::Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
+    let mut p = Prompt { pty: rexpect::session::spawn_with_options(cmd, options).unwrap() };
+    p.expect("Password for ");
+    p.line("Typed-pw-4711");
+    let shown = p.expect("ormsh ");
+    p.expect("> ");
+    assert!(!shown.contains("Typed-pw-4711"), "the password was echoed:\n{shown}");
+    p.line("quit");
+    let (rest, _) = p.finish();
+    assert!(!rest.contains("Typed-pw-4711"), "{rest}");
+}
+
 /// Presses Ctrl-C until ormsh says it is cancelling, then returns what the screen shows up to
 /// the prompt `tx` after it.
 fn cancel_running_command(p: &mut Prompt, tx: &str) -> String {

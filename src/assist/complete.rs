@@ -386,4 +386,14 @@ mod tests {
         assert_eq!(complete("qé", 2, &c).0, 0);
         assert_eq!(complete("qé", 99, &c).0, 0);
     }
+
+    #[test]
+    fn begin_offers_isolation_levels_and_access_modes() {
+        exactly("begin ", &["isolation ", "read ", "repeatable ", "serializable "]);
+        exactly("begin re", &["read ", "repeatable "]);
+        exactly("begin read ", &["committed ", "only ", "uncommitted ", "write "]);
+        exactly("begin isolation ", &["level "]);
+        exactly("begin isolation level repeatable ", &["read "]);
+        exactly("begin serializable, read o", &["only "]);
+    }
 }

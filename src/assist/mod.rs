@@ -83,6 +83,7 @@ pub(crate) mod tests {
                     &[("album_id", "albums")],
                 ),
             ],
+            declared: Vec::new(),
         }
     }
 

@@ -299,6 +299,8 @@ pub(crate) fn connect_error(url: &str, err: sqlx::Error) -> Error {
         sqlx::Error::Database(db) => db.message().to_string(),
         other => other.to_string(),
     };
+    // A driver's message may repeat what it was given; the password never.
+    let detail = crate::redact::scrub(&detail, &crate::redact::passwords_in(url));
     Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)))
 }
 

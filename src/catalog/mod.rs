@@ -216,9 +216,25 @@ impl Table {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
     pub tables: Vec<Table>,
+    /// Models declared in this session with a table of another name (`model Foo table bar`),
+    /// and their tables: the name they were declared with finds them, which no convention
+    /// would. Kept while the table exists (see [`Catalog::keep_declared`]).
+    pub declared: Vec<(String, String)>,
 }
 
 impl Catalog {
+    /// Remembers that the model `model` is the table `table`.
+    pub fn declare(&mut self, model: &str, table: &str) {
+        self.declared.retain(|(m, _)| !m.eq_ignore_ascii_case(model));
+        self.declared.push((model.to_string(), table.to_string()));
+    }
+
+    /// Takes over what `earlier` (the catalog this one replaces) declared, for the tables that
+    /// are still there: a table a rollback took back takes its name with it.
+    pub fn keep_declared(&mut self, earlier: &Catalog) {
+        self.declared = earlier.declared.iter().filter(|(_, table)| self.table(table).is_some()).cloned().collect();
+    }
+
     /// Adds a column to `table`, the last table added or a new one: introspection reads columns
     /// ordered by table.
     pub fn add_column(&mut self, table: &str, column: Column) {
@@ -237,6 +253,11 @@ impl Catalog {
     /// Finds the table a model name stands for: by exact name, then case-insensitively, then by
     /// the convention (snake_case, then its plural).
     pub fn find_model(&self, model: &str) -> Option<&Table> {
+        if let Some((_, table)) = self.declared.iter().find(|(m, _)| m.eq_ignore_ascii_case(model))
+            && let Some(table) = self.table(table)
+        {
+            return Some(table);
+        }
         let exact = self.tables.iter().find(|t| t.name == model);
         let folded = || self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(model));
         // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
@@ -483,6 +504,7 @@ mod tests {
                     indexes: vec![],
                 },
             ],
+            declared: Vec::new(),
         }
     }
 
@@ -501,7 +523,10 @@ mod tests {
     #[test]
     fn camel_case_tables_resolve_by_the_model_name_they_are_shown_as() {
         let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
-        let catalog = Catalog { tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")] };
+        let catalog = Catalog {
+            tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
+            declared: Vec::new(),
+        };
         for t in &catalog.tables {
             assert_eq!(catalog.find_model(&t.model_name()).map(|found| &found.name), Some(&t.name));
         }

@@ -179,6 +179,39 @@ impl Dialect {
         })
     }
 
+    /// `begin` with an isolation level and access mode (see `plan::tx_mode_allowed` for what
+    /// each database takes). MySQL sets the next transaction's isolation level apart, as its
+    /// START TRANSACTION has no place for it; SQLite's transactions are serializable whatever
+    /// is asked.
+    pub fn begin_with(self, mode: crate::ast::TxMode) -> Vec<Sql> {
+        let access = mode.read_only.map(|ro| if ro { "READ ONLY" } else { "READ WRITE" });
+        match self {
+            Dialect::Sqlite => vec![self.begin()],
+            Dialect::Postgres => {
+                let mut modes: Vec<String> =
+                    mode.isolation.map(|i| format!("ISOLATION LEVEL {}", i.as_sql())).into_iter().collect();
+                modes.extend(access.map(String::from));
+                if modes.is_empty() {
+                    vec![self.begin()]
+                } else {
+                    vec![Sql::raw(format!("BEGIN {}", modes.join(", ")))]
+                }
+            }
+            Dialect::Mysql => {
+                let mut statements: Vec<Sql> = mode
+                    .isolation
+                    .map(|i| Sql::raw(format!("SET TRANSACTION ISOLATION LEVEL {}", i.as_sql())))
+                    .into_iter()
+                    .collect();
+                statements.push(match access {
+                    Some(access) => Sql::raw(format!("START TRANSACTION {access}")),
+                    None => self.begin(),
+                });
+                statements
+            }
+        }
+    }
+
     /// The key MySQL generated for the last insert on this connection.
     pub fn last_insert_id(self) -> Sql {
         Sql::raw("SELECT LAST_INSERT_ID()")
@@ -392,6 +425,10 @@ impl Dialect {
             }
         }
         b.push(")");
+        // Whatever the server's default (latin1 on older MariaDB), text holds all of Unicode.
+        if self == Dialect::Mysql {
+            b.push(" CHARACTER SET utf8mb4");
+        }
         b.finish()
     }
 
@@ -461,7 +498,7 @@ impl Dialect {
 
     /// A value written into DDL text. Only column defaults need this (no database accepts a
     /// bound parameter in CREATE TABLE); the value has already been checked against its type,
-    /// and text is quoted with its quote characters (and, on MySQL, backslashes) doubled.
+    /// and text is quoted with its quote characters doubled (on MySQL, a backslash is `CHAR(92)`).
     fn literal(self, value: &Value) -> String {
         match value {
             Value::Null => "NULL".into(),
@@ -487,12 +524,19 @@ impl Dialect {
     }
 
     fn string_literal(self, text: &str) -> String {
+        // A backslash means itself or starts an escape on MySQL, as the session's
+        // NO_BACKSLASH_ESCAPES has it, and MariaDB keeps a default as text that it reads again
+        // later (a hex literal comes back without its backslashes): text with one is an
+        // expression that spells each backslash as CHAR(92), the same under either mode.
+        if self == Dialect::Mysql && text.contains('\\') {
+            let parts: Vec<String> = text.split('\\').map(|part| self.string_literal(part)).collect();
+            return format!("(CONCAT({}))", parts.join(", CHAR(92 USING utf8mb4), "));
+        }
         let mut out = String::with_capacity(text.len() + 2);
         out.push('\'');
         for c in text.chars() {
             match c {
                 '\'' => out.push_str("''"),
-                '\\' if self == Dialect::Mysql => out.push_str("\\\\"),
                 c => out.push(c),
             }
         }

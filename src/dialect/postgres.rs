@@ -63,6 +63,38 @@ pub fn check_deferred() -> Sql {
     )
 }
 
+/// Whether ormsh selects a column of `sql_type` (as the catalog has it) as the server's own text:
+/// the types its decoder does not know (geometric, text search, multiranges, which the driver
+/// cannot even describe, and common extensions' binary types), and arrays of them. Shown any
+/// other way they would be an error or hex.
+pub fn shown_as_text(sql_type: &str) -> bool {
+    let base = sql_type.split('(').next().unwrap_or("").trim_end_matches("[]").to_ascii_lowercase();
+    base.ends_with("multirange")
+        || matches!(
+            base.as_str(),
+            "line"
+                | "lseg"
+                | "box"
+                | "path"
+                | "polygon"
+                | "circle"
+                | "tsvector"
+                | "tsquery"
+                | "gtsvector"
+                | "txid_snapshot"
+                | "pg_snapshot"
+                | "aclitem"
+                | "int2vector"
+                | "oidvector"
+                | "hstore"
+                | "geometry"
+                | "geography"
+                | "ltree"
+                | "lquery"
+                | "cube"
+        )
+}
+
 // The catalog of `current_schema()`, in three queries whatever the number of tables.
 
 /// Every column of every table. The declared type is the type's own name (`int4`,

@@ -30,9 +30,18 @@ impl Dialect {
             if i > 0 {
                 b.push(", ");
             }
+            // A PostgreSQL type ormsh does not decode is asked for as the server's own text.
+            let as_text = self == Dialect::Postgres
+                && matches!(&p.value, Scalar::Path(path) if super::postgres::shown_as_text(&path.column.sql_type));
+            if as_text {
+                b.push("CAST(");
+            }
             b.scalar_value(&select.table, &p.value);
+            if as_text {
+                b.push(" AS text)");
+            }
             let plain = matches!(&p.value, Scalar::Path(path) if path.steps.is_empty() && path.column.name == p.label);
-            if !plain {
+            if !plain || as_text {
                 b.push(" AS ");
                 b.ident(&p.label);
             }

@@ -154,7 +154,7 @@ fn ddl_defaults_are_escaped_literals() {
     };
     assert_eq!(
         Dialect::Mysql.create_table(&create).text,
-        "CREATE TABLE `t` (`id` BIGINT AUTO_INCREMENT PRIMARY KEY, `note` VARCHAR(255) UNIQUE DEFAULT 'it''s \\\\ fine', FOREIGN KEY (`note`) REFERENCES `users` (`id`))"
+        "CREATE TABLE `t` (`id` BIGINT AUTO_INCREMENT PRIMARY KEY, `note` VARCHAR(255) UNIQUE DEFAULT (CONCAT('it''s ', CHAR(92 USING utf8mb4), ' fine')), FOREIGN KEY (`note`) REFERENCES `users` (`id`)) CHARACTER SET utf8mb4"
     );
     assert_eq!(
         Dialect::Sqlite.create_table(&create).text,

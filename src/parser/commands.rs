@@ -60,6 +60,7 @@ pub(super) fn upsert<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assignment>> {
     let (mut rest, first) = assignment(cx, i)?;
     let mut list = Vec::with_capacity(4);
+    let mut seen: Option<std::collections::HashSet<String>> = None;
     list.push(first);
     loop {
         let r = skip_ws(rest);
@@ -91,8 +92,15 @@ pub(super) fn assignments<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Assign
             Err(nom::Err::Error(_)) => break,
             Err(e) => return Err(e),
         };
-        // Lists are short: a scan beats hashing.
-        if list.iter().any(|a| same_name(&a.field.name, &next.field.name)) {
+        // Lists are short, and a scan beats hashing; a long one (generated, thousands of
+        // fields) is checked against a set, so that its cost stays linear.
+        let twice = if list.len() < LONG_LIST {
+            list.iter().any(|a| same_name(&a.field.name, &next.field.name))
+        } else {
+            let seen = seen.get_or_insert_with(|| list.iter().map(|a| folded(&a.field.name)).collect());
+            !seen.insert(folded(&next.field.name))
+        };
+        if twice {
             return Err(fail(Error::syntax(format!("`{}` is given twice", next.field.name), next.field.span)));
         }
         list.push(next);
@@ -494,6 +502,14 @@ pub(super) fn target<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Target> {
 }
 
 /// Names compare case-insensitively; ASCII names (nearly all) without allocating.
+/// How many assignments are checked for a repeated name by a scan, before a set takes over.
+const LONG_LIST: usize = 16;
+
+/// A name as [`same_name`] compares it.
+fn folded(name: &str) -> String {
+    if name.is_ascii() { name.to_ascii_lowercase() } else { name.to_lowercase() }
+}
+
 fn same_name(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }

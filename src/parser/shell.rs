@@ -9,16 +9,73 @@ use super::command;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::lexical::{after_keyword, identifier, integer, keyword, name, peek_word, skip_ws};
 use super::literal::string;
-use crate::ast::{Command, Format, Ident, Setting, Span};
+use crate::ast::{Command, Format, Ident, Isolation, Setting, Span, TxMode};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
 const SETTINGS: [&str; 3] = ["format", "timing", "limit"];
 
 /// grammar: begin
-pub(super) fn begin<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (rest, _) = keyword("begin").parse(i)?;
-    Ok((rest, Command::Begin))
+pub(super) fn begin<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (mut rest, _) = keyword("begin").parse(i)?;
+    let mut mode = TxMode::default();
+    loop {
+        let r = skip_ws(rest);
+        // Modes may be separated by commas, as in SQL.
+        let r = if mode != TxMode::default() { r.strip_prefix(',').map_or(r, skip_ws) } else { r };
+        let Some((after, word)) = peek_word(r) else { break };
+        let (after, isolation, read_only) = match &*word {
+            "isolation" => {
+                let after = or_fail(keyword("level").parse(skip_ws(after)), || {
+                    cx.expected("`level` after `isolation`", skip_ws(after))
+                })?
+                .0;
+                let at = skip_ws(after);
+                let (after, level) = isolation_level(at).ok_or_else(|| fail(cx.expected(TX_MODES, at)))?;
+                (after, Some(level), None)
+            }
+            "serializable" | "repeatable" | "read" => match isolation_level(r) {
+                Some((after, level)) => (after, Some(level), None),
+                None => {
+                    let after_read = skip_ws(after);
+                    match peek_word(after_read) {
+                        Some((after, w)) if word == "read" && w == "only" => (after, None, Some(true)),
+                        Some((after, w)) if word == "read" && w == "write" => (after, None, Some(false)),
+                        _ => return Err(fail(cx.expected(TX_MODES, after_read))),
+                    }
+                }
+            },
+            _ => return Err(fail(cx.expected(TX_MODES, r))),
+        };
+        if (isolation.is_some() && mode.isolation.is_some()) || (read_only.is_some() && mode.read_only.is_some()) {
+            let what = if isolation.is_some() { "an isolation level" } else { "`read only` or `read write`" };
+            return Err(fail(Error::syntax(format!("{what} is given twice"), cx.span(r, after))));
+        }
+        mode.isolation = mode.isolation.or(isolation);
+        mode.read_only = mode.read_only.or(read_only);
+        rest = after;
+    }
+    Ok((rest, Command::Begin(mode)))
+}
+
+/// What may follow `begin`.
+const TX_MODES: &str =
+    "`serializable`, `repeatable read`, `read committed`, `read uncommitted`, `read only` or `read write`";
+
+/// grammar: isolation_level
+fn isolation_level(i: &str) -> Option<(&str, Isolation)> {
+    let (after, first) = peek_word(i)?;
+    let second = || peek_word(skip_ws(after));
+    match &*first {
+        "serializable" => Some((after, Isolation::Serializable)),
+        "repeatable" => second().filter(|(_, w)| w == "read").map(|(a, _)| (a, Isolation::RepeatableRead)),
+        "read" => match second() {
+            Some((a, w)) if w == "committed" => Some((a, Isolation::ReadCommitted)),
+            Some((a, w)) if w == "uncommitted" => Some((a, Isolation::ReadUncommitted)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// grammar: commit

@@ -108,7 +108,10 @@ fn show(command: &Command) -> String {
             format!("(update {} {} (set{}))", model.name, targ(target), assigns(set))
         }
         Command::Delete { model, target } => format!("(delete {} {})", model.name, targ(target)),
-        Command::Begin => "begin".into(),
+        Command::Begin(mode) => match (mode.isolation, mode.read_only) {
+            (None, None) => "begin".into(),
+            (isolation, read_only) => format!("(begin {isolation:?} {read_only:?})"),
+        },
         Command::Commit => "commit".into(),
         Command::Rollback => "rollback".into(),
         Command::Savepoint(s) => format!("(savepoint {})", s.name),
@@ -269,6 +272,11 @@ fn parses_commands() {
         ("delete User where id in (1, 2)", "(delete User (where (in id #1 #2)))"),
         ("delete User all", "(delete User all)"),
         ("begin", "begin"),
+        ("begin serializable", "(begin Some(Serializable) None)"),
+        ("BEGIN Read Only", "(begin None Some(true))"),
+        ("begin read write, repeatable read", "(begin Some(RepeatableRead) Some(false))"),
+        ("begin isolation level read committed read only", "(begin Some(ReadCommitted) Some(true))"),
+        ("begin read uncommitted", "(begin Some(ReadUncommitted) None)"),
         ("commit", "commit"),
         ("rollback", "rollback"),
         ("savepoint s1", "(savepoint s1)"),
@@ -502,6 +510,14 @@ fn reports_errors() {
         ),
         ("export count User to n.dat format jsn", "unknown format `jsn`", 34, Some("did you mean `json`?")),
         ("import User", "expected `from FILE`, found end of input", 11, None),
+        (
+            "begin serializable read",
+            "expected `serializable`, `repeatable read`, `read committed`, `read uncommitted`, `read only` or `read write`, found end of input",
+            23,
+            None,
+        ),
+        ("begin read only read write", "`read only` or `read write` is given twice", 16, None),
+        ("begin isolation serializable", "expected `level` after `isolation`, found `serializable`", 16, None),
         ("import User from", "expected a file name after `from`, found end of input", 16, None),
         ("   # nothing", "expected a command, found end of input", 12, None),
         ("qurey User", "unknown command `qurey`", 0, Some("did you mean `query`?")),

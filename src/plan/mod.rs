@@ -6,6 +6,7 @@
 pub mod alter;
 mod lint;
 mod load;
+mod name_limits;
 pub mod resolve;
 mod scalar;
 mod select;
@@ -18,7 +19,7 @@ pub(crate) use load::test_load;
 
 pub use step::{
     COMMAND_SAVEPOINT, Context, Found, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
-    transaction_statements, upsert_row,
+    transaction_statements, tx_mode_allowed, upsert_row,
 };
 
 use crate::ast::{AggFunc, CompareOp, DatePart, Direction};

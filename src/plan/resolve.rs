@@ -115,7 +115,21 @@ fn leaf(scope: Scope<'_>, condition: &Condition) -> Result<Filter> {
                 return Ok(Filter::Test { left, test: Test::IsNull { negated } });
             }
             let value = match op {
-                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => pattern(value)?,
+                CompareOp::Like | CompareOp::NotLike | CompareOp::ILike | CompareOp::NotILike => {
+                    // Each database answers `like` on JSON its own way (PostgreSQL has no such
+                    // operator, the others match the document's text): refused alike, here.
+                    let column = typed_as(&left, field);
+                    if column.field_type == FieldType::Json {
+                        return Err(Error::at(
+                            ErrorKind::Value,
+                            format!("`{}` matches text, and `{field}` is json", op.as_str()),
+                            operator_span(field.span(), value.span, op.as_str().len()),
+                        )
+                        .with_label("not for json")
+                        .with_help("compare the whole document with `=`, or match its text with `sql`"));
+                    }
+                    pattern(value)?
+                }
                 _ => coerce(value, &typed_as(&left, field), now)?,
             };
             Filter::Test { left, test: Test::Compare { op: *op, value } }
@@ -202,11 +216,19 @@ pub struct Assigned<'t> {
     /// References set by a field of their row: their values (null until then) are found when
     /// the command runs.
     pub lookups: Vec<Lookup>,
+    /// The columns set so far, once there are many (see [`Assigned::column`]).
+    seen: Option<std::collections::HashSet<*const Column>>,
 }
 
 impl<'t> Assigned<'t> {
     fn with_capacity(n: usize) -> Assigned<'t> {
-        Assigned { columns: Vec::with_capacity(n), values: Vec::with_capacity(n), ops: Vec::new(), lookups: Vec::new() }
+        Assigned {
+            columns: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            ops: Vec::new(),
+            lookups: Vec::new(),
+            seen: None,
+        }
     }
 
     /// How each column is set, in order: `=` for all when none is compound.
@@ -220,7 +242,15 @@ impl<'t> Assigned<'t> {
     /// Adds the column `field` sets, unless an earlier assignment already set it.
     fn column(&mut self, table: &'t Table, field: &Ident) -> Result<&'t Column> {
         let column = table.field(field)?.column();
-        if self.columns.iter().any(|c| std::ptr::eq(*c, column)) {
+        // A set of the columns seen, once there are many (a scan is quicker for a few).
+        let twice = if self.columns.len() < 16 {
+            self.columns.iter().any(|c| std::ptr::eq(*c, column))
+        } else {
+            let columns = &self.columns;
+            let seen = self.seen.get_or_insert_with(|| columns.iter().map(|c| std::ptr::from_ref(*c)).collect());
+            !seen.insert(std::ptr::from_ref(column))
+        };
+        if twice {
             return Err(Error::at(ErrorKind::Value, format!("`{}` is set twice", field.name), field.span));
         }
         self.columns.push(column);
@@ -352,6 +382,13 @@ fn not_null_unless_allowed(column: &Column, field: &Ident, span: Span, value: Va
     Ok(value)
 }
 
+/// Where the operator between a field and its value is (the condition keeps no span of its
+/// own for it): the gap between them, without the single spaces that usually surround it.
+fn operator_span(field: Span, value: Span, op_len: usize) -> Span {
+    let gap = value.start.saturating_sub(field.end);
+    if gap == op_len + 2 { Span::new(field.end + 1, value.start - 1) } else { Span::new(field.end, value.start) }
+}
+
 /// Required columns that `add` left out: not null, no default, not the database's own key.
 pub fn missing_required<'t>(table: &'t Table, given: &[&Column]) -> Vec<&'t Column> {
     table
@@ -384,9 +421,11 @@ pub fn create_table(catalog: &Catalog, model: &ModelDecl) -> Result<CreateTable>
             references: None,
         });
     }
+    // Every column name so far, folded: a model of thousands of fields is checked in linear time.
+    let mut names: std::collections::HashSet<String> = columns.iter().map(|c| c.name.to_ascii_lowercase()).collect();
     for field in &model.fields {
         let def = column_def(catalog, model, &table, field)?;
-        if columns.iter().any(|c: &ColumnDef| c.name.eq_ignore_ascii_case(&def.name)) {
+        if !names.insert(def.name.to_ascii_lowercase()) {
             return Err(Error::at(
                 ErrorKind::Name,
                 format!("field `{}` is declared twice", field.name.name),

@@ -5,7 +5,7 @@
 
 use super::resolve;
 use super::{Conflict, Count, CreateTable, Delete, Filter, Insert, InsertRow, Load, Select, Update};
-use crate::ast::{Command, FieldPath, Ident, Literal, Target};
+use crate::ast::{Command, FieldPath, Ident, Literal, Target, TxMode};
 use crate::catalog::{Catalog, Column, Table};
 use crate::coerce::Now;
 use crate::dialect::{Dialect, Sql};
@@ -233,6 +233,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
     Ok(match command {
         Command::Model(model) => {
             let create = resolve::create_table(catalog, model)?;
+            super::name_limits::check(dialect, model, &create)?;
             Plan::Model { sql: dialect.create_table(&create), indexes: dialect.reference_indexes(&create), create }
         }
         Command::Drop { model, .. } => {
@@ -298,16 +299,38 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             changes_schema: crate::raw_sql::changes_schema(text),
             cap: context.row_cap,
         },
-        Command::Begin
-        | Command::Commit
-        | Command::Rollback
-        | Command::Savepoint(_)
-        | Command::RollbackTo(_)
-        | Command::Release(_) => Plan::Transaction { statements: transaction_statements(command, context) },
+        Command::Begin(mode) => {
+            tx_mode_allowed(dialect, *mode, context.sandbox)?;
+            Plan::Transaction { statements: transaction_statements(command, context) }
+        }
+        Command::Commit | Command::Rollback | Command::Savepoint(_) | Command::RollbackTo(_) | Command::Release(_) => {
+            Plan::Transaction { statements: transaction_statements(command, context) }
+        }
         other => {
             return Err(Error::new(ErrorKind::Refused, format!("`{}` runs no SQL to explain", other.word())));
         }
     })
+}
+
+/// Whether `begin` can open a transaction of `mode` here: SQLite has no read-only transaction
+/// (its transactions are all serializable, so any isolation level is met), and in a sandbox the
+/// user's transaction is a savepoint, which has no mode of its own.
+pub fn tx_mode_allowed(dialect: Dialect, mode: TxMode, sandbox: bool) -> Result<()> {
+    if mode == TxMode::default() {
+        return Ok(());
+    }
+    if sandbox {
+        return Err(Error::new(
+            ErrorKind::Transaction,
+            "in --sandbox, `begin` is a savepoint inside the sandbox's transaction, which has no isolation level or access mode of its own",
+        )
+        .with_help("run without --sandbox to choose them"));
+    }
+    if dialect == Dialect::Sqlite && mode.read_only == Some(true) {
+        return Err(Error::new(ErrorKind::Transaction, "SQLite has no read-only transactions")
+            .with_help("open the file read-only instead: `sqlite:FILE?mode=ro`"));
+    }
+    Ok(())
 }
 
 /// The statements of transaction control: in a sandbox, the user's transaction is a savepoint
@@ -315,8 +338,8 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
 pub fn transaction_statements(command: &Command, context: &Context) -> Vec<Sql> {
     let dialect = context.dialect;
     match (command, context.sandbox) {
-        (Command::Begin, false) => vec![dialect.begin()],
-        (Command::Begin, true) => vec![dialect.savepoint(SANDBOX_SAVEPOINT)],
+        (Command::Begin(mode), false) => dialect.begin_with(*mode),
+        (Command::Begin(_), true) => vec![dialect.savepoint(SANDBOX_SAVEPOINT)],
         (Command::Commit, false) => vec![dialect.commit()],
         (Command::Commit, true) => vec![dialect.release(SANDBOX_SAVEPOINT)],
         (Command::Rollback, false) => vec![dialect.rollback()],

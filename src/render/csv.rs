@@ -20,18 +20,27 @@ pub(super) struct CsvRows {
     count: u64,
     line: Line,
     nests: Vec<Nest>,
+    /// The header line, until it is written: with the first row, or at the end for an empty
+    /// result, so that a query that fails before its first row prints nothing at all.
+    header: Option<Vec<String>>,
 }
 
 impl CsvRows {
-    /// Writes the header line: the columns, then one name per load.
-    pub(super) fn begin(out: &mut dyn Write, columns: &[String], shapes: &[Shape]) -> io::Result<CsvRows> {
-        let mut line = Line::default();
-        let names = shapes.iter().map(|s| Some(s.name.as_str()));
-        line.write(out, columns.iter().map(|c| Some(c.as_str())).chain(names))?;
-        Ok(CsvRows { count: 0, line, nests: Nest::of(shapes) })
+    /// A result set whose header is the columns, then one name per load.
+    pub(super) fn begin(columns: &[String], shapes: &[Shape]) -> CsvRows {
+        let header = columns.iter().cloned().chain(shapes.iter().map(|s| s.name.clone())).collect();
+        CsvRows { count: 0, line: Line::default(), nests: Nest::of(shapes), header: Some(header) }
+    }
+
+    fn write_header(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.header.take() {
+            Some(header) => self.line.write(out, header.iter().map(|c| Some(c.as_str()))),
+            None => Ok(()),
+        }
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
+        self.write_header(out)?;
         self.count += 1;
         if related.is_empty() {
             return self.line.values(out, values);
@@ -40,8 +49,10 @@ impl CsvRows {
         self.line.values(out, &values)
     }
 
-    pub(super) fn count(&self) -> u64 {
-        self.count
+    /// Writes the header if no row did; how many rows there were.
+    pub(super) fn end(mut self, out: &mut dyn Write) -> io::Result<u64> {
+        self.write_header(out)?;
+        Ok(self.count)
     }
 }
 

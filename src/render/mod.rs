@@ -124,7 +124,7 @@ impl Printer {
             Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color, shapes)),
             Format::Json => Rows::Json(json::JsonRows::new(columns, &shapes)),
             Format::Jsonl => Rows::Json(json::JsonRows::new(columns, &shapes).lines()),
-            Format::Csv => Rows::Csv(csv::CsvRows::begin(&mut self.out, columns, &shapes)?),
+            Format::Csv => Rows::Csv(csv::CsvRows::begin(columns, &shapes)),
         });
         Ok(())
     }
@@ -157,13 +157,19 @@ impl Printer {
             Rows::Table(rows) => rows.end(out)?,
             Rows::Vertical(rows) => rows.end(out)?,
             Rows::Json(rows) => rows.end(out)?,
-            Rows::Csv(rows) => rows.count(),
+            Rows::Csv(rows) => rows.end(out)?,
         };
         if more {
             let note = format!("(showing first {count} {}; `set limit off` to see all)", plural(count, "row", "rows"));
             self.remark(&note)?;
         }
         Ok(())
+    }
+
+    /// Drops the result set begun last without a word: its query failed before any row, and
+    /// an empty result (`[]`, `(0 rows)`, a header) would say that it succeeded.
+    pub fn abandon_rows(&mut self) {
+        self.rows = None;
     }
 
     /// One stored or fetched row (`add` prints the stored record, `get` the fetched one).

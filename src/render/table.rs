@@ -81,8 +81,14 @@ impl Page {
             }
         }
         let shown = if null { NULL_TEXT } else { &self.text[start..] };
-        self.multi_line |= shown.contains('\n');
-        self.cells.push(Shown { end: self.text.len(), width: text_width(shown), null });
+        // A cell of several lines is as wide as its widest line.
+        let width = if shown.contains('\n') {
+            self.multi_line = true;
+            shown.split('\n').map(text_width).max().unwrap_or(0)
+        } else {
+            text_width(shown)
+        };
+        self.cells.push(Shown { end: self.text.len(), width, null });
     }
 
     /// Every cell's text, row after row, and whether it is NULL (shown as such).
@@ -194,8 +200,7 @@ impl TableRows {
         if self.header.is_empty() {
             return Ok(());
         }
-        let multi_line = self.page.multi_line || self.header.iter().any(|h| h.contains('\n'));
-        if !self.color && !multi_line {
+        if !self.color && !self.header.iter().any(|h| h.contains('\n')) {
             return draw_plain(out, &self.header, &self.page, numeric);
         }
         self.draw_general(out, numeric)
@@ -367,30 +372,54 @@ fn draw_plain(out: &mut dyn Write, header: &[String], page: &Page, numeric: &[Op
         line.resize(line.len() + width + 2, b'-');
     }
     finish(&mut line, out)?;
-    let text = page.text.as_bytes();
+    let text = page.text.as_str();
     let mut start = 0;
+    let mut rest: Vec<Option<&str>> = Vec::new();
     for row in page.cells.chunks(columns) {
+        rest.clear();
         for (i, ((cell, width), numeric)) in row.iter().zip(&widths).zip(numeric).enumerate() {
-            let shown = if cell.null { NULL_TEXT.as_bytes() } else { &text[start..cell.end] };
+            let shown = if cell.null { NULL_TEXT } else { &text[start..cell.end] };
             start = cell.end;
             line.extend_from_slice(if i == 0 { b" " } else { b" | " });
-            let spare = width - cell.width;
+            // A cell of several lines shows its first here, the others on lines of their own.
+            let (first, more) = if page.multi_line { split_first_line(shown) } else { (shown, None) };
+            rest.push(more);
+            let spare = width - if more.is_some() { text_width(first) } else { cell.width };
             if *numeric == Some(true) {
                 push_spaces(&mut line, spare);
-                line.extend_from_slice(shown);
+                line.extend_from_slice(first.as_bytes());
             } else {
-                line.extend_from_slice(shown);
+                line.extend_from_slice(first.as_bytes());
                 push_spaces(&mut line, spare);
             }
         }
         finish(&mut line, out)?;
+        // The further lines of a row: each cell's next line, or nothing, padded as above.
+        while rest.iter().any(Option::is_some) {
+            for (i, (more, width)) in rest.iter_mut().zip(&widths).enumerate() {
+                let (shown, after) = more.map_or(("", None), split_first_line);
+                *more = after;
+                line.extend_from_slice(if i == 0 { b" " } else { b" | " });
+                line.extend_from_slice(shown.as_bytes());
+                push_spaces(&mut line, width - text_width(shown));
+            }
+            finish(&mut line, out)?;
+        }
     }
     Ok(())
 }
 
+/// A text's first line, and the rest after its newline if it has one.
+fn split_first_line(text: &str) -> (&str, Option<&str>) {
+    match text.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (text, None),
+    }
+}
+
 /// Columns a text takes on a terminal. Cell text has no control characters left (`clean`), so
 /// ASCII text is as wide as it is long; the rest is measured.
-fn text_width(text: &str) -> usize {
+pub(super) fn text_width(text: &str) -> usize {
     if text.is_ascii() { text.len() } else { unicode_width::UnicodeWidthStr::width(text) }
 }
 
@@ -574,14 +603,15 @@ mod tests {
             Just(Value::Null),
             any::<i64>().prop_map(Value::Int),
             any::<f64>().prop_map(Value::Float),
-            "[a-z0-9 é日\u{1b}\u{85}\t]{0,12}".prop_map(Value::Text),
+            "[a-z0-9 é日\u{1b}\u{85}\t\n]{0,12}".prop_map(Value::Text),
         ]
     }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// The direct drawing is the general one, faster: the same text for any single-line page.
+        /// The direct drawing is the general one, faster: the same text for any page, cells of
+        /// several lines too.
         #[test]
         fn direct_drawing_matches_comfy_table(
             columns in prop::collection::vec("[a-zA-Zé日 _]{1,6}", 1..4),

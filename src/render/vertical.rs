@@ -14,8 +14,8 @@ use std::io::{self, Write};
 use comfy_table::presets::NOTHING;
 use comfy_table::{Attribute, Cell, TableComponent};
 
-use super::table::{new_table, value_cell, write_lines};
-use super::{Shape, clean, nest_label, records, write_indented};
+use super::table::{new_table, text_width, value_cell, write_lines};
+use super::{NULL_TEXT, Shape, cell_text, clean, nest_label, records, write_indented};
 use crate::related::Related;
 use crate::value::Value;
 
@@ -88,13 +88,77 @@ pub(super) fn write_nested(
     Ok(())
 }
 
-/// A record's block; `title` is its banner's (`RECORD 3`), if it has one.
+/// A record's block; `title` is its banner's (`RECORD 3`), if it has one. Written directly, in
+/// time linear in what is shown: a value of many megabytes, or millions of small records, would
+/// take comfy-table far longer (it measures and pads every line of every cell more than once).
+/// A column name of several lines is rare enough to go through comfy-table still.
 fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, title: Option<&str>) -> io::Result<()> {
+    let names: Vec<String> = columns.iter().map(|name| clean(name)).collect();
+    if names.iter().any(|name| name.contains('\n')) {
+        return draw_general(out, &names, values, color, title);
+    }
+    let texts: Vec<Option<String>> = values.iter().map(|v| (!v.is_null()).then(|| cell_text(v))).collect();
+    let name_width = names.iter().map(|name| text_width(name)).max().unwrap_or(0);
+    if let Some(title) = title {
+        let value_width = texts
+            .iter()
+            .map(|text| text.as_deref().map_or(NULL_TEXT.len(), |t| t.split('\n').map(text_width).max().unwrap_or(0)))
+            .max()
+            .unwrap_or(0);
+        writeln!(out, "{}", banner(title, name_width, value_width))?;
+    }
+    let mut line = String::new();
+    for (name, text) in names.iter().zip(&texts) {
+        let pad = name_width - text_width(name);
+        line.clear();
+        if color {
+            line.push_str("\u{1b}[1m");
+            line.push_str(name);
+            line.push_str("\u{1b}[0m");
+        } else {
+            line.push_str(name);
+        }
+        line.extend(std::iter::repeat_n(' ', pad));
+        line.push_str(" | ");
+        match text {
+            None if color => line.push_str("\u{1b}[2m<null>\u{1b}[0m"),
+            None => line.push_str(NULL_TEXT),
+            Some(text) => {
+                let mut lines = text.split('\n');
+                line.push_str(lines.next().unwrap_or(""));
+                for more in lines {
+                    write_trimmed(out, &line)?;
+                    line.clear();
+                    line.extend(std::iter::repeat_n(' ', name_width));
+                    line.push_str(" | ");
+                    line.push_str(more);
+                }
+            }
+        }
+        write_trimmed(out, &line)?;
+    }
+    Ok(())
+}
+
+/// A line without its trailing spaces (a value's own too, as comfy-table leaves them).
+fn write_trimmed(out: &mut dyn Write, line: &str) -> io::Result<()> {
+    out.write_all(line.trim_end().as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The block through comfy-table, for names of several lines.
+fn draw_general(
+    out: &mut dyn Write,
+    names: &[String],
+    values: &[Value],
+    color: bool,
+    title: Option<&str>,
+) -> io::Result<()> {
     let mut table = new_table(color);
     table.load_preset(NOTHING);
     table.set_style(TableComponent::VerticalLines, '|');
-    for (name, value) in columns.iter().zip(values) {
-        let name = Cell::new(clean(name));
+    for (name, value) in names.iter().zip(values) {
+        let name = Cell::new(name);
         let name = if color { name.add_attribute(Attribute::Bold) } else { name };
         table.add_row(vec![name, value_cell(value, color)]);
     }
@@ -204,6 +268,47 @@ city | 日本
             let (mut p, out, _) = Printer::capture(format, false, true, false);
             p.record(&cols(&["id", "name", "email"]), &[Value::Int(1), text("John"), Value::Null], true).unwrap();
             assert_eq!(out.contents(), "id    | 1\nname  | John\nemail | <null>\n");
+        }
+    }
+
+    #[test]
+    fn multi_line_empty_and_trailing_spaces_as_comfy_table_drew_them() {
+        let rows = vec![vec![Value::Int(1), text("x\ny yy  \n"), Value::Null, text("")]];
+        assert_eq!(
+            render(&["id", "a", "bb", "c"], &rows),
+            "-[ RECORD 1 ]\nid | 1\na  | x\n   | y yy\n   |\nbb | <null>\nc  |\n"
+        );
+        let names = render(&["two\nlines", "b"], &[vec![text("v"), text("w")]]);
+        assert!(names.contains("two   | v"), "{names}");
+    }
+
+    fn any_cell() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int),
+            "[a-z0-9 é日\u{1b}\u{85}\t\n]{0,12}".prop_map(Value::Text),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// The direct drawing is comfy-table's, in colour or not, with a banner or without.
+        #[test]
+        fn direct_drawing_matches_comfy_table(
+            columns in proptest::collection::vec("[a-zA-Zé日 _]{1,6}", 1..4),
+            values in proptest::collection::vec(any_cell(), 3),
+            color: bool,
+            banner: bool,
+        ) {
+            let values = &values[..columns.len()];
+            let names: Vec<String> = columns.iter().map(|c| super::clean(c)).collect();
+            let title = banner.then_some("RECORD 1");
+            let (mut direct, mut general) = (Vec::new(), Vec::new());
+            super::draw(&mut direct, &columns, values, color, title).unwrap();
+            super::draw_general(&mut general, &names, values, color, title).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(general).unwrap());
         }
     }
 

@@ -87,7 +87,7 @@ impl Session {
     /// Connects and reads the schema.
     pub async fn open(url: &str, printer: Printer, sandbox: bool) -> Result<Session> {
         let mut backend = Backend::connect(url).await?;
-        let catalog = Arc::new(backend.introspect().await?);
+        let catalog = Arc::new(backend.introspect().await.map_err(|e| not_a_database(url, e))?);
         let canceller = Canceller::install(&mut backend, url).await?;
         let mut session = Session {
             backend,
@@ -167,7 +167,7 @@ impl Session {
     async fn dispatch(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<Flow> {
         self.tx.check_allowed(command)?;
         match command {
-            Command::Begin => self.begin().await?,
+            Command::Begin(mode) => self.begin(*mode).await?,
             Command::Commit => self.commit().await?,
             Command::Rollback => self.rollback().await?,
             Command::Savepoint(name) => self.savepoint(name).await?,
@@ -293,6 +293,10 @@ impl Session {
                 }
                 self.refresh_catalog().await?;
                 let Command::Model(model) = command else { unreachable!("a model's plan") };
+                // `model Foo table bar`: `Foo` is the name to use, though no convention finds it.
+                if model.table.is_some() {
+                    Arc::make_mut(&mut self.catalog).declare(&model.name.name, &create.table);
+                }
                 let text = format!("model {} created (table {})", model.name.name, create.table);
                 self.printer.status(&text).map_err(io_error)
             }
@@ -586,7 +590,7 @@ impl Session {
                 .with_help("`commit` or `rollback` first"));
         }
         let mut backend = Backend::connect(url).await?;
-        let catalog = backend.introspect().await?;
+        let catalog = backend.introspect().await.map_err(|e| not_a_database(url, e))?;
         self.canceller = Canceller::install(&mut backend, url).await?;
         self.backend = backend;
         self.url = url.to_string();
@@ -601,7 +605,9 @@ impl Session {
         let mut backend = Backend::connect(&self.url)
             .await
             .map_err(|e| e.with_help("the connection was lost and could not be opened again"))?;
-        self.catalog = Arc::new(backend.introspect().await?);
+        let mut catalog = backend.introspect().await?;
+        catalog.keep_declared(&self.catalog);
+        self.catalog = Arc::new(catalog);
         self.canceller = Canceller::install(&mut backend, &self.url).await?;
         self.backend = backend;
         self.lost = false;
@@ -619,7 +625,9 @@ impl Session {
     }
 
     pub(crate) async fn refresh_catalog(&mut self) -> Result<()> {
-        self.catalog = Arc::new(self.backend.introspect().await?);
+        let mut catalog = self.backend.introspect().await?;
+        catalog.keep_declared(&self.catalog);
+        self.catalog = Arc::new(catalog);
         // Read inside a transaction, the catalog holds changes that a rollback takes back.
         self.schema_provisional |= self.tx.is_open();
         Ok(())
@@ -676,6 +684,18 @@ fn schema_change_at(command: &Command) -> Option<crate::ast::Span> {
 /// Rows written by one run of a prepared multi-row insert: SQLite finishes a statement and
 /// finds the table's end again for every run, so a run of many rows saves that work per row.
 const CHUNK_ROWS: usize = 32;
+
+/// SQLite opens any file and finds out on the first read that it is not a database
+/// (SQLITE_NOTADB, 26), in words that do not say which file: the error names it.
+fn not_a_database(url: &str, err: Error) -> Error {
+    if err.code == Some(crate::error::DbCode::Sqlite(26)) {
+        let file = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let file = file.split('?').next().unwrap_or(file);
+        return Error::new(ErrorKind::Connection, format!("cannot open {file}: the file is not a database"))
+            .with_help("check the file name; ormsh leaves the file as it is");
+    }
+    err
+}
 
 fn short_location(location: &str) -> String {
     if let Some(path) = location.strip_prefix("sqlite:") {

@@ -41,9 +41,12 @@ impl<'p> PrintRows<'p> {
     }
 
     /// Closes the result set, whatever the fetch returned: rows already shown stay shown, and
-    /// the fetch's error, if any, is passed on.
+    /// the fetch's error, if any, is passed on. A fetch that failed before its first row shows
+    /// nothing but its error.
     pub fn finish(self, fetched: Result<()>) -> Result<()> {
-        if self.started {
+        if self.started && fetched.is_err() && self.shown == 0 {
+            self.printer.abandon_rows();
+        } else if self.started {
             self.printer.end_rows(self.more).map_err(io_error)?;
         }
         fetched

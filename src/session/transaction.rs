@@ -6,7 +6,7 @@
 //! and follows its answer, saying in one line when it is not what ormsh expected.
 
 use super::{Session, io_error};
-use crate::ast::{Command, Ident, Span};
+use crate::ast::{Command, Ident, Span, TxMode};
 use crate::backend::ServerTx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{COMMAND_SAVEPOINT, SANDBOX_SAVEPOINT, transaction_statements};
@@ -109,12 +109,13 @@ fn rolled_back_by(err: &Error) -> String {
 }
 
 impl Session {
-    pub(super) async fn begin(&mut self) -> Result<()> {
+    pub(super) async fn begin(&mut self, mode: TxMode) -> Result<()> {
         if self.tx.is_open() {
             return Err(Error::new(ErrorKind::Transaction, "a transaction is already open")
                 .with_help("`commit` or `rollback` it first, or use `savepoint NAME`"));
         }
-        self.send_all(&Command::Begin).await?;
+        crate::plan::tx_mode_allowed(self.dialect(), mode, self.sandbox)?;
+        self.send_all(&Command::Begin(mode)).await?;
         self.tx = TxState::Open { savepoints: Vec::new() };
         self.printer.status("BEGIN").map_err(io_error)
     }

@@ -543,7 +543,32 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
                 Some(())
             }
-            Verb::Models | Verb::Refresh | Verb::Begin | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Begin => self.tx_modes(),
+            Verb::Models | Verb::Refresh | Verb::Commit | Verb::Quit => Some(()),
+        }
+    }
+
+    /// `begin`'s isolation level and access mode, as the parser's `begin` takes them.
+    fn tx_modes(&mut self) -> Step {
+        const FIRST: [&str; 4] = ["serializable", "repeatable", "read", "isolation"];
+        const LEVELS: [&str; 3] = ["serializable", "repeatable", "read"];
+        loop {
+            self.punct(",");
+            self.slot(|| Offer::keywords(&FIRST))?;
+            let mut word = self.keyword(&FIRST)?;
+            if word == "isolation" {
+                self.slot(|| Offer::keywords(&["level"]))?;
+                self.keyword(&["level"])?;
+                self.slot(|| Offer::keywords(&LEVELS))?;
+                word = self.keyword(&LEVELS)?;
+            }
+            let after: &[&'static str] = match word {
+                "repeatable" => &["read"],
+                "read" => &["committed", "uncommitted", "only", "write"],
+                _ => continue,
+            };
+            self.slot(|| Offer::keywords(after))?;
+            self.keyword(after)?;
         }
     }
 

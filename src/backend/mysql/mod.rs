@@ -5,6 +5,7 @@
 mod decode;
 mod encode;
 mod introspect;
+mod password;
 
 use std::str::FromStr;
 
@@ -31,8 +32,12 @@ pub async fn connect(url: &str) -> Result<MySqlConnection> {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => format!("mysql://{rest}"),
         _ => url.to_string(),
     };
-    let options = MySqlConnectOptions::from_str(&sqlx_url)
-        .map_err(|e| connect_error(url, e))?
+    let mut options = MySqlConnectOptions::from_str(&sqlx_url).map_err(|e| connect_error(url, e))?;
+    let url_has_password = url::Url::parse(&sqlx_url).is_ok_and(|u| u.password().is_some());
+    if !url_has_password && let Some(pwd) = password::fallback() {
+        options = options.password(&pwd);
+    }
+    let options = options
         // TIMESTAMP columns are stored in UTC and converted to the session's zone: UTC in, UTC
         // out, like PostgreSQL's session.
         .timezone(Some("+00:00".to_string()))

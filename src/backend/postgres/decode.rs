@@ -14,6 +14,7 @@ use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgRow, PgTypeInfo, PgTypeKind, PgValueFormat};
 use sqlx::{Row, ValueRef};
 
+use super::geometry;
 use super::types::*;
 use crate::value::Value;
 
@@ -209,6 +210,13 @@ fn decode_known(ty: &PgTypeInfo, b: &[u8]) -> Option<Value> {
             }
             Value::Text((0..bits).map(|i| if data[i / 8] & (0x80 >> (i % 8)) != 0 { '1' } else { '0' }).collect())
         }
+        geometry::LINE
+        | geometry::LSEG
+        | geometry::BOX
+        | geometry::PATH
+        | geometry::POLYGON
+        | geometry::CIRCLE
+        | geometry::TSVECTOR => Value::Text(geometry::decode(oid, b)?),
         POINT => {
             let mut r = Reader(b);
             Value::Text(format!("({},{})", r.f64()?, r.f64()?))

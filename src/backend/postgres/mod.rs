@@ -5,6 +5,7 @@
 
 mod decode;
 mod encode;
+mod geometry;
 mod introspect;
 mod types;
 
@@ -39,7 +40,18 @@ pub async fn connect(url: &str) -> Result<PgConnection> {
 /// Prepares (or finds in sqlx's cache) the statement with every parameter untyped.
 async fn prepare(conn: &mut PgConnection, sql: &Sql) -> Result<PgStatement> {
     let types = vec![encode::untyped(); sql.params().len()];
-    conn.prepare_with(sql.sqlx_text().into_sql_str(), &types).await.map_err(db_error)
+    conn.prepare_with(sql.sqlx_text().into_sql_str(), &types).await.map_err(|err| unreadable_type(db_error(err)))
+}
+
+/// The driver cannot describe a multirange column (pg_type's `typtype` `m`, code 109, is unknown
+/// to it) and fails the statement with its own words: ormsh says which column type it is and
+/// how to read it. `query` and `get` ask for such a column as text already.
+fn unreadable_type(err: Error) -> Error {
+    if err.message.contains("unknown type code 109") {
+        return Error::new(ErrorKind::Database, "a column of the result is a multirange, which the driver cannot read")
+            .with_help("select it as text: `column::text`");
+    }
+    err
 }
 
 /// The statement's query with its values encoded for the parameter types the server chose.

@@ -1,0 +1,252 @@
+//! Numbers, names, types and small betrayals (issue 17.4–17.6), each with the exact case that
+//! showed it, on every backend that has it.
+
+mod common;
+
+use common::{Scratch, ServerKind, assert_success, ormsh, text};
+
+/// Runs `commands` on `url`, stopping at the first error; stdout, stderr and the exit code.
+fn run(url: &str, commands: &[&str]) -> (String, String, i32) {
+    let mut args = vec!["--format", "csv"];
+    for c in commands {
+        args.extend(["-c", c]);
+    }
+    let out = ormsh(url, &args);
+    (text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// SQLite, and each server that is configured (in a database of the test's own).
+fn each_backend(label: &str, test: impl Fn(&str, &str)) {
+    let t = Scratch::new();
+    test(&t.url("h.db"), "sqlite");
+    for kind in [ServerKind::Postgres, ServerKind::Mysql] {
+        if let Some(db) = kind.fresh_db("hard", label) {
+            test(&db.url, if kind == ServerKind::Postgres { "postgres" } else { "mysql" });
+        }
+    }
+}
+
+#[test]
+fn an_int_past_i64_is_out_of_range_on_every_backend() {
+    each_backend("int_range", |url, name| {
+        let (_, _, code) = run(url, &["model Big { n: int }"]);
+        assert_eq!(code, 0, "{name}");
+        let (out, err, code) = run(url, &["add Big n=9223372036854775808"]);
+        assert_eq!(code, 1, "{name}: {out}{err}");
+        assert!(err.contains("`9223372036854775808` is out of range for an int field"), "{name}: {err}");
+        let (out, _, _) = run(url, &["count Big"]);
+        assert_eq!(out, "0\n", "{name}: nothing was stored");
+        let (out, err, code) = run(
+            url,
+            &["add Big n=9223372036854775807", "add Big n=-9223372036854775808", "query Big fields n order by n"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(out, "n\n-9223372036854775808\n9223372036854775807\n", "{name}");
+    });
+}
+
+#[test]
+fn names_longer_than_the_database_keeps_are_refused_with_the_limit() {
+    each_backend("long_names", |url, name| {
+        let table = "t".repeat(64);
+        let (_, err, code) = run(url, &[&format!("model Foo table {table} {{ a: int }}")]);
+        match name {
+            "postgres" => {
+                assert_eq!(code, 1, "{err}");
+                assert!(err.contains("is 64 bytes long; PostgreSQL allows at most 63"), "{err}");
+            }
+            _ => assert_eq!(code, 0, "{name}: 64 is allowed: {err}"),
+        }
+        let column = "c".repeat(65);
+        let (_, err, code) = run(url, &[&format!("model Bar {{ {column}: int }}")]);
+        match name {
+            "postgres" => assert!(err.contains("PostgreSQL allows at most 63"), "{err}"),
+            "mysql" => assert!(err.contains("is 65 characters long; MySQL/MariaDB allows at most 64"), "{err}"),
+            _ => assert_eq!(code, 0, "SQLite has no limit: {err}"),
+        }
+        if name != "sqlite" {
+            assert_eq!(code, 1);
+            let (out, _, _) = run(url, &["models"]);
+            assert!(!out.contains("Bar"), "{name}: nothing was made: {out}");
+        }
+    });
+}
+
+#[test]
+fn a_model_keeps_the_name_it_was_declared_with() {
+    each_backend("declared_name", |url, name| {
+        let (out, err, code) = run(
+            url,
+            &["model Foo table bar { a: int }", "add Foo a=1", "query Foo fields a", "count Foo", "describe Foo"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("a\n1\n1\n"), "{name}: {out}");
+    });
+}
+
+#[test]
+fn a_mariadb_default_with_a_backslash_is_stored_as_written_whatever_the_escape_mode() {
+    let Some(db) = ServerKind::Mysql.fresh_db("hard", "backslash") else { return };
+    for (mode, model) in [("NO_BACKSLASH_ESCAPES", "Esc"), ("", "Plain")] {
+        let set = format!("sql SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, NULLIF('{mode}', ''))");
+        let (out, err, code) = run(
+            &db.url,
+            &[
+                &set,
+                &format!(r#"model {model} {{ path: text? = "C:\\dir\\it's", n: int? }}"#),
+                &format!("add {model} n=1"),
+                &format!("query {model} fields path"),
+            ],
+        );
+        assert_eq!(code, 0, "{mode}: {err}");
+        assert_eq!(out, "path\nC:\\dir\\it's\n", "{mode}");
+    }
+}
+
+#[test]
+fn mariadb_tables_are_utf8mb4_whatever_the_database_default() {
+    let Some(db) = ServerKind::Mysql.fresh_db("hard", "latin1") else { return };
+    let made = ormsh(&db.url, &["-c", &format!("sql ALTER DATABASE {} CHARACTER SET latin1", db.name)]);
+    assert_success(&made, "make the database latin1");
+    let (out, err, code) =
+        run(&db.url, &["model Note { body: text }", "add Note body=\"emoji 🦀 ok\"", "query Note fields body"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "body\nemoji 🦀 ok\n");
+}
+
+#[test]
+fn postgres_types_ormsh_does_not_decode_are_the_servers_text() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "types") else { return };
+    let (_, err, code) = run(
+        &db.url,
+        &[
+            "sql create table shapes (id serial primary key, l line, b box, p polygon, c circle, v tsvector, \
+             q tsquery, m int4multirange, pa path, ls lseg, va tsvector[])",
+            "sql insert into shapes (l, b, p, c, v, q, m, pa, ls, va) values ('{1,2,3}', '(1,2),(3,4)', \
+             '((0,0),(1,1),(1,0))', '<(1,2),3>', 'a fat cat', 'fat & cat', '{[1,3),[5,7)}', '[(0,0),(1,1)]', \
+             '[(0,0),(1,1)]', array['a b'::tsvector])",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let expected = "id,l,b,p,c,v,q,m,pa,ls,va\n1,\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",\
+                    'a' 'cat' 'fat','fat' & 'cat',\"{[1,3),[5,7)}\",\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\",\"{\"\"'a' 'b'\"\"}\"\n";
+    // The whole table, a record, and JSON: every value as the server writes it.
+    let (out, err, code) = run(&db.url, &["query Shape"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, expected);
+    let out = ormsh(&db.url, &["--format", "json", "-c", "get Shape 1"]);
+    let json = text(&out.stdout);
+    assert!(json.contains(r#""m":"{[1,3),[5,7)}""#) && json.contains(r#""q":"'fat' & 'cat'""#), "{json}");
+    // Raw SQL: the geometric types and tsvector decoded to the same text; a multirange, which
+    // the driver cannot describe, is an error that says how to read it.
+    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, pa, ls from shapes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "l,b,p,c,v,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
+    );
+    let (_, err, code) = run(&db.url, &["sql select m from shapes"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("multirange") && err.contains("::text"), "{err}");
+}
+
+#[test]
+fn begin_takes_an_isolation_level_and_read_only() {
+    each_backend("begin_modes", |url, name| {
+        let (_, err, code) = run(url, &["model Acct { n: int }", "add Acct n=1"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) =
+            run(url, &["begin serializable", "count Acct", "commit", "begin repeatable read", "commit"]);
+        assert_eq!((code, out.as_str()), (0, "1\n"), "{name}: {err}");
+        if name == "postgres" {
+            let (out, err, _) = run(url, &["begin serializable", "sql show transaction_isolation", "rollback"]);
+            assert_eq!(out, "transaction_isolation\nserializable\n", "{err}");
+        }
+        // Read only: the database refuses the write (SQLite has no such transaction: refused).
+        let (_, err, code) = run(url, &["begin read only", "add Acct n=2", "rollback"]);
+        assert_eq!(code, 1, "{name}");
+        match name {
+            "sqlite" => assert!(err.contains("SQLite has no read-only transactions"), "{err}"),
+            _ => assert!(err.to_lowercase().contains("read-only") || err.contains("READ ONLY"), "{name}: {err}"),
+        }
+        let (out, _, _) = run(url, &["count Acct"]);
+        assert_eq!(out, "1\n", "{name}");
+    });
+}
+
+#[test]
+fn a_model_rolled_back_is_forgotten_by_the_catalog() {
+    // MySQL commits DDL on its own (ormsh refuses `model` in a transaction there).
+    let t = Scratch::new();
+    let mut urls = vec![t.url("h.db")];
+    let pg = ServerKind::Postgres.fresh_db("hard", "rolled_back");
+    urls.extend(pg.iter().map(|db| db.url.clone()));
+    for url in urls {
+        let (_, err, code) = run(&url, &["begin", "model Gone { a: int }", "rollback", "query Gone"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("unknown model `Gone`"), "{url}: {err}");
+    }
+}
+
+#[test]
+fn small_betrayals_in_scripts() {
+    let t = Scratch::new();
+    // A byte order mark at the start of a script is skipped.
+    let script = t.write("bom.orm", "\u{feff}sql select 1 as one\n");
+    let out = t.cmd().arg(t.url("h.db")).args(["--format", "csv", "-f"]).arg(&script).output().unwrap();
+    assert_eq!(text(&out.stdout), "one\n1\n", "{}", text(&out.stderr));
+    // A query that fails before its first row prints nothing but its error, in every format.
+    for format in ["csv", "json", "table", "vertical"] {
+        let out = t
+            .cmd()
+            .arg(t.url("h.db"))
+            .args(["--format", format, "-c", "sql select abs(-9223372036854775807 - 1) as x"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(text(&out.stdout), "", "{format}");
+        assert!(text(&out.stderr).contains("integer overflow"), "{}", text(&out.stderr));
+    }
+    // "file is not a database" names the file.
+    t.write("notes.txt", &"these are my notes\n".repeat(100));
+    let out = t.run("notes.txt", &["count X"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("notes.txt: the file is not a database"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn like_on_a_json_field_is_refused_at_the_operator() {
+    each_backend("json_like", |url, name| {
+        let (_, err, code) = run(url, &["model Doc { d: json }", "query Doc where d like \"%a%\""]);
+        assert_eq!(code, 1, "{name}");
+        assert!(err.contains("`like` matches text, and `d` is json"), "{name}: {err}");
+        assert!(
+            err.contains("1 | query Doc where d like \"%a%\"\n  |                   ^^^^ not for json"),
+            "{name}: {err}"
+        );
+    });
+}
+
+#[test]
+fn a_failed_batch_waits_for_a_lock_once_not_once_per_row() {
+    use ormsh::parser::parse_statement;
+    use ormsh::runner::NoConfirm;
+    let t = Scratch::new();
+    t.ok("lock.db", &["model P { a: int }"]);
+    // A session of this process holds the write lock, in a transaction left open.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (printer, _, _) = ormsh::render::Printer::capture(ormsh::ast::Format::Csv, false, false, false);
+    let mut holder = runtime.block_on(ormsh::session::Session::open(&t.url("lock.db"), printer, false)).unwrap();
+    for line in ["begin", "add P a=0"] {
+        runtime.block_on(holder.execute(&parse_statement(line).unwrap(), &mut NoConfirm)).unwrap();
+    }
+    let script = t.write("batch.orm", "begin\nadd P a=1\nadd P a=2\nadd P a=3\nadd P a=4\nadd P a=5\ncommit\n");
+    let started = std::time::Instant::now();
+    let out = t.cmd().arg(t.url("lock.db")).arg("-f").arg(&script).output().unwrap();
+    let waited = started.elapsed();
+    runtime.block_on(holder.finish());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("database is locked"), "{}", text(&out.stderr));
+    // One busy timeout is 5 s; one per row would be 25 s. (A bound, not a measurement.)
+    assert!(waited < std::time::Duration::from_secs(15), "the batch waited {waited:?}");
+}
