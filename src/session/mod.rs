@@ -295,7 +295,8 @@ impl Session {
             }
             Plan::Query { sql, hints, cap, loads } => {
                 let dialect = self.dialect();
-                let mut sink = PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect);
+                let mut sink =
+                    PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect).stopping_on(&self.canceller);
                 let fetched = self.backend.fetch(&sql, &hints, &mut sink).await;
                 sink.finish(fetched)
             }
@@ -313,7 +314,7 @@ impl Session {
                 self.printer.affected(n, "deleted").map_err(io_error)
             }
             Plan::Sql { sql, changes_schema, cap } => {
-                let mut sink = PrintRows::new(&mut self.printer, cap);
+                let mut sink = PrintRows::new(&mut self.printer, cap).stopping_on(&self.canceller);
                 let outcome = self.backend.run(&sql, &self.catalog, &mut sink).await;
                 let result = match outcome {
                     Ok(Outcome::Rows) => sink.finish(Ok(())),
