@@ -159,7 +159,7 @@ impl Session {
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
             self.printer.timing(started.elapsed()).map_err(io_error)?;
         }
-        self.printer.flush().map_err(io_error)?;
+        self.printer.end_command().map_err(io_error)?;
         flow
     }
 
@@ -500,7 +500,7 @@ impl Session {
             self.printer.row(&row).map_err(io_error)?;
         }
         self.printer.end_rows(false).map_err(io_error)?;
-        if matches!(self.printer.format(), Format::Table | Format::Vertical) {
+        if matches!(self.printer.format(), Format::Table | Format::Vertical | Format::Auto) {
             let mut lines = format!("model {} (table {})", table.model_name(), table.name);
             let stamps: Vec<&str> =
                 table.columns.iter().filter(|c| resolve::stamp(c).is_some()).map(|c| c.name.as_str()).collect();
@@ -537,6 +537,7 @@ impl Session {
             Setting::Format(format) => self.printer.set_format(*format),
             Setting::Timing(on) => self.settings.timing = *on,
             Setting::Limit(limit) => self.settings.limit = *limit,
+            Setting::Pager(on) => self.printer.set_pager(*on),
         }
         Ok(())
     }

@@ -26,7 +26,16 @@ pub struct PrintRows<'p> {
 
 impl<'p> PrintRows<'p> {
     pub fn new(printer: &'p mut Printer, cap: Option<u64>) -> PrintRows<'p> {
-        PrintRows { printer, cap, shown: 0, more: false, started: false, loads: &[], dialect: Dialect::Sqlite, canceller: None }
+        PrintRows {
+            printer,
+            cap,
+            shown: 0,
+            more: false,
+            started: false,
+            loads: &[],
+            dialect: Dialect::Sqlite,
+            canceller: None,
+        }
     }
 
     /// Rows that end with a column of related records for each of `loads`, as `dialect` sends them.
@@ -70,6 +79,10 @@ impl RowSink for PrintRows<'_> {
             // An error, not a quiet end: inside a transaction the command is undone under its
             // savepoint, and the server is asked what state the transaction is in.
             return Err(Error::new(ErrorKind::Database, format!("cancelled after {} rows (Ctrl-C)", self.shown)));
+        }
+        if !self.printer.wants_more() {
+            // The pager was quit: the rest is not read.
+            return Ok(false);
         }
         if self.cap.is_some_and(|cap| self.shown >= cap) {
             self.more = true;
