@@ -99,7 +99,7 @@ fn the_pager_runs_for_a_tall_result_and_not_for_a_short_one() {
     let paged = std::fs::read_to_string(t.path("paged")).unwrap();
     assert!(paged.contains("(30 rows)") && paged.contains(" 17\n"), "the pager got the whole result: {paged}");
     // A line wider than the terminal is paged too.
-    s.line("sql select n, printf('%0100d', n) as wide from ns where n = 1");
+    s.line("sql select n, printf('%0100d', n) as wide from ns where n = 1;");
     assert!(common::eventually(std::time::Duration::from_secs(10), || times_paged(&t) == 2), "a wide line is paged");
     s.expect(PROMPT);
     s.run("set pager off", "off\r\n", PROMPT);
@@ -113,7 +113,7 @@ fn an_empty_pager_variable_means_no_pager() {
     let t = Scratch::new();
     let mut s = Screen::start(&t, &t.url("s.db"), 80, 8, &[("PAGER", "")]);
     s.run(
-        "sql with recursive c(x) as (select 1 union all select x + 1 from c where x < 20) select x from c",
+        "sql with recursive c(x) as (select 1 union all select x + 1 from c where x < 20) select x from c;",
         "(20 rows)",
         PROMPT,
     );
@@ -123,9 +123,9 @@ fn an_empty_pager_variable_means_no_pager() {
 fn format_auto_turns_vertical_when_a_row_would_not_fit() {
     let t = Scratch::new();
     let mut s = Screen::start(&t, &t.url("s.db"), 40, 40, &[("PAGER", "")]);
-    s.run("sql select 1 as a, 'short' as b", " a |   b\r\n", PROMPT);
+    s.run("sql select 1 as a, 'short' as b;", " a |   b\r\n", PROMPT);
     // A row wider than the 40 columns is drawn vertically.
-    let wide = "sql select 1 as a, 'a rather long text that does not fit' as b, 'more' as c";
+    let wide = "sql select 1 as a, 'a rather long text that does not fit' as b, 'more' as c;";
     let shown = s.run(wide, "-[ RECORD 1 ]", PROMPT);
     assert!(shown.contains("b | a rather long text that does not fit"), "{shown:?}");
     // An explicit format stays as asked.
@@ -165,14 +165,14 @@ fn ctrl_c_stops_a_long_listing_on_sqlite() {
         &t.url("s.db"),
         "ormsh s.db [tx]> ",
         "sql with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000) \
-         select a.x + 1000 * b.x + 1000000 * d.x as x from c a, c b, c d limit 3000000",
+         select a.x + 1000 * b.x + 1000000 * d.x as x from c a, c b, c d limit 3000000;",
     );
 }
 
 #[test]
 fn ctrl_c_stops_a_long_listing_on_postgres() {
     let Some(db) = ServerKind::Postgres.fresh_db("screen", "ctrl_c") else { return };
-    ctrl_c_stops_a_listing(&db.url, "[tx]> ", "sql select x from generate_series(1, 3000000) as g(x)");
+    ctrl_c_stops_a_listing(&db.url, "[tx]> ", "sql select x from generate_series(1, 3000000) as g(x);");
 }
 
 #[test]
@@ -182,6 +182,57 @@ fn ctrl_c_stops_a_long_listing_on_mysql() {
         &db.url,
         "[tx]> ",
         "sql with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000) \
-         select a.x + 1000 * b.x + 1000000 * d.x as x from c a, c b, c d limit 3000000",
+         select a.x + 1000 * b.x + 1000000 * d.x as x from c a, c b, c d limit 3000000;",
     );
+}
+
+#[test]
+fn the_continuation_prompt_shows_what_is_open() {
+    let t = Scratch::new();
+    let mut s = Screen::start(&t, &t.url("s.db"), 100, 30, &[("PAGER", "")]);
+    s.line("model Note {");
+    s.expect("ormsh s.db {> ");
+    s.line("  text: text,");
+    s.expect("ormsh s.db {> ");
+    s.run("  n: int? }", "model Note created", PROMPT);
+    s.line("add Note text='two");
+    s.expect("ormsh s.db '> ");
+    s.run("lines' n=1", "   | lines", PROMPT);
+    s.line("query Note \\");
+    s.expect("ormsh s.db -> ");
+    s.run("fields n", "(1 row)", PROMPT);
+    // Ctrl-C drops the whole entry, and the next one starts afresh.
+    s.line("add Note text=\"never");
+    s.expect("ormsh s.db \"> ");
+    s.pty.send_control('c').unwrap();
+    s.expect(PROMPT);
+    s.run("count Note", "\r\n1\r\n", PROMPT);
+}
+
+#[test]
+fn sql_goes_on_until_a_semicolon_or_an_empty_line() {
+    let t = Scratch::new();
+    let mut s = Screen::start(&t, &t.url("s.db"), 100, 30, &[("PAGER", "")]);
+    s.line("sql create table t (a int,");
+    s.expect("ormsh s.db (> ");
+    s.line("  b text)");
+    s.expect("ormsh s.db -> ");
+    s.line("");
+    s.expect(PROMPT);
+    s.line("sql insert into t");
+    s.expect("ormsh s.db -> ");
+    s.line("values (1, 'x'),");
+    s.expect("ormsh s.db -> ");
+    s.line("(2, 'y');");
+    s.expect(PROMPT);
+    s.line("sql select count(*) as n");
+    s.expect("ormsh s.db -> ");
+    s.line("from t");
+    s.expect("ormsh s.db -> ");
+    s.run("", " n\r\n---\r\n 2\r\n", PROMPT);
+    // Up brings the whole statement back, and it runs again as it was.
+    s.pty.send("\x1b[A").unwrap();
+    s.pty.flush().unwrap();
+    s.expect("from t");
+    s.run("", " 2\r\n", PROMPT);
 }
