@@ -236,3 +236,19 @@ fn sql_goes_on_until_a_semicolon_or_an_empty_line() {
     s.expect("from t");
     s.run("", " 2\r\n", PROMPT);
 }
+
+#[test]
+fn ddl_through_sql_prints_its_tag_and_time_follows_its_error() {
+    let t = Scratch::new();
+    let mut s = Screen::start(&t, &t.url("s.db"), 100, 30, &[("PAGER", "")]);
+    let created = s.run("sql create table t (a int);", "CREATE TABLE\r\n", PROMPT);
+    assert!(!created.contains("affected"), "{created:?}");
+    s.run("sql insert into t values (1), (2);", "2 rows affected\r\n", PROMPT);
+    s.run("sql drop table t;", "DROP TABLE\r\n", PROMPT);
+    s.run("set timing on", "on\r\n", PROMPT);
+    s.line("count Nope");
+    let before_error = s.expect("error: unknown model `Nope`");
+    assert!(!before_error.contains("Time:"), "Time: came before the error: {before_error:?}");
+    s.expect("Time: ");
+    s.expect(PROMPT);
+}

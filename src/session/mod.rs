@@ -80,6 +80,8 @@ pub struct Session {
     printer: Printer,
     /// Runs every command inside a transaction that is rolled back at the end.
     sandbox: bool,
+    /// `set timing on`: how long the command that just failed took, shown after its error.
+    time_of_failure: Option<std::time::Duration>,
 }
 
 impl Session {
@@ -102,6 +104,7 @@ impl Session {
             settings: Settings::default(),
             printer,
             sandbox,
+            time_of_failure: None,
         };
         if sandbox {
             session.send(&session.dialect().begin()).await?;
@@ -141,6 +144,14 @@ impl Session {
         self.canceller.clone()
     }
 
+    /// Called once the error of the command that failed last has been drawn: with `set timing
+    /// on`, its `Time:` line follows it.
+    pub fn error_reported(&mut self) {
+        if let Some(elapsed) = self.time_of_failure.take() {
+            let _ = self.printer.timing(elapsed).and_then(|()| self.printer.end_command());
+        }
+    }
+
     /// Executes one statement, printing its result.
     pub async fn execute(&mut self, statement: &Statement, confirm: &mut dyn Confirm) -> Result<Flow> {
         let started = Instant::now();
@@ -157,7 +168,12 @@ impl Session {
         let flow = self.dispatch(&statement.command, confirm).await;
         let flow = self.account(Some(&statement.command), flow).await;
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
-            self.printer.timing(started.elapsed()).map_err(io_error)?;
+            if flow.is_err() {
+                // Its time comes after the error it belongs to, which the caller draws.
+                self.time_of_failure = Some(started.elapsed());
+            } else {
+                self.printer.timing(started.elapsed()).map_err(io_error)?;
+            }
         }
         self.printer.end_command().map_err(io_error)?;
         flow
@@ -318,7 +334,11 @@ impl Session {
                 let outcome = self.backend.run(&sql, &self.catalog, &mut sink).await;
                 let result = match outcome {
                     Ok(Outcome::Rows) => sink.finish(Ok(())),
-                    Ok(Outcome::Affected(n)) => self.printer.affected(n, "affected").map_err(io_error),
+                    // DDL and the like change no rows: psql's tag says what was done.
+                    Ok(Outcome::Affected(n)) => match crate::raw_sql::command_tag(sql.text()) {
+                        Some(tag) => self.printer.status(&tag).map_err(io_error),
+                        None => self.printer.affected(n, "affected").map_err(io_error),
+                    },
                     Err(err) => Err(err),
                 };
                 self.refresh_catalog_if(changes_schema).await;
