@@ -39,14 +39,19 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             }
             first = false;
+            let value_of;
             let rest = self.rest();
             if rest[ident_len(rest)..].starts_with('.') {
                 // `user.email=…`: a reference, then a field of the row it points at.
                 self.field_path(table)?;
+                value_of = None;
             } else {
                 let (start, name, _) = self.name()?;
                 let column = self.field(table, start, &name);
                 assigned.extend(column);
+                value_of = table
+                    .and_then(|t| t.field(&Ident { name: name.to_string(), span: Default::default() }).ok())
+                    .map(|field| field.column());
             }
             self.slot(Offer::default)?;
             // `+=` and the like are the parser's to refuse outside `update … set`.
@@ -54,7 +59,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             if !compound && !self.punct("=") {
                 return None;
             }
-            self.slot(Offer::values)?;
+            self.slot(|| Offer::value_for(value_of))?;
             self.value()?;
         }
     }
