@@ -112,6 +112,9 @@ struct OrmshHelper {
     history: HistoryHinter,
     /// The entry's lines before this one, each ending in a newline.
     before: String,
+    /// The line as it was when a hint was last drawn after it, or `None` when the last drawing
+    /// had no hint: Ctrl-C leaves the line on the screen as drawn, and the hint is wiped then.
+    hinted: std::sync::Mutex<Option<String>>,
 }
 
 impl OrmshHelper {
@@ -155,6 +158,14 @@ impl Hinter for OrmshHelper {
     type Hint = EditorHint;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<EditorHint> {
+        let hint = self.find_hint(line, pos, ctx);
+        *self.hinted.lock().unwrap_or_else(|e| e.into_inner()) = hint.as_ref().map(|_| line.to_string());
+        hint
+    }
+}
+
+impl OrmshHelper {
+    fn find_hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<EditorHint> {
         let (whole, at) = self.whole(line, pos);
         if let Some(text) = assist::hint(&whole, at, &self.catalog) {
             return Some(EditorHint { text, accept: false });
@@ -214,6 +225,7 @@ impl Editor {
             color,
             history: HistoryHinter::new(),
             before: String::new(),
+            hinted: std::sync::Mutex::default(),
         }));
         if let Some(path) = &history {
             prepare_history_file(path);
@@ -301,9 +313,41 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
 fn read_line(editor: &mut Rustyline<OrmshHelper, DefaultHistory>, prompt: &PromptText, initial: &str) -> Input {
     match editor.readline_with_initial(prompt, (initial, "")) {
         Ok(line) => Input::Line(line),
-        Err(ReadlineError::Interrupted) => Input::Interrupted,
+        Err(ReadlineError::Interrupted) => {
+            let hinted = editor.helper().and_then(|h| h.hinted.lock().unwrap_or_else(|e| e.into_inner()).take());
+            if let Some(line) = hinted {
+                wipe_hint(&prompt.raw, &line);
+            }
+            Input::Interrupted
+        }
         Err(_) => Input::Eof,
     }
+}
+
+/// After Ctrl-C rustyline leaves the line as drawn, a hint after it included, and moves to the
+/// next line: the hint, never typed, would read as if it had been. It is erased from the end of
+/// what was typed to the end of that row (when the typed text fits on one screen row, the usual
+/// case; a longer entry keeps it).
+fn wipe_hint(prompt: &str, line: &str) {
+    use std::io::Write;
+    let Some((columns, _)) = crate::render::terminal_size() else { return };
+    if let Some(wipe) = hint_wipe(prompt, line, columns) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(wipe.as_bytes());
+        let _ = out.flush();
+    }
+}
+
+/// The escapes that erase a hint drawn after `prompt` and `line` on the row above the cursor.
+fn hint_wipe(prompt: &str, line: &str, columns: usize) -> Option<String> {
+    use unicode_width::UnicodeWidthStr;
+    let typed = prompt.width() + line.width();
+    if line.contains('\n') || typed >= columns {
+        return None;
+    }
+    // Up to the row left, to the column after the text, erase to the end of the row, and back.
+    let to_column = if typed > 0 { format!("\x1b[{typed}C") } else { String::new() };
+    Some(format!("\x1b[1A\r{to_column}\x1b[K\x1b[1B\r"))
 }
 
 /// One entry, a line at a time, as psql reads: while a quote or bracket is open (or a line ends
@@ -378,6 +422,22 @@ fn prepare_history_file(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hint_is_wiped_from_the_end_of_what_was_typed() {
+        assert_eq!(hint_wipe("ormsh a.db> ", "cou", 80).as_deref(), Some("\x1b[1A\r\x1b[15C\x1b[K\x1b[1B\r"));
+        // A line that wrapped, or an entry of several lines, is left as it is.
+        assert_eq!(hint_wipe("ormsh a.db> ", &"x".repeat(70), 80), None);
+        assert_eq!(hint_wipe("ormsh a.db> ", "a\nb", 80), None);
+    }
+
+    #[test]
+    fn the_continuation_prompt_names_what_is_open() {
+        let prompt = PromptText { raw: "ormsh a.db [tx]> ".into(), styled: "\x1b[1mormsh\x1b[0m a.db [tx]> ".into() };
+        let open = prompt.continuation('\'');
+        assert_eq!(open.raw, "ormsh a.db [tx] '> ");
+        assert_eq!(open.styled, "\x1b[1mormsh\x1b[0m a.db [tx] '> ");
+    }
 
     #[test]
     fn connect_lines_lose_their_password_in_history() {

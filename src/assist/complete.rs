@@ -26,7 +26,9 @@ pub fn complete(line: &str, pos: usize, catalog: &Catalog) -> (usize, Vec<Comple
     } else {
         let mut ranked: Vec<(usize, Completion)> =
             found.into_iter().filter_map(|c| Some((fuzzy_rank(&typed, &c.replacement.to_lowercase())?, c))).collect();
-        ranked.sort_by_cached_key(|(rank, c)| (*rank, c.display.to_lowercase(), c.display.clone(), c.replacement.clone()));
+        ranked.sort_by_cached_key(|(rank, c)| {
+            (*rank, c.display.to_lowercase(), c.display.clone(), c.replacement.clone())
+        });
         found = ranked.into_iter().map(|(_, c)| c).collect();
     }
     found.dedup();

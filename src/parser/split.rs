@@ -441,6 +441,30 @@ fn verbatim_word_end(source: &str, start: usize) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn says_what_is_still_open() {
+        assert_eq!(still_open("model T {"), Some('{'));
+        assert_eq!(still_open("model T {\n a: int,"), Some('{'));
+        assert_eq!(still_open("add T a='two"), Some('\''));
+        assert_eq!(still_open("add T a=\"two"), Some('"'));
+        assert_eq!(still_open("query T where (a = 1"), Some('('));
+        assert_eq!(still_open("query T \\"), Some('-'));
+        assert_eq!(still_open("query T"), None);
+        // A stray quote that can never be closed into a statement is not waited for.
+        assert_eq!(still_open("add T a=John's"), None);
+    }
+
+    #[test]
+    fn knows_when_sql_text_goes_on() {
+        assert!(ends_in_sql("sql select a"));
+        assert!(ends_in_sql("models; SQL select a \\\nfrom t"));
+        assert!(!ends_in_sql("sql select a;"));
+        assert!(!ends_in_sql("sql select a; "));
+        assert!(!ends_in_sql("query T"));
+        assert!(!ends_in_sql("sqlite"));
+        assert!(!ends_in_sql("sql select 1\nquery T"));
+    }
+
     fn texts(source: &str) -> Vec<&str> {
         split_statements(source).iter().map(|p| p.text(source)).collect()
     }

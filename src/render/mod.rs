@@ -26,7 +26,7 @@ use crate::plan::Load;
 use crate::related::Related;
 use crate::value::Value;
 
-pub use screen::{DEFAULT_PAGER, Screen, pager_from_env};
+pub use screen::{DEFAULT_PAGER, Screen, pager_from_env, terminal_size};
 
 /// How NULL is shown in table and vertical format (pgcli's way): distinct from the text "null".
 pub const NULL_TEXT: &str = "<null>";
