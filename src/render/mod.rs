@@ -656,6 +656,35 @@ mod tests {
     }
 
     #[test]
+    fn format_auto_is_a_table_while_rows_fit_and_vertical_when_one_does_not() {
+        let columns = cols(&["id", "name"]);
+        let draw = |rows: &[&str]| {
+            let (mut p, out, _) = Printer::capture(Format::Auto, false, true, false);
+            p.set_width(20);
+            p.begin_rows(&columns).unwrap();
+            for (i, name) in rows.iter().enumerate() {
+                p.row(&[Value::Int(i as i64 + 1), Value::Text(name.to_string())]).unwrap();
+            }
+            p.end_rows(false).unwrap();
+            (out.contents(), p.written())
+        };
+        let (fits, written) = draw(&["Ann", "Bob"]);
+        assert_eq!(fits, " id | name\n----+------\n  1 | Ann\n  2 | Bob\n(2 rows)\n");
+        assert_eq!(written, 2);
+        // The second row is too wide for 20 columns: the whole result is vertical.
+        let (wide, written) = draw(&["Ann", "a name far too long to fit"]);
+        assert!(wide.starts_with("-[ RECORD 1 ]"), "{wide}");
+        assert!(wide.contains("name | a name far too long to fit"), "{wide}");
+        assert_eq!(written, 2);
+        // Without a terminal to fit, auto is a table.
+        let (mut p, out, _) = Printer::capture(Format::Auto, false, true, false);
+        p.begin_rows(&columns).unwrap();
+        p.row(&[Value::Int(1), Value::Text("a name far too long to fit".into())]).unwrap();
+        p.end_rows(false).unwrap();
+        assert!(out.contents().contains("(1 row)"));
+    }
+
+    #[test]
     fn control_characters_cannot_reach_the_terminal() {
         assert_eq!(clean("a\tb"), "a       b");
         assert_eq!(clean("ab\tc"), "ab      c");

@@ -174,13 +174,13 @@ impl State {
                     return self.terminal.write_all(&held);
                 };
                 self.mode = Mode::Paging { child, input };
-                self.to_pager(&held)
+                self.send_to_pager(&held)
             }
             Err(_) => self.terminal.write_all(&held),
         }
     }
 
-    fn to_pager(&mut self, buf: &[u8]) -> io::Result<()> {
+    fn send_to_pager(&mut self, buf: &[u8]) -> io::Result<()> {
         let Mode::Paging { input, .. } = &mut self.mode else { return Ok(()) };
         match input.write_all(buf) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
@@ -208,7 +208,7 @@ impl Write for Screen {
                 }
             }
             Mode::Direct => state.terminal.write_all(buf)?,
-            Mode::Paging { .. } => state.to_pager(buf)?,
+            Mode::Paging { .. } => state.send_to_pager(buf)?,
             Mode::Closed => {}
         }
         Ok(buf.len())
