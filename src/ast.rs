@@ -406,6 +406,8 @@ pub enum Setting {
     Timing(bool),
     /// `None` is `set limit off`: show every row at the prompt.
     Limit(Option<u64>),
+    /// `set pager on|off`: results taller or wider than the terminal go through `$PAGER`.
+    Pager(bool),
 }
 
 /// How rows are printed.
@@ -418,10 +420,13 @@ pub enum Format {
     Csv,
     /// JSON Lines: one object per line, no enclosing array.
     Jsonl,
+    /// `table`, or `vertical` when a row would not fit the terminal's width (psql's `\x auto`):
+    /// the default at the prompt.
+    Auto,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = ["table", "vertical", "json", "csv", "jsonl"];
+    pub const NAMES: [&'static str; 6] = ["table", "vertical", "json", "csv", "jsonl", "auto"];
 
     pub fn from_name(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
@@ -430,6 +435,7 @@ impl Format {
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             "jsonl" => Some(Format::Jsonl),
+            "auto" => Some(Format::Auto),
             _ => None,
         }
     }

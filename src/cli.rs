@@ -10,7 +10,7 @@ use crate::diagnostic;
 use crate::editor::Editor;
 use crate::error::{Error, ErrorKind};
 use crate::new_database::NewDatabase;
-use crate::render::Printer;
+use crate::render::{Printer, Screen, pager_from_env};
 use crate::runner::{Ended, NoConfirm, OnError, Runner};
 use crate::session::Session;
 
@@ -35,9 +35,10 @@ pub struct Args {
     #[arg(short = 'c', long = "command", value_name = "CMD")]
     pub command: Vec<String>,
 
-    /// How rows are printed
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// How rows are printed [default: auto at the prompt (table, or vertical when rows are too
+    /// wide for the terminal), table otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// What a script does after a failed command
     #[arg(long = "on-error", value_enum, default_value_t = OnErrorArg::Stop)]
@@ -68,6 +69,7 @@ pub enum FormatArg {
     Vertical,
     Json,
     Csv,
+    Auto,
 }
 
 impl From<FormatArg> for Format {
@@ -77,6 +79,7 @@ impl From<FormatArg> for Format {
             FormatArg::Vertical => Format::Vertical,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Auto => Format::Auto,
         }
     }
 }
@@ -153,8 +156,17 @@ pub async fn run(args: Args) -> i32 {
             }
         }
     }
-    let stdout: Box<dyn Write + Send> = Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()));
-    let printer = Printer::new(stdout, args.format.into(), out_color, interactive, args.verbose);
+    let format = args.format.map_or(if interactive { Format::Auto } else { Format::Table }, Format::from);
+    // At the prompt, on a terminal, results taller or wider than it go through the pager.
+    let screen = (interactive && std::io::stdout().is_terminal()).then(|| Screen::new(pager_from_env()));
+    let stdout: Box<dyn Write + Send> = match &screen {
+        Some(screen) => Box::new(std::io::BufWriter::with_capacity(64 * 1024, screen.clone())),
+        None => Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout())),
+    };
+    let mut printer = Printer::new(stdout, format, out_color, interactive, args.verbose);
+    if let Some(screen) = screen {
+        printer = printer.with_screen(screen);
+    }
 
     let new_database = NewDatabase::before_open(&url, given.is_none());
     let mut session = match Session::open(&url, printer, args.sandbox).await {

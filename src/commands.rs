@@ -238,8 +238,9 @@ pub const COMMANDS: &[Info] = &[
         word: "set",
         aliases: &[],
         explainable: false,
-        syntax: "set format table|vertical|json|jsonl|csv | set timing on|off | set limit N|off",
-        summary: "session settings",
+        syntax: "set format auto|table|vertical|json|jsonl|csv | set timing on|off | set limit N|off | set pager on|off",
+        summary: "session settings (at the prompt: format auto, vertical when a row would not fit the terminal; \
+                  results taller or wider than the terminal go through $PAGER, default `less -SRXF`)",
         example: "set format json",
     },
     Info {

@@ -193,6 +193,40 @@ pub fn changes_schema(text: &str) -> bool {
     )
 }
 
+/// What psql prints for a statement that returns no rows and changes none (its command tag):
+/// `CREATE TABLE`, `DROP INDEX`, `ALTER TABLE`, `TRUNCATE`, `PRAGMA`. `None` for a statement
+/// that changes rows (insert, update, delete and the like), whose count is what to print.
+pub fn command_tag(text: &str) -> Option<String> {
+    // Words between `create`/`drop`/`alter` and the kind of object, which psql's tag leaves out.
+    const MODIFIERS: [&str; 12] = [
+        "or",
+        "replace",
+        "unique",
+        "temp",
+        "temporary",
+        "global",
+        "local",
+        "unlogged",
+        "if",
+        "not",
+        "exists",
+        "definer",
+    ];
+    let words = leading_words(text, 8);
+    let first = words.first()?;
+    match first.as_str() {
+        "insert" | "update" | "delete" | "replace" | "merge" | "with" | "upsert" | "copy" | "load" => None,
+        "create" | "drop" | "alter" => {
+            let kind = words[1..].iter().find(|w| !MODIFIERS.contains(&w.as_str()) && !w.contains('='));
+            Some(match kind {
+                Some(kind) => format!("{} {}", first.to_uppercase(), kind.to_uppercase()),
+                None => first.to_uppercase(),
+            })
+        }
+        word => Some(word.to_uppercase()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::TransactionControl::*;
@@ -281,6 +315,25 @@ mod tests {
             "load data infile 'x' into table t",
         ] {
             assert!(!commits_implicitly(Dialect::Mysql, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn tags_statements_that_change_no_rows_as_psql_does() {
+        for (text, tag) in [
+            ("CREATE TABLE t (a int)", Some("CREATE TABLE")),
+            ("create unique index if not exists i on t (a)", Some("CREATE INDEX")),
+            ("create or replace view v as select 1", Some("CREATE VIEW")),
+            ("/* c */ drop table if exists t", Some("DROP TABLE")),
+            ("alter table t add column b int", Some("ALTER TABLE")),
+            ("truncate t", Some("TRUNCATE")),
+            ("pragma foreign_keys = on", Some("PRAGMA")),
+            ("insert into t values (1)", None),
+            ("update t set a = 1", None),
+            ("delete from t", None),
+            ("with x as (select 1) delete from t", None),
+        ] {
+            assert_eq!(command_tag(text).as_deref(), tag, "{text:?}");
         }
     }
 

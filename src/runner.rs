@@ -203,6 +203,7 @@ impl<'a> Runner<'a> {
         let drawn = diagnostic::render_in(err, source, self.color);
         let _ = writeln!(self.errors, "{}", drawn.trim_end());
         let _ = self.errors.flush();
+        self.session.error_reported();
     }
 
     /// `source FILE`: the file's statements in this session, relative to the including file.

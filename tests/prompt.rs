@@ -432,7 +432,7 @@ fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
     p.run("begin", "BEGIN", TX);
     p.run("add User name=Kept", "name | Kept", TX);
     // A query that never ends by itself.
-    p.line("sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+    p.line("sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;");
     let after = cancel_running_command(&mut p, TX);
     assert!(after.contains("error: interrupted"), "after Ctrl-C: {after:?}");
     // The transaction and its row are still there.
@@ -459,7 +459,7 @@ fn ctrl_c_cancels_a_running_command_on_postgres() {
     p.run("model User { name: text }", "created", &idle);
     p.run("begin", "BEGIN", &tx);
     p.run("add User name=Kept", "name | Kept", &tx);
-    p.line("sql SELECT pg_sleep(60)");
+    p.line("sql SELECT pg_sleep(60);");
     let after = cancel_running_command(&mut p, &tx);
     assert!(after.contains("canceling statement due to user request"), "after Ctrl-C: {after:?}");
     p.run("count User", "\r\n1\r\n", &tx);

@@ -8,8 +8,9 @@ use crate::parser::chars::{is_ident_char, is_ident_start};
 use crate::value::FieldType;
 
 /// Completions for the word that ends at byte `pos` of `line`; returns the byte offset where
-/// that word starts and the candidates (sorted, deduplicated, matching the typed prefix
-/// case-insensitively).
+/// that word starts and the candidates (deduplicated, matching case-insensitively). Those that
+/// start with the typed word come, sorted; when none does, those that hold its letters in order
+/// (pgcli's fuzzy match: `adr` → `addresses`), the closest first.
 pub fn complete(line: &str, pos: usize, catalog: &Catalog) -> (usize, Vec<Completion>) {
     let pos = floor_char_boundary(line, pos);
     let prefix = &line[..pos];
@@ -19,10 +20,34 @@ pub fn complete(line: &str, pos: usize, catalog: &Catalog) -> (usize, Vec<Comple
     let word = &prefix[point.start..];
     let mut found = candidates(&point.offer, word, catalog);
     let typed = word.to_lowercase();
-    found.retain(|c| c.replacement.to_lowercase().starts_with(&typed));
-    found.sort_by_cached_key(|c| (c.display.to_lowercase(), c.display.clone(), c.replacement.clone()));
+    if found.iter().any(|c| c.replacement.to_lowercase().starts_with(&typed)) {
+        found.retain(|c| c.replacement.to_lowercase().starts_with(&typed));
+        found.sort_by_cached_key(|c| (c.display.to_lowercase(), c.display.clone(), c.replacement.clone()));
+    } else {
+        let mut ranked: Vec<(usize, Completion)> =
+            found.into_iter().filter_map(|c| Some((fuzzy_rank(&typed, &c.replacement.to_lowercase())?, c))).collect();
+        ranked.sort_by_cached_key(|(rank, c)| {
+            (*rank, c.display.to_lowercase(), c.display.clone(), c.replacement.clone())
+        });
+        found = ranked.into_iter().map(|(_, c)| c).collect();
+    }
     found.dedup();
     (point.start, found)
+}
+
+/// How closely `candidate` holds the letters of `typed` in order (lower is closer): where the
+/// first one is and how far apart they lie. `None` when it does not hold them all.
+fn fuzzy_rank(typed: &str, candidate: &str) -> Option<usize> {
+    let mut letters = candidate.char_indices();
+    let mut first = None;
+    let mut last = 0;
+    for wanted in typed.chars() {
+        let (at, _) = letters.by_ref().find(|&(_, c)| c == wanted)?;
+        first.get_or_insert(at);
+        last = at;
+    }
+    let first = first.unwrap_or(0);
+    Some((last - first) * 4 + first)
 }
 
 impl Completion {
@@ -57,7 +82,10 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
         fields_of(fields, word, catalog, &mut out);
     }
     if offer.values {
-        out.extend(["true", "false", "null"].map(|v| Completion::new(v, "")));
+        let bool_fits = offer.value_of.is_none_or(|c| c.field_type == FieldType::Bool);
+        let null_fits = offer.value_of.is_none_or(|c| c.nullable);
+        let fitting = [("true", bool_fits), ("false", bool_fits), ("null", null_fits)];
+        out.extend(fitting.into_iter().filter(|(_, fits)| *fits).map(|(v, _)| Completion::new(v, "")));
     }
     out
 }
@@ -205,6 +233,27 @@ mod tests {
     }
 
     #[test]
+    fn fuzzy_matches_when_no_name_starts_with_the_word() {
+        exactly("query adr", &["Address "]);
+        exactly("query tk", &["Track "]);
+        // A name that starts with the word is all that is offered, so Tab still completes it.
+        exactly("query a", &["Address ", "Album ", "Artist "]);
+        exactly("query xyz", &[]);
+        // The closest match first.
+        assert_eq!(fuzzy_rank("adr", "address"), Some(4 * 3));
+        assert!(fuzzy_rank("al", "album") < fuzzy_rank("al", "artist_label"));
+    }
+
+    #[test]
+    fn true_false_and_null_only_where_they_fit() {
+        exactly("add User active=", &["false", "true"]);
+        exactly("add User age=", &["null"]);
+        exactly("add User name=", &[]);
+        // In a condition the field is not known here: all three.
+        has("query User where name = ", &["false", "null", "true"]);
+    }
+
+    #[test]
     fn field_names_in_add() {
         exactly("add User na", &["name="]);
         exactly("add User ", &["active=", "age=", "id=", "name="]);
@@ -224,7 +273,9 @@ mod tests {
         exactly("query User where name = ", &["false", "null", "true"]);
         exactly("query User where age >= N", &["null"]);
         exactly("add User active=t", &["true"]);
-        exactly("update User all set name=", &["false", "null", "true"]);
+        // In an assignment only what fits the field: name is text and never null.
+        exactly("update User all set name=", &[]);
+        exactly("update User all set age=", &["null"]);
         exactly("add User name=John", &[]);
         exactly("query User where id in (1, ", &["false", "null", "true"]);
     }
@@ -347,8 +398,9 @@ mod tests {
         exactly("model Post { author: Us", &["User"]);
         exactly("model Post {\n  title: text\n  author: u", &["User", "uuid"]);
         exactly("model Post { title: text ", &["key ", "primary ", "unique "]);
-        exactly("set ", &["format ", "limit ", "timing "]);
-        exactly("set format ", &["csv", "json", "jsonl", "table", "vertical"]);
+        exactly("set ", &["format ", "limit ", "pager ", "timing "]);
+        exactly("set format ", &["auto", "csv", "json", "jsonl", "table", "vertical"]);
+        exactly("set pager ", &["off", "on"]);
         exactly("set timing ", &["off", "on"]);
         exactly("set limit ", &["off"]);
         has("help ", &["query", "exit", "model"]);

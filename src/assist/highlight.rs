@@ -27,6 +27,29 @@ pub fn highlight(line: &str, catalog: &Catalog) -> String {
     out
 }
 
+/// The part of `text` from `from` (the start of its last line) with colours added, coloured as
+/// in the whole `text`: a line of an entry of several lines, read in the light of the lines
+/// before it. A span that starts on an earlier line is coloured from `from` on.
+pub fn highlight_from(text: &str, from: usize, catalog: &Catalog) -> String {
+    let Some(tail) = text.get(from..) else { return String::new() };
+    let mut out = String::with_capacity(tail.len() * 2);
+    let mut at = from;
+    for (start, end, class) in walk::spans(text, catalog) {
+        let start = start.max(from);
+        if end <= start {
+            continue;
+        }
+        let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else {
+            continue;
+        };
+        out.push_str(before);
+        let _ = write!(out, "{}", word.style(style(class)));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 fn style(class: Class) -> Style {
     let plain = Style::new();
     match class {

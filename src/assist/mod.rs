@@ -8,7 +8,7 @@ mod hint;
 mod walk;
 
 pub use complete::complete;
-pub use highlight::highlight;
+pub use highlight::{highlight, highlight_from};
 pub use hint::hint;
 
 /// One completion: what is shown in the list and what replaces the word being typed.

@@ -1,6 +1,8 @@
 //! Ctrl-C while a command runs stops it on the server, not just in ormsh: dropping a sqlx future
 //! does not stop a query on any backend. PostgreSQL and MySQL/MariaDB are told from a second
 //! connection (`pg_cancel_backend`, `KILL QUERY`); SQLite checks a flag from a progress handler.
+//! Rows already on their way are not waited for: printing stops at the next row (see
+//! [`Canceller::stopped`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,22 +27,35 @@ const SQLITE_CHECK_EVERY: i32 = 10_000;
 
 /// Stops the command running on a session's connection. Cheap to clone; usable while the
 /// session itself is busy running that command.
+///
+/// Every backend has a stop flag, set by Ctrl-C itself (the signal handler) and read by what
+/// prints rows: a long listing stops printing at the next row and drops its stream, whatever
+/// the server is doing. On SQLite the progress handler reads the same flag; a server is told
+/// as well, so that it stops producing rows.
 #[derive(Clone)]
-pub enum Canceller {
-    Sqlite(Arc<AtomicBool>),
-    Server { url: String, dialect: Dialect, id: i64 },
+pub struct Canceller {
+    stop: Arc<AtomicBool>,
+    server: Option<ServerCancel>,
+}
+
+/// How to reach the server to stop this session's command there.
+#[derive(Clone)]
+struct ServerCancel {
+    url: String,
+    dialect: Dialect,
+    id: i64,
 }
 
 impl Canceller {
     /// Sets up cancelling for `backend`, connected with `url`.
     pub async fn install(backend: &mut Backend, url: &str) -> Result<Canceller> {
+        let stop = Arc::new(AtomicBool::new(false));
         match backend {
             Backend::Sqlite(conn) => {
-                let flag = Arc::new(AtomicBool::new(false));
-                let seen = Arc::clone(&flag);
+                let seen = Arc::clone(&stop);
                 // Returning false interrupts the statement (SQLITE_INTERRUPT).
                 conn.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
-                Ok(Canceller::Sqlite(flag))
+                Ok(Canceller { stop, server: None })
             }
             _ => {
                 let dialect = backend.dialect();
@@ -51,7 +66,7 @@ impl Canceller {
                     Some(Value::UInt(id)) => *id as i64,
                     _ => -1,
                 };
-                Ok(Canceller::Server { url: url.to_string(), dialect, id })
+                Ok(Canceller { stop, server: Some(ServerCancel { url: url.to_string(), dialect, id }) })
             }
         }
     }
@@ -59,32 +74,28 @@ impl Canceller {
     /// Called before each command, so that a Ctrl-C that came too late for the last command
     /// does not stop the next one.
     pub fn arm(&self) {
-        if let Canceller::Sqlite(flag) = self {
-            flag.store(false, Ordering::Relaxed);
-        }
+        self.stop.store(false, Ordering::Relaxed);
     }
 
-    /// While the returned guard lives, Ctrl-C (SIGINT) stops the running SQLite statement even
-    /// though this thread is busy inside SQLite and cannot look at its async signal stream: the
-    /// signal itself sets the flag the progress handler reads. Servers need nothing of the
-    /// kind: the thread waits on their socket, and the session's Ctrl-C handling cancels.
+    /// Whether Ctrl-C asked the running command to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// While the returned guard lives, Ctrl-C (SIGINT) sets the stop flag at once, even though
+    /// this thread may be busy inside SQLite or writing rows and cannot look at its async signal
+    /// stream: the signal itself sets the flag that the progress handler and the row printer
+    /// read. The session's Ctrl-C handling then tells a server too.
     pub fn interrupt_on_ctrl_c(&self) -> Option<InterruptGuard> {
-        let Canceller::Sqlite(flag) = self else { return None };
-        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(flag)).ok().map(InterruptGuard)
+        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&self.stop)).ok().map(InterruptGuard)
     }
 
     /// Asks the database to stop the running command.
     pub async fn cancel(&self) -> Result<()> {
-        match self {
-            Canceller::Sqlite(flag) => {
-                flag.store(true, Ordering::Relaxed);
-                Ok(())
-            }
-            Canceller::Server { url, dialect, id } => {
-                let mut other = Backend::connect(url).await?;
-                let sql: Sql = dialect.cancel(*id);
-                other.execute(&sql).await.map(|_| ())
-            }
-        }
+        self.stop.store(true, Ordering::Relaxed);
+        let Some(ServerCancel { url, dialect, id }) = &self.server else { return Ok(()) };
+        let mut other = Backend::connect(url).await?;
+        let sql: Sql = dialect.cancel(*id);
+        other.execute(&sql).await.map(|_| ())
     }
 }

@@ -13,7 +13,7 @@ use crate::ast::{Command, Format, Ident, Isolation, Setting, Span, TxMode};
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 
-const SETTINGS: [&str; 3] = ["format", "timing", "limit"];
+const SETTINGS: [&str; 4] = ["format", "timing", "limit", "pager"];
 
 /// grammar: begin
 pub(super) fn begin<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
@@ -207,18 +207,18 @@ pub(super) fn unknown_format<'a>(cx: &Cx<'a>, at: &'a str, name: &str) -> Error 
     Error::syntax(format!("unknown format `{name}`"), span).with_help(help)
 }
 
-/// `format table|vertical|json|csv`, `timing on|off`, `limit N|off`.
+/// `format table|vertical|json|csv|jsonl|auto`, `timing on|off`, `limit N|off`, `pager on|off`.
 ///
 /// grammar: setting
 pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
     let Some((after, word)) = peek_word(i) else {
-        return Err(fail(cx.expected("`format`, `timing` or `limit`", i)));
+        return Err(fail(cx.expected("`format`, `timing`, `limit` or `pager`", i)));
     };
     let r = skip_ws(after);
     match &*word {
         "format" => {
             let Some((rest, name)) = peek_word(r) else {
-                return Err(fail(cx.expected("table, vertical, json or csv", r)));
+                return Err(fail(cx.expected("table, vertical, json, csv, jsonl or auto", r)));
             };
             match Format::from_name(&name) {
                 Some(format) => Ok((rest, Setting::Format(format))),
@@ -228,6 +228,11 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
         "timing" => match peek_word(r) {
             Some((rest, w)) if w == "on" => Ok((rest, Setting::Timing(true))),
             Some((rest, w)) if w == "off" => Ok((rest, Setting::Timing(false))),
+            _ => Err(fail(cx.expected("`on` or `off`", r))),
+        },
+        "pager" => match peek_word(r) {
+            Some((rest, w)) if w == "on" => Ok((rest, Setting::Pager(true))),
+            Some((rest, w)) if w == "off" => Ok((rest, Setting::Pager(false))),
             _ => Err(fail(cx.expected("`on` or `off`", r))),
         },
         "limit" => {
@@ -241,8 +246,8 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
         }
         _ => {
             let (_, span) = cx.found(i);
-            let help =
-                did_you_mean(&word, SETTINGS).unwrap_or_else(|| "settings are format, timing, limit".to_string());
+            let help = did_you_mean(&word, SETTINGS)
+                .unwrap_or_else(|| "settings are format, timing, limit, pager".to_string());
             Err(fail(Error::syntax(format!("unknown setting `{word}`"), span).with_help(help)))
         }
     }

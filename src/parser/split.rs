@@ -74,14 +74,45 @@ pub fn split_statements(source: &str) -> Vec<Piece> {
 /// the module's documentation). The line editor then asks for another line; an invalid statement
 /// is sent as it is, to get its error at once.
 pub fn is_incomplete(source: &str) -> bool {
+    still_open(source).is_some()
+}
+
+/// What keeps `source` from being complete (see [`is_incomplete`]), as the continuation prompt
+/// shows it, psql's way: the quote or bracket open innermost (`'`, `"`, `` ` ``, `{`, `(`), or `-`
+/// after a line-continuing `\`. `None` when the source is complete (or invalid).
+pub fn still_open(source: &str) -> Option<char> {
     let mut scan = Scan::new(source);
     let mut start = 0;
     loop {
         match scan.statement(start, true) {
             Stop::Separator(at) => start = at + 1,
-            Stop::End => return scan.continued || (scan.is_open() && scan.end_verdict == Some(Verdict::Incomplete)),
+            Stop::End => {
+                if scan.continued {
+                    return Some('-');
+                }
+                if !scan.is_open() || scan.end_verdict != Some(Verdict::Incomplete) {
+                    return None;
+                }
+                return match (scan.quote, scan.brackets.last()) {
+                    (Some((quote, _)), _) => Some(char::from(quote)),
+                    (None, Some(&(bracket, _))) => Some(char::from(bracket)),
+                    (None, None) => None,
+                };
+            }
         }
     }
+}
+
+/// Whether the last statement of `source` is `sql` text: at the prompt it goes on over lines
+/// until a `;` or an empty line (see [`is_incomplete`] for the other ways to go on).
+pub fn ends_in_sql(source: &str) -> bool {
+    let last = split_statements(source).last().map_or("", |piece| piece.text(source));
+    // A `;` that ended the text left no statement after it: the last piece is an earlier one.
+    if source.trim_end().ends_with(';') {
+        return false;
+    }
+    let word_end = last.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(last.len());
+    last[..word_end].eq_ignore_ascii_case("sql")
 }
 
 /// The error for `text`, one statement, when it ends inside a quote or bracket that more text
@@ -409,6 +440,30 @@ fn verbatim_word_end(source: &str, start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_what_is_still_open() {
+        assert_eq!(still_open("model T {"), Some('{'));
+        assert_eq!(still_open("model T {\n a: int,"), Some('{'));
+        assert_eq!(still_open("add T a='two"), Some('\''));
+        assert_eq!(still_open("add T a=\"two"), Some('"'));
+        assert_eq!(still_open("query T where (a = 1"), Some('('));
+        assert_eq!(still_open("query T \\"), Some('-'));
+        assert_eq!(still_open("query T"), None);
+        // A stray quote that can never be closed into a statement is not waited for.
+        assert_eq!(still_open("add T a=John's"), None);
+    }
+
+    #[test]
+    fn knows_when_sql_text_goes_on() {
+        assert!(ends_in_sql("sql select a"));
+        assert!(ends_in_sql("models; SQL select a \\\nfrom t"));
+        assert!(!ends_in_sql("sql select a;"));
+        assert!(!ends_in_sql("sql select a; "));
+        assert!(!ends_in_sql("query T"));
+        assert!(!ends_in_sql("sqlite"));
+        assert!(!ends_in_sql("sql select 1\nquery T"));
+    }
 
     fn texts(source: &str) -> Vec<&str> {
         split_statements(source).iter().map(|p| p.text(source)).collect()

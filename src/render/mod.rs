@@ -1,6 +1,8 @@
 //! Output. Every result set, record, count and status line the session produces goes through the
 //! [`Printer`], which draws it in one of five formats: `table` (psql-like), `vertical` (psql's
-//! `\x`), `json`, `jsonl` (JSON Lines: an object per line) and `csv`.
+//! `\x`), `json`, `jsonl` (JSON Lines: an object per line) and `csv`; `auto` (the default at the
+//! prompt) is `table`, or `vertical` for a result whose rows would not fit the terminal's width.
+//! At the prompt, output taller or wider than the terminal goes through a pager ([`Screen`]).
 //!
 //! Two streams: `out` carries the results; `notes` (stderr unless told otherwise) carries the
 //! human remarks that would break a machine-readable result in json or csv (row-limit notes,
@@ -11,6 +13,7 @@ mod csv;
 mod json;
 #[cfg(test)]
 mod nested_tests;
+mod screen;
 mod table;
 mod vertical;
 
@@ -22,6 +25,8 @@ use crate::ast::Format;
 use crate::plan::Load;
 use crate::related::Related;
 use crate::value::Value;
+
+pub use screen::{DEFAULT_PAGER, Screen, pager_from_env, terminal_size};
 
 /// How NULL is shown in table and vertical format (pgcli's way): distinct from the text "null".
 pub const NULL_TEXT: &str = "<null>";
@@ -40,6 +45,10 @@ pub struct Printer {
     page_rows: usize,
     /// Rows and records written so far (what `export` reports).
     written: u64,
+    /// The terminal, when results go to one at the prompt: it pages what does not fit.
+    screen: Option<Screen>,
+    /// The width `format auto` fits rows to, instead of the terminal's (tests).
+    width: Option<usize>,
 }
 
 /// A result set in progress, in the format it was begun in.
@@ -48,6 +57,16 @@ enum Rows {
     Vertical(vertical::VerticalRows),
     Json(json::JsonRows),
     Csv(csv::CsvRows),
+    /// `format auto` before it has chosen: the first rows, held until one is too wide for the
+    /// terminal (vertical) or a page of them fits (table). The widest cell of each column so far.
+    Choosing {
+        columns: Vec<String>,
+        shapes: Vec<Shape>,
+        held: Vec<(Vec<Value>, Vec<Related>)>,
+        widths: Vec<usize>,
+        /// The terminal's width when the result began.
+        fit: usize,
+    },
 }
 
 impl Printer {
@@ -63,7 +82,42 @@ impl Printer {
             rows: None,
             page_rows: table::PAGE_ROWS,
             written: 0,
+            screen: None,
+            width: None,
         }
+    }
+
+    /// Results go to the terminal through `screen`, which pages what does not fit.
+    pub fn with_screen(mut self, screen: Screen) -> Printer {
+        self.screen = Some(screen);
+        self
+    }
+
+    /// `set pager on|off`: only at a terminal; elsewhere output is never paged.
+    pub fn set_pager(&mut self, on: bool) {
+        if let Some(screen) = &self.screen {
+            screen.set_paging(on);
+        }
+    }
+
+    /// Whether whoever reads the output still wants more: not after quitting the pager.
+    pub fn wants_more(&self) -> bool {
+        self.screen.as_ref().is_none_or(|s| !s.closed())
+    }
+
+    /// Ends a command's output: everything written reaches the terminal (or the pager, which
+    /// is waited for).
+    pub fn end_command(&mut self) -> io::Result<()> {
+        self.flush()?;
+        match &self.screen {
+            Some(screen) => screen.finish(),
+            None => Ok(()),
+        }
+    }
+
+    /// The width `format auto` fits rows to: the terminal's, when results go to one.
+    fn fit_width(&self) -> Option<usize> {
+        self.width.or_else(|| self.screen.as_ref().and_then(|_| screen::terminal_size()).map(|(w, _)| w))
     }
 
     /// A printer whose output (and notes) are kept in memory, for tests: the [`Capture`]s return
@@ -120,7 +174,16 @@ impl Printer {
         }
         let shapes = Shape::of(loads);
         self.rows = Some(match self.format {
-            Format::Table => Rows::Table(table::TableRows::new(columns, self.color, self.page_rows).nesting(shapes)),
+            Format::Auto if let Some(fit) = self.fit_width() => Rows::Choosing {
+                columns: columns.to_vec(),
+                widths: columns.iter().map(|c| shown_width(&clean(c))).collect(),
+                shapes,
+                held: Vec::new(),
+                fit,
+            },
+            Format::Table | Format::Auto => {
+                Rows::Table(table::TableRows::new(columns, self.color, self.page_rows).nesting(shapes))
+            }
             Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(columns, self.color, shapes)),
             Format::Json => Rows::Json(json::JsonRows::new(columns, &shapes)),
             Format::Jsonl => Rows::Json(json::JsonRows::new(columns, &shapes).lines()),
@@ -136,6 +199,17 @@ impl Printer {
 
     /// One row and its related records, one entry per load the result set was begun with.
     pub fn row_with(&mut self, values: &[Value], related: Vec<Related>) -> io::Result<()> {
+        if let Some(Rows::Choosing { held, widths, fit, .. }) = &mut self.rows {
+            for (width, value) in widths.iter_mut().zip(values) {
+                *width = (*width).max(shown_width(&cell_text(value)));
+            }
+            held.push((values.to_vec(), related));
+            let too_wide = table_width(widths) > *fit;
+            if too_wide || held.len() >= self.page_rows {
+                self.choose(if too_wide { Format::Vertical } else { Format::Table })?;
+            }
+            return Ok(());
+        }
         let out = &mut self.out;
         self.written += u64::from(self.rows.is_some());
         match &mut self.rows {
@@ -143,12 +217,30 @@ impl Printer {
             Some(Rows::Vertical(rows)) => rows.row(out, values, &related),
             Some(Rows::Json(rows)) => rows.row(out, values, &related),
             Some(Rows::Csv(rows)) => rows.row(out, values, &related),
-            None => Ok(()),
+            Some(Rows::Choosing { .. }) | None => Ok(()),
         }
+    }
+
+    /// `format auto` has chosen: the result set is drawn in `format` from here on, beginning
+    /// with the rows held so far.
+    fn choose(&mut self, format: Format) -> io::Result<()> {
+        let Some(Rows::Choosing { columns, shapes, held, .. }) = self.rows.take() else { return Ok(()) };
+        self.rows = Some(match format {
+            Format::Vertical => Rows::Vertical(vertical::VerticalRows::new(&columns, self.color, shapes)),
+            _ => Rows::Table(table::TableRows::new(&columns, self.color, self.page_rows).nesting(shapes)),
+        });
+        for (values, related) in held {
+            self.row_with(&values, related)?;
+        }
+        Ok(())
     }
 
     /// Closes the result set. `more`: rows were cut off by the prompt's row limit.
     pub fn end_rows(&mut self, more: bool) -> io::Result<()> {
+        if matches!(self.rows, Some(Rows::Choosing { .. })) {
+            // Every row fitted: a table.
+            self.choose(Format::Table)?;
+        }
         let Some(rows) = self.rows.take() else {
             return Ok(());
         };
@@ -158,6 +250,7 @@ impl Printer {
             Rows::Vertical(rows) => rows.end(out)?,
             Rows::Json(rows) => rows.end(out)?,
             Rows::Csv(rows) => rows.end(out)?,
+            Rows::Choosing { .. } => unreachable!("chosen above"),
         };
         if more {
             let note = format!("(showing first {count} {}; `set limit off` to see all)", plural(count, "row", "rows"));
@@ -180,7 +273,9 @@ impl Printer {
         }
         self.written += 1;
         match self.format {
-            Format::Table | Format::Vertical => vertical::write_record(&mut self.out, columns, values, self.color),
+            Format::Table | Format::Vertical | Format::Auto => {
+                vertical::write_record(&mut self.out, columns, values, self.color)
+            }
             Format::Json | Format::Jsonl => json::write_record(&mut self.out, columns, values),
             Format::Csv => csv::write_record(&mut self.out, columns, values),
         }
@@ -197,7 +292,7 @@ impl Printer {
         let shapes = Shape::of(loads);
         self.written += 1;
         match self.format {
-            Format::Table => {
+            Format::Table | Format::Auto => {
                 vertical::write_record(&mut self.out, columns, values, self.color)?;
                 table::write_nested(&mut self.out, &shapes, related, self.color, 0)
             }
@@ -246,7 +341,7 @@ impl Printer {
     /// `explain`: the SQL and its bound parameters.
     pub fn explain(&mut self, sql: &str, params: &[Value]) -> io::Result<()> {
         match self.format {
-            Format::Table | Format::Vertical => {
+            Format::Table | Format::Vertical | Format::Auto => {
                 writeln!(self.out, "SQL: {sql}")?;
                 if params.is_empty() {
                     writeln!(self.out, "params: none")
@@ -284,7 +379,7 @@ impl Printer {
     /// format, beside them (in `notes`) in json and csv so that those stay parseable.
     fn remark(&mut self, line: &str) -> io::Result<()> {
         let to = match self.format {
-            Format::Table | Format::Vertical => &mut self.out,
+            Format::Table | Format::Vertical | Format::Auto => &mut self.out,
             Format::Json | Format::Jsonl | Format::Csv => {
                 // Keep the order the person sees when both streams reach one terminal.
                 self.out.flush()?;
@@ -298,6 +393,21 @@ impl Printer {
     pub(crate) fn set_page_rows(&mut self, rows: usize) {
         self.page_rows = rows.max(1);
     }
+
+    #[cfg(test)]
+    pub(crate) fn set_width(&mut self, width: usize) {
+        self.width = Some(width);
+    }
+}
+
+/// How wide a table with columns this wide is: ` a | b ` (psql's layout).
+fn table_width(widths: &[usize]) -> usize {
+    widths.iter().map(|w| w + 3).sum::<usize>().saturating_sub(1)
+}
+
+/// How many columns the widest line of `text` takes on screen.
+fn shown_width(text: &str) -> usize {
+    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
 /// What `with` shows under a row, as the formats need it: names, and what is nested in turn.
@@ -549,6 +659,35 @@ mod tests {
             assert!(!out.contents().contains("BEGIN"));
             assert_eq!(notes.contents(), "BEGIN\n3 rows updated\n(showing first 1 row; `set limit off` to see all)\n");
         }
+    }
+
+    #[test]
+    fn format_auto_is_a_table_while_rows_fit_and_vertical_when_one_does_not() {
+        let columns = cols(&["id", "name"]);
+        let draw = |rows: &[&str]| {
+            let (mut p, out, _) = Printer::capture(Format::Auto, false, true, false);
+            p.set_width(20);
+            p.begin_rows(&columns).unwrap();
+            for (i, name) in rows.iter().enumerate() {
+                p.row(&[Value::Int(i as i64 + 1), Value::Text(name.to_string())]).unwrap();
+            }
+            p.end_rows(false).unwrap();
+            (out.contents(), p.written())
+        };
+        let (fits, written) = draw(&["Ann", "Bob"]);
+        assert_eq!(fits, " id | name\n----+------\n  1 | Ann\n  2 | Bob\n(2 rows)\n");
+        assert_eq!(written, 2);
+        // The second row is too wide for 20 columns: the whole result is vertical.
+        let (wide, written) = draw(&["Ann", "a name far too long to fit"]);
+        assert!(wide.starts_with("-[ RECORD 1 ]"), "{wide}");
+        assert!(wide.contains("name | a name far too long to fit"), "{wide}");
+        assert_eq!(written, 2);
+        // Without a terminal to fit, auto is a table.
+        let (mut p, out, _) = Printer::capture(Format::Auto, false, true, false);
+        p.begin_rows(&columns).unwrap();
+        p.row(&[Value::Int(1), Value::Text("a name far too long to fit".into())]).unwrap();
+        p.end_rows(false).unwrap();
+        assert!(out.contents().contains("(1 row)"));
     }
 
     #[test]

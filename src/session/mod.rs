@@ -81,6 +81,8 @@ pub struct Session {
     printer: Printer,
     /// Runs every command inside a transaction that is rolled back at the end.
     sandbox: bool,
+    /// `set timing on`: how long the command that just failed took, shown after its error.
+    time_of_failure: Option<std::time::Duration>,
 }
 
 impl Session {
@@ -103,6 +105,7 @@ impl Session {
             settings: Settings::default(),
             printer,
             sandbox,
+            time_of_failure: None,
         };
         if sandbox {
             session.send(&session.dialect().begin()).await?;
@@ -142,6 +145,14 @@ impl Session {
         self.canceller.clone()
     }
 
+    /// Called once the error of the command that failed last has been drawn: with `set timing
+    /// on`, its `Time:` line follows it.
+    pub fn error_reported(&mut self) {
+        if let Some(elapsed) = self.time_of_failure.take() {
+            let _ = self.printer.timing(elapsed).and_then(|()| self.printer.end_command());
+        }
+    }
+
     /// Executes one statement, printing its result.
     pub async fn execute(&mut self, statement: &Statement, confirm: &mut dyn Confirm) -> Result<Flow> {
         let started = Instant::now();
@@ -158,9 +169,14 @@ impl Session {
         let flow = self.dispatch(&statement.command, confirm).await;
         let flow = self.account(Some(&statement.command), flow).await;
         if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
-            self.printer.timing(started.elapsed()).map_err(io_error)?;
+            if flow.is_err() {
+                // Its time comes after the error it belongs to, which the caller draws.
+                self.time_of_failure = Some(started.elapsed());
+            } else {
+                self.printer.timing(started.elapsed()).map_err(io_error)?;
+            }
         }
-        self.printer.flush().map_err(io_error)?;
+        self.printer.end_command().map_err(io_error)?;
         flow
     }
 
@@ -320,7 +336,8 @@ impl Session {
             }
             Plan::Query { sql, hints, cap, loads } => {
                 let dialect = self.dialect();
-                let mut sink = PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect);
+                let mut sink =
+                    PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect).stopping_on(&self.canceller);
                 let fetched = self.backend.fetch(&sql, &hints, &mut sink).await;
                 sink.finish(fetched)
             }
@@ -338,11 +355,15 @@ impl Session {
                 self.printer.affected(n, "deleted").map_err(io_error)
             }
             Plan::Sql { sql, changes_schema, cap } => {
-                let mut sink = PrintRows::new(&mut self.printer, cap);
+                let mut sink = PrintRows::new(&mut self.printer, cap).stopping_on(&self.canceller);
                 let outcome = self.backend.run(&sql, &self.catalog, &mut sink).await;
                 let result = match outcome {
                     Ok(Outcome::Rows) => sink.finish(Ok(())),
-                    Ok(Outcome::Affected(n)) => self.printer.affected(n, "affected").map_err(io_error),
+                    // DDL and the like change no rows: psql's tag says what was done.
+                    Ok(Outcome::Affected(n)) => match crate::raw_sql::command_tag(sql.text()) {
+                        Some(tag) => self.printer.status(&tag).map_err(io_error),
+                        None => self.printer.affected(n, "affected").map_err(io_error),
+                    },
                     Err(err) => Err(err),
                 };
                 self.refresh_catalog_if(changes_schema).await;
@@ -543,7 +564,7 @@ impl Session {
             self.printer.row(&row).map_err(io_error)?;
         }
         self.printer.end_rows(false).map_err(io_error)?;
-        if matches!(self.printer.format(), Format::Table | Format::Vertical) {
+        if matches!(self.printer.format(), Format::Table | Format::Vertical | Format::Auto) {
             let mut lines = format!("model {} (table {})", table.model_name(), table.name);
             let stamps: Vec<&str> =
                 table.columns.iter().filter(|c| resolve::stamp(c).is_some()).map(|c| c.name.as_str()).collect();
@@ -580,6 +601,7 @@ impl Session {
             Setting::Format(format) => self.printer.set_format(*format),
             Setting::Timing(on) => self.settings.timing = *on,
             Setting::Limit(limit) => self.settings.limit = *limit,
+            Setting::Pager(on) => self.printer.set_pager(*on),
         }
         Ok(())
     }

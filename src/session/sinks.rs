@@ -1,7 +1,7 @@
 //! Where streamed rows go: straight to the printer, stopping at the prompt's row cap.
 
 use super::io_error;
-use crate::backend::RowSink;
+use crate::backend::{Canceller, RowSink};
 use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Load;
@@ -20,17 +20,34 @@ pub struct PrintRows<'p> {
     /// (nothing is kept from one row to the next).
     loads: &'p [Load],
     dialect: Dialect,
+    /// Ctrl-C: the listing stops at the next row, and its stream is dropped.
+    canceller: Option<&'p Canceller>,
 }
 
 impl<'p> PrintRows<'p> {
     pub fn new(printer: &'p mut Printer, cap: Option<u64>) -> PrintRows<'p> {
-        PrintRows { printer, cap, shown: 0, more: false, started: false, loads: &[], dialect: Dialect::Sqlite }
+        PrintRows {
+            printer,
+            cap,
+            shown: 0,
+            more: false,
+            started: false,
+            loads: &[],
+            dialect: Dialect::Sqlite,
+            canceller: None,
+        }
     }
 
     /// Rows that end with a column of related records for each of `loads`, as `dialect` sends them.
     pub fn with_loads(mut self, loads: &'p [Load], dialect: Dialect) -> PrintRows<'p> {
         self.loads = loads;
         self.dialect = dialect;
+        self
+    }
+
+    /// Stops at the next row once `canceller` was told to stop (Ctrl-C).
+    pub fn stopping_on(mut self, canceller: &'p Canceller) -> PrintRows<'p> {
+        self.canceller = Some(canceller);
         self
     }
 
@@ -61,6 +78,15 @@ impl RowSink for PrintRows<'_> {
     }
 
     fn row(&mut self, values: &[Value]) -> Result<bool> {
+        if self.canceller.is_some_and(Canceller::stopped) {
+            // An error, not a quiet end: inside a transaction the command is undone under its
+            // savepoint, and the server is asked what state the transaction is in.
+            return Err(Error::new(ErrorKind::Database, format!("cancelled after {} rows (Ctrl-C)", self.shown)));
+        }
+        if !self.printer.wants_more() {
+            // The pager was quit: the rest is not read.
+            return Ok(false);
+        }
         if self.cap.is_some_and(|cap| self.shown >= cap) {
             self.more = true;
             return Ok(false);

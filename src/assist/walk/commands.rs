@@ -40,21 +40,26 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             first = false;
             let rest = self.rest();
-            if rest[ident_len(rest)..].starts_with('.') {
+            // The column the value is for, so that only the words that fit it are offered.
+            let value_of = if rest[ident_len(rest)..].starts_with('.') {
                 // `user.email=…`: a reference, then a field of the row it points at.
                 self.field_path(table)?;
+                None
             } else {
                 let (start, name, _) = self.name()?;
                 let column = self.field(table, start, &name);
                 assigned.extend(column);
-            }
+                table
+                    .and_then(|t| t.field(&Ident { name: name.to_string(), span: Default::default() }).ok())
+                    .map(|field| field.column())
+            };
             self.slot(Offer::default)?;
             // `+=` and the like are the parser's to refuse outside `update … set`.
             let compound = ["+=", "-=", "*=", "/="].iter().any(|op| self.punct(op));
             if !compound && !self.punct("=") {
                 return None;
             }
-            self.slot(Offer::values)?;
+            self.slot(|| Offer::value_for(value_of))?;
             self.value()?;
         }
     }

@@ -79,6 +79,9 @@ pub(super) struct Offer<'c> {
     pub fields: Option<Fields<'c>>,
     /// `true`, `false`, `null`.
     pub values: bool,
+    /// The column the value is for, when known: only the words that fit it are offered (`true`
+    /// and `false` for a bool, `null` where null is allowed).
+    pub value_of: Option<&'c crate::catalog::Column>,
     pub hint: Option<Hint<'c>>,
 }
 
@@ -93,6 +96,11 @@ impl<'c> Offer<'c> {
 
     fn values() -> Offer<'c> {
         Offer { values: true, ..Offer::default() }
+    }
+
+    /// The value for `column`: only the words that fit it.
+    fn value_for(column: Option<&'c crate::catalog::Column>) -> Offer<'c> {
+        Offer { values: true, value_of: column, ..Offer::default() }
     }
 
     /// What the word being typed is made of here.

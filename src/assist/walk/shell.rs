@@ -14,13 +14,13 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     pub(super) fn setting(&mut self) -> Step {
-        self.slot(|| Offer::keywords(&["format", "timing", "limit"]))?;
-        match self.keyword(&["format", "timing", "limit"])? {
+        self.slot(|| Offer::keywords(&["format", "timing", "limit", "pager"]))?;
+        match self.keyword(&["format", "timing", "limit", "pager"])? {
             "format" => {
                 self.slot(|| Offer::words(&Format::NAMES))?;
                 self.keyword(&Format::NAMES).map(drop)
             }
-            "timing" => {
+            "timing" | "pager" => {
                 self.slot(|| Offer::words(&["on", "off"]))?;
                 self.keyword(&["on", "off"]).map(drop)
             }
