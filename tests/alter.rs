@@ -317,6 +317,10 @@ fn a_sqlite_rebuild_inside_begin() {
     let out = ormsh(&url, &["-c", "begin", "-c", "alter Team drop name confirm", "-c", "rollback"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("foreign keys can be turned off for that only outside a transaction"), "{err}");
+    // A required field on a table with rows: that is what is said first (it holds outside too).
+    let out = ormsh(&url, &["-c", "begin", "-c", "alter Team add size: int"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Team has rows, and `size` is required"), "{err}");
     ok_csv(&url, &["begin", "alter User drop email confirm", "rollback"]);
     assert!(ok_csv(&url, &["describe User"]).contains("email"));
     ok_csv(&url, &["begin", "alter User drop email confirm", "commit"]);

@@ -22,6 +22,7 @@ pub fn hint(line: &str, pos: usize, catalog: &Catalog) -> Option<String> {
             "update" => "where … set …".to_string(),
             "delete" => "where …|all".to_string(),
             "model" => "{ field: type, … }".to_string(),
+            "alter" => "add f: type | rename f to g | drop f | index (f, …) | unique (f, …)".to_string(),
             "get" => table?.single_key()?.name.clone(),
             "add" | "upsert" => {
                 let table = table?;
@@ -55,6 +56,10 @@ mod tests {
         assert_eq!(at_end("add Track ").as_deref(), Some("album=…"));
         assert_eq!(at_end("get User ").as_deref(), Some("id"));
         assert_eq!(at_end("model User ").as_deref(), Some("{ field: type, … }"));
+        assert_eq!(
+            at_end("alter User ").as_deref(),
+            Some("add f: type | rename f to g | drop f | index (f, …) | unique (f, …)")
+        );
         assert_eq!(at_end("explain update User ").as_deref(), Some("where … set …"));
         assert_eq!(
             at_end("models; QUERY User  ").as_deref(),
@@ -64,7 +69,9 @@ mod tests {
 
     #[test]
     fn hints_a_model_after_a_bare_command() {
-        for line in ["query ", "add ", "get ", "count ", "update ", "delete ", "describe ", "drop ", "explain add "] {
+        for line in
+            ["query ", "add ", "get ", "count ", "update ", "delete ", "describe ", "drop ", "alter ", "explain add "]
+        {
             assert_eq!(at_end(line).as_deref(), Some("Model"), "line: {line:?}");
         }
     }

@@ -46,6 +46,9 @@ pub enum Pending {
         after: Vec<Sql>,
         column: String,
         span: Span,
+        /// Why it cannot run here (inside a transaction, a table others refer to): told after
+        /// the guards, whose errors come first.
+        refused: Option<Box<Error>>,
     },
     /// MySQL: a column that holds a foreign key, dropped with it; `read` gives the key's name.
     DropReference { read: Sql, table: String, column: String },
@@ -80,7 +83,10 @@ impl Pending {
                     ..Steps::default()
                 })
             }
-            Pending::Rebuild { target, after, column, span, .. } => {
+            Pending::Rebuild { target, after, column, span, refused, .. } => {
+                if let Some(refused) = refused {
+                    return Err((**refused).clone());
+                }
                 let table = &target.table;
                 let entries: Vec<Entry> = rows
                     .iter()
@@ -331,7 +337,7 @@ fn drop(catalog: &Catalog, table: &Table, field: &Ident, context: &Context, alte
 
 /// A SQLite rebuild of `table`. Inside a transaction SQLite cannot turn foreign keys off, and
 /// dropping a table that a foreign key points at would delete (or cascade to) the rows that
-/// refer to it: such a rebuild is refused there.
+/// refer to it: such a rebuild is refused there, before anything changes.
 fn rebuild_work(
     catalog: &Catalog,
     table: &Table,
@@ -347,13 +353,13 @@ fn rebuild_work(
         .filter(|t| t.foreign_keys.iter().any(|fk| fk.ref_table == table.name))
         .map(|t| t.name.clone())
         .collect();
-    if context.in_transaction && !referrers.is_empty() {
+    let refused = (context.in_transaction && !referrers.is_empty()).then(|| {
         let help = if context.sandbox {
             "a sandbox on SQLite cannot rebuild a table that others refer to"
         } else {
             "run it outside `begin` (`commit` or `rollback` first)"
         };
-        return Err(Error::at(
+        Error::at(
             ErrorKind::Transaction,
             format!(
                 "on SQLite this change rebuilds table `{}`, which `{}` refers to; foreign keys can be turned off for that only outside a transaction",
@@ -362,8 +368,9 @@ fn rebuild_work(
             ),
             span,
         )
-        .with_help(help));
-    }
+        .with_help(help)
+        .into()
+    });
     let temp = free_name(catalog, &format!("ormsh_new_{}", table.name), |catalog, n| catalog.table(n).is_some());
     let copied: Vec<String> = table
         .columns
@@ -386,6 +393,7 @@ fn rebuild_work(
         after,
         column: column.to_string(),
         span,
+        refused,
     })))
 }
 

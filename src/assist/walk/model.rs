@@ -73,7 +73,8 @@ impl<'s, 'c> Walker<'s, 'c> {
         let (start, model, _) = self.name()?;
         let table = self.catalog.find_model(&model);
         self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
-        self.slot(|| Offer::keywords(&AlterChange::WORDS))?;
+        let hint = Some(Hint::AfterModel { command: "alter", table });
+        self.slot(|| Offer { hint, ..Offer::keywords(&AlterChange::WORDS) })?;
         match self.keyword(&AlterChange::WORDS)? {
             "add" => {
                 self.slot(Offer::default)?;
