@@ -23,6 +23,7 @@ pub mod related;
 pub mod render;
 pub mod repl;
 pub mod runner;
+pub mod server_error;
 pub mod session;
 pub mod suggest;
 pub mod value;

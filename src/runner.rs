@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::ast::{Command, Span, Statement};
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
-use crate::parser::{parse_statement, split::split_statements};
+use crate::parser::{parse_statement, split::split_statements, sql_as_sent};
+use crate::server_error;
 use crate::session::{Batch, Confirm, Flow, Session};
 
 /// What to do after a command fails.
@@ -123,7 +124,11 @@ impl<'a> Runner<'a> {
                 return Ended::Stopped;
             }
             let result = match parsed {
-                Ok(statement) => self.session.execute(&statement, self.confirm).await,
+                Ok(statement) => self
+                    .session
+                    .execute(&statement, self.confirm)
+                    .await
+                    .map_err(|err| placed_in_sql(err, &statement.command, statement_text)),
                 Err(err) => Err(err),
             };
             let outcome = match result {
@@ -214,6 +219,15 @@ impl<'a> Runner<'a> {
         self.depth -= 1;
         Ok(ended)
     }
+}
+
+/// A `sql` statement's error with its caret where the server puts it (see
+/// [`server_error::place_in_sql`]); other errors as they are.
+fn placed_in_sql(err: Error, command: &Command, statement_text: &str) -> Error {
+    let Command::Sql { span, .. } = command else { return err };
+    let Some(typed) = statement_text.get(span.start..span.end) else { return err };
+    let (sent, offsets) = sql_as_sent(typed);
+    server_error::place_in_sql(err, typed, span.start, &sent, &offsets)
 }
 
 /// Why a file could not be read, in words (without the "os error" number).

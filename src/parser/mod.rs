@@ -22,6 +22,7 @@ pub mod split;
 mod tests;
 mod transfer;
 
+pub use shell::sql_as_sent;
 pub use split::{Piece, is_incomplete, split_statements};
 
 /// The parser's character rules, for the editor's walk (`assist`), which must see the same

@@ -89,7 +89,19 @@ pub(super) fn sql<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 ///
 /// grammar: raw_text
 fn raw_text(raw: &str) -> String {
+    sql_as_sent(raw).0
+}
+
+/// The SQL text `sql` sends for what was typed (without ormsh's line continuations outside
+/// quotes), and for each of its bytes the byte of `raw` it came from: a server's error position
+/// in the one is a caret in the other.
+pub fn sql_as_sent(raw: &str) -> (String, Vec<usize>) {
     let mut text = String::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(raw.len());
+    let mut push = |text: &mut String, at: usize, c: char| {
+        text.push(c);
+        offsets.extend(at..at + c.len_utf8());
+    };
     let mut quote: Option<char> = None;
     let mut chars = raw.char_indices();
     while let Some((at, c)) = chars.next() {
@@ -105,17 +117,18 @@ fn raw_text(raw: &str) -> String {
             }
             None => {}
         }
-        text.push(c);
+        push(&mut text, at, c);
         // A backslash escape inside quotes keeps the quote open.
         if quote.is_some()
             && c == '\\'
             && quote != Some('`')
-            && let Some((_, escaped)) = chars.next()
+            && let Some((at, escaped)) = chars.next()
         {
-            text.push(escaped);
+            push(&mut text, at, escaped);
         }
     }
-    text
+    drop(push);
+    (text, offsets)
 }
 
 /// `explain` and the command it shows.

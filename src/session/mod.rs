@@ -236,6 +236,7 @@ impl Session {
             self.send(&self.dialect().begin()).await?;
         }
         let mut result = self.run_data(command, plan).await;
+        result = result.map_err(|err| crate::server_error::name_the_field(err, command, &self.catalog));
         if opened {
             result = match result {
                 Ok(()) => self.send(&self.dialect().commit()).await,
