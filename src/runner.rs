@@ -124,11 +124,17 @@ impl<'a> Runner<'a> {
                 return Ended::Stopped;
             }
             let result = match parsed {
-                Ok(statement) => self
-                    .session
-                    .execute(&statement, self.confirm)
-                    .await
-                    .map_err(|err| placed_in_sql(err, &statement.command, statement_text)),
+                Ok(statement) => {
+                    let result = self
+                        .session
+                        .execute(&statement, self.confirm)
+                        .await
+                        .map_err(|err| placed_in_sql(err, &statement.command, statement_text));
+                    if result.is_ok() {
+                        self.psql_hint(&statement.command, statement_text);
+                    }
+                    result
+                }
                 Err(err) => Err(err),
             };
             let outcome = match result {
@@ -161,6 +167,20 @@ impl<'a> Runner<'a> {
             return Ended::Stopped;
         }
         Ended::Done
+    }
+
+    /// After a command typed with one of psql's words (`\d User`), at the prompt: ormsh's own
+    /// words for it, so that the habit leads to the language.
+    fn psql_hint(&mut self, command: &Command, statement_text: &str) {
+        let typed = statement_text.trim_start();
+        if !self.session.interactive() || !typed.starts_with('\\') || matches!(command, Command::Quit) {
+            return;
+        }
+        let word = typed.split_whitespace().next().unwrap_or(typed);
+        let ormsh = crate::commands::ormsh_words(command, self.session.format(), self.session.timing());
+        let line = format!("({word} is `{ormsh}` in ormsh)");
+        let line = if self.color { format!("\u{1b}[2m{line}\u{1b}[0m") } else { line };
+        let _ = writeln!(self.errors, "{line}");
     }
 
     /// Writes a batch of queued `add`s (see [`Session::flush_batch`]) and reports its errors

@@ -155,6 +155,8 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         Verb::Export => transfer::export,
         Verb::Import => transfer::import,
         Verb::Help => shell::help,
+        Verb::Output => shell::output,
+        Verb::Edit => shell::edit,
         Verb::Quit => shell::quit,
     };
     parse(cx, i)

@@ -391,6 +391,7 @@ impl<'s, 'c> Walker<'s, 'c> {
         let start = self.pos;
         let len = match self.rest().strip_prefix('\\') {
             Some(after) if ident_len(after) > 0 => 1 + ident_len(after),
+            Some(after) if after.starts_with('?') => 2,
             _ => ident_len(self.rest()),
         };
         if len == 0 {
@@ -483,7 +484,8 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.command(start, &word)
             }
             Verb::Set => self.setting(),
-            Verb::Source => self.file_path(),
+            Verb::Source | Verb::Output => self.file_path(),
+            Verb::Edit => Some(()),
             // The exported command as on its own, up to the `to FILE [force]` that ends the
             // statement (as the parser cuts it), then that.
             Verb::Export => {
