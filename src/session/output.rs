@@ -24,6 +24,8 @@ impl Session {
             Error::at(ErrorKind::Io, format!("cannot write {path}: {}", crate::runner::io_reason(&e)), span)
         })?;
         self.printer.status(&format!("output to {path} (`output` alone to come back)")).map_err(io_error)?;
+        // Said now, on the screen: from here on the session flushes the file's printer.
+        self.printer.flush().map_err(io_error)?;
         let interactive = self.printer.interactive();
         // No colour in a file; the prompt's row cap as on the screen. As with psql's `\o`,
         // what commands say of themselves goes there too; warnings and errors stay on screen.
