@@ -94,7 +94,10 @@ impl Config {
                 return config;
             }
         };
-        for (key, value) in &table {
+        // In the file's order: a later line wins, and warnings read top to bottom.
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in entries {
             let line = line_of(key.span().start);
             let name = key.get_ref().as_ref();
             let mut warn = |what: String| config.warnings.push(format!("{}:{line}: {what}", path.display()));

@@ -483,6 +483,11 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
                 self.command(start, &word)
             }
+            // psql's `\x` and `\timing` take `on` or `off`, or nothing.
+            Verb::Set if word.starts_with('\\') => {
+                self.slot(|| Offer::keywords(&["on", "off"]))?;
+                self.keyword(&["on", "off"]).map(drop)
+            }
             Verb::Set => self.setting(),
             Verb::Source | Verb::Output => self.file_path(),
             Verb::Edit => Some(()),
