@@ -10,6 +10,7 @@ mod commands;
 mod condition;
 mod model;
 mod shell;
+mod sql;
 
 use crate::ast::{AggFunc, DatePart, Format, Ident};
 use crate::catalog::{Catalog, Member, Table};
@@ -80,6 +81,8 @@ pub(super) struct Offer<'c> {
     /// `true`, `false`, `null`.
     pub values: bool,
     pub hint: Option<Hint<'c>>,
+    /// Inside `sql` text: table names, and the columns of these tables.
+    pub sql: Option<Vec<&'c Table>>,
 }
 
 impl<'c> Offer<'c> {
@@ -99,7 +102,7 @@ impl<'c> Offer<'c> {
     fn word_kind(&self) -> WordKind {
         if self.values {
             WordKind::Value
-        } else if self.fields.as_ref().is_some_and(|f| f.dotted) {
+        } else if self.sql.is_some() || self.fields.as_ref().is_some_and(|f| f.dotted) {
             WordKind::Path
         } else {
             WordKind::Ident
@@ -470,11 +473,8 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             Verb::Savepoint => self.savepoint_name(false),
             Verb::Release => self.savepoint_name(true),
-            Verb::Sql => {
-                // Sent as written: none of it is ormsh's.
-                self.pos = self.src.len();
-                Some(())
-            }
+            // Sent as written: walked as SQL, for its colours and names.
+            Verb::Sql => self.sql_text(),
             Verb::Explain => {
                 self.slot(|| Offer::keywords(&explainable()))?;
                 let (start, word) = self.command_word()?;
