@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, ValueEnum};
 
 use crate::ast::Format;
-use crate::diagnostic;
 use crate::config::{ColorChoice, Config, RC_FILE, config_dir};
+use crate::diagnostic;
 use crate::editor::{Editor, EditorOptions, history_path};
 use crate::error::{Error, ErrorKind};
 use crate::render::Printer;
@@ -209,10 +209,8 @@ pub async fn run(args: Args) -> i32 {
             }
             apply_settings(&mut session, &config).await;
             println!("{}", banner(&session));
-            let options = EditorOptions {
-                edit_mode: config.edit_mode.unwrap_or_default(),
-                history_size: config.history_size,
-            };
+            let options =
+                EditorOptions { edit_mode: config.edit_mode.unwrap_or_default(), history_size: config.history_size };
             match Editor::start(history_path(), out_color, options) {
                 Ok(editor) => {
                     if let Some(dir) = &config_dir {

@@ -120,7 +120,11 @@ impl Config {
                 ("history_size", v) => warn(format!("`history_size` is a number of entries, not {}", shown(v))),
                 (name, v) if crate::settings::find(name).is_some() => match set_word(v) {
                     Some(word) => config.settings.push((format!("set {} {word}", name.to_ascii_lowercase()), line)),
-                    None => warn(format!("`{name}` takes {}, not {}", crate::settings::find(name).map_or("", |s| s.values), shown(v))),
+                    None => warn(format!(
+                        "`{name}` takes {}, not {}",
+                        crate::settings::find(name).map_or("", |s| s.values),
+                        shown(v)
+                    )),
                 },
                 (name, _) => {
                     let known = crate::settings::SETTINGS.iter().map(|s| s.name).chain(OTHER_KEYS);

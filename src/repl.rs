@@ -43,8 +43,7 @@ fn prompt(session: &Session, color: bool) -> PromptText {
     };
     let backend = session.backend_word().map(|word| format!("{} ", word.magenta())).unwrap_or_default();
     let sandbox = if session.sandbox() { format!(" {}", "[sandbox]".yellow().bold()) } else { String::new() };
-    let styled =
-        format!("{} {backend}{}{sandbox}{styled_marker}> ", "ormsh".bold(), session.short_location().cyan());
+    let styled = format!("{} {backend}{}{sandbox}{styled_marker}> ", "ormsh".bold(), session.short_location().cyan());
     PromptText { raw, styled }
 }
 
@@ -155,7 +154,8 @@ fn edit_in_editor(text: &str) -> std::io::Result<String> {
     }
     drop(file);
     // Through the shell, as psql does: $EDITOR may carry its own arguments (`code --wait`).
-    let status = std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
+    let status =
+        std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
     let edited = std::fs::read_to_string(&path);
     let _ = std::fs::remove_file(&path);
     match status {

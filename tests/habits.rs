@@ -66,7 +66,11 @@ fn shop(t: &Scratch) -> String {
     let url = t.url("p.db");
     t.ok(
         "p.db",
-        &["model User { name: text, email: text unique }", "add User name=Ann email=a@x.io", "add User name=Bob email=b@x.io"],
+        &[
+            "model User { name: text, email: text unique }",
+            "add User name=Ann email=a@x.io",
+            "add User name=Bob email=b@x.io",
+        ],
     );
     url
 }

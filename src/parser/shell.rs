@@ -6,16 +6,15 @@ use nom::bytes::complete::{tag, take_while1};
 use nom::combinator::recognize;
 
 use super::command;
+use super::context::mismatch;
 use super::context::{Cx, PResult, fail, or_fail};
+use super::lexical::lowercase;
 use super::lexical::{after_keyword, identifier, integer, keyword, name, peek_word, skip_ws};
 use super::literal::string;
-use super::context::mismatch;
-use super::lexical::lowercase;
 use crate::ast::{Command, Format, Ident, Setting, Span, Toggle};
 use crate::commands::Verb;
 use crate::error::Error;
 use crate::suggest::did_you_mean;
-
 
 /// grammar: begin
 pub(super) fn begin<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
@@ -129,7 +128,6 @@ pub fn sql_as_sent(raw: &str) -> (String, Vec<usize>) {
             push(&mut text, at, escaped);
         }
     }
-    drop(push);
     (text, offsets)
 }
 

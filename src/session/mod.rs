@@ -735,8 +735,8 @@ fn backend_word(dialect: Dialect, location: &str) -> Option<&'static str> {
         Dialect::Mysql => Some("mysql"),
         Dialect::Sqlite => {
             let lower = location.to_ascii_lowercase();
-            let says_sqlite = lower == "memory"
-                || [".db", ".sqlite", ".sqlite3", ".db3"].iter().any(|ext| lower.ends_with(ext));
+            let says_sqlite =
+                lower == "memory" || [".db", ".sqlite", ".sqlite3", ".db3"].iter().any(|ext| lower.ends_with(ext));
             (!says_sqlite).then_some("sqlite")
         }
     }

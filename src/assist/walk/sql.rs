@@ -8,14 +8,12 @@ use crate::catalog::Table;
 
 /// Words coloured as SQL keywords (compared without case): the common ground of the three
 /// databases' statements, clauses and operators.
-const KEYWORDS: &[&str] = &[
-    "add", "all", "alter", "and", "as", "asc", "between", "by", "case", "cast", "column", "constraint", "count",
-    "create", "cross", "default", "delete", "desc", "distinct", "drop", "else", "end", "exists", "explain", "false",
-    "foreign", "from", "full", "group", "having", "if", "ilike", "in", "index", "inner", "insert", "into", "is",
-    "join", "key", "left", "like", "limit", "not", "null", "offset", "on", "or", "order", "outer", "primary",
-    "references", "returning", "right", "select", "set", "table", "then", "true", "union", "unique", "update",
-    "using", "values", "view", "when", "where", "with",
-];
+const KEYWORDS: &str = "\
+    add all alter and as asc between by case cast column constraint count create cross \
+    default delete desc distinct drop else end exists explain false foreign from full group \
+    having if ilike in index inner insert into is join key left like limit not null offset \
+    on or order outer primary references returning right select set table then true union \
+    unique update using values view when where with";
 
 /// Where the walk of SQL text stands after a token.
 enum Token {
@@ -43,7 +41,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.mark(start, Class::Comment);
                 Token::Text
             } else if rest.starts_with("/*") {
-                self.pos += rest[2..].find("*/").map_or(rest.len(), |end| end + 4);
+                self.pos += rest.strip_prefix("/*").and_then(|r| r.find("*/")).map_or(rest.len(), |end| end + 4);
                 self.mark(start, Class::Comment);
                 Token::Text
             } else if c == '\'' {
@@ -71,7 +69,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 // `users.name`: each part as what it names.
                 let mut at = start;
                 for part in word.split('.') {
-                    let class = if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(part)) {
+                    let class = if KEYWORDS.split_whitespace().any(|k| k.eq_ignore_ascii_case(part)) {
                         Some(Class::Keyword)
                     } else {
                         Some(self.class_of_name(part, &named)).filter(|c| *c != Class::UnknownField)
@@ -121,11 +119,8 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     /// The catalog's tables that the text names anywhere, as a word (or a quoted name).
     fn tables_named(&self) -> Vec<&'c Table> {
-        let words: Vec<&str> = self
-            .rest()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<&str> =
+            self.rest().split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
         self.catalog.tables.iter().filter(|t| words.iter().any(|w| t.name.eq_ignore_ascii_case(w))).collect()
     }
 }
