@@ -285,7 +285,7 @@ pub const COMMANDS: &[Info] = &[
         aliases: &["\\o"],
         explainable: false,
         syntax: "output [FILE]",
-        summary: "send results to FILE from now on (replaced if it exists, without colour); `output` alone sends them back to the screen. Messages and errors stay on the screen",
+        summary: "send results to FILE from now on (replaced if it exists, without colour); `output` alone sends them back to the screen. warnings and errors stay on the screen",
         example: "output users.txt",
     },
     Info {

@@ -164,7 +164,7 @@ pub(super) fn set<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         ("\\x", None) => (after_word, Setting::Toggle(Toggle::Vertical)),
         ("\\timing", Some((rest, on))) => (rest, Setting::Timing(on)),
         ("\\timing", None) => (after_word, Setting::Toggle(Toggle::Timing)),
-        _ if peek_word(r).is_none() => (after_word, Setting::List),
+        _ if r.is_empty() => (after_word, Setting::List),
         _ => setting(cx, r)?,
     };
     Ok((setting.0, Command::Set(setting.1)))
