@@ -190,6 +190,11 @@ impl<'a> Runner<'a> {
         let line_of = |span: Span| text[..span.start.min(text.len())].matches('\n').count() + 1;
         let go_on = self.session.flush_batch(batch, self.on_error == OnError::Continue, &line_of, &mut failures).await;
         for (err, span) in failures {
+            // The `add` that failed, parsed again, to pin a broken constraint on its field.
+            let err = match text.get(span.start..span.end).map(parse_statement) {
+                Some(Ok(statement)) => server_error::name_the_field(err, &statement.command, &self.session.catalog()),
+                _ => err,
+            };
             self.report_at(err, span.start, span, origin, text);
         }
         go_on
