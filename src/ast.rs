@@ -466,12 +466,13 @@ pub enum Command {
         url: String,
         span: Span,
     },
-    /// `export query … to FILE [force]`: a read command's result written to a file, in the
-    /// format its extension names. `span` is the path's.
+    /// `export query … to FILE [format NAME] [force]`: a read command's result written to a
+    /// file, in the format named, else the one its extension names. `span` is the path's.
     Export {
         command: Box<Command>,
         path: String,
         span: Span,
+        format: Option<Format>,
         force: bool,
     },
     /// `import User from FILE`: the rows of a CSV, JSON or JSON Lines file, all or none.

@@ -184,9 +184,7 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
             "false" | "f" | "no" | "n" | "off" | "0" => Ok(Value::Bool(false)),
             _ => Err(expected(ty)),
         },
-        FieldType::Date => {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Value::Date).map_err(|_| expected(ty))
-        }
+        FieldType::Date => crate::datetime::parse_date(text.trim()).map(Value::Date).ok_or_else(|| expected(ty)),
         FieldType::Time => match parse_time(text.trim()) {
             Some(time) => Ok(Value::Time(time)),
             // A duration beyond one day (MySQL's TIME runs to 838:59:59) or PostgreSQL's

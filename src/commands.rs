@@ -240,7 +240,7 @@ pub const COMMANDS: &[Info] = &[
         aliases: &["\\i"],
         explainable: false,
         syntax: "source FILE",
-        summary: "run the commands of a file in this session",
+        summary: "run the commands of a file in this session (a relative path inside a script starts from that script's directory)",
         example: "source seed.orm",
     },
     Info {
@@ -257,8 +257,8 @@ pub const COMMANDS: &[Info] = &[
         word: "export",
         aliases: &[],
         explainable: false,
-        syntax: "export query …|get …|count …|sql … to FILE [force]",
-        summary: "write a command's result to a file, streamed: the format is the file's extension (.csv, .json, .jsonl, .txt for the table), else the session's format. An existing file is kept unless the command says `force` (at the prompt, ormsh asks). A path is relative to the working directory",
+        syntax: "export query …|get …|count …|sql … to FILE [format NAME] [force]",
+        summary: "write a command's result to a file, streamed: the format is the one named (`format csv`), else the file's extension's (.csv, .json, .jsonl, .txt for the table), else the session's. An existing file is kept unless the command says `force` (at the prompt, ormsh asks). A path is relative to the working directory",
         example: "export query User where active=true to users.csv",
     },
     Info {

@@ -3,6 +3,21 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 
+/// `YYYY-MM-DD`. The form every database prints is read by hand: chrono's parser, driven by
+/// its format string, was a fifth of the time of a big import of dates.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let number = |digits: &[u8]| {
+            digits.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (number(&b[..4]), number(&b[5..7]), number(&b[8..])) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// `HH:MM[:SS[.f]]`.
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text, "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok()
@@ -29,6 +44,27 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_date_by_hand_as_chrono_reads_it() {
+        for text in [
+            "2024-01-02",
+            "0001-12-31",
+            "9999-12-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-2",
+            "2024-01-0x",
+            "+2024-01-02",
+            " 2024-01-02",
+            "2024/01/02",
+            "",
+            "20240102",
+        ] {
+            assert_eq!(parse_date(text), NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(), "{text:?}");
+        }
+    }
 
     #[test]
     fn reads_every_spelling_of_a_timestamp() {

@@ -72,7 +72,13 @@ pub struct Reader {
 }
 
 enum Source {
-    Csv { reader: csv::Reader<File>, path: std::path::PathBuf, last_start: Option<(u64, u64)> },
+    Csv {
+        reader: csv::Reader<File>,
+        path: std::path::PathBuf,
+        last_start: Option<(u64, u64)>,
+        /// One record's buffer, kept from record to record.
+        record: csv::ByteRecord,
+    },
     Json(Objects),
 }
 
@@ -105,7 +111,7 @@ impl Reader {
                 .map_err(|_| Problem::at(1, format!("the name of column {} is not valid UTF-8", i + 1)))?;
             names.push(name.trim().to_string());
         }
-        let source = Source::Csv { reader, path: path.to_path_buf(), last_start: None };
+        let source = Source::Csv { reader, path: path.to_path_buf(), last_start: None, record: csv::ByteRecord::new() };
         Ok(Reader { names, names_line: 1, source, first: None })
     }
 
@@ -122,6 +128,14 @@ impl Reader {
         let cells = first.into_iter().map(|(_, v)| json_cell(v)).collect();
         let source = Source::Json(objects);
         Ok(Reader { names, names_line: line, source, first: Some(Record { line, cells }) })
+    }
+
+    /// How far into the file reading has come, in bytes (for a progress bar).
+    pub fn bytes_read(&self) -> u64 {
+        match &self.source {
+            Source::Csv { reader, .. } => reader.position().byte(),
+            Source::Json(objects) => objects.consumed,
+        }
     }
 
     /// The fields the file names, in its order.
@@ -141,9 +155,8 @@ impl Reader {
         }
         let names = &self.names;
         match &mut self.source {
-            Source::Csv { reader, path, last_start } => {
-                let mut record = csv::ByteRecord::new();
-                match reader.read_byte_record(&mut record) {
+            Source::Csv { reader, path, last_start, record } => {
+                match reader.read_byte_record(record) {
                     Ok(true) => {}
                     Ok(false) => {
                         // The csv reader takes a quote left open as running to the end of the
@@ -174,9 +187,9 @@ impl Reader {
                         cells.push(Cell::Null);
                         continue;
                     }
-                    let text = String::from_utf8(field.to_vec())
+                    let text = std::str::from_utf8(field)
                         .map_err(|_| Problem::at(line, format!("field `{name}`: not valid UTF-8")))?;
-                    cells.push(Cell::Text(text));
+                    cells.push(Cell::Text(text.to_owned()));
                 }
                 Ok(Some(Record { line, cells }))
             }
@@ -263,6 +276,8 @@ struct Objects {
     text: Vec<u8>,
     /// A byte read ahead.
     peeked: Option<u8>,
+    /// Bytes read from the file so far.
+    consumed: u64,
 }
 
 impl Objects {
@@ -275,6 +290,7 @@ impl Objects {
             ended: false,
             text: Vec::new(),
             peeked: None,
+            consumed: 0,
         }
     }
 
@@ -286,6 +302,7 @@ impl Objects {
         match self.input.read(&mut one) {
             Ok(0) => Ok(None),
             Ok(_) => {
+                self.consumed += 1;
                 if one[0] == b'\n' {
                     self.line += 1;
                 }

@@ -18,6 +18,7 @@ pub mod import;
 pub mod naming;
 pub mod parser;
 pub mod plan;
+pub mod progress;
 pub mod raw_sql;
 pub mod redact;
 pub mod related;

@@ -77,19 +77,29 @@ impl<'a> Runner<'a> {
                 // A run of `add`s waits, to be written as multi-row inserts (the unit of work).
                 // (Except an `add` that sets a reference by a field of its row: its key is looked
                 // up first, which a multi-row insert has no place for.)
-                Ok(Statement { command: Command::Add { model, values }, .. })
-                    if self.session.batches_adds() && values.iter().all(|v| v.through.is_none()) =>
+                // So does a run of `upsert`s, where the rows they store are not shown.
+                Ok(Statement { command: command @ (Command::Add { .. } | Command::Upsert { .. }), .. })
+                    if self.session.batches(&command) =>
                 {
                     let max_params = self.session.dialect().max_params();
-                    match self.session.insert_row(&model, values) {
-                        Ok(row) => {
+                    let row = match command {
+                        Command::Upsert { model, values } => {
+                            self.session.upsert_row(&model, values).map(|(row, conflict)| (row, Some(conflict)))
+                        }
+                        Command::Add { model, values } => {
+                            self.session.insert_row(&model, values).map(|row| (row, None))
+                        }
+                        _ => unreachable!("matched as an add or an upsert"),
+                    };
+                    match row {
+                        Ok((row, conflict)) => {
                             if let Some(pending) = batch.as_mut()
-                                && pending.accepts(&row, max_params)
+                                && pending.accepts(&row, conflict.as_ref(), max_params)
                             {
                                 pending.push(row.values, whole);
                                 continue;
                             }
-                            let started = Batch::new(row, whole);
+                            let started = Batch::new(row, conflict, whole);
                             if let Some(pending) = batch.replace(started)
                                 && !self.flush(pending, origin, text).await
                             {

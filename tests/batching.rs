@@ -120,3 +120,65 @@ fn postgres_batches_store_what_single_adds_store() {
 fn mariadb_batches_store_what_single_adds_store() {
     server(ServerKind::Mysql, "my");
 }
+
+/// A run of `upsert`s in a script's transaction is batched too: keys that come again (within a
+/// batch, across batches, over rows stored before the run) end with the last value written,
+/// exactly as one upsert at a time leaves them.
+fn upserts_store_what_single_upserts_store(label: &str, url: &str) {
+    const UPSERTS: usize = 2300;
+    const KEYS: usize = 700;
+    let scratch = Scratch::new();
+    let mut expected = std::collections::BTreeMap::new();
+    let mut batched = vec!["begin".to_string()];
+    let mut separate = vec!["begin".to_string()];
+    for row in 1..=UPSERTS {
+        // Keys repeat every KEYS rows, and a few twice in a row.
+        let k = if row % 97 == 0 { (row - 1) % KEYS + 1 } else { row % KEYS + 1 };
+        let line = format!("upsert Tally k={k} v={row} t=\"row {row}; it's \\\"{k}\\\"\"");
+        expected.insert(k as i64, (row as i64, format!("row {row}; it's \"{k}\"")));
+        batched.push(line.clone());
+        separate.push(line);
+        separate.push("count Tally".into());
+    }
+    batched.push("commit".into());
+    separate.push("commit".into());
+    for (how, lines) in [("batched", batched), ("one at a time", separate)] {
+        let setup = ormsh_command(
+            url,
+            &["-c", "sql DROP TABLE IF EXISTS tallies", "-c", "model Tally { k: int unique, v: int, t: text }"],
+        )
+        .output()
+        .expect("run ormsh");
+        assert!(setup.status.success(), "{}", text(&setup.stderr));
+        // A row stored before the run, which the run stores over.
+        let before = ormsh_command(url, &["-c", "add Tally k=1 v=0 t=before"]).output().expect("run ormsh");
+        assert!(before.status.success(), "{}", text(&before.stderr));
+        std::fs::write(scratch.path("upserts.orm"), lines.join("\n") + "\n").unwrap();
+        let out = assert_cmd::Command::from_std(ormsh_command(url, &["-f", "upserts.orm"]))
+            .current_dir(scratch.root())
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .expect("run ormsh");
+        assert!(out.status.success(), "{label}, {how}: {}", text(&out.stderr));
+        let read = ormsh_command(url, &["--format", "json", "-c", "query Tally order by k"]).output().expect("run");
+        let records: serde_json::Value = serde_json::from_slice(&read.stdout).expect("json rows");
+        let rows: std::collections::BTreeMap<i64, (i64, String)> = records
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| (r["k"].as_i64().unwrap(), (r["v"].as_i64().unwrap(), r["t"].as_str().unwrap().to_string())))
+            .collect();
+        assert!(rows == expected, "{label}, {how}: {} rows, not the ones written", rows.len());
+    }
+}
+
+#[test]
+fn upserts_are_batched_on_every_backend() {
+    let scratch = Scratch::new();
+    upserts_store_what_single_upserts_store("SQLite", &scratch.url("upserts.db"));
+    for (kind, label) in [(ServerKind::Postgres, "pg"), (ServerKind::Mysql, "my")] {
+        if let Some(db) = kind.fresh_db("upserts", label) {
+            upserts_store_what_single_upserts_store(label, &db.url);
+        }
+    }
+}

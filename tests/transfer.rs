@@ -101,6 +101,12 @@ fn export_writes_each_format_from_the_extension_on_every_backend() {
         let by = b.file("by.csv");
         b.ok(&[&format!("export sql select qty from items where qty < 3 order by qty to {by}")]);
         assert_eq!(b.read("by.csv"), "qty\n1\n2\n", "{}", b.name);
+        // A format named in the command wins over the extension, and none over the session's.
+        let dat = b.file("named.dat");
+        b.ok(&[&format!("export query Item fields qty where qty = 1 to {dat} format jsonl")]);
+        assert_eq!(b.read("named.dat"), "{\"qty\":1}\n", "{}", b.name);
+        b.ok(&[&format!("export query Item fields qty where qty = 1 to {csv} --format json force")]);
+        assert_eq!(b.read("items.csv"), "[\n  {\"qty\":1}\n]\n", "{}", b.name);
         // --verbose says how many rows went to the file.
         let out = ormsh(&b.url, &["--verbose", "-c", &format!("export query Item to {} force", b.file("by.csv"))]);
         assert_success(&out, "export --verbose");
@@ -193,6 +199,31 @@ fn a_bad_file_is_an_error_at_its_line_and_stores_nothing() {
     // A header naming a field near one the model has says which.
     let out = scratch.run("bad.db", &["import Item from header.csv"]);
     assert!(text(&out.stderr).contains("help: did you mean `qty`?"), "{}", text(&out.stderr));
+}
+
+/// On a terminal, an import of a big file shows how far it has come, then wipes the bar; a
+/// script's standard error never sees one.
+#[test]
+fn a_progress_bar_follows_a_big_import_on_a_terminal_only() {
+    let scratch = Scratch::new();
+    scratch.ok("big.db", &[MODEL]);
+    let mut csv = String::from("name,qty,price,day\n");
+    let rows = 60_000;
+    for i in 0..rows {
+        csv.push_str(&format!("item number {i},{i},{}.25,2024-02-{:02}\n", i % 1000, i % 28 + 1));
+    }
+    scratch.write("big.csv", &csv);
+    let out = scratch.run("big.db", &["import Item from big.csv"]);
+    assert_success(&out, "import off a terminal");
+    assert!(!text(&out.stderr).contains("importing"), "{}", text(&out.stderr));
+
+    let mut pty = scratch.spawn_prompt(&scratch.url("big.db"), 60_000);
+    pty.exp_string("big.db>").expect("the prompt");
+    pty.send_line("import Item from big.csv").expect("type");
+    pty.exp_string("importing big.csv [").expect("a progress bar");
+    pty.exp_string(&format!("{rows} rows imported into items")).expect("the import's outcome");
+    pty.send_line("quit").expect("type");
+    assert_eq!(scratch.count("big.db", "Item"), 2 * rows);
 }
 
 #[test]

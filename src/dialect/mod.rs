@@ -149,6 +149,13 @@ impl Dialect {
         !matches!(self, Dialect::Mysql)
     }
 
+    /// Whether many rows are written by statements prepared once and run again with each
+    /// row's values ([`crate::backend::Backend::execute_rows`]): SQLite's fastest way, where a
+    /// statement never crosses a network.
+    pub fn binds_rows(self) -> bool {
+        matches!(self, Dialect::Sqlite)
+    }
+
     /// How many values one multi-row insert may carry: the most bound parameters a statement
     /// takes (SQLite's default limit; the 16-bit count of the PostgreSQL and MySQL protocols).
     pub fn max_params(self) -> usize {

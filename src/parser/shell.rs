@@ -170,6 +170,13 @@ pub(super) fn set<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((setting.0, Command::Set(setting.1)))
 }
 
+/// The error for a format name that is none, at `at` where it is.
+pub(super) fn unknown_format<'a>(cx: &Cx<'a>, at: &'a str, name: &str) -> Error {
+    let (_, span) = cx.found(at);
+    let help = did_you_mean(name, Format::NAMES).unwrap_or_else(|| format!("formats are {}", Format::NAMES.join(", ")));
+    Error::syntax(format!("unknown format `{name}`"), span).with_help(help)
+}
+
 /// `format table|vertical|json|csv`, `timing on|off`, `limit N|off`.
 ///
 /// grammar: setting
@@ -185,15 +192,7 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
             };
             match Format::from_name(&name) {
                 Some(format) => Ok((rest, Setting::Format(format))),
-                None => {
-                    let (_, span) = cx.found(r);
-                    let mut error = Error::syntax(format!("unknown format `{name}`"), span);
-                    error = error.with_help(
-                        did_you_mean(&name, Format::NAMES)
-                            .unwrap_or_else(|| format!("formats are {}", Format::NAMES.join(", "))),
-                    );
-                    Err(fail(error))
-                }
+                None => Err(fail(unknown_format(cx, r, &name))),
             }
         }
         "timing" => match peek_word(r) {

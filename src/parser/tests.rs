@@ -101,8 +101,9 @@ fn show(command: &Command) -> String {
         Command::Set(s) => format!("(set {s:?})"),
         Command::Source { path, .. } => format!("(source {path:?})"),
         Command::Connect { url, .. } => format!("(connect {url:?})"),
-        Command::Export { command, path, force, .. } => {
-            format!("(export {} to {path:?}{})", show(command), if *force { " force" } else { "" })
+        Command::Export { command, path, format, force, .. } => {
+            let format = format.map(|f| format!(" format {f:?}")).unwrap_or_default();
+            format!("(export {} to {path:?}{format}{})", show(command), if *force { " force" } else { "" })
         }
         Command::Import { model, path, .. } => format!("(import {} from {path:?})", model.name),
         Command::Help(None) => "help".into(),
@@ -179,6 +180,10 @@ fn parses_commands() {
             r#"(export (query User (where (= name "go to x.csv"))) to "my dir/out.csv" force)"#,
         ),
         ("EXPORT sql select 1 as to to a.jsonl", r#"(export (sql "select 1 as to") to "a.jsonl")"#),
+        ("export count User to n.dat format csv force", r#"(export (count User) to "n.dat" format Csv force)"#),
+        ("export count User to n.csv --format JSONL", r#"(export (count User) to "n.csv" format Jsonl)"#),
+        // A word `format` that is not followed by a format's name belongs to the query.
+        ("export sql select 1 as format to f.txt", r#"(export (sql "select 1 as format") to "f.txt")"#),
         ("import User from data/users.csv", r#"(import User from "data/users.csv")"#),
         ("describe User", "(describe User)"),
         ("drop User", "(drop User)"),
@@ -467,6 +472,13 @@ fn reports_errors() {
             18,
             Some("did you mean `where`?"),
         ),
+        (
+            "export count User to n.dat format xml",
+            "unknown format `xml`",
+            34,
+            Some("formats are table, vertical, json, csv, jsonl"),
+        ),
+        ("export count User to n.dat format jsn", "unknown format `jsn`", 34, Some("did you mean `json`?")),
         ("import User", "expected `from FILE`, found end of input", 11, None),
         ("import User from", "expected a file name after `from`, found end of input", 16, None),
         ("   # nothing", "expected a command, found end of input", 12, None),

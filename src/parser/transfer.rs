@@ -5,11 +5,11 @@ use nom::Parser;
 use super::command;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::lexical::{keyword, model_name, peek_word, skip_ws};
-use super::shell::file_path;
-use crate::ast::{Command, Span};
+use super::shell::{file_path, unknown_format};
+use crate::ast::{Command, Format, Span};
 use crate::error::Error;
 
-/// `export query … to FILE [force]`. The exported command is parsed on the text before its
+/// `export query … to FILE [format NAME] [force]`. The exported command is parsed on the text before its
 /// last `to FILE [force]`: a query's own text may hold the word `to` (in a quoted value), and
 /// `sql` takes all the text it is given.
 ///
@@ -24,7 +24,7 @@ pub(super) fn export<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
                 .with_help("write `export query User … to users.csv`"),
         ));
     }
-    let Some(Destination { to, path, span, rest, force }) = destination(cx, start) else {
+    let Some(Destination { to, path, span, format, rest, force }) = destination(cx, start) else {
         // Where the statement goes wrong: in the command, or where `to FILE` should be.
         let (left, _) = command(cx, start)?;
         let after = skip_ws(left);
@@ -45,26 +45,29 @@ pub(super) fn export<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     if !skip_ws(left).is_empty() {
         return Err(fail(head_cx.unexpected_after(skip_ws(left))));
     }
-    let command = Command::Export { command: Box::new(inner_command), path, span, force };
+    let format = format.transpose().map_err(fail)?;
+    let command = Command::Export { command: Box::new(inner_command), path, span, format, force };
     Ok((rest, command))
 }
 
 /// The commands whose result `export` writes.
 const EXPORTED: [&str; 4] = ["query", "get", "count", "sql"];
 
-/// ` to FILE [force]` at the end of an `export`.
+/// ` to FILE [format NAME] [force]` at the end of an `export`.
 struct Destination<'a> {
     /// The text from `to` on.
     to: &'a str,
     path: String,
     /// The path's.
     span: Span,
+    /// The format named after the path (an unknown name is the error to report, at the name).
+    format: Option<Result<Format, Error>>,
     /// After it all (whitespace and comments).
     rest: &'a str,
     force: bool,
 }
 
-/// The ` to FILE [force]` that ends the statement.
+/// The ` to FILE [format NAME] [force]` that ends the statement.
 fn destination<'a>(cx: &Cx<'a>, i: &'a str) -> Option<Destination<'a>> {
     let mut found = None;
     let bytes = i.as_bytes();
@@ -81,15 +84,30 @@ fn destination<'a>(cx: &Cx<'a>, i: &'a str) -> Option<Destination<'a>> {
         }
         let Ok((rest, path)) = file_path(cx, path_at) else { continue };
         let span = cx.span(path_at, rest);
+        let (rest, format) = match format_option(cx, skip_ws(rest)) {
+            Some((rest, format)) => (rest, Some(format)),
+            None => (rest, None),
+        };
         let (rest, force) = match keyword("force").parse(skip_ws(rest)) {
             Ok((rest, _)) => (rest, true),
             Err(_) => (rest, false),
         };
         if skip_ws(rest).is_empty() {
-            found = Some(Destination { to: from, path, span, rest, force });
+            found = Some(Destination { to: from, path, span, format, rest, force });
         }
     }
     found
+}
+
+/// `format NAME` (or `--format NAME`, as on the command line) after an export's path: the
+/// format whatever the extension says. None when the text is not that option.
+fn format_option<'a>(cx: &Cx<'a>, i: &'a str) -> Option<(&'a str, Result<Format, Error>)> {
+    let after = i.strip_prefix("--").unwrap_or(i);
+    let (after, _) = keyword("format").parse(after).ok()?;
+    let at = skip_ws(after);
+    let (rest, name) = peek_word(at).filter(|_| at.len() < after.len())?;
+    let format = Format::from_name(&name).ok_or_else(|| unknown_format(cx, at, &name));
+    Some((rest, format))
 }
 
 /// `import User from users.csv`.

@@ -17,7 +17,7 @@ pub(crate) use load::test_load;
 
 pub use step::{
     COMMAND_SAVEPOINT, Context, Found, Plan, Readback, SANDBOX_SAVEPOINT, insert_statement, plan, readback,
-    transaction_statements,
+    transaction_statements, upsert_row,
 };
 
 use crate::ast::{AggFunc, CompareOp, DatePart, Direction};
@@ -188,6 +188,14 @@ impl Select {
 pub struct Count {
     pub table: String,
     pub filter: Option<Filter>,
+}
+
+/// What an `upsert` does when a stored row has its key: the key's columns, and the columns
+/// stored over that row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub key: Vec<String>,
+    pub update: Vec<String>,
 }
 
 /// Rows to insert; every row has a value for each of `columns`.

@@ -4,7 +4,7 @@
 //! BEGIN and COMMIT).
 
 use super::resolve;
-use super::{Count, CreateTable, Delete, Filter, Insert, Load, Select, Update};
+use super::{Conflict, Count, CreateTable, Delete, Filter, Insert, InsertRow, Load, Select, Update};
 use crate::ast::{Command, FieldPath, Ident, Literal, Target};
 use crate::catalog::{Catalog, Column, Table};
 use crate::coerce::Now;
@@ -327,28 +327,16 @@ fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], c
     let table = catalog.model(model)?;
     let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
     let lookups = found(std::mem::take(&mut given.lookups), dialect);
-    let key = resolve::upsert_key(table, model, &given.columns)?;
+    let (row, conflict) = upsert_row(table, model, given, context.now)?;
     let found_at = |slot: usize| lookups.iter().any(|l| l.slot == slot).then_some(slot);
-    let key_values: Vec<(Column, Value, Option<usize>)> = given
+    let key_values: Vec<(Column, Value, Option<usize>)> = row
         .columns
         .iter()
-        .zip(&given.values)
+        .zip(&row.values)
         .enumerate()
-        .filter(|(_, (c, _))| key.iter().any(|k| std::ptr::eq(*k, **c)))
+        .filter(|(_, (c, _))| conflict.key.contains(&c.name))
         .map(|(slot, (c, v))| ((*c).clone(), v.clone(), found_at(slot)))
         .collect();
-    let typed = given.columns.len();
-    let row = resolve::complete_row(table, model, given, context.now)?;
-    let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
-    // The fields given that are not the key are stored over the row found.
-    // Of the timestamps filled in, `updated_at` is stored over the row found, and
-    // `created_at` is kept.
-    let stored = row
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated));
-    let update: Vec<String> = stored.map(|(_, c)| c.name.clone()).filter(|c| !key.contains(c)).collect();
     let insert = row.into_insert();
     let readback = if !context.writes_shown {
         Readback::Nothing
@@ -361,7 +349,32 @@ fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], c
         Readback::Returning => table.columns.iter().map(|c| c.name.clone()).collect(),
         _ => Vec::new(),
     };
-    Ok(Plan::Add { sql: dialect.upsert(&insert, &key, &update, &returning), insert, readback, lookups })
+    let sql = dialect.upsert(&insert, &conflict.key, &conflict.update, &returning);
+    Ok(Plan::Add { sql, insert, readback, lookups })
+}
+
+/// An `upsert`'s row, with the key it finds a stored row by and the fields it stores over it:
+/// those given that are not the key, and of the timestamps filled in, `updated_at` (the stored
+/// `created_at` is kept).
+pub fn upsert_row<'t>(
+    table: &'t Table,
+    model: &Ident,
+    given: resolve::Assigned<'t>,
+    now: Now,
+) -> Result<(InsertRow<'t>, Conflict)> {
+    let key = resolve::upsert_key(table, model, &given.columns)?;
+    let key: Vec<String> = key.iter().map(|c| c.name.clone()).collect();
+    let typed = given.columns.len();
+    let row = resolve::complete_row(table, model, given, now)?;
+    let update = row
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i < typed || resolve::stamp(c) == Some(resolve::Stamp::Updated))
+        .map(|(_, c)| c.name.clone())
+        .filter(|c| !key.contains(c))
+        .collect();
+    Ok((row, Conflict { key, update }))
 }
 
 fn found(lookups: Vec<super::Lookup>, dialect: Dialect) -> Vec<Found> {

@@ -21,6 +21,17 @@ pub fn format_of(path: &str) -> Option<Format> {
     }
 }
 
+/// Where an export writes, as the command says it.
+pub(super) struct Target<'a> {
+    pub path: &'a str,
+    /// The path's.
+    pub span: Span,
+    /// The format the command names, which wins over the extension's.
+    pub format: Option<Format>,
+    /// Replace an existing file without asking.
+    pub force: bool,
+}
+
 impl Session {
     /// Runs `command` with its result written to `path` instead of shown. The rows go to a
     /// file beside `path` as they come, which takes its name only once all of them are there:
@@ -28,12 +39,11 @@ impl Session {
     pub(super) async fn export(
         &mut self,
         command: &Command,
-        path: &str,
-        span: Span,
-        force: bool,
+        target: Target<'_>,
         confirm: &mut dyn Confirm,
     ) -> Result<()> {
-        let format = format_of(path).unwrap_or(self.printer.format());
+        let Target { path, span, format, force } = target;
+        let format = format.or_else(|| format_of(path)).unwrap_or(self.printer.format());
         let target = Path::new(path);
         if target.is_dir() {
             return Err(Error::at(ErrorKind::Io, format!("cannot write {path}: it is a directory"), span));

@@ -12,6 +12,7 @@ use crate::dialect::Sql;
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::{Cell, Kind, Problem, Reader, Record};
 use crate::plan::{Insert, text_casts};
+use crate::progress::FileProgress;
 use crate::render::Printer;
 use crate::runner::io_reason;
 use crate::value::{FieldType, Value};
@@ -40,6 +41,24 @@ impl FileAt<'_> {
     }
 }
 
+/// A file's records, with the progress bar that follows them.
+struct Records<'r> {
+    reader: &'r mut Reader,
+    progress: FileProgress,
+    read: u64,
+}
+
+impl Records<'_> {
+    fn next(&mut self, at: &FileAt<'_>) -> Result<Option<Record>> {
+        self.read += 1;
+        // Often enough for the eye, seldom enough to cost nothing.
+        if self.read.is_multiple_of(4096) {
+            self.progress.at(self.reader.bytes_read());
+        }
+        self.reader.next_record().map_err(|p| at.problem(p))
+    }
+}
+
 impl Session {
     /// Reads `path` into `model`'s table: every row, or (on the first error) none.
     pub(super) async fn import(&mut self, model: &Ident, path: &str, span: Span) -> Result<()> {
@@ -56,10 +75,13 @@ impl Session {
             Err(err) => return Err(Error::at(ErrorKind::Io, format!("cannot read {path}: {}", io_reason(&err)), span)),
         };
         let (columns, stamps) = header_columns(&table, &reader, &at, Now::read())?;
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let mut records = Records { reader: &mut reader, progress: FileProgress::start(path, size), read: 0 };
         // Nothing is shown row by row, and the inserts take the batched path of a script.
         let quiet = Printer::new(Box::new(std::io::sink()), Format::Csv, false, false, false);
         let screen = std::mem::replace(&mut self.printer, quiet);
-        let result = self.import_all(&table, &columns, &stamps, &mut reader, &at).await;
+        let result = self.import_all(&table, &columns, &stamps, &mut records, &at).await;
+        drop(records);
         self.printer = screen;
         let rows = result?;
         let text = format!("{rows} {} imported into {}", if rows == 1 { "row" } else { "rows" }, table.name);
@@ -73,18 +95,18 @@ impl Session {
         table: &Table,
         columns: &[&Column],
         stamps: &[Value],
-        reader: &mut Reader,
+        records: &mut Records<'_>,
         at: &FileAt<'_>,
     ) -> Result<u64> {
         if self.in_transaction() {
             let protected = self.protect().await?;
             let mut rows = 0;
-            let result = self.import_rows(table, columns, stamps, reader, at).await.map(|n| rows = n);
+            let result = self.import_rows(table, columns, stamps, records, at).await.map(|n| rows = n);
             return self.settle(protected, result).await.map(|()| rows);
         }
         let dialect = self.dialect();
         self.send(&dialect.begin()).await?;
-        match self.import_rows(table, columns, stamps, reader, at).await {
+        match self.import_rows(table, columns, stamps, records, at).await {
             Ok(rows) => self.send(&dialect.commit()).await.map(|()| rows),
             Err(err) => {
                 // The import's own error is the one to report; a rollback that fails leaves
@@ -101,7 +123,7 @@ impl Session {
         table: &Table,
         columns: &[&Column],
         stamps: &[Value],
-        reader: &mut Reader,
+        records: &mut Records<'_>,
         at: &FileAt<'_>,
     ) -> Result<u64> {
         let mut insert = Insert {
@@ -112,7 +134,7 @@ impl Session {
         };
         let now = Now::read();
         if let Some(copy) = self.dialect().copy_in(&insert) {
-            let total = self.copy_all(&copy, columns, stamps, reader, now, at).await?;
+            let total = self.copy_all(&copy, columns, stamps, records, now, at).await?;
             self.catch_up_keys(table, columns).await?;
             return Ok(total);
         }
@@ -120,7 +142,7 @@ impl Session {
         insert.rows.reserve(chunk);
         let (mut total, mut first_line, mut last_line) = (0u64, 0u64, 0u64);
         loop {
-            let record = reader.next_record().map_err(|p| at.problem(p))?;
+            let record = records.next(at)?;
             if let Some(record) = record {
                 if insert.rows.is_empty() {
                     first_line = record.line;
@@ -150,7 +172,7 @@ impl Session {
         copy: &Sql,
         columns: &[&Column],
         stamps: &[Value],
-        reader: &mut Reader,
+        records: &mut Records<'_>,
         now: Now,
         at: &FileAt<'_>,
     ) -> Result<u64> {
@@ -158,7 +180,7 @@ impl Session {
         let mut next = || -> Result<Option<Vec<Vec<Value>>>> {
             let mut rows = Vec::with_capacity(COPY_ROWS);
             while rows.len() < COPY_ROWS {
-                match reader.next_record().map_err(|p| at.problem(p))? {
+                match records.next(at)? {
                     Some(record) => rows.push(row(record, columns, stamps, now, at)?),
                     None => break,
                 }

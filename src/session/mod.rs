@@ -18,7 +18,7 @@ use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::resolve;
-use crate::plan::{self, Context, Insert, Plan, Readback};
+use crate::plan::{self, Conflict, Context, Insert, Plan, Readback};
 use crate::redact::redact_url;
 use crate::render::Printer;
 use crate::value::{FieldType, Value};
@@ -231,8 +231,9 @@ impl Session {
             Command::Refresh => self.refresh().await?,
             // Boxed: each holds a whole command's future, which would make every command's
             // future (on the stack while it runs) that much larger.
-            Command::Export { command, path, span, force } => {
-                Box::pin(self.export(command, path, *span, *force, confirm)).await?
+            Command::Export { command, path, span, format, force } => {
+                let target = export::Target { path, span: *span, format: *format, force: *force };
+                Box::pin(self.export(command, target, confirm)).await?
             }
             Command::Import { model, path, span } => Box::pin(self.import(model, path, *span)).await?,
             data => self.guarded(data, confirm).await?,
@@ -376,14 +377,26 @@ impl Session {
     /// Runs an insert (one `add`, or a batch of them) and shows the stored records when writes
     /// are shown.
     pub(super) async fn insert(&mut self, insert: &Insert) -> Result<()> {
+        self.write_rows(insert, None).await
+    }
+
+    /// [`insert`](Self::insert), or with `conflict` a batch of `upsert`s, which are batched
+    /// only where writes are not shown.
+    pub(super) async fn write_rows(&mut self, insert: &Insert, conflict: Option<&Conflict>) -> Result<()> {
         let table = self.table_of(insert)?;
         let context = self.context();
-        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() {
+        let dialect = context.dialect;
+        let statement = |insert: &Insert| match conflict {
+            Some(c) => dialect.upsert(insert, &c.key, &c.update, &[]),
+            None => dialect.insert(insert, &[]),
+        };
+        if !context.writes_shown && insert.rows.len() > 1 && !insert.columns.is_empty() && dialect.binds_rows() {
             // Statements for one row and for a chunk of rows, each prepared once and run
-            // again and again with new values (SQLite).
-            let dialect = context.dialect;
+            // again and again with new values (SQLite). Their own values are never sent:
+            // nulls stand in for them, rather than copies of the rows.
             let text_for = |rows: usize| {
-                dialect.insert(&Insert { rows: insert.rows[..rows].to_vec(), ..insert.clone_shape() }, &[])
+                let blank = vec![vec![Value::Null; insert.columns.len()]; rows];
+                statement(&Insert { rows: blank, ..insert.clone_shape() })
             };
             let chunk_rows = CHUNK_ROWS.min(insert.rows.len());
             let (one_row, chunk) = (text_for(1), text_for(chunk_rows));
@@ -391,8 +404,11 @@ impl Session {
                 return written.map(|_| ());
             }
         }
+        if conflict.is_some() {
+            return self.backend.execute(&statement(insert)).await.map(|_| ());
+        }
         let readback = plan::readback(&table, insert, &context);
-        let sql = plan::insert_statement(&table, insert, &readback, context.dialect);
+        let sql = plan::insert_statement(&table, insert, &readback, dialect);
         self.write_and_show(insert.rows.len(), &sql, readback, &table).await
     }
 

@@ -602,3 +602,32 @@ async fn with_shows_records_under_capped_rows() {
     let err = f.err("query Team with players, Players").await;
     assert_eq!(err.message, "`with players` is given twice");
 }
+
+/// In a script's transaction, a run of `upsert`s is written as multi-row upserts; a key met
+/// again in the run starts a new batch, so that the later upsert stores over the earlier one's
+/// row, as it would on its own.
+#[tokio::test]
+async fn a_run_of_upserts_is_batched_until_a_key_comes_again() {
+    use crate::backend::Recording;
+    let mut f = open(Format::Json, false).await;
+    f.ok("model Stock { sku: text unique, qty: int }").await;
+    let script = "begin\nupsert Stock sku=a qty=1\nupsert Stock sku=b qty=2\nupsert Stock sku=c qty=3\n\
+                  upsert Stock sku=a qty=4\nupsert Stock sku=d qty=5\ncommit";
+    let mut errors = Vec::new();
+    let recording = Recording::start();
+    let ended = {
+        let mut no = NoConfirm;
+        let mut runner =
+            crate::runner::Runner::new(&mut f.session, &mut no, &mut errors, crate::runner::OnError::Stop, false);
+        runner.run("script.orm", script, std::path::Path::new(".")).await
+    };
+    assert_eq!(ended, crate::runner::Ended::Done, "{}", String::from_utf8_lossy(&errors));
+    let upserts: Vec<String> = recording.take().into_iter().filter(|s| s.starts_with("INSERT")).collect();
+    assert_eq!(upserts.len(), 2, "two batches (a, b, c then a, d): {upserts:?}");
+    assert!(upserts.iter().all(|s| s.contains("ON CONFLICT (\"sku\") DO UPDATE")), "{upserts:?}");
+    let rows = f.json("query Stock fields sku, qty order by sku").await;
+    let expected = serde_json::json!([
+        {"sku": "a", "qty": 4}, {"sku": "b", "qty": 2}, {"sku": "c", "qty": 3}, {"sku": "d", "qty": 5}
+    ]);
+    assert_eq!(rows, expected);
+}

@@ -512,8 +512,18 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.separated = true;
                 self.keyword(&["to"])?;
                 self.file_path()?;
-                self.slot(|| Offer::keywords(&["force"]))?;
-                self.keyword(&["force"]).map(drop)
+                self.slot(|| Offer::keywords(&["format", "force"]))?;
+                // `--format` is the command line's spelling of the same option.
+                if self.rest().starts_with("--") {
+                    self.pos += 2;
+                }
+                if self.keyword(&["format", "force"])? == "format" {
+                    self.slot(|| Offer::words(&Format::NAMES))?;
+                    self.keyword(&Format::NAMES)?;
+                    self.slot(|| Offer::keywords(&["force"]))?;
+                    self.keyword(&["force"])?;
+                }
+                Some(())
             }
             Verb::Import => {
                 self.model()?;
@@ -588,6 +598,7 @@ fn export_destination(src: &str, from: usize) -> Option<usize> {
             _ => path.find(|c: char| c.is_whitespace() || "#;\"'".contains(c)).unwrap_or(path.len()),
         };
         let tail = path[end..].trim_start();
+        let tail = skip_format_option(tail);
         let tail = match tail.get(..5) {
             Some(w) if w.eq_ignore_ascii_case("force") && !tail[5..].starts_with(is_word_char) => {
                 tail[5..].trim_start()
@@ -599,6 +610,20 @@ fn export_destination(src: &str, from: usize) -> Option<usize> {
         }
     }
     found
+}
+
+/// `tail` after a `format NAME` (or `--format NAME`) that starts it, as the parser takes one.
+fn skip_format_option(tail: &str) -> &str {
+    let option = tail.strip_prefix("--").unwrap_or(tail);
+    let Some(after) = option.get(..6).filter(|w| w.eq_ignore_ascii_case("format")).map(|_| &option[6..]) else {
+        return tail;
+    };
+    let name = after.trim_start();
+    let len = ident_len(name);
+    if name.len() == after.len() || !Format::NAMES.iter().any(|f| f.eq_ignore_ascii_case(&name[..len])) {
+        return tail;
+    }
+    name[len..].trim_start()
 }
 
 /// The walk follows the parser's grammar to its end: every example of `grammar/ormsh.ebnf`,
