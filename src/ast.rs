@@ -408,6 +408,19 @@ pub enum Setting {
     Limit(Option<u64>),
     /// `set pager on|off`: results taller or wider than the terminal go through `$PAGER`.
     Pager(bool),
+    /// `set` alone: list every setting with its value and its default.
+    List,
+    /// psql's `\x` and `\timing` without a word: the other of two states.
+    Toggle(Toggle),
+}
+
+/// A setting that psql's habits flip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toggle {
+    /// `\x`: vertical records, or back to the table.
+    Vertical,
+    /// `\timing`.
+    Timing,
 }
 
 /// How rows are printed.
@@ -531,6 +544,14 @@ pub enum Command {
         span: Span,
     },
     Help(Option<Ident>),
+    /// `output FILE` (psql's `\o FILE`): results go to the file from now on; `output` alone
+    /// sends them back to the screen. `span` is the path's.
+    Output {
+        path: Option<String>,
+        span: Span,
+    },
+    /// `edit` (psql's `\e`): the last entry in `$EDITOR`, then run. Only at the prompt.
+    Edit,
     Quit,
 }
 

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, ValueEnum};
 
 use crate::ast::Format;
+use crate::config::{ColorChoice, Config, RC_FILE, config_dir};
 use crate::diagnostic;
-use crate::editor::Editor;
+use crate::editor::{Editor, EditorOptions};
 use crate::error::{Error, ErrorKind};
 use crate::new_database::NewDatabase;
 use crate::render::{Printer, Screen, pager_from_env};
@@ -58,9 +59,14 @@ pub struct Args {
     #[arg(short = 'W', long = "password")]
     pub password: bool,
 
-    /// Colour: auto (on a terminal without NO_COLOR), always, never
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    /// Colour: auto (on a terminal without NO_COLOR), always, never [default: auto, or the
+    /// config file's `color`]
+    #[arg(long, value_enum)]
+    pub color: Option<ColorArg>,
+
+    /// At the prompt, skip the config file (config.toml) and the startup script (rc.orm)
+    #[arg(long = "no-rc")]
+    pub no_rc: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -105,6 +111,56 @@ enum Input {
     Prompt,
 }
 
+/// The first line at the prompt: the version, the database (and which kind, when its URL does
+/// not say), and the sandbox.
+fn banner(session: &Session) -> String {
+    let database = match session.dialect() {
+        crate::dialect::Dialect::Sqlite => "SQLite",
+        crate::dialect::Dialect::Postgres => "PostgreSQL",
+        crate::dialect::Dialect::Mysql => "MySQL/MariaDB",
+    };
+    let sandbox = if session.sandbox() { " [sandbox: everything is rolled back at exit]" } else { "" };
+    format!(
+        "ormsh {} on {} ({database}){sandbox} — `help` for commands, `quit` or Ctrl-D to leave",
+        env!("CARGO_PKG_VERSION"),
+        session.location()
+    )
+}
+
+/// The config file's settings, as `set` commands; one that fails is a warning at its line.
+async fn apply_settings(session: &mut Session, config: &Config) {
+    let Some(path) = &config.path else { return };
+    for (command, line) in &config.settings {
+        let applied = match crate::parser::parse_statement(command) {
+            Ok(statement) => session.execute(&statement, &mut NoConfirm).await.map(drop),
+            Err(err) => Err(err),
+        };
+        if let Err(err) = applied {
+            let key = command.split_whitespace().nth(1).unwrap_or_default();
+            let help = err.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            eprintln!("warning: {}:{line}: `{key}`: {}{help}", path.display(), err.message);
+        }
+    }
+}
+
+/// The startup script, when there is one: its commands run as if typed, an error reported at
+/// its line and the next command run, and the prompt starts whatever happened.
+async fn run_rc(session: &mut Session, path: &Path, err_color: bool) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => {
+            eprintln!("warning: {}: cannot read it: {}", path.display(), crate::runner::io_reason(&e));
+            return;
+        }
+    };
+    let mut stderr = std::io::stderr();
+    let mut no_questions = NoConfirm;
+    let mut runner = Runner::new(session, &mut no_questions, &mut stderr, OnError::Continue, err_color);
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    runner.run(&path.display().to_string(), &text, &base).await;
+}
+
 /// A URL as typed: a bare file name means an SQLite file.
 pub fn normalize_url(url: &str) -> String {
     let has_scheme = url.contains("://") || url.starts_with("sqlite:");
@@ -127,13 +183,6 @@ fn ask_password(url: &str) -> Result<String, Error> {
 
 /// Runs ormsh with parsed arguments; the process's exit status.
 pub async fn run(args: Args) -> i32 {
-    let color_wanted = |stream_is_terminal: bool| match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let out_color = color_wanted(std::io::stdout().is_terminal());
-    let err_color = color_wanted(std::io::stderr().is_terminal());
     let input = if !args.command.is_empty() {
         Input::Commands(args.command.clone())
     } else if let Some(file) = &args.file {
@@ -144,6 +193,22 @@ pub async fn run(args: Args) -> i32 {
         Input::Prompt
     };
     let interactive = matches!(input, Input::Prompt);
+    // The person's defaults are for the prompt only: a script's output must not depend on who
+    // runs it.
+    let config_dir = if interactive && !args.no_rc { config_dir() } else { None };
+    let config = config_dir.as_deref().map(Config::load).unwrap_or_default();
+    let color = args.color.unwrap_or(match config.color {
+        Some(ColorChoice::Always) => ColorArg::Always,
+        Some(ColorChoice::Never) => ColorArg::Never,
+        Some(ColorChoice::Auto) | None => ColorArg::Auto,
+    });
+    let color_wanted = |stream_is_terminal: bool| match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let out_color = color_wanted(std::io::stdout().is_terminal());
+    let err_color = color_wanted(std::io::stderr().is_terminal());
     // An empty URL (`DATABASE_URL=`) is no URL, not an in-memory database that loses everything.
     let given = args.url.as_deref().filter(|u| !u.trim().is_empty());
     let mut url = normalize_url(given.unwrap_or(DEFAULT_URL));
@@ -184,11 +249,11 @@ pub async fn run(args: Args) -> i32 {
 
     let failures = match input {
         Input::Prompt => {
-            println!(
-                "ormsh {} on {} — `help` for commands, `quit` or Ctrl-D to leave",
-                env!("CARGO_PKG_VERSION"),
-                session.location()
-            );
+            for warning in &config.warnings {
+                eprintln!("warning: {warning}");
+            }
+            apply_settings(&mut session, &config).await;
+            println!("{}", banner(&session));
             let history = crate::history::default_path().filter(|path| match crate::history::prepare(path) {
                 Ok(()) => true,
                 Err(why) => {
@@ -196,8 +261,13 @@ pub async fn run(args: Args) -> i32 {
                     false
                 }
             });
-            match Editor::start(history, out_color) {
+            let options =
+                EditorOptions { edit_mode: config.edit_mode.unwrap_or_default(), history_size: config.history_size };
+            match Editor::start(history, out_color, options) {
                 Ok(editor) => {
+                    if let Some(dir) = &config_dir {
+                        run_rc(&mut session, &dir.join(RC_FILE), err_color).await;
+                    }
                     crate::repl::run(&mut session, &editor, out_color, err_color).await;
                     0
                 }

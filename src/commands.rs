@@ -3,7 +3,7 @@
 //! so a command is added in one place (and `match`es on [`Verb`] make the compiler name every
 //! place that must handle it).
 
-use crate::ast::Command;
+use crate::ast::{Command, Format, Setting, Toggle};
 
 /// What a command does, whatever word it is typed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Verb {
     Export,
     Import,
     Help,
+    Output,
+    Edit,
     Quit,
 }
 
@@ -64,7 +66,7 @@ pub const COMMANDS: &[Info] = &[
     Info {
         verb: Verb::Models,
         word: "models",
-        aliases: &[],
+        aliases: &["\\dt"],
         explainable: false,
         syntax: "models",
         summary: "list the models (every table of the database)",
@@ -82,10 +84,10 @@ pub const COMMANDS: &[Info] = &[
     Info {
         verb: Verb::Describe,
         word: "describe",
-        aliases: &[],
+        aliases: &["\\d"],
         explainable: false,
         syntax: "describe Model",
-        summary: "show a model's fields, types, keys, references and indexes",
+        summary: "show a model's fields, types, keys, references and indexes (psql's `\\d Model`; `\\d` alone is `models`)",
         example: "describe User",
     },
     Info {
@@ -236,17 +238,16 @@ pub const COMMANDS: &[Info] = &[
     Info {
         verb: Verb::Set,
         word: "set",
-        aliases: &[],
+        aliases: &["\\x", "\\timing"],
         explainable: false,
-        syntax: "set format auto|table|vertical|json|jsonl|csv | set timing on|off | set limit N|off | set pager on|off",
-        summary: "session settings (at the prompt: format auto, vertical when a row would not fit the terminal; \
-                  results taller or wider than the terminal go through $PAGER, default `less -SRXF`)",
+        syntax: "set | set format auto|table|vertical|json|jsonl|csv | set timing on|off | set limit N|off | set pager on|off",
+        summary: "session settings; `set` alone lists each with its value and its default. At the prompt the format is auto (vertical when a row would not fit the terminal), and results taller or wider than the terminal go through $PAGER (default `less -SRXF`). psql's `\\x` flips between vertical and table, `\\timing` flips timing. The config file (~/.config/ormsh/config.toml) sets them for every prompt",
         example: "set format json",
     },
     Info {
         verb: Verb::Source,
         word: "source",
-        aliases: &[],
+        aliases: &["\\i"],
         explainable: false,
         syntax: "source FILE",
         summary: "run the commands of a file in this session (a relative path inside a script starts from that script's directory)",
@@ -282,11 +283,29 @@ pub const COMMANDS: &[Info] = &[
     Info {
         verb: Verb::Help,
         word: "help",
-        aliases: &[],
+        aliases: &["\\?"],
         explainable: false,
         syntax: "help [command]",
         summary: "this help, or one command's",
         example: "help query",
+    },
+    Info {
+        verb: Verb::Output,
+        word: "output",
+        aliases: &["\\o"],
+        explainable: false,
+        syntax: "output [FILE]",
+        summary: "send results to FILE from now on (replaced if it exists, without colour); `output` alone sends them back to the screen. warnings and errors stay on the screen",
+        example: "output users.txt",
+    },
+    Info {
+        verb: Verb::Edit,
+        word: "edit",
+        aliases: &["\\e"],
+        explainable: false,
+        syntax: "edit",
+        summary: "open the last entry in $EDITOR (else $VISUAL, else vi) and run what is saved; only at the prompt",
+        example: "edit",
     },
     Info {
         verb: Verb::Quit,
@@ -350,6 +369,8 @@ impl Command {
             Command::Export { .. } => Verb::Export,
             Command::Import { .. } => Verb::Import,
             Command::Help(_) => Verb::Help,
+            Command::Output { .. } => Verb::Output,
+            Command::Edit => Verb::Edit,
             Command::Quit => Verb::Quit,
         }
     }
@@ -360,6 +381,24 @@ impl Command {
             Command::RollbackTo(_) => "rollback to",
             other => info(other.verb()).word,
         }
+    }
+}
+
+/// What a command typed with one of psql's words (`\\d User`) is in ormsh's own
+/// (`describe User`): the hint shown after it runs.
+pub fn ormsh_words(command: &Command, format_now: Format, timing_now: bool) -> String {
+    match command {
+        Command::Describe(model) => format!("describe {}", model.name),
+        Command::Set(Setting::Toggle(Toggle::Vertical)) | Command::Set(Setting::Format(_)) => {
+            let to = if format_now == Format::Vertical { "vertical" } else { "table" };
+            format!("set format {to}")
+        }
+        Command::Set(Setting::Toggle(Toggle::Timing) | Setting::Timing(_)) => {
+            format!("set timing {}", if timing_now { "on" } else { "off" })
+        }
+        Command::Source { path, .. } => format!("source {path}"),
+        Command::Output { path: Some(path), .. } => format!("output {path}"),
+        other => other.word().to_string(),
     }
 }
 

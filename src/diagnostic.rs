@@ -75,9 +75,14 @@ pub fn render_in(err: &Error, file: &Source, color: bool) -> String {
         }
         diagnostic = diagnostic.with_labels(vec![label]);
     }
-    if let Some(help) = &err.help {
-        diagnostic = diagnostic.with_notes(vec![format!("help: {}", mask_passwords(help))]);
+    let mut notes = Vec::new();
+    // The server's own words come first, as psql prints them: DETAIL, then HINT.
+    if let Some(server) = &err.server {
+        notes.extend(server.detail.iter().map(|detail| format!("detail: {detail}")));
+        notes.extend(server.hint.iter().map(|hint| format!("hint: {hint}")));
     }
+    notes.extend(err.help.iter().map(|help| format!("help: {}", mask_passwords(help))));
+    diagnostic = diagnostic.with_notes(notes);
 
     let config = Config { chars: Chars::ascii(), ..Config::default() };
     let drawn = if color {
@@ -132,6 +137,13 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 
 fn plain(err: &Error) -> String {
     let mut text = format!("error: {}\n", mask_passwords(&err.message));
+    if let Some(server) = &err.server {
+        for (name, note) in [("detail", &server.detail), ("hint", &server.hint)] {
+            if let Some(note) = note {
+                text.push_str(&format!("  = {name}: {note}\n"));
+            }
+        }
+    }
     if let Some(help) = &err.help {
         text.push_str(&format!("  = help: {}\n", mask_passwords(help)));
     }

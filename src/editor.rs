@@ -16,7 +16,7 @@ use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter, HistoryHinter};
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{CompletionType, Config, Context, Editor as Rustyline, Helper};
+use rustyline::{CompletionType, Config, Context, EditMode, Editor as Rustyline, Helper};
 use tokio::sync::oneshot;
 
 use crate::assist;
@@ -91,6 +91,16 @@ impl Reply {
             Reply::Thread(sender) => sender.send(input).is_ok(),
         }
     }
+}
+
+/// Entries kept in history unless the config file says otherwise.
+pub const DEFAULT_HISTORY_SIZE: usize = 10_000;
+
+/// How the person likes the editor (from the config file).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EditorOptions {
+    pub edit_mode: crate::config::EditMode,
+    pub history_size: Option<usize>,
 }
 
 /// The editor thread's handle.
@@ -209,12 +219,17 @@ impl Validator for OrmshHelper {
 
 impl Editor {
     /// Starts the editor thread; `history` is the file kept across runs, if any; `color` turns
-    /// on highlighting.
-    pub fn start(history: Option<PathBuf>, color: bool) -> std::io::Result<Editor> {
+    /// on highlighting; `options` come from the config file.
+    pub fn start(history: Option<PathBuf>, color: bool, options: EditorOptions) -> std::io::Result<Editor> {
+        let edit_mode = match options.edit_mode {
+            crate::config::EditMode::Emacs => EditMode::Emacs,
+            crate::config::EditMode::Vi => EditMode::Vi,
+        };
         let config = Config::builder()
             .completion_type(CompletionType::List)
+            .edit_mode(edit_mode)
             .auto_add_history(false)
-            .max_history_size(10_000)
+            .max_history_size(options.history_size.unwrap_or(DEFAULT_HISTORY_SIZE))
             .map_err(std::io::Error::other)?
             .build();
         let mut editor: Rustyline<OrmshHelper, DefaultHistory> =

@@ -43,6 +43,42 @@ pub struct Error {
     pub help: Option<String>,
     /// The database's own code, when the database reported the error.
     pub code: Option<DbCode>,
+    /// What else the server said of the error (PostgreSQL's DETAIL, HINT and position; the
+    /// table, column or constraint it names): boxed, as most errors have none.
+    pub server: Option<Box<ServerDetail>>,
+}
+
+/// The parts of a server's error beyond its message, as the server gave them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerDetail {
+    /// PostgreSQL's DETAIL (`Key (id)=(1) is still referenced from table "addresses".`).
+    pub detail: Option<String>,
+    /// PostgreSQL's HINT.
+    pub hint: Option<String>,
+    /// Where in the statement's text the server puts the error.
+    pub position: Option<TextPosition>,
+    pub table: Option<String>,
+    pub column: Option<String>,
+    pub constraint: Option<String>,
+}
+
+/// A place in the text of a statement sent to the server, as the server counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPosition {
+    /// PostgreSQL: the 0-based index of a character.
+    Char(usize),
+    /// SQLite: the 0-based offset of a byte.
+    Byte(usize),
+}
+
+impl TextPosition {
+    /// The byte offset in `text` (clamped to its end).
+    pub fn byte_in(self, text: &str) -> usize {
+        match self {
+            TextPosition::Byte(at) => at.min(text.len()),
+            TextPosition::Char(n) => text.char_indices().nth(n).map_or(text.len(), |(at, _)| at),
+        }
+    }
 }
 
 /// The database's own code for an error, kept so that ormsh decides by it, never by the
@@ -110,7 +146,7 @@ impl DbCode {
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), span: None, label: None, help: None, code: None }
+        Error { kind, message: message.into(), span: None, label: None, help: None, code: None, server: None }
     }
 
     pub fn at(kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
@@ -134,6 +170,11 @@ impl Error {
 
     pub fn with_code(mut self, code: DbCode) -> Error {
         self.code = Some(code);
+        self
+    }
+
+    pub fn with_server(mut self, server: ServerDetail) -> Error {
+        self.server = Some(Box::new(server));
         self
     }
 

@@ -8,6 +8,7 @@ use futures_util::FutureExt;
 use owo_colors::OwoColorize;
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::ast::Command;
 use crate::editor::{Editor, Input, PromptText};
 use crate::parser::parse_statement;
 use crate::runner::{Ended, NoConfirm, OnError, Runner};
@@ -40,7 +41,9 @@ fn prompt(session: &Session, color: bool) -> PromptText {
         TxState::Open { .. } => format!(" {}", marker.green().bold()),
         TxState::Aborted { .. } | TxState::Ended { .. } => format!(" {}", marker.red().bold()),
     };
-    let styled = format!("{} {}{}> ", "ormsh".bold(), session.short_location().cyan(), styled_marker);
+    let backend = session.backend_word().map(|word| format!("{} ", word.magenta())).unwrap_or_default();
+    let sandbox = if session.sandbox() { format!(" {}", "[sandbox]".yellow().bold()) } else { String::new() };
+    let styled = format!("{} {backend}{}{sandbox}{styled_marker}> ", "ormsh".bold(), session.short_location().cyan());
     PromptText { raw, styled }
 }
 
@@ -57,8 +60,22 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
             None
         }
     };
+    // The last entry run, for `edit` (psql's `\e`).
+    let mut last: Option<String> = None;
     loop {
         let line = match editor.read(prompt(session, prompt_color), "", session.catalog()).await {
+            Input::Line(line) if is_edit(&line) => match edit_in_editor(last.as_deref().unwrap_or("")) {
+                Ok(edited) if edited.trim().is_empty() => continue,
+                Ok(edited) => {
+                    // What runs is shown, as psql does after `\e`.
+                    println!("{}", edited.trim_end());
+                    edited
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    continue;
+                }
+            },
             Input::Line(line) => line,
             Input::Interrupted => continue,
             Input::Eof => {
@@ -68,6 +85,9 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
                 continue;
             }
         };
+        if !line.trim().is_empty() {
+            last = Some(line.clone());
+        }
         // A Ctrl-C that came between commands must not stop the next one.
         if let Some(interrupts) = interrupts.as_mut() {
             while interrupts.recv().now_or_never().is_some() {}
@@ -110,6 +130,39 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
         }
     }
     let _ = stderr.flush();
+}
+
+/// Whether the entry is `edit` (`\e`) alone.
+fn is_edit(line: &str) -> bool {
+    matches!(parse_statement(line.trim()), Ok(statement) if statement.command == Command::Edit)
+}
+
+/// Opens `text` in the person's editor (`$EDITOR`, else `$VISUAL`, else `vi`) and returns what
+/// they saved. The file is theirs alone and removed afterwards.
+fn edit_in_editor(text: &str) -> std::io::Result<String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let editor = ["EDITOR", "VISUAL"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let path = std::env::temp_dir().join(format!("ormsh-edit-{}.orm", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?;
+    file.write_all(text.as_bytes())?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        file.write_all(b"\n")?;
+    }
+    drop(file);
+    // Through the shell, as psql does: $EDITOR may carry its own arguments (`code --wait`).
+    let status =
+        std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
+    let edited = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+    match status {
+        Ok(status) if status.success() => edited,
+        Ok(status) => Err(std::io::Error::other(format!("{editor} ended with {status}; nothing was run"))),
+        Err(e) => Err(std::io::Error::other(format!("cannot start {editor}: {e}"))),
+    }
 }
 
 /// Whether to leave now. With a transaction open, the person chooses: commit, roll back, or

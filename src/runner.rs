@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::ast::{Command, Span, Statement};
 use crate::diagnostic;
 use crate::error::{Error, ErrorKind};
-use crate::parser::{parse_statement, split::split_statements};
+use crate::parser::{parse_statement, split::split_statements, sql_as_sent};
+use crate::server_error;
 use crate::session::{Batch, Confirm, Flow, Session};
 
 /// What to do after a command fails.
@@ -135,7 +136,17 @@ impl<'a> Runner<'a> {
                 return Ended::Stopped;
             }
             let result = match parsed {
-                Ok(statement) => self.session.execute(&statement, self.confirm).await,
+                Ok(statement) => {
+                    let result = self
+                        .session
+                        .execute(&statement, self.confirm)
+                        .await
+                        .map_err(|err| placed_in_sql(err, &statement.command, statement_text));
+                    if result.is_ok() {
+                        self.psql_hint(&statement.command, statement_text);
+                    }
+                    result
+                }
                 Err(err) => Err(err),
             };
             let outcome = match result {
@@ -170,6 +181,20 @@ impl<'a> Runner<'a> {
         Ended::Done
     }
 
+    /// After a command typed with one of psql's words (`\d User`), at the prompt: ormsh's own
+    /// words for it, so that the habit leads to the language.
+    fn psql_hint(&mut self, command: &Command, statement_text: &str) {
+        let typed = statement_text.trim_start();
+        if !self.session.interactive() || !typed.starts_with('\\') || matches!(command, Command::Quit) {
+            return;
+        }
+        let word = typed.split_whitespace().next().unwrap_or(typed);
+        let ormsh = crate::commands::ormsh_words(command, self.session.format(), self.session.timing());
+        let line = format!("({word} is `{ormsh}` in ormsh)");
+        let line = if self.color { format!("\u{1b}[2m{line}\u{1b}[0m") } else { line };
+        let _ = writeln!(self.errors, "{line}");
+    }
+
     /// Writes a batch of queued `add`s (see [`Session::flush_batch`]) and reports its errors
     /// at their lines. Whether the run goes on.
     async fn flush(&mut self, batch: Batch, origin: &str, text: &str) -> bool {
@@ -177,6 +202,11 @@ impl<'a> Runner<'a> {
         let line_of = |span: Span| text[..span.start.min(text.len())].matches('\n').count() + 1;
         let go_on = self.session.flush_batch(batch, self.on_error == OnError::Continue, &line_of, &mut failures).await;
         for (err, span) in failures {
+            // The `add` that failed, parsed again, to pin a broken constraint on its field.
+            let err = match text.get(span.start..span.end).map(parse_statement) {
+                Some(Ok(statement)) => server_error::name_the_field(err, &statement.command, &self.session.catalog()),
+                _ => err,
+            };
             self.report_at(err, span.start, span, origin, text);
         }
         go_on
@@ -227,6 +257,15 @@ impl<'a> Runner<'a> {
         self.depth -= 1;
         Ok(ended)
     }
+}
+
+/// A `sql` statement's error with its caret where the server puts it (see
+/// [`server_error::place_in_sql`]); other errors as they are.
+fn placed_in_sql(err: Error, command: &Command, statement_text: &str) -> Error {
+    let Command::Sql { span, .. } = command else { return err };
+    let Some(typed) = statement_text.get(span.start..span.end) else { return err };
+    let (sent, offsets) = sql_as_sent(typed);
+    server_error::place_in_sql(err, typed, span.start, &sent, &offsets)
 }
 
 /// Why a file could not be read, in words (without the "os error" number).

@@ -151,10 +151,14 @@ fn on_server(kind: ServerKind) {
     p.quit();
 }
 
-/// The database as the prompt names it: `host/database`.
+/// The database as the prompt names it: the backend, then `host/database`.
 fn location(db: &ServerDb) -> String {
     let parsed = url::Url::parse(&db.url).unwrap();
-    format!("{}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
+    let backend = match db.kind {
+        ServerKind::Postgres => "pg",
+        ServerKind::Mysql => "mysql",
+    };
+    format!("{backend} {}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
 }
 
 #[test]

@@ -281,9 +281,11 @@ impl Prompt {
         let pty = db.scratch.spawn_prompt(&db.url, PTY_TIMEOUT_MS);
         let location = match db.dialect {
             Dialect::Sqlite => db.scratch.path("faults.db").file_name().unwrap().to_string_lossy().into_owned(),
-            _ => {
+            server => {
+                // A server's prompt names the backend before `host/database`.
+                let backend = if server == Dialect::Postgres { "pg" } else { "mysql" };
                 let url = url::Url::parse(&db.url).unwrap();
-                format!("{}{}", url.host_str().unwrap(), url.path())
+                format!("{backend} {}{}", url.host_str().unwrap(), url.path())
             }
         };
         let mut prompt = Prompt { pty, idle: format!("ormsh {location}> "), tx: format!("ormsh {location} [tx]> ") };
@@ -318,7 +320,7 @@ impl Prompt {
 
     /// The output of the line sent last, up to the next prompt; and that prompt.
     fn finish(&mut self, line: &str) -> (String, String) {
-        match self.pty.exp_regex(r"ormsh \S+( \[tx!?\])?> ") {
+        match self.pty.exp_regex(r"ormsh (?:pg |mysql )?\S+( \[tx!?\])?> ") {
             Ok((before, prompt)) => (before, prompt),
             Err(e) => panic!("no prompt after `{line}` (a hang?): {e}"),
         }

@@ -666,7 +666,8 @@ fn damage(line: &str, stray: &str, at: &StrayAt) -> String {
 fn takes_any_text(line: &str) -> bool {
     let words: Vec<String> = line.split_whitespace().take(2).map(str::to_ascii_lowercase).collect();
     match words.first().map(String::as_str) {
-        Some("sql" | "connect" | "source") => true,
+        // A file path, as `source` takes one: `output` and psql's `\o` and `\i` too.
+        Some("sql" | "connect" | "source" | "output" | "\\o" | "\\i") => true,
         Some("explain") => words.get(1).is_some_and(|w| w == "sql"),
         _ => false,
     }

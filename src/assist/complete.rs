@@ -87,7 +87,26 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
         let fitting = [("true", bool_fits), ("false", bool_fits), ("null", null_fits)];
         out.extend(fitting.into_iter().filter(|(_, fits)| *fits).map(|(v, _)| Completion::new(v, "")));
     }
+    if let Some(tables) = &offer.sql {
+        sql_names(tables, word, catalog, &mut out);
+    }
     out
+}
+
+/// Inside `sql` text: every table's name and the columns of `tables` (those the statement
+/// names); after `users.`, the columns of `users`, with the table in front. Names as the
+/// database spells them: this is SQL, not models.
+fn sql_names(tables: &[&Table], word: &str, catalog: &Catalog, out: &mut Vec<Completion>) {
+    if let Some((head, _)) = word.rsplit_once('.') {
+        if let Some(table) = catalog.tables.iter().find(|t| t.name.eq_ignore_ascii_case(head)) {
+            out.extend(table.columns.iter().map(|c| Completion::new(format!("{head}.{}", c.name), "")));
+        }
+        return;
+    }
+    out.extend(catalog.tables.iter().map(|t| Completion::new(t.name.clone(), "")));
+    for table in tables {
+        out.extend(table.columns.iter().map(|c| Completion::new(c.name.clone(), "")));
+    }
 }
 
 /// The fields of the offer's table; for a dotted word (`album.artist.`) those of the table the
@@ -191,6 +210,19 @@ mod tests {
     }
 
     #[test]
+    fn sql_text_completes_tables_and_the_columns_of_the_tables_it_names() {
+        exactly("sql select * from add", &["addresses"]);
+        // Named in the statement: only the columns of `addresses`.
+        exactly("sql select em", &["email"]);
+        exactly("sql select * from addresses where us", &["user_id", "users"]);
+        exactly("sql select * from users where na", &["name"]);
+        exactly("sql select x from users where users.na", &["users.name"]);
+        has("sql select ", &["users", "tracks", "title", "artist_id"]);
+        // Not inside a string.
+        exactly("sql select 'us", &[]);
+    }
+
+    #[test]
     fn first_word_is_a_command() {
         let c = catalog();
         let (start, found) = complete("", 0, &c);
@@ -287,7 +319,8 @@ mod tests {
         exactly("add User name='a b' # a comm", &[]);
         exactly("# qu", &[]);
         exactly("add User name=\"John\"", &[]);
-        exactly("sql select * from u", &[]);
+        exactly("sql select * from t where title = 'u", &[]);
+        exactly("sql select 1 -- u", &[]);
         exactly("model `odd na", &[]);
     }
 

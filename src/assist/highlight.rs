@@ -120,6 +120,13 @@ mod tests {
         assert_eq!(painted(line, Style::new().bright_blue()), ["30"]);
         assert_eq!(painted(line, Style::new().dimmed()), ["# old"]);
         assert_eq!(painted("add User name=\"Jo\" active=TRUE x=null", Style::new().magenta()), ["TRUE", "null"]);
+        let sql = "sql SELECT name, 42 FROM users WHERE users.name = 'a#b' -- why";
+        assert_eq!(painted(sql, Style::new().magenta()), ["SELECT", "FROM", "WHERE"]);
+        assert_eq!(painted(sql, Style::new().cyan()), ["users", "users"]);
+        assert_eq!(painted(sql, Style::new().yellow()), ["name", "name"]);
+        assert_eq!(painted(sql, Style::new().green()), ["'a#b'"]);
+        assert_eq!(painted(sql, Style::new().bright_blue()), ["42"]);
+        assert_eq!(painted(sql, Style::new().dimmed()), ["-- why"]);
         assert_eq!(painted("add User name=\"Jo hn", Style::new().green()), ["\"Jo hn"]);
         assert_eq!(painted("add User name='a\\'b' x=\"c\"", Style::new().green()), ["'a\\'b'", "\"c\""]);
     }
@@ -150,11 +157,16 @@ mod tests {
     }
 
     #[test]
-    fn sql_text_is_left_alone() {
-        let line = "sql select 'x', 1 from users where name = 'a' and id = 2";
-        let out = highlight(line, &catalog());
-        assert!(out.ends_with(&line[3..]), "{out:?}");
+    fn sql_text_is_coloured_as_sql() {
+        let line = "sql select 'x', 1 from users where name = 'a' and id = 2 # 3";
         assert_eq!(painted(line, Style::new().bold().blue()), ["sql"]);
+        assert_eq!(painted(line, Style::new().magenta()), ["select", "from", "where", "and"]);
+        assert_eq!(painted(line, Style::new().green()), ["'x'", "'a'"]);
+        // `#` is an operator in PostgreSQL, not a comment.
+        assert_eq!(painted(line, Style::new().bright_blue()), ["1", "2", "3"]);
+        assert!(painted(line, Style::new().dimmed()).is_empty());
+        // A word that is neither a keyword nor a name of the catalog stays plain.
+        assert!(painted("sql select frobnicate()", Style::new().red()).is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use cancel::Canceller;
 
 use crate::catalog::Catalog;
 use crate::dialect::{Dialect, Sql};
-use crate::error::{DbCode, Error, ErrorKind, Result};
+use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
 
 /// A source of rows to write, a chunk at a time (`import`); `None` at the end.
@@ -262,6 +262,10 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
             } else {
                 Error::new(ErrorKind::Database, db.message().to_string())
             };
+            let error = match server_detail(&*db) {
+                Some(server) => error.with_server(server),
+                None => error,
+            };
             match code {
                 Some(code) => error.with_code(code),
                 None => error,
@@ -272,6 +276,24 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
         sqlx::Error::WorkerCrashed => lost("the SQLite worker stopped".into()),
         other => Error::new(ErrorKind::Database, other.to_string()),
     }
+}
+
+/// What PostgreSQL says of an error beyond its message (the other servers say it all in the
+/// message). A position inside a function's own query is not one in the user's text: left out.
+fn server_detail(db: &dyn sqlx::error::DatabaseError) -> Option<ServerDetail> {
+    let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    let position = match pg.position() {
+        Some(sqlx::postgres::PgErrorPosition::Original(at)) => Some(TextPosition::Char(at.saturating_sub(1))),
+        _ => None,
+    };
+    Some(ServerDetail {
+        detail: pg.detail().map(str::to_string),
+        hint: pg.hint().map(str::to_string),
+        position,
+        table: pg.table().map(str::to_string),
+        column: pg.column().map(str::to_string),
+        constraint: pg.constraint().map(str::to_string),
+    })
 }
 
 /// The server's own code for an error: MySQL's error number, else the SQLSTATE.

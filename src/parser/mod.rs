@@ -23,6 +23,7 @@ pub mod split;
 mod tests;
 mod transfer;
 
+pub use shell::sql_as_sent;
 pub use split::{Piece, is_incomplete, split_statements};
 
 /// The parser's character rules, for the editor's walk (`assist`), which must see the same
@@ -156,6 +157,8 @@ fn command<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
         Verb::Export => transfer::export,
         Verb::Import => transfer::import,
         Verb::Help => shell::help,
+        Verb::Output => shell::output,
+        Verb::Edit => shell::edit,
         Verb::Quit => shell::quit,
     };
     parse(cx, i)

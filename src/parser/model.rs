@@ -9,6 +9,7 @@ use super::context::{Cx, PResult, fail, mismatch, or_fail};
 use super::lexical::{after_keyword, keyword, model_name, name, peek_word, skip_ws, ws};
 use super::literal::value;
 use crate::ast::{Command, FieldDecl, FieldTypeDecl, Ident, Literal, ModelDecl};
+use crate::commands::Verb;
 use crate::error::Error;
 use crate::suggest::did_you_mean;
 use crate::value::FieldType;
@@ -171,14 +172,19 @@ fn field_modifier<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Modifier> {
 
 /// grammar: models
 pub(super) fn models<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (rest, _) = keyword("models").parse(i)?;
+    let (rest, _) = super::shell::verb_word(Verb::Models, i)?;
     Ok((rest, Command::Models))
 }
 
+/// `describe Model`; psql's `\d Model`, and `\d` alone for the list of models.
+///
 /// grammar: describe
 pub(super) fn describe<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (r, _) = keyword("describe").parse(i)?;
-    let r = skip_ws(r);
+    let (after_word, word) = super::shell::verb_word(Verb::Describe, i)?;
+    let r = skip_ws(after_word);
+    if word.starts_with('\\') && model_name(cx, r).is_err() {
+        return Ok((after_word, Command::Models));
+    }
     let (rest, model) = or_fail(model_name(cx, r), || cx.expected("a model name", r))?;
     Ok((rest, Command::Describe(model)))
 }

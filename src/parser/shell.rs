@@ -6,14 +6,15 @@ use nom::bytes::complete::{tag, take_while1};
 use nom::combinator::recognize;
 
 use super::command;
+use super::context::mismatch;
 use super::context::{Cx, PResult, fail, or_fail};
+use super::lexical::lowercase;
 use super::lexical::{after_keyword, identifier, integer, keyword, name, peek_word, skip_ws};
 use super::literal::string;
-use crate::ast::{Command, Format, Ident, Isolation, Setting, Span, TxMode};
+use crate::ast::{Command, Format, Ident, Isolation, Setting, Span, Toggle, TxMode};
+use crate::commands::Verb;
 use crate::error::Error;
 use crate::suggest::did_you_mean;
-
-const SETTINGS: [&str; 4] = ["format", "timing", "limit", "pager"];
 
 /// grammar: begin
 pub(super) fn begin<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
@@ -146,7 +147,19 @@ pub(super) fn sql<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 ///
 /// grammar: raw_text
 fn raw_text(raw: &str) -> String {
+    sql_as_sent(raw).0
+}
+
+/// The SQL text `sql` sends for what was typed (without ormsh's line continuations outside
+/// quotes), and for each of its bytes the byte of `raw` it came from: a server's error position
+/// in the one is a caret in the other.
+pub fn sql_as_sent(raw: &str) -> (String, Vec<usize>) {
     let mut text = String::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(raw.len());
+    let mut push = |text: &mut String, at: usize, c: char| {
+        text.push(c);
+        offsets.extend(at..at + c.len_utf8());
+    };
     let mut quote: Option<char> = None;
     let mut chars = raw.char_indices();
     while let Some((at, c)) = chars.next() {
@@ -162,17 +175,17 @@ fn raw_text(raw: &str) -> String {
             }
             None => {}
         }
-        text.push(c);
+        push(&mut text, at, c);
         // A backslash escape inside quotes keeps the quote open.
         if quote.is_some()
             && c == '\\'
             && quote != Some('`')
-            && let Some((_, escaped)) = chars.next()
+            && let Some((at, escaped)) = chars.next()
         {
-            text.push(escaped);
+            push(&mut text, at, escaped);
         }
     }
-    text
+    (text, offsets)
 }
 
 /// `explain` and the command it shows.
@@ -192,12 +205,26 @@ pub(super) fn explain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Explain(Box::new(inner))))
 }
 
+/// `set SETTING`, `set` alone (the list), and psql's `\x [on|off]`, `\timing [on|off]`.
+///
 /// grammar: set
 pub(super) fn set<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (r, _) = keyword("set").parse(i)?;
-    let r = skip_ws(r);
-    let (rest, setting) = setting(cx, r)?;
-    Ok((rest, Command::Set(setting)))
+    let (after_word, word) = verb_word(Verb::Set, i)?;
+    let r = skip_ws(after_word);
+    let on_off = match peek_word(r) {
+        Some((rest, w)) if w == "on" => Some((rest, true)),
+        Some((rest, w)) if w == "off" => Some((rest, false)),
+        _ => None,
+    };
+    let setting = match (lowercase(word).as_ref(), on_off) {
+        ("\\x", Some((rest, on))) => (rest, Setting::Format(if on { Format::Vertical } else { Format::Table })),
+        ("\\x", None) => (after_word, Setting::Toggle(Toggle::Vertical)),
+        ("\\timing", Some((rest, on))) => (rest, Setting::Timing(on)),
+        ("\\timing", None) => (after_word, Setting::Toggle(Toggle::Timing)),
+        _ if r.is_empty() => (after_word, Setting::List),
+        _ => setting(cx, r)?,
+    };
+    Ok((setting.0, Command::Set(setting.1)))
 }
 
 /// The error for a format name that is none, at `at` where it is.
@@ -246,8 +273,9 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
         }
         _ => {
             let (_, span) = cx.found(i);
-            let help = did_you_mean(&word, SETTINGS)
-                .unwrap_or_else(|| "settings are format, timing, limit, pager".to_string());
+            let names = crate::settings::SETTINGS.iter().map(|s| s.name);
+            let help = did_you_mean(&word, names.clone())
+                .unwrap_or_else(|| format!("settings are {}", names.collect::<Vec<_>>().join(", ")));
             Err(fail(Error::syntax(format!("unknown setting `{word}`"), span).with_help(help)))
         }
     }
@@ -255,7 +283,7 @@ pub(super) fn setting<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Setting> {
 
 /// grammar: source
 pub(super) fn source<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (r, _) = keyword("source").parse(i)?;
+    let (r, _) = verb_word(Verb::Source, i)?;
     let r = skip_ws(r);
     let (rest, path) = or_fail(file_path(cx, r), || cx.expected("a file name after `source`", r))?;
     Ok((rest, Command::Source { path, span: cx.span(r, rest) }))
@@ -299,7 +327,7 @@ pub(super) fn refresh<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
 
 /// grammar: help
 pub(super) fn help<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
-    let (rest, _) = keyword("help").parse(i)?;
+    let (rest, _) = verb_word(Verb::Help, i)?;
     let r = skip_ws(rest);
     match name(cx, r) {
         Ok((rest, topic)) => Ok((rest, Command::Help(Some(topic)))),
@@ -316,7 +344,37 @@ pub(super) fn quit<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     Ok((rest, Command::Quit))
 }
 
-/// The word a command starts with: an identifier, or `\` and one (`\q`).
+/// The word a command starts with: an identifier, or `\` and one (`\q`), or psql's `\?`.
 pub(super) fn command_word(i: &str) -> PResult<'_, &str> {
-    alt((identifier, recognize((tag("\\"), identifier)))).parse(i)
+    alt((identifier, recognize((tag("\\"), identifier)), tag("\\?"))).parse(i)
+}
+
+/// The word `verb` is typed with, its own or an alias (`describe`, `\d`), as typed.
+pub(super) fn verb_word(verb: Verb, i: &str) -> PResult<'_, &str> {
+    let (rest, word) = command_word(i)?;
+    match crate::commands::lookup(word) {
+        Some(info) if info.verb == verb => Ok((rest, word)),
+        _ => Err(mismatch(i)),
+    }
+}
+
+/// `output FILE`, `output` (psql's `\o`).
+///
+/// grammar: output
+pub(super) fn output<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (r, _) = verb_word(Verb::Output, i)?;
+    let start = skip_ws(r);
+    match file_path(cx, start) {
+        Ok((rest, path)) => Ok((rest, Command::Output { path: Some(path), span: cx.span(start, rest) })),
+        Err(nom::Err::Error(_)) => Ok((r, Command::Output { path: None, span: cx.span(start, start) })),
+        Err(e) => Err(e),
+    }
+}
+
+/// `edit` (psql's `\e`).
+///
+/// grammar: edit
+pub(super) fn edit<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+    let (rest, _) = verb_word(Verb::Edit, i)?;
+    Ok((rest, Command::Edit))
 }

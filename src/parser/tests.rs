@@ -129,6 +129,9 @@ fn show(command: &Command) -> String {
         Command::Import { model, path, .. } => format!("(import {} from {path:?})", model.name),
         Command::Help(None) => "help".into(),
         Command::Help(Some(topic)) => format!("(help {})", topic.name),
+        Command::Output { path: None, .. } => "output".into(),
+        Command::Output { path: Some(path), .. } => format!("(output {path:?})"),
+        Command::Edit => "edit".into(),
         Command::Quit => "quit".into(),
     }
 }

@@ -100,6 +100,11 @@ impl Printer {
         }
     }
 
+    /// Whether results taller or wider than the terminal go through the pager.
+    pub fn paging(&self) -> bool {
+        self.screen.as_ref().is_some_and(|screen| screen.paging())
+    }
+
     /// Whether whoever reads the output still wants more: not after quitting the pager.
     pub fn wants_more(&self) -> bool {
         self.screen.as_ref().is_none_or(|s| !s.closed())

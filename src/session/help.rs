@@ -16,7 +16,10 @@ pub fn text(topic: Option<&Ident>) -> Result<String> {
                 "Values: bare words, \"quoted\" or 'quoted' strings, numbers, true/false, null, dates 2024-01-31; now and today for dates and datetimes.\n",
             );
             out.push_str(
-                "One command per line; `;` separates several; `#` starts a comment; `\\` at the end, or a bracket or quote that can still be closed, continues a line.",
+                "One command per line; `;` separates several; `#` starts a comment; `\\` at the end, or a bracket or quote that can still be closed, continues a line.\n",
+            );
+            out.push_str(
+                "psql's words work too: \\d, \\d Model, \\dt, \\x, \\timing, \\i FILE, \\o [FILE], \\e, \\?, \\q. The prompt reads ~/.config/ormsh/config.toml and rc.orm (--no-rc to skip them).",
             );
             Ok(out)
         }

@@ -6,13 +6,14 @@ mod batch;
 mod export;
 mod help;
 mod import;
+mod output;
 mod sinks;
 mod transaction;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::ast::{AlterChange, Command, Format, Ident, Setting, Statement};
+use crate::ast::{AlterChange, Command, Format, Ident, Setting, Statement, Toggle};
 use crate::backend::{Backend, Canceller, Collect, Outcome};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
@@ -83,6 +84,8 @@ pub struct Session {
     sandbox: bool,
     /// `set timing on`: how long the command that just failed took, shown after its error.
     time_of_failure: Option<std::time::Duration>,
+    /// The screen's printer while `output FILE` sends results to a file.
+    screen: Option<Printer>,
 }
 
 impl Session {
@@ -106,6 +109,7 @@ impl Session {
             printer,
             sandbox,
             time_of_failure: None,
+            screen: None,
         };
         if sandbox {
             session.send(&session.dialect().begin()).await?;
@@ -129,10 +133,38 @@ impl Session {
         &self.location
     }
 
-    /// The prompt, which always shows where you are and the transaction state:
-    /// `ormsh app.db [tx]> `.
+    /// The prompt, which always shows where you are, the sandbox and the transaction state:
+    /// `ormsh app.db [tx]> `, `ormsh pg db.example/app [sandbox]> `.
     pub fn prompt(&self) -> String {
-        format!("ormsh {}{}> ", self.short_location(), self.tx.marker())
+        let backend = self.backend_word().map(|b| format!("{b} ")).unwrap_or_default();
+        let sandbox = if self.sandbox { " [sandbox]" } else { "" };
+        format!("ormsh {backend}{}{sandbox}{}> ", self.short_location(), self.tx.marker())
+    }
+
+    /// The backend's short name for the prompt, when the location does not say it already
+    /// (`pg` before `127.0.0.1/app`; nothing before `shop.db`).
+    pub fn backend_word(&self) -> Option<&'static str> {
+        backend_word(self.dialect(), &self.short_location())
+    }
+
+    /// Whether everything is rolled back at exit (`--sandbox`).
+    pub fn sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    /// Whether this session is at a prompt (a person reads its output).
+    pub fn interactive(&self) -> bool {
+        self.printer.interactive()
+    }
+
+    /// Whether each command's time is printed.
+    pub fn timing(&self) -> bool {
+        self.settings.timing
+    }
+
+    /// The format rows are printed in now.
+    pub fn format(&self) -> Format {
+        self.printer.format()
     }
 
     /// The database in a few characters: an SQLite file's name, or `host/database`.
@@ -160,7 +192,13 @@ impl Session {
         // from `quit`, `help` or `connect` to another.
         let offline = matches!(
             statement.command,
-            Command::Quit | Command::Help(_) | Command::Set(_) | Command::Connect { .. } | Command::Source { .. }
+            Command::Quit
+                | Command::Help(_)
+                | Command::Set(_)
+                | Command::Connect { .. }
+                | Command::Source { .. }
+                | Command::Output { .. }
+                | Command::Edit
         );
         if self.lost && !offline {
             self.reconnect().await?;
@@ -168,7 +206,8 @@ impl Session {
         self.canceller.arm();
         let flow = self.dispatch(&statement.command, confirm).await;
         let flow = self.account(Some(&statement.command), flow).await;
-        if self.settings.timing && !matches!(statement.command, Command::Set(_) | Command::Help(_)) {
+        let quiet = matches!(statement.command, Command::Set(_) | Command::Help(_) | Command::Output { .. });
+        if self.settings.timing && !quiet {
             if flow.is_err() {
                 // Its time comes after the error it belongs to, which the caller draws.
                 self.time_of_failure = Some(started.elapsed());
@@ -195,6 +234,12 @@ impl Session {
                 self.printer.text(&text).map_err(io_error)?;
             }
             Command::Quit => return Ok(Flow::Quit),
+            Command::Output { path, span } => self.output(path.as_deref(), *span)?,
+            // At the prompt the editor takes `edit` before it gets here.
+            Command::Edit => {
+                return Err(Error::new(ErrorKind::Refused, "`edit` works only at the prompt, alone on its line")
+                    .with_help("it opens the last entry in $EDITOR, then runs it"));
+            }
             Command::Source { path, span } => return Ok(Flow::Source(path.clone(), *span)),
             Command::Connect { url, span } => self.connect(url, *span).await?,
             Command::Explain(inner) => self.explain(inner).await?,
@@ -272,6 +317,7 @@ impl Session {
             self.send(&self.dialect().begin()).await?;
         }
         let mut result = self.run_data(command, plan).await;
+        result = result.map_err(|err| crate::server_error::name_the_field(err, command, &self.catalog));
         if opened {
             result = match result {
                 Ok(()) => self.send(&self.dialect().commit()).await,
@@ -602,8 +648,45 @@ impl Session {
             Setting::Timing(on) => self.settings.timing = *on,
             Setting::Limit(limit) => self.settings.limit = *limit,
             Setting::Pager(on) => self.printer.set_pager(*on),
+            Setting::Toggle(Toggle::Vertical) => {
+                let flipped = if self.printer.format() == Format::Vertical { Format::Table } else { Format::Vertical };
+                self.printer.set_format(flipped);
+            }
+            Setting::Toggle(Toggle::Timing) => self.settings.timing = !self.settings.timing,
+            Setting::List => return self.list_settings(),
         }
         Ok(())
+    }
+
+    /// `set` alone: every setting, its value now, its default and the values it takes.
+    fn list_settings(&mut self) -> Result<()> {
+        let header = ["setting", "value", "default", "values"].map(String::from);
+        self.printer.begin_rows(&header).map_err(io_error)?;
+        for setting in crate::settings::SETTINGS {
+            let row = [
+                Value::Text(setting.name.into()),
+                Value::Text(self.setting_value(setting.name)),
+                Value::Text(setting.default.into()),
+                Value::Text(setting.values.into()),
+            ];
+            self.printer.row(&row).map_err(io_error)?;
+        }
+        self.printer.end_rows(false).map_err(io_error)
+    }
+
+    /// A setting's value now, as `set` writes it.
+    fn setting_value(&self, name: &str) -> String {
+        let on_off = |on: bool| if on { "on" } else { "off" }.to_string();
+        match name {
+            "format" => crate::ast::Format::NAMES
+                .iter()
+                .find(|n| Format::from_name(n) == Some(self.printer.format()))
+                .map_or_else(String::new, |n| n.to_string()),
+            "limit" => self.settings.limit.map_or_else(|| "off".to_string(), |n| n.to_string()),
+            "timing" => on_off(self.settings.timing),
+            "pager" => on_off(self.printer.paging()),
+            _ => String::new(),
+        }
     }
 
     async fn connect(&mut self, url: &str, span: crate::ast::Span) -> Result<()> {
@@ -733,6 +816,22 @@ fn short_location(location: &str) -> String {
     match url::Url::parse(location) {
         Ok(url) => format!("{}{}", url.host_str().unwrap_or("localhost"), url.path()),
         Err(_) => location.to_string(),
+    }
+}
+
+/// The backend's word in the prompt, unless `location` names it: an SQLite file whose name
+/// ends in `.db`, `.sqlite` or `.sqlite3` (or the in-memory database) says it is SQLite; a
+/// server's `host/database` never says which server.
+fn backend_word(dialect: Dialect, location: &str) -> Option<&'static str> {
+    match dialect {
+        Dialect::Postgres => Some("pg"),
+        Dialect::Mysql => Some("mysql"),
+        Dialect::Sqlite => {
+            let lower = location.to_ascii_lowercase();
+            let says_sqlite =
+                lower == "memory" || [".db", ".sqlite", ".sqlite3", ".db3"].iter().any(|ext| lower.ends_with(ext));
+            (!says_sqlite).then_some("sqlite")
+        }
     }
 }
 

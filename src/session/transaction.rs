@@ -75,6 +75,8 @@ impl TxState {
                 | Command::Quit
                 | Command::Help(_)
                 | Command::Set(_)
+                | Command::Output { .. }
+                | Command::Edit
                 | Command::Explain(_)
         );
         if harmless {

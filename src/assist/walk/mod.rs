@@ -10,6 +10,7 @@ mod commands;
 mod condition;
 mod model;
 mod shell;
+mod sql;
 
 use crate::ast::{AggFunc, AlterChange, DatePart, Format, Ident};
 use crate::catalog::{Catalog, Member, Table};
@@ -83,6 +84,8 @@ pub(super) struct Offer<'c> {
     /// and `false` for a bool, `null` where null is allowed).
     pub value_of: Option<&'c crate::catalog::Column>,
     pub hint: Option<Hint<'c>>,
+    /// Inside `sql` text: table names, and the columns of these tables.
+    pub sql: Option<Vec<&'c Table>>,
 }
 
 impl<'c> Offer<'c> {
@@ -107,7 +110,7 @@ impl<'c> Offer<'c> {
     fn word_kind(&self) -> WordKind {
         if self.values {
             WordKind::Value
-        } else if self.fields.as_ref().is_some_and(|f| f.dotted) {
+        } else if self.sql.is_some() || self.fields.as_ref().is_some_and(|f| f.dotted) {
             WordKind::Path
         } else {
             WordKind::Ident
@@ -399,6 +402,7 @@ impl<'s, 'c> Walker<'s, 'c> {
         let start = self.pos;
         let len = match self.rest().strip_prefix('\\') {
             Some(after) if ident_len(after) > 0 => 1 + ident_len(after),
+            Some(after) if after.starts_with('?') => 2,
             _ => ident_len(self.rest()),
         };
         if len == 0 {
@@ -478,11 +482,8 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             Verb::Savepoint => self.savepoint_name(false),
             Verb::Release => self.savepoint_name(true),
-            Verb::Sql => {
-                // Sent as written: none of it is ormsh's.
-                self.pos = self.src.len();
-                Some(())
-            }
+            // Sent as written: walked as SQL, for its colours and names.
+            Verb::Sql => self.sql_text(),
             Verb::Explain => {
                 self.slot(|| Offer::keywords(&explainable()))?;
                 let (start, word) = self.command_word()?;
@@ -491,8 +492,14 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
                 self.command(start, &word)
             }
+            // psql's `\x` and `\timing` take `on` or `off`, or nothing.
+            Verb::Set if word.starts_with('\\') => {
+                self.slot(|| Offer::keywords(&["on", "off"]))?;
+                self.keyword(&["on", "off"]).map(drop)
+            }
             Verb::Set => self.setting(),
-            Verb::Source => self.file_path(),
+            Verb::Source | Verb::Output => self.file_path(),
+            Verb::Edit => Some(()),
             // The exported command as on its own, up to the `to FILE [force]` that ends the
             // statement (as the parser cuts it), then that.
             Verb::Export => {

@@ -15,7 +15,7 @@ use sqlx::sqlite::LockedSqliteHandle;
 
 use crate::catalog::field_type_of;
 use crate::dialect::bind_text;
-use crate::error::{DbCode, Error, ErrorKind, Result};
+use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
 
 /// An SQLite connection that sqlx opened, taken for this thread once, for its whole life.
@@ -120,7 +120,14 @@ fn error(db: *mut ffi::sqlite3, code: c_int) -> Error {
     };
     // SAFETY: `db` is an open connection.
     let extended = unsafe { ffi::sqlite3_extended_errcode(db) };
-    Error::new(kind, message).with_code(DbCode::Sqlite(extended))
+    // SAFETY: `db` is an open connection. The offset of the token a statement failed to
+    // prepare at (SQLite 3.38+), or -1.
+    let offset = unsafe { ffi::sqlite3_error_offset(db) };
+    let error = Error::new(kind, message).with_code(DbCode::Sqlite(extended));
+    match usize::try_from(offset) {
+        Ok(at) => error.with_server(ServerDetail { position: Some(TextPosition::Byte(at)), ..ServerDetail::default() }),
+        Err(_) => error,
+    }
 }
 
 impl<'h> Statement<'h> {
