@@ -10,7 +10,7 @@ use std::thread;
 
 use rustyline::error::ReadlineError;
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use owo_colors::OwoColorize;
 use rustyline::completion::{Completer, Pair};
@@ -61,8 +61,8 @@ impl rustyline::Prompt for PromptText {
 
 struct Request {
     prompt: PromptText,
-    /// The schema as it is now, for completion and highlighting.
-    catalog: Arc<Catalog>,
+    /// The schema as it is now, for completion and highlighting; `None` keeps the last one.
+    catalog: Option<Arc<Catalog>>,
     initial: String,
     /// Whether the entry goes into history (not for answers to questions).
     remember: bool,
@@ -84,8 +84,13 @@ impl Reply {
     }
 }
 
+/// The catalog the helper completes from, shared with the session's side so that a catalog
+/// read while the person types (see [`Editor::publish`]) reaches completion at once.
+type Snapshot = Arc<RwLock<Arc<Catalog>>>;
+
 /// The editor thread's handle.
 pub struct Editor {
+    snapshot: Snapshot,
     requests: Option<mpsc::Sender<Request>>,
     thread: Option<thread::JoinHandle<()>>,
 }
@@ -95,16 +100,23 @@ pub struct Editor {
 /// is unfinished.
 #[derive(Helper)]
 struct OrmshHelper {
-    catalog: Arc<Catalog>,
+    snapshot: Snapshot,
     color: bool,
     history: HistoryHinter,
+}
+
+impl OrmshHelper {
+    /// The catalog as published last; a lock poisoned by a panic elsewhere still holds one.
+    fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.snapshot.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
 }
 
 impl Completer for OrmshHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let (start, candidates) = assist::complete(line, pos, &self.catalog);
+        let (start, candidates) = assist::complete(line, pos, &self.catalog());
         let pairs = candidates.into_iter().map(|c| Pair { display: c.display, replacement: c.replacement }).collect();
         Ok((start, pairs))
     }
@@ -131,7 +143,7 @@ impl Hinter for OrmshHelper {
     type Hint = EditorHint;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<EditorHint> {
-        if let Some(text) = assist::hint(line, pos, &self.catalog) {
+        if let Some(text) = assist::hint(line, pos, &self.catalog()) {
             return Some(EditorHint { text, accept: false });
         }
         self.history.hint(line, pos, ctx).map(|text| EditorHint { text, accept: true })
@@ -140,7 +152,7 @@ impl Hinter for OrmshHelper {
 
 impl Highlighter for OrmshHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if self.color { Cow::Owned(assist::highlight(line, &self.catalog)) } else { Cow::Borrowed(line) }
+        if self.color { Cow::Owned(assist::highlight(line, &self.catalog())) } else { Cow::Borrowed(line) }
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
@@ -171,20 +183,27 @@ impl Editor {
             .build();
         let mut editor: Rustyline<OrmshHelper, DefaultHistory> =
             Rustyline::with_config(config).map_err(std::io::Error::other)?;
-        editor.set_helper(Some(OrmshHelper { catalog: Arc::default(), color, history: HistoryHinter::new() }));
+        let snapshot = Snapshot::default();
+        editor.set_helper(Some(OrmshHelper { snapshot: Arc::clone(&snapshot), color, history: HistoryHinter::new() }));
         if let Some(path) = &history {
             prepare_history_file(path);
             let _ = editor.load_history(path);
         }
         let (requests, inbox) = mpsc::channel::<Request>();
         let thread = thread::Builder::new().name("ormsh-editor".into()).spawn(move || serve(editor, inbox, history))?;
-        Ok(Editor { requests: Some(requests), thread: Some(thread) })
+        Ok(Editor { snapshot, requests: Some(requests), thread: Some(thread) })
+    }
+
+    /// Gives completion, highlighting and hints a newer catalog, even while a line is being
+    /// typed.
+    pub fn publish(&self, catalog: Arc<Catalog>) {
+        *self.snapshot.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = catalog;
     }
 
     /// Reads one entry, with `initial` already on the line (a failed command to edit).
     pub async fn read(&self, prompt: PromptText, initial: &str, catalog: Arc<Catalog>) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, initial, true, catalog, Reply::Task(reply)) {
+        if !self.send(prompt, initial, true, Some(catalog), Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -193,7 +212,7 @@ impl Editor {
     /// Reads an answer to a question; it is not kept in history.
     pub async fn read_answer(&self, prompt: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Task(reply)) {
+        if !self.send(PromptText::plain(prompt), "", false, None, Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -204,13 +223,20 @@ impl Editor {
         // A plain channel: this may be called on the async runtime's own thread, where
         // blocking on a tokio channel is refused.
         let (reply, answer) = mpsc::sync_channel(1);
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Thread(reply)) {
+        if !self.send(PromptText::plain(prompt), "", false, None, Reply::Thread(reply)) {
             return Input::Eof;
         }
         answer.recv().unwrap_or(Input::Eof)
     }
 
-    fn send(&self, prompt: PromptText, initial: &str, remember: bool, catalog: Arc<Catalog>, reply: Reply) -> bool {
+    fn send(
+        &self,
+        prompt: PromptText,
+        initial: &str,
+        remember: bool,
+        catalog: Option<Arc<Catalog>>,
+        reply: Reply,
+    ) -> bool {
         let request = Request { prompt, catalog, initial: initial.to_string(), remember, reply };
         self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
     }
@@ -228,8 +254,8 @@ impl Drop for Editor {
 
 fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiver<Request>, history: Option<PathBuf>) {
     for request in inbox {
-        if let Some(helper) = editor.helper_mut() {
-            helper.catalog = request.catalog;
+        if let (Some(helper), Some(catalog)) = (editor.helper_mut(), request.catalog) {
+            *helper.snapshot.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = catalog;
         }
         let input = match editor.readline_with_initial(&request.prompt, (request.initial.as_str(), "")) {
             Ok(line) => {
