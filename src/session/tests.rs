@@ -383,15 +383,16 @@ async fn explain_names_the_statements_that_run() {
                     }
                     other => (other, context),
                 };
-                let planned = match session.following_schema(|catalog| crate::plan::plan(catalog, inner, &context)).await {
-                    // A note for the reader after ` -- ` is explain's own, never sent.
-                    Ok(plan) => plan
-                        .statements(&context)
-                        .into_iter()
-                        .map(|s| s.text().split(" -- ").next().unwrap_or_default().to_string())
-                        .collect(),
-                    Err(_) => Vec::new(),
-                };
+                let planned =
+                    match session.following_schema(|catalog| crate::plan::plan(catalog, inner, &context)).await {
+                        // A note for the reader after ` -- ` is explain's own, never sent.
+                        Ok(plan) => plan
+                            .statements(&context)
+                            .into_iter()
+                            .map(|s| s.text().split(" -- ").next().unwrap_or_default().to_string())
+                            .collect(),
+                        Err(_) => Vec::new(),
+                    };
                 recording.take();
                 let ran = session.execute(&statement, &mut Answer(true, Vec::new())).await;
                 let sent = recording.take();
