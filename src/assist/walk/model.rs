@@ -36,7 +36,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             let (start, ty, quoted) = self.name()?;
             let class = if !quoted && FieldType::from_decl(&ty).is_some() {
                 Class::Type
-            } else if ty.eq_ignore_ascii_case(&model) || self.catalog.find_model(&ty).is_some() {
+            } else if ty.eq_ignore_ascii_case(&model) || self.catalog.table_name_for(&ty).is_some() {
                 Class::Model
             } else {
                 Class::UnknownModel
