@@ -2,6 +2,7 @@
 """ormsh against the databases' own CLIs, side by side.
 
     python3 bench/run.py [--runs 5] [--rows 100000] [--export-rows 1000000] [--with-users 20000] [--quick]
+    python3 bench/run.py --only big-schema [--tables 2000] [--ormsh-before PATH]
 
 Builds ormsh in release mode, generates each workload once, then runs ormsh and the peers
 (sqlite3, psql, SQLAlchemy where installed) alternately, several times, and prints the median
@@ -84,6 +85,9 @@ def main():
     parser.add_argument("--with-users", type=int, default=20_000, help="users (of 5 orders each) read with their orders")
     parser.add_argument("--big-values", default="1,10,100", help="sizes in MB of the single values shown in every format")
     parser.add_argument("--quick", action="store_true", help="3 runs, 20k rows added, 200k exported, 5k users with orders")
+    parser.add_argument("--only", choices=["big-schema"], help="run one workload alone")
+    parser.add_argument("--tables", type=int, default=2000, help="tables of the big-schema workload")
+    parser.add_argument("--ormsh-before", help="another ormsh binary (an older build) to time beside this one")
     args = parser.parse_args()
     if args.quick:
         args.runs, args.rows, args.export_rows, args.with_users = 3, 20_000, 200_000, 5_000
@@ -107,6 +111,9 @@ def main():
         print("skipping SQLAlchemy: `pip install 'sqlalchemy[asyncio]' aiosqlite` to include it")
 
     work = tempfile.mkdtemp(prefix="ormsh-bench-")
+    if args.only == "big-schema":
+        big_schema(args, work, have_sqlite3, pg_url if have_psql else None)
+        return
     n = args.rows
     adds = os.path.join(work, "adds.orm")
     adds_autocommit = os.path.join(work, "adds_autocommit.orm")
@@ -205,6 +212,7 @@ def main():
     imports(args, work, have_sqlite3, pg_url if have_psql else None)
     bench_with(args, work, have_sqlite3, pg_url if have_psql else None)
     big_values(args, work)
+    big_schema(args, work, have_sqlite3, pg_url if have_psql else None)
 
     # One-shot count on a database of 20 tables.
     small = os.path.join(work, "small.db")
@@ -392,6 +400,141 @@ def big_values(args, work):
         [(fmt, [ORMSH, f"sqlite:{db}", "--format", fmt, "-c", "query Row"], None) for fmt in FORMATS], args.runs
     )
     report(f"`query Row`, {small} rows", results, subject="table")
+
+
+def pty_first_prompt(argv, prompt_end, timeout=20.0):
+    """Seconds from exec to the prompt on screen: `argv` runs in a pseudo-terminal, and the
+    clock stops when its output (colours taken out) shows `prompt_end` (pgcli draws a toolbar
+    under its prompt). A cursor-position
+    question (ESC [6n, which line editors ask) is answered as a terminal would. The program is
+    then sent Ctrl-D, and killed if it does not leave."""
+    import pty
+    import re
+    import select
+    import signal
+
+    ansi = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.execvp(argv[0], argv)
+    seen = b""
+    elapsed = None
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            if b"\x1b[6n" in chunk:
+                os.write(fd, b"\x1b[1;1R")
+            seen += chunk
+            if prompt_end.rstrip(" ").encode() in ansi.sub(b"", seen):
+                elapsed = time.perf_counter() - start
+                break
+        os.write(fd, b"\x04")
+        deadline = time.perf_counter() + 3
+        while time.perf_counter() < deadline:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    pass
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    if elapsed is None:
+        sys.exit(f"no prompt from {' '.join(argv)} within {timeout}s; it showed:\n{seen.decode(errors='replace')}")
+    return elapsed
+
+
+def big_schema(args, work, have_sqlite3, pg_url):
+    """A database of --tables tables (each refers to one of the first tables, as a schema's
+    tables refer to its few central ones): a one-shot `count` of one table against `sqlite3`
+    and `psql -c`, and the first prompt (pty-timed, from exec to the prompt on screen) against
+    pgcli's on the same database."""
+    tables = args.tables
+    name = lambda i: f"t{i:04d}"
+    create = "".join(
+        f"CREATE TABLE {name(i)} (id INTEGER PRIMARY KEY, label TEXT NOT NULL, amount INTEGER, day DATE"
+        + (f", parent_id INTEGER REFERENCES {name(i % 10)} (id)" if i >= 10 else "")
+        + ");\n"
+        for i in range(tables)
+    )
+    target = name(tables // 2)
+    fill = (f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) "
+            f"INSERT INTO {target} (label, amount) SELECT 'row' || x, x FROM c;")
+    model = target.upper()[0] + target[1:]
+    ormshes = [("ormsh", ORMSH)] + ([("ormsh before", args.ormsh_before)] if args.ormsh_before else [])
+    runs = max(args.runs, 5)
+    print(f"\nbig schema: {tables} tables; `count {model}` one-shot, and the first prompt")
+
+    def first_prompts(contenders):
+        times = {label: [] for label, _, _ in contenders}
+        for _ in range(runs):
+            for label, argv, prompt_end in contenders:
+                times[label].append(pty_first_prompt(argv, prompt_end))
+        return {label: statistics.median(t) for label, t in times.items()}
+
+    def show(title, results, peer):
+        print(f"  {title}")
+        for label, seconds in results.items():
+            ratio = "" if label == peer else f"  {label}/{peer} {seconds / results[peer]:5.2f}x"
+            print(f"    {label:24} {seconds * 1000:8.1f} ms{ratio}")
+
+    if have_sqlite3:
+        db = os.path.join(work, "big_schema.db")
+        sqlite3_sql(db, "BEGIN;\n" + create + fill + "\nCOMMIT;")
+        results = measure(
+            [(label, [binary, f"sqlite:{db}", "-c", f"count {model}"], None) for label, binary in ormshes]
+            + [("sqlite3", ["sqlite3", db, f"SELECT count(*) FROM {target}"], None)],
+            runs,
+        )
+        show(f"one-shot count (SQLite); goal <= 1.5x", {k: v[0] for k, v in results.items()}, "sqlite3")
+        prompts = first_prompts([(label, [binary, f"sqlite:{db}"], "big_schema.db> ") for label, binary in ormshes])
+        show("first prompt (SQLite); goal < 150 ms", prompts, "ormsh")
+    if pg_url:
+        from urllib.parse import urlsplit, urlunsplit
+        parts = urlsplit(pg_url)
+        # A database of its own: thousands of tables in the shared test database would slow
+        # every other test that reads its catalog.
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        big = urlunsplit(parts._replace(path="/ormsh_bench_big_schema"))
+        psql(admin, "DROP DATABASE IF EXISTS ormsh_bench_big_schema")
+        psql(admin, "CREATE DATABASE ormsh_bench_big_schema")
+        try:
+            pg_create = create.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY").replace("parent_id INTEGER", "parent_id BIGINT")
+            pg_fill = f"INSERT INTO {target} (label, amount) SELECT 'row' || x, x FROM generate_series(1, 1000) AS x;"
+            subprocess.run(["psql", big, "-q", "-v", "ON_ERROR_STOP=1", "-1"], input=(pg_create + pg_fill).encode(),
+                           check=True, stdout=subprocess.DEVNULL)
+            results = measure(
+                [(label, [binary, big, "-c", f"count {model}"], None) for label, binary in ormshes]
+                + [("psql -c", ["psql", big, "-A", "-t", "-c", f"SELECT count(*) FROM {target}"], None)],
+                runs,
+            )
+            show(f"one-shot count (PostgreSQL); goal <= 1.5x", {k: v[0] for k, v in results.items()}, "psql -c")
+            host = parts.hostname or "localhost"
+            contenders = [(label, [binary, big], "ormsh_bench_big_schema> ") for label, binary in ormshes]
+            pgcli = shutil.which("pgcli")
+            if pgcli:
+                contenders.append(("pgcli", [pgcli, "--less-chatty", big], "ormsh_bench_big_schema> "))
+            else:
+                print("  skipping pgcli: not installed (`pip install pgcli`)")
+            prompts = first_prompts(contenders)
+            show(f"first prompt (PostgreSQL, {host}); goal < 150 ms", prompts, "ormsh")
+        finally:
+            psql(admin, "DROP DATABASE IF EXISTS ormsh_bench_big_schema")
 
 
 SQLALCHEMY_ADDS = '''

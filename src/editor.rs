@@ -8,7 +8,7 @@ use std::thread;
 
 use rustyline::error::ReadlineError;
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use owo_colors::OwoColorize;
 use rustyline::completion::{Completer, Pair};
@@ -70,8 +70,8 @@ impl rustyline::Prompt for PromptText {
 
 struct Request {
     prompt: PromptText,
-    /// The schema as it is now, for completion and highlighting.
-    catalog: Arc<Catalog>,
+    /// The schema as it is now, for completion and highlighting; `None` keeps the last one.
+    catalog: Option<Arc<Catalog>>,
     initial: String,
     /// Whether the entry goes into history (not for answers to questions).
     remember: bool,
@@ -103,8 +103,13 @@ pub struct EditorOptions {
     pub history_size: Option<usize>,
 }
 
+/// The catalog the helper completes from, shared with the session's side so that a catalog
+/// read while the person types (see [`Editor::publish`]) reaches completion at once.
+type Snapshot = Arc<RwLock<Arc<Catalog>>>;
+
 /// The editor thread's handle.
 pub struct Editor {
+    snapshot: Snapshot,
     requests: Option<mpsc::Sender<Request>>,
     thread: Option<thread::JoinHandle<()>>,
 }
@@ -116,7 +121,7 @@ pub struct Editor {
 /// is completed and coloured as in one line.
 #[derive(Helper)]
 struct OrmshHelper {
-    catalog: Arc<Catalog>,
+    snapshot: Snapshot,
     color: bool,
     history: HistoryHinter,
     /// The entry's lines before this one, each ending in a newline.
@@ -131,6 +136,11 @@ impl OrmshHelper {
     fn whole(&self, line: &str, pos: usize) -> (String, usize) {
         (format!("{}{line}", self.before), self.before.len() + pos)
     }
+
+    /// The catalog as published last; a lock poisoned by a panic elsewhere still holds one.
+    fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.snapshot.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
 }
 
 impl Completer for OrmshHelper {
@@ -138,7 +148,7 @@ impl Completer for OrmshHelper {
 
     fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (whole, at) = self.whole(line, pos);
-        let (start, candidates) = assist::complete(&whole, at, &self.catalog);
+        let (start, candidates) = assist::complete(&whole, at, &self.catalog());
         // A word never starts on an earlier line: a newline ends every word.
         let start = start.saturating_sub(self.before.len());
         let pairs = candidates.into_iter().map(|c| Pair { display: c.display, replacement: c.replacement }).collect();
@@ -176,7 +186,7 @@ impl Hinter for OrmshHelper {
 impl OrmshHelper {
     fn find_hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<EditorHint> {
         let (whole, at) = self.whole(line, pos);
-        if let Some(text) = assist::hint(&whole, at, &self.catalog) {
+        if let Some(text) = assist::hint(&whole, at, &self.catalog()) {
             return Some(EditorHint { text, accept: false });
         }
         // History holds whole entries: only the first line of one can be the start of one.
@@ -193,10 +203,10 @@ impl Highlighter for OrmshHelper {
             return Cow::Borrowed(line);
         }
         if self.before.is_empty() {
-            return Cow::Owned(assist::highlight(line, &self.catalog));
+            return Cow::Owned(assist::highlight(line, &self.catalog()));
         }
         let (whole, _) = self.whole(line, 0);
-        Cow::Owned(assist::highlight_from(&whole, self.before.len(), &self.catalog))
+        Cow::Owned(assist::highlight_from(&whole, self.before.len(), &self.catalog()))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
@@ -234,8 +244,9 @@ impl Editor {
             .build();
         let mut editor: Rustyline<OrmshHelper, DefaultHistory> =
             Rustyline::with_config(config).map_err(std::io::Error::other)?;
+        let snapshot = Snapshot::default();
         editor.set_helper(Some(OrmshHelper {
-            catalog: Arc::default(),
+            snapshot: Arc::clone(&snapshot),
             color,
             history: HistoryHinter::new(),
             before: String::new(),
@@ -246,13 +257,19 @@ impl Editor {
         }
         let (requests, inbox) = mpsc::channel::<Request>();
         let thread = thread::Builder::new().name("ormsh-editor".into()).spawn(move || serve(editor, inbox, history))?;
-        Ok(Editor { requests: Some(requests), thread: Some(thread) })
+        Ok(Editor { snapshot, requests: Some(requests), thread: Some(thread) })
+    }
+
+    /// Gives completion, highlighting and hints a newer catalog, even while a line is being
+    /// typed.
+    pub fn publish(&self, catalog: Arc<Catalog>) {
+        *self.snapshot.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = catalog;
     }
 
     /// Reads one entry, with `initial` already on the line (a failed command to edit).
     pub async fn read(&self, prompt: PromptText, initial: &str, catalog: Arc<Catalog>) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(prompt, initial, true, catalog, Reply::Task(reply)) {
+        if !self.send(prompt, initial, true, Some(catalog), Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -261,7 +278,7 @@ impl Editor {
     /// Reads an answer to a question; it is not kept in history.
     pub async fn read_answer(&self, prompt: &str) -> Input {
         let (reply, answer) = oneshot::channel();
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Task(reply)) {
+        if !self.send(PromptText::plain(prompt), "", false, None, Reply::Task(reply)) {
             return Input::Eof;
         }
         answer.await.unwrap_or(Input::Eof)
@@ -272,13 +289,20 @@ impl Editor {
         // A plain channel: this may be called on the async runtime's own thread, where
         // blocking on a tokio channel is refused.
         let (reply, answer) = mpsc::sync_channel(1);
-        if !self.send(PromptText::plain(prompt), "", false, Arc::default(), Reply::Thread(reply)) {
+        if !self.send(PromptText::plain(prompt), "", false, None, Reply::Thread(reply)) {
             return Input::Eof;
         }
         answer.recv().unwrap_or(Input::Eof)
     }
 
-    fn send(&self, prompt: PromptText, initial: &str, remember: bool, catalog: Arc<Catalog>, reply: Reply) -> bool {
+    fn send(
+        &self,
+        prompt: PromptText,
+        initial: &str,
+        remember: bool,
+        catalog: Option<Arc<Catalog>>,
+        reply: Reply,
+    ) -> bool {
         let request = Request { prompt, catalog, initial: initial.to_string(), remember, reply };
         self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
     }
@@ -296,8 +320,8 @@ impl Drop for Editor {
 
 fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiver<Request>, history: Option<PathBuf>) {
     for request in inbox {
-        if let Some(helper) = editor.helper_mut() {
-            helper.catalog = request.catalog;
+        if let (Some(helper), Some(catalog)) = (editor.helper_mut(), request.catalog) {
+            *helper.snapshot.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = catalog;
         }
         let input = if request.remember {
             read_entry(&mut editor, &request.prompt, &request.initial)

@@ -63,7 +63,7 @@ pub async fn run(session: &mut Session, editor: &Editor, prompt_color: bool, err
     // The last entry run, for `edit` (psql's `\e`).
     let mut last: Option<String> = None;
     loop {
-        let line = match editor.read(prompt(session, prompt_color), "", session.catalog()).await {
+        let line = match read_while_reading_schema(session, editor, prompt(session, prompt_color)).await {
             Input::Line(line) if is_edit(&line) => match edit_in_editor(last.as_deref().unwrap_or("")) {
                 Ok(edited) if edited.trim().is_empty() => continue,
                 Ok(edited) => {
@@ -163,6 +163,28 @@ fn edit_in_editor(text: &str) -> std::io::Result<String> {
         Ok(status) => Err(std::io::Error::other(format!("{editor} ended with {status}; nothing was run"))),
         Err(e) => Err(std::io::Error::other(format!("cannot start {editor}: {e}"))),
     }
+}
+
+/// Reads an entry; meanwhile, if the schema was read only in part (at start-up, or after
+/// `connect`), reads all of it for completion, which fills in when it is ready. The prompt is
+/// shown first and typing never waits; an entry sent before the read ends runs after it (the
+/// connection is the session's one).
+async fn read_while_reading_schema(session: &mut Session, editor: &Editor, prompt: PromptText) -> Input {
+    if !session.catalog_is_partial() {
+        return editor.read(prompt, "", session.catalog()).await;
+    }
+    // `read` sends its request to the editor thread when first polled, and `join!` polls in
+    // order: the prompt is on its way before the schema is asked for.
+    let reading = editor.read(prompt, "", session.catalog());
+    let schema = async {
+        // A failed read leaves the partial catalog: each command still reads what it needs,
+        // and reports what goes wrong.
+        if session.read_whole_catalog().await.is_ok() {
+            editor.publish(session.catalog());
+        }
+    };
+    let (input, ()) = tokio::join!(reading, schema);
+    input
 }
 
 /// Whether to leave now. With a transaction open, the person chooses: commit, roll back, or

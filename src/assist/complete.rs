@@ -72,11 +72,11 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
     out.extend(offer.keywords.iter().map(|k| Completion::new(*k, " ")));
     out.extend(offer.words.iter().map(|w| Completion::new(*w, "")));
     if offer.models {
-        out.extend(catalog.tables.iter().map(|t| Completion::new(quote(&t.model_name()), " ")));
+        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote(m), " ")));
     }
     if offer.types {
         out.extend(FieldType::DECL_NAMES.iter().map(|t| Completion::new(*t, "")));
-        out.extend(catalog.tables.iter().map(|t| Completion::new(quote(&t.model_name()), "")));
+        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote(m), "")));
     }
     if let Some(fields) = &offer.fields {
         fields_of(fields, word, catalog, &mut out);

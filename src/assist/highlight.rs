@@ -146,6 +146,19 @@ mod tests {
         assert_eq!(red("model Brand { name: text }"), Vec::<String>::new());
     }
 
+    /// Before the whole schema is read (in the background at the prompt), a model whose table
+    /// is not read yet is a model, not an unknown name.
+    #[test]
+    fn models_not_read_yet_are_models() {
+        let partial = crate::catalog::Catalog::partial(vec!["users".into(), "tracks".into()]);
+        let out = highlight("query User where name=1", &partial);
+        assert!(!out.contains("\x1b[31mUser"), "{out:?}");
+        let unknown = highlight("query Usr", &partial);
+        assert!(unknown.contains("\x1b[31mUsr"), "{unknown:?}");
+        let declared = highlight("model Post { owner: User, boss: Usr }", &partial);
+        assert!(!declared.contains("\x1b[31mUser") && declared.contains("\x1b[31mUsr"), "{declared:?}");
+    }
+
     #[test]
     fn with_names_relations_and_references() {
         let line = "query Artist with albums.tracks.album, Albums where name=x";

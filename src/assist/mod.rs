@@ -55,6 +55,7 @@ pub(crate) mod tests {
     /// Users; addresses → users; tracks → albums → artists.
     pub(crate) fn catalog() -> Catalog {
         Catalog {
+            partial: None,
             tables: vec![
                 table(
                     "users",

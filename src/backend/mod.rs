@@ -219,11 +219,42 @@ impl Backend {
 
     /// Reads every table of the current schema.
     pub async fn introspect(&mut self) -> Result<Catalog> {
+        self.read_tables(None).await
+    }
+
+    /// Reads every table of the current schema, or those of `only`.
+    async fn read_tables(&mut self, only: Option<&[String]>) -> Result<Catalog> {
         match self {
-            Backend::Sqlite(conn) => sqlite::introspect(conn).await,
-            Backend::Postgres(conn) => postgres::introspect(conn).await,
-            Backend::Mysql(conn) => mysql::introspect(conn).await,
+            Backend::Sqlite(conn) => sqlite::introspect(conn, only).await,
+            Backend::Postgres(conn) => postgres::introspect(conn, only).await,
+            Backend::Mysql(conn) => mysql::introspect(conn, only).await,
         }
+    }
+
+    /// The name of every table of the current schema, in the order a whole read lists them;
+    /// nothing else (one cheap query).
+    pub async fn table_names(&mut self) -> Result<Vec<String>> {
+        match self {
+            Backend::Sqlite(conn) => sqlite::table_names(conn).await,
+            Backend::Postgres(conn) => postgres::table_names(conn).await,
+            Backend::Mysql(conn) => mysql::table_names(conn).await,
+        }
+    }
+
+    /// Reads the tables `names` and the tables around them: those they refer to and, if
+    /// `inbound`, those that refer to them and those that these refer to (the far end of a
+    /// join table). That is what resolving a command on `names` needs (references; with
+    /// `inbound`, relations too), unless its paths go further.
+    pub async fn read_around(&mut self, names: &[String], inbound: bool) -> Result<Catalog> {
+        let around = match self {
+            Backend::Sqlite(conn) => sqlite::tables_around(conn, names, inbound).await?,
+            Backend::Postgres(conn) => postgres::tables_around(conn, names, inbound).await?,
+            Backend::Mysql(conn) => mysql::tables_around(conn, names, inbound).await?,
+        };
+        if around.is_empty() {
+            return Ok(Catalog::default());
+        }
+        self.read_tables(Some(&around)).await
     }
 }
 

@@ -3,8 +3,10 @@
 //! (`User`, `user.name`, `orders.total`) to tables, columns, references and relations, with "did
 //! you mean" when nothing matches.
 
+mod partial;
 mod relations;
 
+pub use partial::Partial;
 pub use relations::{Relation, RelationKind, Step, is_join_table};
 
 use crate::ast::{FieldPath, Ident};
@@ -212,7 +214,8 @@ impl Table {
     }
 }
 
-/// Every table of the connection's current schema.
+/// The tables of the connection's current schema: all of them, or (in a big schema, read as
+/// commands need it) some of them, with the names of all.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
     pub tables: Vec<Table>,
@@ -220,6 +223,8 @@ pub struct Catalog {
     /// and their tables: the name they were declared with finds them, which no convention
     /// would. Kept while the table exists (see [`Catalog::keep_declared`]).
     pub declared: Vec<(String, String)>,
+    /// `None` when `tables` is the whole schema; otherwise what is known of the rest.
+    pub partial: Option<Partial>,
 }
 
 impl Catalog {
@@ -232,7 +237,8 @@ impl Catalog {
     /// Takes over what `earlier` (the catalog this one replaces) declared, for the tables that
     /// are still there: a table a rollback took back takes its name with it.
     pub fn keep_declared(&mut self, earlier: &Catalog) {
-        self.declared = earlier.declared.iter().filter(|(_, table)| self.table(table).is_some()).cloned().collect();
+        self.declared =
+            earlier.declared.iter().filter(|(_, table)| self.names().any(|t| t == table)).cloned().collect();
     }
 
     /// Adds a column to `table`, the last table added or a new one: introspection reads columns
@@ -251,31 +257,38 @@ impl Catalog {
     }
 
     /// Finds the table a model name stands for: by exact name, then case-insensitively, then by
-    /// the convention (snake_case, then its plural).
+    /// the convention (snake_case, then its plural). In a catalog read in part, the name is
+    /// resolved among every table's name, and the table is found only if it was read.
     pub fn find_model(&self, model: &str) -> Option<&Table> {
+        self.table(self.table_name_for(model)?)
+    }
+
+    /// The name of the table a model name stands for, among every table of the schema (read or
+    /// not): see [`Catalog::find_model`].
+    pub fn table_name_for(&self, model: &str) -> Option<&str> {
         if let Some((_, table)) = self.declared.iter().find(|(m, _)| m.eq_ignore_ascii_case(model))
-            && let Some(table) = self.table(table)
+            && let Some(name) = self.names().find(|t| t == table)
         {
-            return Some(table);
+            return Some(name);
         }
-        let exact = self.tables.iter().find(|t| t.name == model);
-        let folded = || self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(model));
+        let names = || self.names();
+        let exact = names().find(|t| *t == model);
+        let folded = || names().find(|t| t.eq_ignore_ascii_case(model));
         // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
         // the snake_case candidate (`order_details`) without its underscores.
-        let named =
-            |candidates: &[String]| candidates.iter().find_map(|c| self.tables.iter().find(|t| same_words(&t.name, c)));
+        let named = |candidates: &[String]| candidates.iter().find_map(|c| names().find(|t| same_words(t, c)));
         // `users` for `User` is found without loading the inflection rules, which are slow to
         // load; `people` for `Person` needs them.
         // The commonest case, `User` for `users`, without allocating.
         let simple_plural = || {
             let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
-            let plural_of = |t: &&Table| {
-                t.name.len() == model.len() + 1
-                    && t.name.ends_with('s')
-                    && t.name.is_char_boundary(model.len())
-                    && t.name[..model.len()].eq_ignore_ascii_case(model)
+            let plural_of = |t: &&str| {
+                t.len() == model.len() + 1
+                    && t.ends_with('s')
+                    && t.is_char_boundary(model.len())
+                    && t[..model.len()].eq_ignore_ascii_case(model)
             };
-            self.tables.iter().find(|t| one_word && plural_of(t))
+            names().find(|t| one_word && plural_of(t))
         };
         let regular = || named(&naming::regular_plurals(model));
         let conventional = || named(&naming::table_candidates(model));
@@ -285,11 +298,14 @@ impl Catalog {
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
     /// nearest model.
     pub fn model(&self, ident: &Ident) -> Result<&Table> {
-        self.find_model(&ident.name).ok_or_else(|| {
-            let models: Vec<String> = self.tables.iter().map(Table::model_name).collect();
+        if let Some(name) = self.table_name_for(&ident.name) {
+            return self.table(name).ok_or_else(|| self.not_read(name, ident.span));
+        }
+        Err({
+            let models = self.model_names();
             let mut err = Error::at(ErrorKind::Name, format!("unknown model `{}`", ident.name), ident.span)
                 .with_label("no table for this model");
-            let tables = self.tables.iter().map(|t| t.name.as_str());
+            let tables = self.names();
             match suggest::did_you_mean(&ident.name, models.iter().map(String::as_str).chain(tables)) {
                 Some(help) => err = err.with_help(help),
                 None if models.is_empty() => {
@@ -310,6 +326,9 @@ impl Catalog {
                 Field::Column(c) => Member::Column(c),
                 Field::Reference(fk, c) => Member::Reference(fk, c),
             });
+        }
+        if !self.relations_read(&table.name) {
+            return Err(self.not_read(&table.name, ident.span));
         }
         let relations = self.relations(table);
         let exact = relations.iter().position(|r| r.name == ident.name);
@@ -486,6 +505,7 @@ mod tests {
 
     fn sample() -> Catalog {
         Catalog {
+            partial: None,
             tables: vec![
                 Table {
                     name: "users".into(),
@@ -526,6 +546,7 @@ mod tests {
         let catalog = Catalog {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
+            partial: None,
         };
         for t in &catalog.tables {
             assert_eq!(catalog.find_model(&t.model_name()).map(|found| &found.name), Some(&t.name));

@@ -205,6 +205,7 @@ mod tests {
 
     fn shop() -> Catalog {
         Catalog {
+            partial: None,
             tables: vec![
                 table("users", &["name"], &[]),
                 table("orders", &["total"], &[("user_id", "users")]),

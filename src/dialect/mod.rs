@@ -119,6 +119,12 @@ impl Sql {
     }
 }
 
+/// Table names bound as one value, a JSON array, to a catalog query that reads only those
+/// tables.
+fn names_value(names: &[String]) -> Value {
+    Value::Text(serde_json::Value::from(names.to_vec()).to_string())
+}
+
 impl Dialect {
     /// Quotes an identifier, doubling the quote character inside it.
     pub fn quote(self, ident: &str) -> String {

@@ -95,12 +95,41 @@ pub fn shown_as_text(sql_type: &str) -> bool {
         )
 }
 
-// The catalog of `current_schema()`, in three queries whatever the number of tables.
+// The catalog of `current_schema()`, in three queries whatever the number of tables: of every
+// table, or of the tables named in a JSON array bound to `$1` (a big schema is read as commands
+// need it).
 
-/// Every column of every table. The declared type is the type's own name (`int4`,
-/// `varchar(40)`, `timestamptz`, `jsonb`, an enum's name, `int4[]`) with its modifiers.
-pub fn columns_query() -> Sql {
-    Sql::raw(
+/// The tables a catalog query reads (`c` in pg_class): every one of the schema, or those named.
+fn tables_where(only: Option<&[String]>) -> &'static str {
+    match only {
+        None => "n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
+        Some(_) => {
+            "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+            AND c.relname = ANY (ARRAY(SELECT json_array_elements_text($1::json))::name[])"
+        }
+    }
+}
+
+fn catalog_query(text: String, only: Option<&[String]>) -> Sql {
+    match only {
+        None => Sql::raw(text),
+        Some(names) => Sql { text, params: vec![super::names_value(names)] },
+    }
+}
+
+/// The name of every table, in the order of [`columns_query`].
+pub fn table_names_query() -> Sql {
+    Sql::raw(format!(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE {} ORDER BY c.relname",
+        tables_where(None)
+    ))
+}
+
+/// Every column of every table (or of those named). The declared type is the type's own name
+/// (`int4`, `varchar(40)`, `timestamptz`, `jsonb`, an enum's name, `int4[]`) with its modifiers.
+pub fn columns_query(only: Option<&[String]>) -> Sql {
+    let text = format!(
         r"SELECT c.relname::text, a.attname::text,
             CASE WHEN t.typcategory = 'A' AND et.oid IS NOT NULL THEN et.typname::text || '[]'
                  ELSE t.typname::text || COALESCE(substring(format_type(a.atttypid, a.atttypmod) FROM '\(.*\)'), '')
@@ -118,14 +147,16 @@ pub fn columns_query() -> Sql {
         LEFT JOIN pg_type et ON et.oid = t.typelem
         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE {} AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY c.relname, a.attnum",
-    )
+        tables_where(only)
+    );
+    catalog_query(text, only)
 }
 
-/// Single-column foreign keys only.
-pub fn foreign_keys_query() -> Sql {
-    Sql::raw(
+/// Single-column foreign keys only, of every table (or of those named).
+pub fn foreign_keys_query(only: Option<&[String]>) -> Sql {
+    let text = format!(
         "SELECT c.relname::text, a.attname::text, rc.relname::text, ra.attname::text
         FROM pg_constraint k
         JOIN pg_class c ON c.oid = k.conrelid
@@ -133,15 +164,17 @@ pub fn foreign_keys_query() -> Sql {
         JOIN pg_class rc ON rc.oid = k.confrelid
         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
         JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
-        WHERE k.contype = 'f' AND n.nspname = current_schema() AND cardinality(k.conkey) = 1
+        WHERE k.contype = 'f' AND {} AND cardinality(k.conkey) = 1
         ORDER BY c.relname, k.conname",
-    )
+        tables_where(only)
+    );
+    catalog_query(text, only)
 }
 
-/// Every index but the primary key's (the key is shown as the key); an expression in an index
-/// has no column name.
-pub fn indexes_query() -> Sql {
-    Sql::raw(
+/// Every index but the primary key's (the key is shown as the key), of every table (or of those
+/// named); an expression in an index has no column name.
+pub fn indexes_query(only: Option<&[String]>) -> Sql {
+    let text = format!(
         "SELECT c.relname::text, ic.relname::text, i.indisunique, a.attname::text
         FROM pg_index i
         JOIN pg_class c ON c.oid = i.indrelid
@@ -149,8 +182,31 @@ pub fn indexes_query() -> Sql {
         JOIN pg_class ic ON ic.oid = i.indexrelid
         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
-            AND k.ord <= i.indnkeyatts
+        WHERE {} AND NOT i.indisprimary AND k.ord <= i.indnkeyatts
         ORDER BY c.relname, ic.relname, k.ord",
-    )
+        tables_where(only)
+    );
+    catalog_query(text, only)
+}
+
+/// The tables named in the JSON array bound to `$1`, with every table they refer to and, if
+/// `inbound`, every table that refers to them and every table those refer to (the far end of a
+/// join table): what resolving names in the named tables may need.
+pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
+    let text = format!(
+        "WITH named AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {}),
+        fk AS (SELECT conrelid, confrelid FROM pg_constraint WHERE contype = 'f'),
+        inbound AS (SELECT conrelid AS oid FROM fk WHERE {} AND confrelid IN (SELECT oid FROM named)),
+        near AS (SELECT oid FROM named
+            UNION SELECT confrelid FROM fk WHERE conrelid IN (SELECT oid FROM named)
+            UNION SELECT oid FROM inbound
+            UNION SELECT confrelid FROM fk WHERE conrelid IN (SELECT oid FROM inbound))
+        SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid IN (SELECT oid FROM near) AND {}
+        ORDER BY c.relname",
+        tables_where(Some(names)),
+        inbound,
+        tables_where(None)
+    );
+    catalog_query(text, Some(names))
 }

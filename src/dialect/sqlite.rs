@@ -52,31 +52,85 @@ pub fn glob_pattern(like: &str) -> String {
 }
 
 // The catalog, read by the driver (`backend::sqlite`) with three queries over SQLite's pragma
-// functions, whatever the number of tables.
+// functions, whatever the number of tables: of every table, or of the tables named in a JSON
+// array bound to `?1` (a big schema is read as commands need it).
 
-/// Every column of every table but SQLite's own.
-pub fn columns_query() -> Sql {
-    Sql::raw(
+/// The tables a catalog query reads: every one, or those named.
+fn tables_where(only: Option<&[String]>) -> &'static str {
+    match only {
+        None => "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        Some(_) => "m.type = 'table' AND m.name IN (SELECT value FROM json_each(?1))",
+    }
+}
+
+fn catalog_query(head: &str, only: Option<&[String]>, order: &str) -> Sql {
+    let text = format!("{head} WHERE {} ORDER BY {order}", tables_where(only));
+    match only {
+        None => Sql::raw(text),
+        Some(names) => Sql { text, params: vec![super::names_value(names)] },
+    }
+}
+
+/// The name of every table but SQLite's own, the order of [`columns_query`].
+pub fn table_names_query() -> Sql {
+    catalog_query("SELECT m.name FROM sqlite_schema AS m", None, "m.name")
+}
+
+/// Every column of every table (or of those named) but SQLite's own.
+pub fn columns_query(only: Option<&[String]>) -> Sql {
+    catalog_query(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
-        FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
+        FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p",
+        only,
+        "m.name, p.cid",
     )
 }
 
-/// Every column of every foreign key, in order (the driver keeps the single-column ones).
-pub fn foreign_keys_query() -> Sql {
-    Sql::raw(
-        "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\" \
-        FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f \
-        WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+/// Every column of every foreign key, in order (the driver keeps the single-column ones). A
+/// key that names no column refers to its table's primary key: the last column says which
+/// when that key is one column (the table it names may not be read with this one).
+pub fn foreign_keys_query(only: Option<&[String]>) -> Sql {
+    catalog_query(
+        "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", \
+        (SELECT max(k.name) FROM pragma_table_info(f.\"table\") AS k WHERE k.pk > 0 \
+            HAVING count(*) = 1) \
+        FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f",
+        only,
+        "m.name, f.id, f.seq",
     )
 }
 
 /// Every column of every index.
-pub fn indexes_query() -> Sql {
-    Sql::raw(
+pub fn indexes_query(only: Option<&[String]>) -> Sql {
+    catalog_query(
         "SELECT m.name, l.name, l.\"unique\", i.name \
-        FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l JOIN pragma_index_info(l.name) AS i \
-        WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno",
+        FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l JOIN pragma_index_info(l.name) AS i",
+        only,
+        "m.name, l.name, i.seqno",
     )
+}
+
+/// The tables named in the JSON array bound to `?1`, with every table they refer to and, if
+/// `inbound`, every table that refers to them and every table those refer to (the far end of a
+/// join table): what resolving names in the named tables may need. Only the tables whose text
+/// mentions a named table are asked for their foreign keys.
+pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
+    let inbound = if inbound { "1" } else { "0" };
+    Sql {
+        text: format!(
+            "WITH named(name) AS (SELECT m.name FROM sqlite_schema AS m \
+                WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?1))), \
+            inbound(name) AS (SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN named \
+                ON instr(lower(m.sql), lower(named.name)) > 0 \
+                WHERE {inbound} AND m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) AS f \
+                    WHERE f.\"table\" = named.name COLLATE NOCASE)), \
+            near(name) AS (SELECT name FROM named \
+                UNION SELECT f.\"table\" FROM named JOIN pragma_foreign_key_list(named.name) AS f \
+                UNION SELECT name FROM inbound \
+                UNION SELECT f.\"table\" FROM inbound JOIN pragma_foreign_key_list(inbound.name) AS f) \
+            SELECT m.name FROM sqlite_schema AS m \
+            WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT name FROM near) ORDER BY m.name"
+        ),
+        params: vec![super::names_value(names)],
+    }
 }

@@ -194,6 +194,7 @@ mod tests {
 
     fn shop() -> Catalog {
         Catalog {
+            partial: None,
             tables: vec![
                 table("users", &["name"], &[("address_id", "addresses")]),
                 table("addresses", &["street"], &[]),

@@ -403,7 +403,7 @@ pub fn missing_required<'t>(table: &'t Table, given: &[&Column]) -> Vec<&'t Colu
 pub fn create_table(catalog: &Catalog, model: &ModelDecl) -> Result<CreateTable> {
     let table =
         model.table.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| naming::table_for_model(&model.name.name));
-    if catalog.table(&table).is_some() || catalog.tables.iter().any(|t| t.name.eq_ignore_ascii_case(&table)) {
+    if catalog.has_table_folded(&table) {
         let at = model.table.as_ref().unwrap_or(&model.name);
         return Err(Error::at(ErrorKind::Name, format!("a table `{table}` already exists"), at.span)
             .with_help(format!("`describe {}` shows it; `drop {}` removes it", model.name.name, model.name.name)));
@@ -484,7 +484,7 @@ pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, fiel
 }
 
 fn unknown_type(catalog: &Catalog, ty: &Ident) -> Error {
-    let models: Vec<String> = catalog.tables.iter().map(Table::model_name).collect();
+    let models = catalog.model_names();
     let names = FieldType::DECL_NAMES.iter().copied().chain(models.iter().map(String::as_str));
     let mut err = Error::at(ErrorKind::Name, format!("unknown type `{}`", ty.name), ty.span)
         .with_label("neither a type nor a model");

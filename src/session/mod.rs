@@ -7,6 +7,7 @@ mod export;
 mod help;
 mod import;
 mod output;
+mod schema;
 mod sinks;
 mod transaction;
 
@@ -77,6 +78,8 @@ pub struct Session {
     /// committed yet: when the transaction (or part of it) is undone, it is read again.
     schema_provisional: bool,
     catalog: Arc<Catalog>,
+    /// The models the command being run names, for reading more of a schema read in part.
+    named: Vec<String>,
     tx: TxState,
     settings: Settings,
     printer: Printer,
@@ -89,10 +92,10 @@ pub struct Session {
 }
 
 impl Session {
-    /// Connects and reads the schema.
+    /// Connects and reads the names of the tables (each command reads the tables it needs).
     pub async fn open(url: &str, printer: Printer, sandbox: bool) -> Result<Session> {
         let mut backend = Backend::connect(url).await?;
-        let catalog = Arc::new(backend.introspect().await.map_err(|e| not_a_database(url, e))?);
+        let catalog = Arc::new(Self::first_catalog(&mut backend).await.map_err(|e| not_a_database(url, e))?);
         let canceller = Canceller::install(&mut backend, url).await?;
         let mut session = Session {
             backend,
@@ -104,6 +107,7 @@ impl Session {
             savepoint_lost: false,
             schema_provisional: false,
             catalog,
+            named: Vec::new(),
             tx: TxState::Idle,
             settings: Settings::default(),
             printer,
@@ -221,6 +225,7 @@ impl Session {
 
     async fn dispatch(&mut self, command: &Command, confirm: &mut dyn Confirm) -> Result<Flow> {
         self.tx.check_allowed(command)?;
+        self.read_for(command).await?;
         match command {
             Command::Begin(mode) => self.begin(*mode).await?,
             Command::Commit => self.commit().await?,
@@ -695,7 +700,7 @@ impl Session {
                 .with_help("`commit` or `rollback` first"));
         }
         let mut backend = Backend::connect(url).await?;
-        let catalog = backend.introspect().await.map_err(|e| not_a_database(url, e))?;
+        let catalog = Self::first_catalog(&mut backend).await.map_err(|e| not_a_database(url, e))?;
         self.canceller = Canceller::install(&mut backend, url).await?;
         self.backend = backend;
         self.url = url.to_string();
@@ -710,7 +715,7 @@ impl Session {
         let mut backend = Backend::connect(&self.url)
             .await
             .map_err(|e| e.with_help("the connection was lost and could not be opened again"))?;
-        let mut catalog = backend.introspect().await?;
+        let mut catalog = Self::first_catalog(&mut backend).await?;
         catalog.keep_declared(&self.catalog);
         self.catalog = Arc::new(catalog);
         self.canceller = Canceller::install(&mut backend, &self.url).await?;
@@ -729,19 +734,10 @@ impl Session {
         self.backend.execute(sql).await.map(|_| ())
     }
 
-    pub(crate) async fn refresh_catalog(&mut self) -> Result<()> {
-        let mut catalog = self.backend.introspect().await?;
-        catalog.keep_declared(&self.catalog);
-        self.catalog = Arc::new(catalog);
-        // Read inside a transaction, the catalog holds changes that a rollback takes back.
-        self.schema_provisional |= self.tx.is_open();
-        Ok(())
-    }
-
     /// `refresh`: reads the schema again now, and says how many models it holds.
     async fn refresh(&mut self) -> Result<()> {
         self.refresh_catalog().await?;
-        let n = self.catalog.tables.len();
+        let n = self.catalog.table_count();
         let text = format!("schema read again: {n} {}", if n == 1 { "model" } else { "models" });
         self.printer.status(&text).map_err(io_error)
     }
@@ -759,10 +755,31 @@ impl Session {
             Err(err) if err.kind == ErrorKind::Name && matches!(self.tx, TxState::Idle | TxState::Open { .. }) => err,
             found => return found,
         };
-        if let Err(failed) = self.refresh_catalog().await {
+        let reading_failed = |failed: Error, err: &Error| {
             // The read's own error is the one to report: the session takes the transaction
             // state (or the lost connection) from it, as after any statement that failed.
-            return Err(failed.with_more_help(format!("ormsh was reading the schema again to look for a name ({err})")));
+            failed.with_more_help(format!("ormsh was reading the schema again to look for a name ({err})"))
+        };
+        // A schema read in part is read further, up to all of it, while the name is not found:
+        // the last step is the re-read below.
+        let mut err = err;
+        let was_partial = self.catalog.is_partial();
+        while self.catalog.is_partial() {
+            match self.read_more().await {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(failed) => return Err(reading_failed(failed, &err)),
+            }
+            match look(&self.catalog) {
+                Err(again) if again.kind == ErrorKind::Name => err = again,
+                found => return found,
+            }
+        }
+        if was_partial {
+            return Err(err);
+        }
+        if let Err(failed) = self.read_whole().await {
+            return Err(reading_failed(failed, &err));
         }
         look(&self.catalog)
     }

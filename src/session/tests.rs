@@ -369,6 +369,10 @@ async fn explain_names_the_statements_that_run() {
             for piece in crate::parser::split_statements(&text) {
                 let Ok(statement) = parse_statement(piece.text(&text)) else { continue };
                 let command = &statement.command;
+                // The tables the command names are read before it is planned, and more of the
+                // schema while a name is not found, as running it does (the schema is read in
+                // part).
+                let _ = session.read_for(command).await;
                 let context = session.context();
                 // `export` runs the command it wraps, as planned; `import` runs what its file
                 // holds, which no plan knows ahead (it is not explainable).
@@ -379,22 +383,23 @@ async fn explain_names_the_statements_that_run() {
                     }
                     other => (other, context),
                 };
-                let planned = match crate::plan::plan(&session.catalog, inner, &context) {
-                    // An alter's pending statements are written from the schema, as explain
-                    // writes them.
-                    Ok(crate::plan::Plan::Alter(alter)) => session
-                        .alter_statements(&alter, &context)
-                        .await
-                        .map(|all| all.iter().map(|s| s.text().to_string()).collect())
-                        .unwrap_or_default(),
-                    // A note for the reader after ` -- ` is explain's own, never sent.
-                    Ok(plan) => plan
-                        .statements(&context)
-                        .into_iter()
-                        .map(|s| s.text().split(" -- ").next().unwrap_or_default().to_string())
-                        .collect(),
-                    Err(_) => Vec::new(),
-                };
+                let planned =
+                    match session.following_schema(|catalog| crate::plan::plan(catalog, inner, &context)).await {
+                        // An alter's pending statements are written from the schema, as explain
+                        // writes them.
+                        Ok(crate::plan::Plan::Alter(alter)) => session
+                            .alter_statements(&alter, &context)
+                            .await
+                            .map(|all| all.iter().map(|s| s.text().to_string()).collect())
+                            .unwrap_or_default(),
+                        // A note for the reader after ` -- ` is explain's own, never sent.
+                        Ok(plan) => plan
+                            .statements(&context)
+                            .into_iter()
+                            .map(|s| s.text().split(" -- ").next().unwrap_or_default().to_string())
+                            .collect(),
+                        Err(_) => Vec::new(),
+                    };
                 recording.take();
                 let ran = session.execute(&statement, &mut Answer(true, Vec::new())).await;
                 let sent = recording.take();
@@ -463,6 +468,8 @@ async fn a_name_made_elsewhere_is_found_by_the_command_that_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let (mut f, mut other) = two_on_one_file(dir.path()).await;
     f.ok("model User { name: text }").await;
+    // `models` reads the whole schema (the session starts with the tables' names only).
+    assert_eq!(f.json("models").await.as_array().map(Vec::len), Some(1));
     other.ok("sql CREATE TABLE gadgets (id integer primary key, label text not null)").await;
     other.ok("sql INSERT INTO gadgets (label) VALUES ('first')").await;
     // A command that succeeds does not read the schema again: `models` does not know it yet.

@@ -603,7 +603,9 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
         let (start, name, _) = self.name()?;
         let table = self.catalog.find_model(&name);
-        self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
+        // A table not read yet (a big schema is read in the background) is still a model.
+        let known = table.is_some() || self.catalog.table_name_for(&name).is_some();
+        self.mark(start, if known { Class::Model } else { Class::UnknownModel });
         Some(table)
     }
 }

@@ -42,7 +42,7 @@ impl<'s, 'c> Walker<'s, 'c> {
         let (start, ty, quoted) = self.name()?;
         let class = if !quoted && FieldType::from_decl(&ty).is_some() {
             Class::Type
-        } else if ty.eq_ignore_ascii_case(model) || self.catalog.find_model(&ty).is_some() {
+        } else if ty.eq_ignore_ascii_case(model) || self.catalog.table_name_for(&ty).is_some() {
             Class::Model
         } else {
             Class::UnknownModel
@@ -72,7 +72,9 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
         let (start, model, _) = self.name()?;
         let table = self.catalog.find_model(&model);
-        self.mark(start, if table.is_some() { Class::Model } else { Class::UnknownModel });
+        // A model whose table is not read yet (the schema read in the background) is a model.
+        let known = self.catalog.table_name_for(&model).is_some();
+        self.mark(start, if known { Class::Model } else { Class::UnknownModel });
         let hint = Some(Hint::AfterModel { command: "alter", table });
         self.slot(|| Offer { hint, ..Offer::keywords(&AlterChange::WORDS) })?;
         match self.keyword(&AlterChange::WORDS)? {

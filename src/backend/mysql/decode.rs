@@ -183,7 +183,7 @@ mod tests {
             )
             .await;
             exec(conn, &format!("INSERT INTO {t} (id) VALUES (2)")).await;
-            let catalog = introspect(conn).await.unwrap();
+            let catalog = introspect(conn, None).await.unwrap();
             let hints = hints(&catalog, &t);
             let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![]), &hints).await;
             assert_eq!(out.columns.len(), 28);

@@ -99,7 +99,7 @@ mod tests {
             nulls.resize(values.len(), Value::Null);
             execute(conn, &Sql::for_test(insert, nulls)).await.unwrap();
 
-            let catalog = introspect(conn).await.unwrap();
+            let catalog = introspect(conn, None).await.unwrap();
             let hints = hints(&catalog, &t);
             let out = select(conn, Sql::for_test(format!("SELECT * FROM {t} ORDER BY id"), vec![]), &hints).await;
             let mut expected = values.clone();

@@ -13,7 +13,22 @@ use crate::error::Result;
 use crate::value::{FieldType, Value};
 
 async fn rows(conn: &mut MySqlConnection, sql: Sql) -> Result<Vec<MySqlRow>> {
-    sqlx::query(sql.sqlx_text()).fetch_all(&mut *conn).await.map_err(db_error)
+    let mut query = sqlx::query(sql.sqlx_text());
+    // A catalog query's only values are the names of the tables it reads, as text.
+    for param in sql.params() {
+        query = query.bind(param.to_string());
+    }
+    query.fetch_all(&mut *conn).await.map_err(db_error)
+}
+
+/// The name of every base table of `DATABASE()`.
+pub async fn table_names(conn: &mut MySqlConnection) -> Result<Vec<String>> {
+    Ok(rows(conn, dialect::table_names_query()).await?.iter().filter_map(|r| text_at(r, 0)).collect())
+}
+
+/// The tables `names` with those around them (see `dialect::mysql::tables_around_query`).
+pub async fn tables_around(conn: &mut MySqlConnection, names: &[String], inbound: bool) -> Result<Vec<String>> {
+    Ok(rows(conn, dialect::tables_around_query(names, inbound)).await?.iter().filter_map(|r| text_at(r, 0)).collect())
 }
 
 /// A text column of an introspection row (information_schema's text may arrive as binary).
@@ -49,14 +64,14 @@ fn field_type(column_type: &str, json_checked: bool) -> FieldType {
     }
 }
 
-/// Reads every table of `DATABASE()` with three information_schema queries (after asking which
-/// server this is), whatever the number of tables.
-pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
+/// Reads every table of `DATABASE()` (or those of `only`) with three information_schema queries
+/// (after asking which server this is), whatever the number of tables.
+pub async fn introspect(conn: &mut MySqlConnection, only: Option<&[String]>) -> Result<Catalog> {
     let version = rows(conn, dialect::version_query()).await?;
     let mariadb = version.first().and_then(|r| text_at(r, 0)).is_some_and(|v| v.contains("MariaDB"));
 
     let mut catalog = Catalog::default();
-    for row in rows(conn, dialect::columns_query(mariadb)).await? {
+    for row in rows(conn, dialect::columns_query(mariadb, only)).await? {
         let table = text_at(&row, 0).unwrap_or_default();
         let sql_type = text_at(&row, 2).unwrap_or_default();
         let nullable = text_at(&row, 3).is_some_and(|n| n.eq_ignore_ascii_case("YES"));
@@ -79,7 +94,7 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
     }
 
     // Only single-column foreign keys are references.
-    let fk_rows: Vec<[Option<String>; 5]> = rows(conn, dialect::foreign_keys_query())
+    let fk_rows: Vec<[Option<String>; 5]> = rows(conn, dialect::foreign_keys_query(only))
         .await?
         .iter()
         .map(|r| std::array::from_fn(|i| text_at(r, i)))
@@ -95,7 +110,7 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
     }
 
     // The primary key is the index named PRIMARY, shown as the key rather than as an index.
-    for row in rows(conn, dialect::indexes_query()).await? {
+    for row in rows(conn, dialect::indexes_query(only)).await? {
         let (Some(table), Some(name)) = (text_at(&row, 0), text_at(&row, 1)) else { continue };
         let unique = int_at(&row, 2) == 0;
         let column = text_at(&row, 3);
@@ -133,7 +148,7 @@ mod tests {
              UNIQUE KEY note_amount (note, amount))"
         );
         with_objects(&mut conn, &drop, &create, async |conn| {
-            let catalog = introspect(conn).await.unwrap();
+            let catalog = introspect(conn, None).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
             assert_eq!((id.name.as_str(), &id.field_type), ("id", &FieldType::Int));

@@ -14,7 +14,7 @@ use futures_util::future::ready;
 use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlDatabaseError};
 use sqlx::{Column as _, Connection, Either, Executor, MySql, MySqlConnection, SqlSafeStr, Statement};
 
-pub use introspect::introspect;
+pub use introspect::{introspect, table_names, tables_around};
 
 use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};

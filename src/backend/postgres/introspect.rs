@@ -12,7 +12,26 @@ use crate::error::Result;
 use crate::value::FieldType;
 
 async fn rows(conn: &mut PgConnection, sql: Sql) -> Result<Vec<PgRow>> {
-    sqlx::query(sql.sqlx_text()).fetch_all(&mut *conn).await.map_err(db_error)
+    let mut query = sqlx::query(sql.sqlx_text());
+    // A catalog query's only values are the names of the tables it reads, as text.
+    for param in sql.params() {
+        query = query.bind(param.to_string());
+    }
+    query.fetch_all(&mut *conn).await.map_err(db_error)
+}
+
+/// The name of every table of `current_schema()`.
+pub async fn table_names(conn: &mut PgConnection) -> Result<Vec<String>> {
+    rows(conn, dialect::table_names_query()).await?.iter().map(|r| r.try_get(0).map_err(db_error)).collect()
+}
+
+/// The tables `names` with those around them (see `dialect::postgres::tables_around_query`).
+pub async fn tables_around(conn: &mut PgConnection, names: &[String], inbound: bool) -> Result<Vec<String>> {
+    rows(conn, dialect::tables_around_query(names, inbound))
+        .await?
+        .iter()
+        .map(|r| r.try_get(0).map_err(db_error))
+        .collect()
 }
 
 /// The ormsh type of a column from its type's name and category (`pg_type.typcategory`, of the
@@ -31,11 +50,11 @@ fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
     }
 }
 
-/// Reads every table of `current_schema()` with three catalog queries, whatever the number of
-/// tables.
-pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
+/// Reads every table of `current_schema()` (or those of `only`) with three catalog queries,
+/// whatever the number of tables.
+pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Result<Catalog> {
     let mut catalog = Catalog::default();
-    for row in rows(conn, dialect::columns_query()).await? {
+    for row in rows(conn, dialect::columns_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let sql_type: String = row.try_get(2).unwrap_or_default();
         let category: String = row.try_get(3).unwrap_or_default();
@@ -58,7 +77,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         );
     }
 
-    for row in rows(conn, dialect::foreign_keys_query()).await? {
+    for row in rows(conn, dialect::foreign_keys_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let fk = ForeignKey {
             column: row.try_get(1).map_err(db_error)?,
@@ -70,7 +89,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         }
     }
 
-    for row in rows(conn, dialect::indexes_query()).await? {
+    for row in rows(conn, dialect::indexes_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let name: String = row.try_get(1).map_err(db_error)?;
         let unique: bool = row.try_get(2).unwrap_or(false);
@@ -101,7 +120,7 @@ mod tests {
              CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)"
         );
         with_objects(&mut conn, &drop, &create, async |conn| {
-            let catalog = introspect(conn).await.unwrap();
+            let catalog = introspect(conn, None).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
             assert_eq!((id.name.as_str(), id.sql_type.as_str(), &id.field_type), ("id", "int4", &FieldType::Int));

@@ -15,7 +15,7 @@ use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgStatement, PgTypeInfo};
 use sqlx::{Connection, Either, Executor, PgConnection, Postgres, SqlSafeStr, Statement};
 
-pub use introspect::introspect;
+pub use introspect::{introspect, table_names, tables_around};
 
 use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};

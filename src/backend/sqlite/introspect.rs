@@ -34,11 +34,21 @@ fn int(value: &Value) -> i64 {
     }
 }
 
-/// Reads every table with three queries over SQLite's pragma functions, whatever the number of
-/// tables.
-pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
+/// The name of every table.
+pub async fn table_names(conn: &mut SqliteLink) -> Result<Vec<String>> {
+    Ok(rows(conn, dialect::table_names_query()).await?.iter().map(|r| text(&r[0])).collect())
+}
+
+/// The tables `names` with those around them (see `dialect::sqlite::tables_around_query`).
+pub async fn tables_around(conn: &mut SqliteLink, names: &[String], inbound: bool) -> Result<Vec<String>> {
+    Ok(rows(conn, dialect::tables_around_query(names, inbound)).await?.iter().map(|r| text(&r[0])).collect())
+}
+
+/// Reads every table (or those of `only`) with three queries over SQLite's pragma functions,
+/// whatever the number of tables.
+pub async fn introspect(conn: &mut SqliteLink, only: Option<&[String]>) -> Result<Catalog> {
     let mut catalog = Catalog::default();
-    for row in rows(conn, dialect::columns_query()).await? {
+    for row in rows(conn, dialect::columns_query(only)).await? {
         let table = text(&row[0]);
         let sql_type = text(&row[2]);
         let not_null = int(&row[3]);
@@ -68,7 +78,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
     }
 
     // Only single-column foreign keys are references; `to` is NULL when it is the target's key.
-    let fk_rows = rows(conn, dialect::foreign_keys_query()).await?;
+    let fk_rows = rows(conn, dialect::foreign_keys_query(only)).await?;
     let composite =
         |table: &str, id: i64| fk_rows.iter().any(|r| text(&r[0]) == table && int(&r[1]) == id && int(&r[2]) > 0);
     let mut foreign_keys = Vec::new();
@@ -78,7 +88,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
             continue;
         }
         let ref_table = text(&row[3]);
-        let to = optional_text(&row[5]);
+        let to = optional_text(&row[5]).or_else(|| optional_text(&row[6]));
         let ref_column = to
             .or_else(|| catalog.table(&ref_table).and_then(|t| t.single_key()).map(|c| c.name.clone()))
             .unwrap_or_else(|| "rowid".into());
@@ -90,7 +100,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
         }
     }
 
-    for row in rows(conn, dialect::indexes_query()).await? {
+    for row in rows(conn, dialect::indexes_query(only)).await? {
         let table = text(&row[0]);
         let name = text(&row[1]);
         let unique = int(&row[2]);

@@ -14,7 +14,7 @@ use sqlx::{Connection, SqliteConnection};
 
 pub use ffi::SqliteLink;
 use ffi::Statement;
-pub use introspect::introspect;
+pub use introspect::{introspect, table_names, tables_around};
 
 use super::{Outcome, RowSink, connect_error};
 use crate::dialect::Sql;
