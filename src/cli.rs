@@ -144,6 +144,9 @@ pub async fn run(args: Args) -> i32 {
                 env!("CARGO_PKG_VERSION"),
                 session.location()
             );
+            if let Some(note) = session.role_note() {
+                println!("note: {note}");
+            }
             match Editor::start(history_path(), out_color) {
                 Ok(editor) => {
                     crate::repl::run(&mut session, &editor, out_color, err_color).await;

@@ -40,7 +40,9 @@ fn prompt(session: &Session, color: bool) -> PromptText {
         TxState::Open { .. } => format!(" {}", marker.green().bold()),
         TxState::Aborted { .. } | TxState::Ended { .. } => format!(" {}", marker.red().bold()),
     };
-    let styled = format!("{} {}{}> ", "ormsh".bold(), session.short_location().cyan(), styled_marker);
+    let role = session.role_marker();
+    let styled =
+        format!("{} {}{}{}> ", "ormsh".bold(), session.short_location().cyan(), role.yellow(), styled_marker);
     PromptText { raw, styled }
 }
 

@@ -42,7 +42,17 @@ impl Canceller {
                 conn.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
                 Ok(Canceller::Sqlite(flag))
             }
+            // Behind a pooler the server connection changes from one transaction to the next:
+            // its id would name another client's connection, so nothing is cancelled there.
+            Backend::Postgres(link) if link.pooled => {
+                Ok(Canceller::Server { url: link.url.clone(), dialect: Dialect::Postgres, id: -1 })
+            }
             _ => {
+                // A host list (PostgreSQL) was narrowed to the one server connected to.
+                let url = match backend {
+                    Backend::Postgres(link) => link.url.clone(),
+                    _ => url.to_string(),
+                };
                 let dialect = backend.dialect();
                 let mut rows = Collect::default();
                 backend.fetch(&dialect.backend_id(), &[FieldType::Int], &mut rows).await?;
@@ -51,7 +61,7 @@ impl Canceller {
                     Some(Value::UInt(id)) => *id as i64,
                     _ => -1,
                 };
-                Ok(Canceller::Server { url: url.to_string(), dialect, id })
+                Ok(Canceller::Server { url, dialect, id })
             }
         }
     }
@@ -80,6 +90,10 @@ impl Canceller {
                 flag.store(true, Ordering::Relaxed);
                 Ok(())
             }
+            Canceller::Server { id: -1, .. } => Err(crate::error::Error::new(
+                crate::error::ErrorKind::Refused,
+                "a command cannot be cancelled through a connection pooler (statement_cache=off)",
+            )),
             Canceller::Server { url, dialect, id } => {
                 let mut other = Backend::connect(url).await?;
                 let sql: Sql = dialect.cancel(*id);
