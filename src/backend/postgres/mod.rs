@@ -326,7 +326,7 @@ mod tests {
     use crate::backend::test_support::{exec, name, server, with_objects};
     use crate::value::Value;
 
-    pub(super) async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
+    pub(super) async fn select(conn: &mut PgLink, sql: Sql) -> Collect {
         let mut out = Collect::default();
         fetch(conn, &sql, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text()));
         out
