@@ -167,7 +167,8 @@ impl Session {
         let offline = matches!(
             statement.command,
             Command::Quit | Command::Help(_) | Command::Set(_) | Command::Connect { .. } | Command::Source { .. }
-        );
+        ) || (matches!(statement.command, Command::Rollback) && matches!(self.tx, TxState::Ended { .. }));
+        // (Letting go of a transaction the server ended sends nothing: it needs no server either.)
         if self.lost && !offline {
             self.reconnect().await?;
         }

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod conform;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -187,6 +189,9 @@ pub fn count(url: &str, model: &str) -> i64 {
 pub enum ServerKind {
     Postgres,
     Mysql,
+    /// PostgreSQL behind a pooler that drops the startup options a schema of one's own needs
+    /// (pgbouncer): each test gets a database of its own instead.
+    PostgresDatabase,
 }
 
 impl ServerKind {
@@ -195,6 +200,7 @@ impl ServerKind {
         match self {
             ServerKind::Postgres => "ORMSH_TEST_PG",
             ServerKind::Mysql => "ORMSH_TEST_MYSQL",
+            ServerKind::PostgresDatabase => "ORMSH_TEST_PGBOUNCER",
         }
     }
 
@@ -254,8 +260,8 @@ impl ServerDb {
                 let joiner = if admin_url.contains('?') { '&' } else { '?' };
                 (format!("{admin_url}{joiner}options=-csearch_path%3D{name}"), format!("sql CREATE SCHEMA {name}"))
             }
-            ServerKind::Mysql => {
-                let mut url = url::Url::parse(admin_url).expect("a MySQL URL");
+            ServerKind::Mysql | ServerKind::PostgresDatabase => {
+                let mut url = url::Url::parse(admin_url).expect("a one-host URL");
                 url.set_path(&format!("/{name}"));
                 (url.to_string(), format!("sql CREATE DATABASE {name}"))
             }
@@ -270,6 +276,8 @@ impl ServerDb {
         match self.kind {
             ServerKind::Postgres => format!("sql DROP SCHEMA IF EXISTS {} CASCADE", self.name),
             ServerKind::Mysql => format!("sql DROP DATABASE IF EXISTS {}", self.name),
+            // The pooler keeps server connections to it open.
+            ServerKind::PostgresDatabase => format!("sql DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
         }
     }
 }

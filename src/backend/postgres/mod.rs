@@ -287,6 +287,12 @@ async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSi
 }
 
 pub async fn run(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    // Behind a pooler, the user's statement that returns no rows and has no values goes by the
+    // simple protocol, outside any transaction of ormsh's: `CREATE DATABASE` and `VACUUM`
+    // refuse to run inside one.
+    if link.pooled && sql.params().is_empty() && !may_return_rows(sql.text()) {
+        return execute(link, sql).await.map(Outcome::Affected);
+    }
     pinned!(link, |conn| {
         let statement = prepare(conn, sql).await?;
         if statement.columns().is_empty() {
@@ -297,6 +303,13 @@ pub async fn run(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result
             after(conn, sql, result).await.map(|()| Outcome::Rows)
         }
     })
+}
+
+/// Whether a statement of the user's may return rows (by its first word, or a RETURNING).
+fn may_return_rows(text: &str) -> bool {
+    let first = crate::raw_sql::leading_words(text, 1);
+    matches!(first.first().map(String::as_str), None | Some("select" | "with" | "values" | "table" | "show" | "explain" | "fetch"))
+        || text.to_ascii_lowercase().contains("returning")
 }
 
 /// Asks the server whether a transaction is open: a savepoint can be made only inside one, and
