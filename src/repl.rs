@@ -41,8 +41,7 @@ fn prompt(session: &Session, color: bool) -> PromptText {
         TxState::Aborted { .. } | TxState::Ended { .. } => format!(" {}", marker.red().bold()),
     };
     let role = session.role_marker();
-    let styled =
-        format!("{} {}{}{}> ", "ormsh".bold(), session.short_location().cyan(), role.yellow(), styled_marker);
+    let styled = format!("{} {}{}{}> ", "ormsh".bold(), session.short_location().cyan(), role.yellow(), styled_marker);
     PromptText { raw, styled }
 }
 

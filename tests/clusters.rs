@@ -140,20 +140,34 @@ fn prompt_name(url: &str) -> String {
 fn the_examples_conform_on_galera() {
     let Some(nodes) = galera_nodes() else { return };
     let _galera = lock(&GALERA);
-    conform("examples", &[], &[("Galera", ServerKind::Mysql, nodes[0].clone())]);
+    let node = &nodes[0];
+    conform(
+        "examples",
+        &[],
+        &[("Galera", &|name| ServerDb::create(ServerKind::Mysql, node, &unique_name("galera", name)))],
+    );
 }
 
 #[test]
 fn the_examples_conform_through_pgpool() {
     let Some(pgpool) = cluster("ORMSH_TEST_PGPOOL") else { return };
     let _pgpool = lock(&PGPOOL);
-    conform("examples", &[], &[("pgpool", ServerKind::Postgres, pgpool)]);
+    conform(
+        "examples",
+        &[],
+        &[("pgpool", &|name| ServerDb::create(ServerKind::Postgres, &pgpool, &unique_name("pgpool", name)))],
+    );
 }
 
 #[test]
 fn the_examples_conform_through_pgbouncer_in_transaction_mode() {
     let Some(pgbouncer) = cluster("ORMSH_TEST_PGBOUNCER") else { return };
-    conform("examples", &[], &[("pgbouncer", ServerKind::PostgresDatabase, format!("{pgbouncer}?statement_cache=off"))]);
+    let admin = format!("{pgbouncer}?statement_cache=off");
+    conform(
+        "examples",
+        &[],
+        &[("pgbouncer", &|name| ServerDb::create_pg_database(&admin, &unique_name("bouncer", name)))],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +332,7 @@ fn a_standby_says_so_at_connect_and_in_the_prompt_and_refuses_writes_clearly() {
 fn two_sessions_at_once_through_pgbouncer_in_transaction_mode() {
     let Some(pgbouncer) = cluster("ORMSH_TEST_PGBOUNCER") else { return };
     let admin = format!("{pgbouncer}?statement_cache=off");
-    let db = ServerDb::create(ServerKind::PostgresDatabase, &admin, &unique_name("clusters", "pgbouncer"));
+    let db = ServerDb::create_pg_database(&admin, &unique_name("clusters", "pgbouncer"));
     let url = db.url.clone();
     assert_success(&ormsh(&url, &["-c", "model Hit { session: int, n: int }"]), "the model");
 
@@ -330,7 +344,8 @@ fn two_sessions_at_once_through_pgbouncer_in_transaction_mode() {
             std::thread::spawn(move || {
                 let mut script = String::from("begin\nadd Hit session=0 n=0\nquery Hit where session=0\nrollback\n");
                 for n in 0..40 {
-                    script += &format!("add Hit session={session} n={n}\ncount Hit where session={session} and n >= 0\n");
+                    script +=
+                        &format!("add Hit session={session} n={n}\ncount Hit where session={session} and n >= 0\n");
                 }
                 let mut child = common::ormsh_command(&url, &[])
                     .stdin(std::process::Stdio::piped())

@@ -7,15 +7,22 @@
 
 mod common;
 
-use common::ServerKind;
+use common::conform::Server;
+use common::{ServerDb, ServerKind, unique_name};
 
 /// The single servers of `ORMSH_TEST_PG` and `ORMSH_TEST_MYSQL`.
 fn conform(dir: &str, extra: &[&str]) {
-    let servers: Vec<(&str, ServerKind, String)> = [("PostgreSQL", ServerKind::Postgres), ("MariaDB", ServerKind::Mysql)]
-        .into_iter()
-        .filter_map(|(backend, kind)| Some((backend, kind, kind.url()?)))
+    let servers: Vec<(&str, ServerKind, String)> =
+        [("PostgreSQL", ServerKind::Postgres), ("MariaDB", ServerKind::Mysql)]
+            .into_iter()
+            .filter_map(|(backend, kind)| Some((backend, kind, kind.url()?)))
+            .collect();
+    let makers: Vec<_> = servers
+        .iter()
+        .map(|(_, kind, url)| move |name: &str| ServerDb::create(*kind, url, &unique_name("conf", name)))
         .collect();
-    common::conform::conform(dir, extra, &servers);
+    let named: Vec<Server> = servers.iter().zip(&makers).map(|((backend, _, _), make)| (*backend, make as _)).collect();
+    common::conform::conform(dir, extra, &named);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Scratch, ServerDb, ServerKind, ormsh, unique_name};
+use super::{Scratch, ServerDb, ormsh};
 
 /// What a run gives that must match across backends.
 #[derive(Debug, PartialEq)]
@@ -63,9 +63,13 @@ pub fn runs_everywhere(script: &Path) -> bool {
     !text.lines().take_while(|l| l.starts_with('#')).any(|l| l.starts_with("# backends:") && !l.contains("postgres"))
 }
 
-/// Runs every script of `dir` on SQLite and on each of `servers` (a name, its kind, the URL
-/// where a database of the script's own is made), and asserts that they all give the same.
-pub fn conform(dir: &str, extra: &[&str], servers: &[(&str, ServerKind, String)]) {
+/// A server the scripts run on: its name, and what makes a database of a script's own there
+/// (given the script's name).
+pub type Server<'a> = (&'a str, &'a dyn Fn(&str) -> ServerDb);
+
+/// Runs every script of `dir` on SQLite and on each of `servers`, and asserts that they all
+/// give the same.
+pub fn conform(dir: &str, extra: &[&str], servers: &[Server<'_>]) {
     let mut differences = Vec::new();
     let mut compared = 0;
     for script in scripts(dir) {
@@ -76,8 +80,8 @@ pub fn conform(dir: &str, extra: &[&str], servers: &[(&str, ServerKind, String)]
         if !runs_everywhere(&script) {
             continue;
         }
-        for (backend, kind, base) in servers {
-            let db = ServerDb::create(*kind, base, &unique_name("conf", &name));
+        for (backend, make) in servers {
+            let db = make(&name);
             let result = run(&db.url, &script, extra);
             compared += 1;
             if result != reference {
@@ -90,4 +94,3 @@ pub fn conform(dir: &str, extra: &[&str], servers: &[(&str, ServerKind, String)]
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
-

@@ -426,9 +426,9 @@ fn json_scalar(item: &Json) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::PgLink;
     use chrono::NaiveTime;
     use serde_json::json;
-    use super::super::PgLink;
 
     use super::super::tests::select;
     use super::super::{execute, fetch, run};

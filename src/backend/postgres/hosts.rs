@@ -187,8 +187,9 @@ mod tests {
 
     #[test]
     fn a_host_list_becomes_one_url_per_host() {
-        let list = HostList::parse("postgres://bob:p@ss@h1:5461,h2:5462/db?target_session_attrs=read-write&sslmode=disable")
-            .unwrap();
+        let list =
+            HostList::parse("postgres://bob:p@ss@h1:5461,h2:5462/db?target_session_attrs=read-write&sslmode=disable")
+                .unwrap();
         assert_eq!(
             list.urls,
             ["postgres://bob:p@ss@h1:5461/db?sslmode=disable", "postgres://bob:p@ss@h2:5462/db?sslmode=disable"]
@@ -228,8 +229,12 @@ mod tests {
     #[test]
     fn messages_name_each_host_without_its_password() {
         let list = HostList::parse("postgres://u:secret@a:1,b:2/db?target_session_attrs=primary").unwrap();
-        let tried = vec![(list.urls[0].clone(), Ok(ServerRole::Standby)), (list.urls[1].clone(), Err("refused".into()))];
+        let tried =
+            vec![(list.urls[0].clone(), Ok(ServerRole::Standby)), (list.urls[1].clone(), Err("refused".into()))];
         let text = list.none_found("postgres://u:secret@a:1,b:2/db", &tried).message;
-        assert_eq!(text, "cannot connect to postgres://u:******@a:1,b:2/db: no server in the list is a primary (a:1 is a standby; b:2: refused)");
+        assert_eq!(
+            text,
+            "cannot connect to postgres://u:******@a:1,b:2/db: no server in the list is a primary (a:1 is a standby; b:2: refused)"
+        );
     }
 }

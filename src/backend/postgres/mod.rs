@@ -21,8 +21,8 @@ pub use introspect::introspect;
 
 use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
-use crate::dialect::{Dialect, Sql};
 use crate::dialect::postgres as dialect;
+use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
@@ -131,7 +131,11 @@ macro_rules! pinned {
             };
             let closed = link.conn.clear_cached_statements().await.map_err(db_error);
             let end = if own {
-                let end = if result.is_ok() && closed.is_ok() { Dialect::Postgres.commit() } else { Dialect::Postgres.rollback() };
+                let end = if result.is_ok() && closed.is_ok() {
+                    Dialect::Postgres.commit()
+                } else {
+                    Dialect::Postgres.rollback()
+                };
                 link.conn.execute(end.sqlx_text()).await.map(drop).map_err(db_error)
             } else {
                 Ok(())
@@ -168,7 +172,9 @@ pub fn server_help(role: ServerRole, err: Error) -> Error {
             "this server is a hot standby, which only reads: write on the primary (a host list with \
              ?target_session_attrs=read-write finds it)",
         ),
-        ServerRole::ReadOnly => err.with_help("this server's transactions are read-only (default_transaction_read_only)"),
+        ServerRole::ReadOnly => {
+            err.with_help("this server's transactions are read-only (default_transaction_read_only)")
+        }
         ServerRole::Primary => err,
     }
 }
@@ -308,8 +314,10 @@ pub async fn run(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result
 /// Whether a statement of the user's may return rows (by its first word, or a RETURNING).
 fn may_return_rows(text: &str) -> bool {
     let first = crate::raw_sql::leading_words(text, 1);
-    matches!(first.first().map(String::as_str), None | Some("select" | "with" | "values" | "table" | "show" | "explain" | "fetch"))
-        || text.to_ascii_lowercase().contains("returning")
+    matches!(
+        first.first().map(String::as_str),
+        None | Some("select" | "with" | "values" | "table" | "show" | "explain" | "fetch")
+    ) || text.to_ascii_lowercase().contains("returning")
 }
 
 /// Asks the server whether a transaction is open: a savepoint can be made only inside one, and
