@@ -28,7 +28,14 @@ const SQLITE_CHECK_EVERY: i32 = 10_000;
 #[derive(Clone)]
 pub enum Canceller {
     Sqlite(Arc<AtomicBool>),
-    Server { url: String, dialect: Dialect, id: i64 },
+    Server {
+        url: String,
+        dialect: Dialect,
+        id: i64,
+    },
+    /// Behind a pooler in transaction mode the server connection changes from one transaction
+    /// to the next: the id read at connect would name another client's, so nothing is cancelled.
+    Pooled,
 }
 
 impl Canceller {
@@ -42,11 +49,7 @@ impl Canceller {
                 conn.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
                 Ok(Canceller::Sqlite(flag))
             }
-            // Behind a pooler the server connection changes from one transaction to the next:
-            // its id would name another client's connection, so nothing is cancelled there.
-            Backend::Postgres(link) if link.pooled => {
-                Ok(Canceller::Server { url: link.url.clone(), dialect: Dialect::Postgres, id: -1 })
-            }
+            Backend::Postgres(link) if link.pooled => Ok(Canceller::Pooled),
             _ => {
                 // A host list (PostgreSQL) was narrowed to the one server connected to.
                 let url = match backend {
@@ -90,7 +93,7 @@ impl Canceller {
                 flag.store(true, Ordering::Relaxed);
                 Ok(())
             }
-            Canceller::Server { id: -1, .. } => Err(crate::error::Error::new(
+            Canceller::Pooled => Err(crate::error::Error::new(
                 crate::error::ErrorKind::Refused,
                 "a command cannot be cancelled through a connection pooler (statement_cache=off)",
             )),

@@ -148,11 +148,11 @@ macro_rules! pinned {
     }};
 }
 
-/// The help an error of this server needs. A write refused because the transaction is
-/// read-only (SQLSTATE 25006), on a server that said at connect that it takes no writes: the
-/// error says where writes go.
-/// Named prepared statements that clash or vanish (42P05, 26000) are what a pooler in
-/// transaction mode does to a session that keeps them: the error says how to run there.
+/// The help an error of this server needs:
+/// - named prepared statements that clash or vanish (42P05, 26000) are what a pooler in
+///   transaction mode does to a session that keeps them: the error says how to run there;
+/// - a write refused because the transaction is read-only (25006), on a server that said at
+///   connect that it takes no writes: the error says where writes go.
 pub fn server_help(role: ServerRole, err: Error) -> Error {
     let sqlstate = err.code.as_ref().and_then(|c| c.sqlstate());
     if err.help.is_some() {
