@@ -353,6 +353,31 @@ mod tests {
         out
     }
 
+    #[test]
+    fn errors_say_how_to_run_behind_a_pooler_and_where_writes_go() {
+        use crate::error::DbCode;
+        let error = |state: &str, message: &str| {
+            Error::new(ErrorKind::Database, message).with_code(DbCode::from_sqlstate(state).unwrap())
+        };
+        let help = |role, err| server_help(role, err).help.unwrap_or_default();
+        let clash = error("42P05", "prepared statement \"sqlx_s_1\" already exists");
+        assert!(help(ServerRole::Primary, clash).contains("?statement_cache=off"));
+        let refused = || error("25006", "cannot execute INSERT in a read-only transaction");
+        assert!(help(ServerRole::Standby, refused()).contains("target_session_attrs=read-write"));
+        assert!(help(ServerRole::ReadOnly, refused()).contains("default_transaction_read_only"));
+        assert_eq!(help(ServerRole::Primary, refused()), "");
+        assert_eq!(help(ServerRole::Standby, error("23505", "duplicate key")), "");
+    }
+
+    #[test]
+    fn only_statements_that_may_return_rows_are_prepared_behind_a_pooler() {
+        assert!(may_return_rows("SELECT 1"));
+        assert!(may_return_rows("  with x as (select 1) select * from x"));
+        assert!(may_return_rows("INSERT INTO t (x) VALUES (1) RETURNING x"));
+        assert!(!may_return_rows("CREATE DATABASE app"));
+        assert!(!may_return_rows("VACUUM"));
+    }
+
     #[tokio::test]
     async fn pg_session_is_utc_and_survives_schema_changes() {
         let Some(mut conn) = server("pg_session_is_utc_and_survives_schema_changes").await else {
