@@ -389,6 +389,13 @@ fn the_pgpool_primary_killed_mid_transaction_fails_over_and_a_down_server_traps_
     let mut pooled = Prompt::start(&t, &db.url, &prompt_name(&db.url));
     let mut down = Prompt::start(&t, &direct, &prompt_name(&direct));
     let mut moving = Prompt::start(&t, &direct, &prompt_name(&direct));
+    // The same pair as a host list: the session finds the primary again after the failover.
+    let hosts = "127.0.0.1:5471,127.0.0.1:5472";
+    let list =
+        format!("postgres://postgres@{hosts}/test?target_session_attrs=read-write&options=-csearch_path%3D{}", db.name);
+    let mut listed = Prompt::start(&t, &list, &format!("ormsh {hosts}/test"));
+    let port = "sql SELECT inet_server_port() AS port";
+    assert!(listed.run(port, &listed.idle()).contains("5471"));
     pooled.run("begin", &pooled.in_tx());
     pooled.run("add Note body=lost", &pooled.in_tx());
     down.run("count Note", &down.idle());
@@ -412,6 +419,12 @@ fn the_pgpool_primary_killed_mid_transaction_fails_over_and_a_down_server_traps_
     assert_eq!(scalar(&promoted, "sql SELECT CAST(pg_is_in_recovery() AS text)"), "false");
     let bodies = common::ok_csv(&promoted, &["query Note fields body order by body"]);
     assert_eq!(bodies, "body\nafter\nbefore\n");
+
+    // The host list is walked again after the loss, and the promoted standby is its primary.
+    let said = listed.run(port, &listed.idle());
+    assert!(said.contains("lost the connection"), "{said}");
+    let found = listed.run(port, &listed.idle());
+    assert!(found.contains("reconnected") && found.contains("5472"), "{found}");
 
     // The server that stays down traps no one: help needs no connection, one Ctrl-D leaves,
     // and `connect` moves to the promoted standby.
