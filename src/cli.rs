@@ -254,6 +254,9 @@ pub async fn run(args: Args) -> i32 {
             }
             apply_settings(&mut session, &config).await;
             println!("{}", banner(&session));
+            if let Some(note) = session.role_note() {
+                println!("note: {note}");
+            }
             let history = crate::history::default_path().filter(|path| match crate::history::prepare(path) {
                 Ok(()) => true,
                 Err(why) => {

@@ -43,7 +43,13 @@ fn prompt(session: &Session, color: bool) -> PromptText {
     };
     let backend = session.backend_word().map(|word| format!("{} ", word.magenta())).unwrap_or_default();
     let sandbox = if session.sandbox() { format!(" {}", "[sandbox]".yellow().bold()) } else { String::new() };
-    let styled = format!("{} {backend}{}{sandbox}{styled_marker}> ", "ormsh".bold(), session.short_location().cyan());
+    let role = session.role_marker();
+    let styled = format!(
+        "{} {backend}{}{}{sandbox}{styled_marker}> ",
+        "ormsh".bold(),
+        session.short_location().cyan(),
+        role.yellow()
+    );
     PromptText { raw, styled }
 }
 

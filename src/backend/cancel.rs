@@ -36,6 +36,10 @@ const SQLITE_CHECK_EVERY: i32 = 10_000;
 pub struct Canceller {
     stop: Arc<AtomicBool>,
     server: Option<ServerCancel>,
+    /// Behind a pooler in transaction mode the server connection changes from one transaction
+    /// to the next: the id read at connect would name another client's, so the server is not
+    /// told (the listing still stops).
+    pooled: bool,
 }
 
 /// How to reach the server to stop this session's command there.
@@ -55,9 +59,15 @@ impl Canceller {
                 let seen = Arc::clone(&stop);
                 // Returning false interrupts the statement (SQLITE_INTERRUPT).
                 conn.set_progress_handler(SQLITE_CHECK_EVERY, move || !seen.load(Ordering::Relaxed));
-                Ok(Canceller { stop, server: None })
+                Ok(Canceller { stop, server: None, pooled: false })
             }
+            Backend::Postgres(link) if link.pooled => Ok(Canceller { stop, server: None, pooled: true }),
             _ => {
+                // A host list (PostgreSQL) was narrowed to the one server connected to.
+                let url = match backend {
+                    Backend::Postgres(link) => link.url.clone(),
+                    _ => url.to_string(),
+                };
                 let dialect = backend.dialect();
                 let mut rows = Collect::default();
                 backend.fetch(&dialect.backend_id(), &[FieldType::Int], &mut rows).await?;
@@ -66,7 +76,7 @@ impl Canceller {
                     Some(Value::UInt(id)) => *id as i64,
                     _ => -1,
                 };
-                Ok(Canceller { stop, server: Some(ServerCancel { url: url.to_string(), dialect, id }) })
+                Ok(Canceller { stop, server: Some(ServerCancel { url, dialect, id }), pooled: false })
             }
         }
     }
@@ -93,6 +103,12 @@ impl Canceller {
     /// Asks the database to stop the running command.
     pub async fn cancel(&self) -> Result<()> {
         self.stop.store(true, Ordering::Relaxed);
+        if self.pooled {
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::Refused,
+                "a command cannot be cancelled on the server through a connection pooler (statement_cache=off)",
+            ));
+        }
         let Some(ServerCancel { url, dialect, id }) = &self.server else { return Ok(()) };
         let mut other = Backend::connect(url).await?;
         let sql: Sql = dialect.cancel(*id);

@@ -18,6 +18,7 @@ mod test_support;
 
 use crate::redact::redact_url;
 pub use cancel::Canceller;
+pub use postgres::ServerRole;
 
 use crate::catalog::Catalog;
 use crate::dialect::{Dialect, Sql};
@@ -56,7 +57,7 @@ pub enum ServerTx {
 
 pub enum Backend {
     Sqlite(sqlite::SqliteLink),
-    Postgres(sqlx::PgConnection),
+    Postgres(postgres::PgLink),
     Mysql(sqlx::MySqlConnection),
 }
 
@@ -117,6 +118,15 @@ impl Backend {
         }
     }
 
+    /// What the server is (PostgreSQL: primary, standby or read-only), as it said at connect;
+    /// `None` where ormsh does not ask (SQLite, MySQL/MariaDB).
+    pub fn role(&self) -> Option<ServerRole> {
+        match self {
+            Backend::Postgres(link) => Some(link.role),
+            Backend::Sqlite(_) | Backend::Mysql(_) => None,
+        }
+    }
+
     pub fn dialect(&self) -> Dialect {
         match self {
             Backend::Sqlite(_) => Dialect::Sqlite,
@@ -131,7 +141,10 @@ impl Backend {
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::execute(conn, sql).await,
-            Backend::Postgres(conn) => postgres::execute(conn, sql).await,
+            Backend::Postgres(link) => {
+                let role = link.role;
+                postgres::execute(link, sql).await.map_err(|e| postgres::server_help(role, e))
+            }
             Backend::Mysql(conn) => mysql::execute(conn, sql).await,
         }
     }
@@ -176,7 +189,10 @@ impl Backend {
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::fetch(conn, sql, hints, sink).await,
-            Backend::Postgres(conn) => postgres::fetch(conn, sql, sink).await,
+            Backend::Postgres(link) => {
+                let role = link.role;
+                postgres::fetch(link, sql, sink).await.map_err(|e| postgres::server_help(role, e))
+            }
             Backend::Mysql(conn) => mysql::fetch(conn, sql, hints, sink).await,
         }
     }
@@ -190,7 +206,10 @@ impl Backend {
         check_params(self.dialect(), sql)?;
         match self {
             Backend::Sqlite(conn) => sqlite::run(conn, sql, sink).await,
-            Backend::Postgres(conn) => postgres::run(conn, sql, sink).await,
+            Backend::Postgres(link) => {
+                let role = link.role;
+                postgres::run(link, sql, sink).await.map_err(|e| postgres::server_help(role, e))
+            }
             Backend::Mysql(conn) => mysql::run(conn, sql, catalog, sink).await,
         }
     }
@@ -226,7 +245,10 @@ impl Backend {
     async fn read_tables(&mut self, only: Option<&[String]>) -> Result<Catalog> {
         match self {
             Backend::Sqlite(conn) => sqlite::introspect(conn, only).await,
-            Backend::Postgres(conn) => postgres::introspect(conn, only).await,
+            Backend::Postgres(link) => {
+                let role = link.role;
+                postgres::read_catalog(link, only).await.map_err(|e| postgres::server_help(role, e))
+            }
             Backend::Mysql(conn) => mysql::introspect(conn, only).await,
         }
     }

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 
 use chrono::NaiveDate;
 use futures_util::FutureExt;
-use sqlx::{MySqlConnection, PgConnection};
+use sqlx::MySqlConnection;
 
 use super::{mysql, postgres};
 use crate::dialect::Sql;
@@ -22,7 +22,7 @@ pub(super) trait TestConnection: Sized {
     async fn execute(&mut self, sql: &Sql) -> Result<u64>;
 }
 
-impl TestConnection for PgConnection {
+impl TestConnection for postgres::PgLink {
     const VAR: &'static str = "ORMSH_TEST_PG";
 
     async fn connect(url: &str) -> Result<Self> {

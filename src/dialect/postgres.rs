@@ -38,6 +38,12 @@ pub fn utc_session() -> Sql {
     Sql::raw("SET TIME ZONE 'UTC'")
 }
 
+/// What the server is: a standby (in recovery), and whether its transactions are read-only.
+/// Both answers as text, so that the simple protocol (nothing prepared) can carry them.
+pub fn server_role() -> Sql {
+    Sql::raw("SELECT CAST(pg_is_in_recovery() AS text), current_setting('transaction_read_only')")
+}
+
 /// A savepoint made and let go at once. It can be made only inside a transaction, so its error's
 /// SQLSTATE tells whether one is open (see `backend::postgres::transaction_status`). Both
 /// statements go in one message (the simple protocol): one round trip, nothing prepared.

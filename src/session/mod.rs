@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ast::{AlterChange, Command, Format, Ident, Setting, Statement, Toggle};
-use crate::backend::{Backend, Canceller, Collect, Outcome};
+use crate::backend::{Backend, Canceller, Collect, Outcome, ServerRole};
 use crate::catalog::{Catalog, Table};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
@@ -137,12 +137,13 @@ impl Session {
         &self.location
     }
 
-    /// The prompt, which always shows where you are, the sandbox and the transaction state:
-    /// `ormsh app.db [tx]> `, `ormsh pg db.example/app [sandbox]> `.
+    /// The prompt, which always shows where you are, whether that server only reads, the
+    /// sandbox and the transaction state: `ormsh app.db [tx]> `, `ormsh pg db.example/app
+    /// [sandbox]> `, `ormsh pg 127.0.0.1/app (standby)> `.
     pub fn prompt(&self) -> String {
         let backend = self.backend_word().map(|b| format!("{b} ")).unwrap_or_default();
         let sandbox = if self.sandbox { " [sandbox]" } else { "" };
-        format!("ormsh {backend}{}{sandbox}{}> ", self.short_location(), self.tx.marker())
+        format!("ormsh {backend}{}{}{sandbox}{}> ", self.short_location(), self.role_marker(), self.tx.marker())
     }
 
     /// The backend's short name for the prompt, when the location does not say it already
@@ -169,6 +170,24 @@ impl Session {
     /// The format rows are printed in now.
     pub fn format(&self) -> Format {
         self.printer.format()
+    }
+
+    /// ` (standby)` or ` (read-only)` when the server takes no writes, else nothing.
+    pub fn role_marker(&self) -> &'static str {
+        match self.backend.role() {
+            Some(ServerRole::Standby) => " (standby)",
+            Some(ServerRole::ReadOnly) => " (read-only)",
+            Some(ServerRole::Primary) | None => "",
+        }
+    }
+
+    /// Said once when a connection is made to a server that takes no writes.
+    pub fn role_note(&self) -> Option<&'static str> {
+        match self.backend.role() {
+            Some(ServerRole::Standby) => Some("this server is a hot standby: it answers reads and refuses writes"),
+            Some(ServerRole::ReadOnly) => Some("this server's transactions are read-only: it refuses writes"),
+            Some(ServerRole::Primary) | None => None,
+        }
     }
 
     /// The database in a few characters: an SQLite file's name, or `host/database`.
@@ -203,7 +222,8 @@ impl Session {
                 | Command::Source { .. }
                 | Command::Output { .. }
                 | Command::Edit
-        );
+        ) || (matches!(statement.command, Command::Rollback) && matches!(self.tx, TxState::Ended { .. }));
+        // (Letting go of a transaction the server ended sends nothing: it needs no server either.)
         if self.lost && !offline {
             self.reconnect().await?;
         }
@@ -708,7 +728,8 @@ impl Session {
         self.catalog = Arc::new(catalog);
         self.location = redact_url(url);
         let text = format!("connected to {}", self.location);
-        self.printer.status(&text).map_err(io_error)
+        self.printer.status(&text).map_err(io_error)?;
+        self.say_role()
     }
 
     pub(super) async fn reconnect(&mut self) -> Result<()> {
@@ -726,7 +747,15 @@ impl Session {
             self.send(&self.dialect().begin()).await?;
         }
         let text = format!("reconnected to {}", self.location);
-        self.printer.status(&text).map_err(io_error)
+        self.printer.status(&text).map_err(io_error)?;
+        self.say_role()
+    }
+
+    fn say_role(&mut self) -> Result<()> {
+        match self.role_note() {
+            Some(note) => self.printer.status(note).map_err(io_error),
+            None => Ok(()),
+        }
     }
 
     /// Sends a statement ormsh wrote (transaction control) and discards its result.
@@ -832,7 +861,17 @@ fn short_location(location: &str) -> String {
     }
     match url::Url::parse(location) {
         Ok(url) => format!("{}{}", url.host_str().unwrap_or("localhost"), url.path()),
-        Err(_) => location.to_string(),
+        // A host list (`postgres://u@h1:1,h2:2/db`), which the URL parser refuses: the hosts and
+        // the path, without user or parameters.
+        Err(_) => match location.split_once("://") {
+            Some((_, rest)) => {
+                let rest = rest.split('?').next().unwrap_or(rest);
+                let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                let hosts = authority.rsplit_once('@').map_or(authority, |(_, hosts)| hosts);
+                format!("{hosts}{path}")
+            }
+            None => location.to_string(),
+        },
     }
 }
 

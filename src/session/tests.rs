@@ -345,6 +345,11 @@ fn locations_are_short_and_without_passwords() {
     assert_eq!(short_location("sqlite:///tmp/x/app.db?mode=rwc"), "app.db");
     assert_eq!(short_location("sqlite::memory:"), "memory");
     assert_eq!(short_location("postgres://bob:***@db.example:5432/app"), "db.example/app");
+    // A host list, which the URL parser refuses: the hosts and the database.
+    assert_eq!(
+        short_location("postgres://bob:******@h1:5461,h2:5462/app?target_session_attrs=read-write"),
+        "h1:5461,h2:5462/app"
+    );
 }
 
 /// `explain` prints what runs: every command of every example, at the prompt and in a script,

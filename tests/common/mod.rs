@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod conform;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -243,6 +245,8 @@ pub struct ServerDb {
     /// The URL that works inside `name`.
     pub url: String,
     pub name: String,
+    /// The command that removes it.
+    drop: String,
 }
 
 impl ServerDb {
@@ -260,24 +264,42 @@ impl ServerDb {
                 (url.to_string(), format!("sql CREATE DATABASE {name}"))
             }
         };
-        let db = ServerDb { kind, admin_url: admin_url.to_string(), url, name: name.to_string() };
-        let made = ormsh(admin_url, &["-c", &db.drop_command(), "-c", &create]);
-        assert_success(&made, &format!("making {name} (`{create}`)"));
-        db
+        let drop = match kind {
+            ServerKind::Postgres => format!("sql DROP SCHEMA IF EXISTS {name} CASCADE"),
+            ServerKind::Mysql => format!("sql DROP DATABASE IF EXISTS {name}"),
+        };
+        ServerDb::make(kind, admin_url, url, name, create, drop)
     }
 
-    fn drop_command(&self) -> String {
-        match self.kind {
-            ServerKind::Postgres => format!("sql DROP SCHEMA IF EXISTS {} CASCADE", self.name),
-            ServerKind::Mysql => format!("sql DROP DATABASE IF EXISTS {}", self.name),
-        }
+    /// A PostgreSQL database of its own (not a schema), for a pooler that drops the startup
+    /// options a schema of one's own needs (pgbouncer).
+    pub fn create_pg_database(admin_url: &str, name: &str) -> ServerDb {
+        let mut url = url::Url::parse(admin_url).expect("a one-host URL");
+        url.set_path(&format!("/{name}"));
+        // The pooler keeps server connections to it open: FORCE ends them.
+        let drop = format!("sql DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        ServerDb::make(
+            ServerKind::Postgres,
+            admin_url,
+            url.to_string(),
+            name,
+            format!("sql CREATE DATABASE {name}"),
+            drop,
+        )
+    }
+
+    fn make(kind: ServerKind, admin_url: &str, url: String, name: &str, create: String, drop: String) -> ServerDb {
+        let db = ServerDb { kind, admin_url: admin_url.to_string(), url, name: name.to_string(), drop };
+        let made = ormsh(admin_url, &["-c", &db.drop, "-c", &create]);
+        assert_success(&made, &format!("making {name} (`{create}`)"));
+        db
     }
 }
 
 impl Drop for ServerDb {
     fn drop(&mut self) {
-        let drop = self.drop_command();
-        let out = ormsh(&self.admin_url, &["-c", &drop]);
+        let drop = &self.drop;
+        let out = ormsh(&self.admin_url, &["-c", drop]);
         if !out.status.success() {
             // Not a panic: this may run while the test is already panicking.
             eprintln!("could not clean up, `{drop}` failed:\n{}", String::from_utf8_lossy(&out.stderr));

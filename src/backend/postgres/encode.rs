@@ -426,9 +426,9 @@ fn json_scalar(item: &Json) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::PgLink;
     use chrono::NaiveTime;
     use serde_json::json;
-    use sqlx::PgConnection;
 
     use super::super::tests::select;
     use super::super::{execute, fetch, run};
@@ -438,7 +438,7 @@ mod tests {
     use crate::error::{Error, ErrorKind};
     use crate::value::Value;
 
-    async fn select_err(conn: &mut PgConnection, sql: Sql) -> Error {
+    async fn select_err(conn: &mut PgLink, sql: Sql) -> Error {
         fetch(conn, &sql, &mut Collect::default()).await.unwrap_err()
     }
 

@@ -108,7 +108,7 @@ mod tests {
 
     #[tokio::test]
     async fn pg_reads_the_catalog() {
-        let Some(mut conn) = server("pg_reads_the_catalog").await else { return };
+        let Some::<super::super::PgLink>(mut conn) = server("pg_reads_the_catalog").await else { return };
         let t = name("pg_reads_the_catalog");
         let (parent, child) = (format!("{t}_parent"), format!("{t}_child"));
         let drop = format!("DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent}");

@@ -6,6 +6,7 @@
 mod decode;
 mod encode;
 mod geometry;
+mod hosts;
 mod introspect;
 mod types;
 
@@ -13,28 +14,185 @@ use std::str::FromStr;
 
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgStatement, PgTypeInfo};
-use sqlx::{Connection, Either, Executor, PgConnection, Postgres, SqlSafeStr, Statement};
+use sqlx::{Connection, Either, Executor, PgConnection, Postgres, Row, SqlSafeStr, Statement};
 
-pub use introspect::{introspect, table_names, tables_around};
+pub use hosts::ServerRole;
+use hosts::{HostList, TargetSessionAttrs};
+pub use introspect::introspect;
 
 use super::stream::{Streamed, column_names, stream_rows};
 use super::{Outcome, RowSink, ServerTx, connect_error, db_error};
-use crate::dialect::Sql;
 use crate::dialect::postgres as dialect;
+use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
-pub async fn connect(url: &str) -> Result<PgConnection> {
+/// The session's connection to one PostgreSQL server, and what ormsh learnt of it at connect.
+pub struct PgLink {
+    conn: PgConnection,
+    /// The one-host URL of the server kept from the list (for a second connection to it).
+    pub url: String,
+    pub role: ServerRole,
+    /// Behind a pooler in transaction mode (`statement_cache=off`), a server connection is the
+    /// session's only while a transaction is open, so no prepared statement may outlive one:
+    /// each statement outside a transaction runs inside one of its own, and the statements
+    /// prepared for it are closed before that transaction ends.
+    pub pooled: bool,
+}
+
+impl std::ops::Deref for PgLink {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PgLink {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
+}
+
+/// Connects to the first server of the URL's host list that is of the kind its
+/// `target_session_attrs` asks for (libpq's rules; one host and `any` when it says nothing).
+pub async fn connect(url: &str) -> Result<PgLink> {
+    let list = HostList::parse(url)?;
+    let mut tried = Vec::new();
+    let passes: &[TargetSessionAttrs] = match list.target {
+        TargetSessionAttrs::PreferStandby => &[TargetSessionAttrs::Standby, TargetSessionAttrs::Any],
+        target => &[target][..],
+    };
+    for (pass, target) in passes.iter().enumerate() {
+        for host_url in &list.urls {
+            let mut conn = match connect_one(host_url).await {
+                Ok(conn) => conn,
+                // One host and nothing to choose: its own error says it best.
+                Err(err) if list.urls.len() == 1 && *target == TargetSessionAttrs::Any => return Err(err),
+                Err(err) => {
+                    if pass == 0 {
+                        let prefix = format!("cannot connect to {}: ", crate::redact::redact_url(host_url));
+                        let why = err.message.strip_prefix(&prefix).map(str::to_string).unwrap_or(err.message);
+                        tried.push((host_url.clone(), Err(why)));
+                    }
+                    continue;
+                }
+            };
+            let role = role_of(&mut conn).await.map_err(|e| connect_error(host_url, e))?;
+            if target.accepts(role) {
+                return Ok(PgLink { conn, url: host_url.clone(), role, pooled: list.pooled });
+            }
+            if pass == 0 {
+                tried.push((host_url.clone(), Ok(role)));
+            }
+            let _ = conn.close().await;
+        }
+    }
+    Err(list.none_found(url, &tried))
+}
+
+async fn connect_one(url: &str) -> Result<PgConnection> {
     let mut options = PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
     if options.get_application_name().is_none() {
         options = options.application_name("ormsh");
     }
     let mut conn = PgConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
     // The session's time zone is UTC (see `dialect::postgres::utc_session` for why). A bare text
-    // given to `execute` goes by the simple protocol, as the probe and check below need.
+    // given to `execute` goes by the simple protocol, as the probe and check below need. (A
+    // pooler keeps a `SET TimeZone` for its client: pgbouncer re-applies it on every server.)
     conn.execute(dialect::utc_session().sqlx_text()).await.map_err(|e| connect_error(url, e))?;
     Ok(conn)
+}
+
+/// Asks the server what it is, by the simple protocol (nothing prepared, pooler or not).
+async fn role_of(conn: &mut PgConnection) -> std::result::Result<ServerRole, sqlx::Error> {
+    let row = conn.fetch_one(dialect::server_role().sqlx_text()).await?;
+    let (in_recovery, read_only): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(ServerRole::from_answers(in_recovery == "true", read_only == "on"))
+}
+
+/// Runs `$body` (an expression using `$conn`), behind a pooler (`link.pooled`) inside a
+/// transaction of its own when none is open, and closes the statements it prepared before that
+/// transaction ends (see [`PgLink::pooled`]). A macro, not a function: the body is an `async`
+/// borrow of the connection, which a closure cannot return.
+macro_rules! pinned {
+    ($link:expr, |$conn:ident| $body:expr) => {{
+        let link: &mut PgLink = $link;
+        if !link.pooled {
+            let $conn: &mut PgConnection = &mut link.conn;
+            $body
+        } else {
+            let own = transaction_status(&mut link.conn).await? == ServerTx::Idle;
+            if own {
+                link.conn.execute(Dialect::Postgres.begin().sqlx_text()).await.map_err(db_error)?;
+            }
+            let result = {
+                let $conn: &mut PgConnection = &mut link.conn;
+                $body
+            };
+            let closed = link.conn.clear_cached_statements().await.map_err(db_error);
+            let end = if own {
+                let end = if result.is_ok() && closed.is_ok() {
+                    Dialect::Postgres.commit()
+                } else {
+                    Dialect::Postgres.rollback()
+                };
+                link.conn.execute(end.sqlx_text()).await.map(drop).map_err(db_error)
+            } else {
+                Ok(())
+            };
+            match (result, closed, end) {
+                (Ok(value), Ok(()), Ok(())) => Ok(value),
+                (Err(err), _, _) | (Ok(_), Err(err), _) | (Ok(_), Ok(()), Err(err)) => Err(err),
+            }
+        }
+    }};
+}
+
+/// The help an error of this server needs:
+/// - named prepared statements that clash or vanish (42P05, 26000) are what a pooler in
+///   transaction mode does to a session that keeps them: the error says how to run there;
+/// - a write refused because the transaction is read-only (25006), on a server that said at
+///   connect that it takes no writes: the error says where writes go.
+pub fn server_help(role: ServerRole, err: Error) -> Error {
+    let sqlstate = err.code.as_ref().and_then(|c| c.sqlstate());
+    if err.help.is_some() {
+        return err;
+    }
+    if matches!(sqlstate, Some("42P05" | "26000")) && err.message.contains("sqlx_s_") {
+        return err.with_help(
+            "behind a pooler in transaction mode (pgbouncer), add ?statement_cache=off to the URL: \
+             then no prepared statement outlives a transaction",
+        );
+    }
+    if sqlstate != Some("25006") {
+        return err;
+    }
+    match role {
+        ServerRole::Standby => err.with_help(
+            "this server is a hot standby, which only reads: write on the primary (a host list with \
+             ?target_session_attrs=read-write finds it)",
+        ),
+        ServerRole::ReadOnly => {
+            err.with_help("this server's transactions are read-only (default_transaction_read_only)")
+        }
+        ServerRole::Primary => err,
+    }
+}
+
+/// Reads the catalog (see `introspect`), behind a pooler inside one transaction.
+pub async fn read_catalog(link: &mut PgLink, only: Option<&[String]>) -> Result<crate::catalog::Catalog> {
+    pinned!(link, |conn| introspect(conn, only).await)
+}
+
+/// The name of every table (see [`introspect::table_names`]), behind a pooler as any statement.
+pub async fn table_names(link: &mut PgLink) -> Result<Vec<String>> {
+    pinned!(link, |conn| introspect::table_names(conn).await)
+}
+
+/// The tables `names` with those around them (see [`introspect::tables_around`]).
+pub async fn tables_around(link: &mut PgLink, names: &[String], inbound: bool) -> Result<Vec<String>> {
+    pinned!(link, |conn| introspect::tables_around(conn, names, inbound).await)
 }
 
 /// Prepares (or finds in sqlx's cache) the statement with every parameter untyped.
@@ -90,9 +248,18 @@ async fn after<T>(conn: &mut PgConnection, sql: &Sql, result: Result<T>) -> Resu
     result
 }
 
-pub async fn execute(conn: &mut PgConnection, sql: &Sql) -> Result<u64> {
-    let result = execute_prepared(conn, sql).await;
-    after(conn, sql, result).await
+pub async fn execute(link: &mut PgLink, sql: &Sql) -> Result<u64> {
+    // Behind a pooler, a statement without values (transaction control above all: a `BEGIN`
+    // must not be wrapped in a transaction of its own) goes by the simple protocol, which
+    // prepares nothing.
+    if link.pooled && sql.params().is_empty() {
+        let done = link.conn.execute(sql.sqlx_text()).await.map_err(db_error);
+        return after(&mut link.conn, sql, done.map(|r| r.rows_affected())).await;
+    }
+    pinned!(link, |conn| {
+        let result = execute_prepared(conn, sql).await;
+        after(conn, sql, result).await
+    })
 }
 
 async fn execute_prepared(conn: &mut PgConnection, sql: &Sql) -> Result<u64> {
@@ -129,9 +296,11 @@ pub async fn copy_rows(conn: &mut PgConnection, copy: &Sql, next: &mut crate::ba
     copy_in.finish().await.map_err(db_error)
 }
 
-pub async fn fetch(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
-    let result = fetch_prepared(conn, sql, sink).await;
-    after(conn, sql, result).await
+pub async fn fetch(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
+    pinned!(link, |conn| {
+        let result = fetch_prepared(conn, sql, sink).await;
+        after(conn, sql, result).await
+    })
 }
 
 async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<()> {
@@ -145,12 +314,32 @@ async fn fetch_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSi
     }
 }
 
-pub async fn run(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
-    let statement = prepare(conn, sql).await?;
-    if statement.columns().is_empty() {
-        return execute(conn, sql).await.map(Outcome::Affected);
+pub async fn run(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    // Behind a pooler, the user's statement that returns no rows and has no values goes by the
+    // simple protocol, outside any transaction of ormsh's: `CREATE DATABASE` and `VACUUM`
+    // refuse to run inside one.
+    if link.pooled && sql.params().is_empty() && !may_return_rows(sql.text()) {
+        return execute(link, sql).await.map(Outcome::Affected);
     }
-    fetch(conn, sql, sink).await.map(|()| Outcome::Rows)
+    pinned!(link, |conn| {
+        let statement = prepare(conn, sql).await?;
+        if statement.columns().is_empty() {
+            let result = execute_prepared(conn, sql).await;
+            after(conn, sql, result).await.map(Outcome::Affected)
+        } else {
+            let result = fetch_prepared(conn, sql, sink).await;
+            after(conn, sql, result).await.map(|()| Outcome::Rows)
+        }
+    })
+}
+
+/// Whether a statement of the user's may return rows (by its first word, or a RETURNING).
+fn may_return_rows(text: &str) -> bool {
+    let first = crate::raw_sql::leading_words(text, 1);
+    matches!(
+        first.first().map(String::as_str),
+        None | Some("select" | "with" | "values" | "table" | "show" | "explain" | "fetch")
+    ) || text.to_ascii_lowercase().contains("returning")
 }
 
 /// Asks the server whether a transaction is open: a savepoint can be made only inside one, and
@@ -180,10 +369,35 @@ mod tests {
     use crate::backend::test_support::{exec, name, server, with_objects};
     use crate::value::Value;
 
-    pub(super) async fn select(conn: &mut PgConnection, sql: Sql) -> Collect {
+    pub(super) async fn select(conn: &mut PgLink, sql: Sql) -> Collect {
         let mut out = Collect::default();
         fetch(conn, &sql, &mut out).await.unwrap_or_else(|e| panic!("{}: {e}", sql.text()));
         out
+    }
+
+    #[test]
+    fn errors_say_how_to_run_behind_a_pooler_and_where_writes_go() {
+        use crate::error::DbCode;
+        let error = |state: &str, message: &str| {
+            Error::new(ErrorKind::Database, message).with_code(DbCode::from_sqlstate(state).unwrap())
+        };
+        let help = |role, err| server_help(role, err).help.unwrap_or_default();
+        let clash = error("42P05", "prepared statement \"sqlx_s_1\" already exists");
+        assert!(help(ServerRole::Primary, clash).contains("?statement_cache=off"));
+        let refused = || error("25006", "cannot execute INSERT in a read-only transaction");
+        assert!(help(ServerRole::Standby, refused()).contains("target_session_attrs=read-write"));
+        assert!(help(ServerRole::ReadOnly, refused()).contains("default_transaction_read_only"));
+        assert_eq!(help(ServerRole::Primary, refused()), "");
+        assert_eq!(help(ServerRole::Standby, error("23505", "duplicate key")), "");
+    }
+
+    #[test]
+    fn only_statements_that_may_return_rows_are_prepared_behind_a_pooler() {
+        assert!(may_return_rows("SELECT 1"));
+        assert!(may_return_rows("  with x as (select 1) select * from x"));
+        assert!(may_return_rows("INSERT INTO t (x) VALUES (1) RETURNING x"));
+        assert!(!may_return_rows("CREATE DATABASE app"));
+        assert!(!may_return_rows("VACUUM"));
     }
 
     #[tokio::test]
