@@ -258,7 +258,16 @@ impl Catalog {
         };
         let regular = || named(&naming::regular_plurals(model));
         let conventional = || named(&naming::table_candidates(model));
-        exact.or_else(folded).or_else(simple_plural).or_else(regular).or_else(conventional)
+        let rails = || named(&[naming::rails_table(model)]);
+        // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
+        let shown = || self.tables.iter().find(|t| t.model_name().eq_ignore_ascii_case(model));
+        exact
+            .or_else(folded)
+            .or_else(simple_plural)
+            .or_else(regular)
+            .or_else(conventional)
+            .or_else(rails)
+            .or_else(shown)
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
@@ -507,6 +516,47 @@ mod tests {
         }
         assert_eq!(catalog.find_model("order_detail").unwrap().name, "OrderDetails");
         assert!(catalog.find_model("OrderDetailz").is_none());
+    }
+
+    /// Every table name the tools make for a model is found by that model's name and by the
+    /// name `models` shows for it: Sequelize's `TeamMembers`, Rails' irregular plurals, Django's
+    /// `app_model`, SQLAlchemy's and plain SQL's own names.
+    #[test]
+    fn every_name_the_tools_make_resolves() {
+        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let pairs = [
+            ("TeamMember", "TeamMembers"),
+            ("TeamMember", "team_members"),
+            ("Medium", "media"),
+            ("Octopus", "octopi"),
+            ("Person", "people"),
+            ("Salesperson", "salespeople"),
+            ("Datum", "data"),
+            ("Virus", "viri"),
+            ("Status", "statuses"),
+            ("Alias", "aliases"),
+            ("Bus", "buses"),
+            ("Tomato", "tomatoes"),
+            ("Analysis", "analyses"),
+            ("Axis", "axes"),
+            ("Wife", "wives"),
+            ("Half", "halves"),
+            ("Matrix", "matrices"),
+            ("Vertex", "vertices"),
+            ("Mouse", "mice"),
+            ("Ox", "oxen"),
+            ("Quiz", "quizzes"),
+            ("Child", "children"),
+            ("Series", "series"),
+            ("ShopOrderItem", "shop_orderitem"),
+            ("Category", "categories"),
+        ];
+        for (model, name) in pairs {
+            let catalog = Catalog { tables: vec![table("unrelated_things"), table(name)] };
+            assert_eq!(catalog.find_model(model).map(|t| t.name.as_str()), Some(name), "{model} → {name}");
+            let shown = catalog.tables[1].model_name();
+            assert_eq!(catalog.find_model(&shown).map(|t| t.name.as_str()), Some(name), "{shown} (shown) → {name}");
+        }
     }
 
     #[test]
