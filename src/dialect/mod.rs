@@ -425,7 +425,10 @@ impl Dialect {
             });
             return;
         }
-        b.push(&self.column_type(&column.field_type, column.unique || column.primary_key));
+        // A reference is keyed like the key it refers to: MySQL refers from a column of the
+        // same type only (a VARCHAR key, never TEXT).
+        let keyed = column.unique || column.primary_key || column.references.is_some();
+        b.push(&self.column_type(&column.field_type, keyed));
         if !column.nullable {
             b.push(" NOT NULL");
         }
