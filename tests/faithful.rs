@@ -39,7 +39,12 @@ fn csv(backend: &Backend, commands: &[&str]) -> String {
 /// Runs one command that must fail; returns its stderr.
 fn fails(backend: &Backend, command: &str) -> String {
     let out = ormsh(&backend.url, &["-c", command]);
-    assert!(!out.status.success(), "{}: `{command}` succeeded:\n{}", backend.name, String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "{}: `{command}` succeeded:\n{}",
+        backend.name,
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -70,7 +75,41 @@ fn a_reference_takes_the_type_of_the_key_it_refers_to() {
         assert!(!err.contains("not an int"), "{}: {err}", b.name);
         run(&b, &["sql CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b))"]);
         let err = fails(&b, "model Thing { pair: Pair }");
-        assert!(err.contains("`Pair` has a composite primary key (a, b), which a reference cannot hold"), "{}: {err}", b.name);
+        assert!(
+            err.contains("`Pair` has a composite primary key (a, b), which a reference cannot hold"),
+            "{}: {err}",
+            b.name
+        );
         assert!(csv(&b, &["models"]).lines().all(|l| !l.starts_with("Thing,")), "{}: no table is left behind", b.name);
+    }
+}
+
+/// Item 4: a `numeric(8,2)` column shows its scale, 39.90 and 2.00, in table, CSV and JSON, in
+/// a record's related records and in a sum, as psql, mysql, Django and Sequelize do; a decimal of
+/// no declared scale stays canonical.
+#[test]
+fn decimals_keep_their_columns_scale() {
+    for b in backends("scale") {
+        run(
+            &b,
+            &[
+                "sql CREATE TABLE products (id INTEGER PRIMARY KEY, name VARCHAR(20), price NUMERIC(8,2))",
+                "sql CREATE TABLE items (id INTEGER PRIMARY KEY, product_id INTEGER, cost NUMERIC(8,2), FOREIGN KEY (product_id) REFERENCES products (id))",
+                "add Product id=1 name=Tea price=39.90",
+                "add Product id=2 name=Cup price=2",
+                "add Item id=1 product=1 cost=1.5",
+            ],
+        );
+        assert_eq!(csv(&b, &["query Product order by id"]), "id,name,price\n1,Tea,39.90\n2,Cup,2.00\n", "{}", b.name);
+        let table = ormsh(&b.url, &["-c", "query Product fields price order by id"]);
+        assert_eq!(String::from_utf8_lossy(&table.stdout), " price\n-------\n 39.90\n  2.00\n(2 rows)\n", "{}", b.name);
+        let json = ormsh(&b.url, &["--format", "json", "-c", "get Product 1 with items"]);
+        assert_eq!(
+            String::from_utf8_lossy(&json.stdout),
+            "{\"id\":1,\"name\":\"Tea\",\"price\":39.90,\"items\":[{\"id\":1,\"product_id\":1,\"cost\":1.50}]}\n",
+            "{}",
+            b.name
+        );
+        assert_eq!(csv(&b, &["query Product fields sum(price)"]), "sum(price)\n41.90\n", "{}", b.name);
     }
 }

@@ -11,7 +11,7 @@ use crate::ast::{FieldPath, Ident};
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::suggest;
-use crate::value::FieldType;
+use crate::value::{DecimalForm, FieldType};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -33,6 +33,27 @@ pub struct ForeignKey {
     pub column: String,
     pub ref_table: String,
     pub ref_column: String,
+}
+
+impl Column {
+    /// How values of this column are shown if it is a decimal: with the scale its type
+    /// declares (`numeric(8,2)`), else canonically. None for a column of another type.
+    pub fn decimal_form(&self) -> Option<DecimalForm> {
+        if self.field_type != FieldType::Decimal {
+            return None;
+        }
+        let t = self.sql_type.to_ascii_lowercase().replace(' ', "");
+        // MySQL's DECIMAL(38,10) is the type ormsh makes for a `decimal` of no declared scale.
+        if t == "decimal(38,10)" {
+            return Some(DecimalForm::Canonical);
+        }
+        let scale = t
+            .split_once('(')
+            .and_then(|(_, args)| args.split_once(')'))
+            .and_then(|(args, _)| args.split_once(','))
+            .and_then(|(_, scale)| scale.parse().ok());
+        Some(scale.map_or(DecimalForm::Canonical, DecimalForm::Scale))
+    }
 }
 
 impl ForeignKey {
@@ -585,5 +606,14 @@ mod tests {
         assert_eq!(field_type_of("double precision"), FieldType::Float);
         assert_eq!(field_type_of("NUMERIC(10,2)"), FieldType::Decimal);
         assert_eq!(field_type_of("geometry"), FieldType::Other("geometry".into()));
+    }
+
+    #[test]
+    fn decimals_show_the_scale_their_type_declares() {
+        assert_eq!(column("p", "numeric(8,2)").decimal_form(), Some(DecimalForm::Scale(2)));
+        assert_eq!(column("p", "DECIMAL(10, 3)").decimal_form(), Some(DecimalForm::Scale(3)));
+        assert_eq!(column("p", "numeric").decimal_form(), Some(DecimalForm::Canonical));
+        assert_eq!(column("p", "decimal(38,10)").decimal_form(), Some(DecimalForm::Canonical));
+        assert_eq!(column("p", "integer").decimal_form(), None);
     }
 }

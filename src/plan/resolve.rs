@@ -436,7 +436,12 @@ fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDe
 /// refuse one between columns of different types) and the values fit (a uuid key makes a uuid
 /// reference). A model may refer to itself before its table exists: then its declared key, or
 /// the `id` ormsh adds.
-fn referenced_key(catalog: &Catalog, model: &ModelDecl, table: &str, target: &Ident) -> Result<(String, String, FieldType)> {
+fn referenced_key(
+    catalog: &Catalog,
+    model: &ModelDecl,
+    table: &str,
+    target: &Ident,
+) -> Result<(String, String, FieldType)> {
     if target.name == model.name.name {
         let keys: Vec<&FieldDecl> = model.fields.iter().filter(|f| f.primary_key).collect();
         return match keys.as_slice() {
@@ -465,12 +470,11 @@ fn referenced_key(catalog: &Catalog, model: &ModelDecl, table: &str, target: &Id
             };
             Ok((target_table.name.clone(), key.name.clone(), key_type))
         }
-        [] => Err(Error::at(
-            ErrorKind::Name,
-            format!("`{}` has no primary key to refer to", target.name),
-            target.span,
-        )
-        .with_help(format!("a reference needs a single-column primary key; `describe {}` shows its fields", target.name))),
+        [] => Err(Error::at(ErrorKind::Name, format!("`{}` has no primary key to refer to", target.name), target.span)
+            .with_help(format!(
+                "a reference needs a single-column primary key; `describe {}` shows its fields",
+                target.name
+            ))),
         keys => Err(composite_key(target, keys.iter().map(|k| k.name.as_str()))),
     }
 }

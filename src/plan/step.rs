@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, Column, Table};
 use crate::coerce::Now;
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{FieldType, Value};
+use crate::value::{DecimalForm, FieldType, Value};
 
 /// In a sandbox the real transaction is the sandbox's; the user's `begin` is this savepoint.
 pub const SANDBOX_SAVEPOINT: &str = "ormsh_transaction";
@@ -112,6 +112,8 @@ pub enum Plan {
     Get {
         sql: Sql,
         hints: Vec<FieldType>,
+        /// The decimal columns of the result and how each is shown.
+        decimals: Vec<(usize, DecimalForm)>,
         missing: Error,
         /// What `with` shows under the row: the statement's last columns, one per load.
         loads: Vec<Load>,
@@ -119,6 +121,8 @@ pub enum Plan {
     Query {
         sql: Sql,
         hints: Vec<FieldType>,
+        /// The decimal columns of the result and how each is shown.
+        decimals: Vec<(usize, DecimalForm)>,
         cap: Option<u64>,
         /// What `with` shows under each row: the statement's last columns, one per load.
         loads: Vec<Load>,
@@ -410,7 +414,13 @@ fn get(catalog: &Catalog, model: &Ident, key: &Literal, with: &[FieldPath], cont
         Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
     let select = resolve::by_key(table, key_column, value);
     let loads = super::load::loads(catalog, table, with)?;
-    Ok(Plan::Get { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), missing, loads })
+    Ok(Plan::Get {
+        hints: hints(&select, &loads),
+        decimals: decimals(&select),
+        sql: context.dialect.select_with(&select, &loads),
+        missing,
+        loads,
+    })
 }
 
 fn target_filter(catalog: &Catalog, table: &Table, target: &Target, now: Now) -> Result<Option<Filter>> {
@@ -427,6 +437,11 @@ fn hints(select: &Select, loads: &[Load]) -> Vec<FieldType> {
     columns.chain(loads.iter().map(|_| FieldType::Text)).collect()
 }
 
+/// The decimal columns of the select, each with how it is shown.
+fn decimals(select: &Select) -> Vec<(usize, DecimalForm)> {
+    select.columns.iter().enumerate().filter_map(|(at, p)| Some((at, p.value.decimal_form()?))).collect()
+}
+
 /// A select whose rows are shown, capped at the prompt: it asks for one row past the cap, which
 /// says whether more exist.
 fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
@@ -434,7 +449,13 @@ fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
     if let Some(cap) = cap {
         select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
     }
-    Plan::Query { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), cap, loads }
+    Plan::Query {
+        hints: hints(&select, &loads),
+        decimals: decimals(&select),
+        sql: context.dialect.select_with(&select, &loads),
+        cap,
+        loads,
+    }
 }
 
 fn key_text(key: &Literal) -> String {

@@ -113,7 +113,11 @@ fn record(scan: &mut Scan<'_>, load: &Load, dialect: Dialect) -> std::result::Re
             scan.expect(b':')?;
         }
         match load.columns.get(at) {
-            Some(column) => values.push(value(scan, column, dialect)?),
+            Some(column) => {
+                let value = value(scan, column, dialect)?;
+                let shaped = column.decimal_form().and_then(|form| form.apply(&value));
+                values.push(shaped.unwrap_or(value));
+            }
             None => related_records.push(related(scan, &load.nested[at - load.columns.len()], dialect)?),
         }
     }
