@@ -155,6 +155,9 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         LiteralKind::Bool(b) => {
             return match ty {
                 FieldType::Bool => Ok(Value::Bool(*b)),
+                // A bool kept in an integer (peewee's and tortoise's `INTEGER` on SQLite,
+                // TypeORM's `tinyint` on MariaDB): 1 and 0, as SQLite and MySQL take `true`.
+                FieldType::Int => Ok(Value::Int(i64::from(*b))),
                 FieldType::Json => Ok(Value::Json(serde_json::Value::Bool(*b))),
                 FieldType::Text | FieldType::Other(_) => Ok(Value::Text(b.to_string())),
                 _ => Err(expected(ty)),
@@ -320,6 +323,8 @@ mod tests {
             Value::Json(serde_json::json!({"a": 1}))
         );
         assert_eq!(coerce(&lit(LiteralKind::Null), &col("age", "int")).unwrap(), Value::Null);
+        assert_eq!(coerce(&lit(LiteralKind::Bool(true)), &col("is_admin", "INTEGER")).unwrap(), Value::Int(1));
+        assert_eq!(coerce(&lit(LiteralKind::Bool(false)), &col("is_admin", "tinyint(4)")).unwrap(), Value::Int(0));
     }
 
     #[test]

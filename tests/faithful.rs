@@ -113,3 +113,28 @@ fn decimals_keep_their_columns_scale() {
         assert_eq!(csv(&b, &["query Product fields sum(price)"]), "sum(price)\n41.90\n", "{}", b.name);
     }
 }
+
+/// Item 5: a bool kept in an integer (peewee and tortoise make `is_admin INTEGER`, TypeORM a
+/// `tinyint`) takes `true` and `false` as 1 and 0; a `tinyint(1)` (MySQL's BOOLEAN) is a bool.
+#[test]
+fn integer_booleans_take_true_and_false() {
+    for b in backends("intbool") {
+        let small = if b.name == "mysql" { "TINYINT" } else { "SMALLINT" };
+        run(
+            &b,
+            &[
+                &format!(
+                    "sql CREATE TABLE members (id INTEGER PRIMARY KEY, is_admin INTEGER NOT NULL, active {small})"
+                ),
+                "add Member id=1 is_admin=true active=false",
+                "add Member id=2 is_admin=false active=true",
+            ],
+        );
+        assert_eq!(csv(&b, &["query Member where is_admin=true"]), "id,is_admin,active\n1,1,0\n", "{}", b.name);
+        assert_eq!(csv(&b, &["count Member where active = true and is_admin != true"]), "1\n", "{}", b.name);
+        if b.name != "postgres" {
+            run(&b, &["sql CREATE TABLE flags (id INTEGER PRIMARY KEY, on_off TINYINT(1))", "add Flag id=1 on_off=1"]);
+            assert_eq!(csv(&b, &["query Flag where on_off = true"]), "id,on_off\n1,true\n", "{}", b.name);
+        }
+    }
+}
