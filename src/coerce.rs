@@ -59,7 +59,10 @@ pub fn coerce_default(literal: &Literal, column: &Column) -> Result<Value> {
 }
 
 fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value> {
-    to_type(literal, &column.field_type, now).map_err(|expected| {
+    let value = to_type(literal, &column.field_type, now);
+    // A dashed uuid compared with, or written to, a `char(32)` column is its 32 hex digits.
+    let value = value.map(|v| if matches!(v, Value::Text(_)) { spelled(v, column) } else { v });
+    value.map_err(|expected| {
         let err = Error::at(ErrorKind::Value, format!("{} is not {expected}", shown(literal)), literal.span)
             .with_label(format!("{} is {}", column.name, column.field_type));
         match clock_word(literal) {
@@ -102,10 +105,26 @@ pub fn coerce_owned(literal: Literal, column: &Column, now: Now) -> Result<Value
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s)
             if matches!(column.field_type, FieldType::Text | FieldType::Other(_)) =>
         {
-            Ok(Value::Text(s))
+            Ok(spelled(Value::Text(s), column))
         }
-        _ => coerce(&literal, column, now),
+        _ => coerce(&literal, column, now).map(|value| spelled(value, column)),
     }
+}
+
+/// A value to write into `column` in the spelling its rows have (see [`Spelling`]): a
+/// datetime, time or uuid as text, on a database that keeps them as text; a dashed uuid given
+/// for a `char(32)` column as its 32 hex digits, as Django and SQLAlchemy keep one there.
+pub fn spelled(value: Value, column: &Column) -> Value {
+    let text = match (&value, &column.spelling) {
+        (Value::DateTime(dt), Some(spelling)) => spelling.datetime(dt),
+        (Value::Time(t), Some(spelling)) => spelling.time(t),
+        (Value::Uuid(id), Some(spelling)) => spelling.uuid(id),
+        (Value::Text(text), _) if crate::catalog::is_hex_uuid_type(&column.sql_type) && text.len() == 36 => {
+            uuid::Uuid::try_parse(text).ok().map(|id| id.simple().to_string())
+        }
+        _ => None,
+    };
+    text.map_or(value, Value::Text)
 }
 
 /// The literal as text, whatever its kind (for `like` patterns).
@@ -279,6 +298,7 @@ mod tests {
             primary_key: false,
             has_default: false,
             default: None,
+            spelling: None,
         }
     }
 

@@ -138,3 +138,88 @@ fn integer_booleans_take_true_and_false() {
         }
     }
 }
+
+/// Item 2: on SQLite, a datetime compares as the instant it is whatever spelling its row has
+/// (SQLAlchemy's, Django's, Sequelize's), still through the column's index; ormsh writes the
+/// spelling the column holds, else SQLAlchemy's; a dashed uuid finds one kept as 32 hex digits.
+#[test]
+fn sqlite_dates_and_uuids_match_whatever_their_spelling() {
+    let scratch = Scratch::new();
+    let url = scratch.url("spellings.db");
+    let setup = [
+        "sql CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, created_at DATETIME NOT NULL, ext CHAR(32))",
+        "sql CREATE INDEX users_created_at ON users (created_at)",
+        "sql INSERT INTO users VALUES (1, 'sqlalchemy', '2024-01-02 03:04:05.000000', '0b6f9c1e8c574d5e9a432f1d8a7e6b10'), \
+         (2, 'django', '2024-01-02 03:04:05', NULL), (3, 'sequelize', '2024-01-02 03:04:05.000 +00:00', NULL), \
+         (4, 'python half', '2024-01-02 03:04:05.500000', NULL), (5, 'later', '2024-01-03 00:00:00.000000', NULL)",
+    ];
+    let mut args = Vec::new();
+    for c in setup {
+        args.extend(["-c", c]);
+    }
+    assert_success(&ormsh(&url, &args), "setup");
+    let count = |condition: &str| ok_csv(&url, &[&format!("count User where {condition}")]).trim().to_string();
+    assert_eq!(count("created_at = 2024-01-02T03:04:05"), "3");
+    assert_eq!(count("created_at <= 2024-01-02T03:04:05"), "3");
+    assert_eq!(count("created_at < 2024-01-02T03:04:05.5"), "3");
+    assert_eq!(count("created_at >= 2024-01-02T03:04:05.5"), "2");
+    assert_eq!(count("created_at != 2024-01-02T03:04:05"), "2");
+    assert_eq!(count("created_at between 2024-01-02 and 2024-01-02T23:59:59"), "4");
+    assert_eq!(count("created_at in (2024-01-02T03:04:05, 2024-01-03)"), "4");
+    assert_eq!(count("created_at not in (2024-01-02T03:04:05)"), "2");
+    // What ormsh writes is what Python binds: the `.500000` row is the one ormsh's value equals.
+    assert_eq!(count("created_at = \"2024-01-02 03:04:05.500\""), "1");
+    // The index still serves the comparison.
+    let explain = ormsh(&url, &["-c", "explain count User where created_at = 2024-01-02T03:04:05"]);
+    let explain = String::from_utf8_lossy(&explain.stdout).into_owned();
+    let sql = explain.lines().find_map(|l| l.strip_prefix("SQL: ")).expect("explain shows the SQL").to_string();
+    let params: Vec<String> = explain
+        .lines()
+        .find_map(|l| l.strip_prefix("params: "))
+        .expect("explain shows the params")
+        .split(", ")
+        .map(|p| p.split_once(" = ").unwrap().1.to_string())
+        .collect();
+    let mut plan_sql = sql.replacen("COUNT(*)", "*", 1);
+    for p in &params {
+        plan_sql = plan_sql.replacen('?', p, 1);
+    }
+    let plan = ok_csv(&url, &[&format!("sql EXPLAIN QUERY PLAN {plan_sql}")]);
+    assert!(
+        plan.contains("USING COVERING INDEX users_created_at") || plan.contains("USING INDEX users_created_at"),
+        "{plan}"
+    );
+    // (`|| ''` shows the text as it is kept, not the value it is read as.)
+    // The uuid Django and SQLAlchemy keep as 32 hex digits, found and written by its dashed form.
+    assert_eq!(count("ext = 0b6f9c1e-8c57-4d5e-9a43-2f1d8a7e6b10"), "1");
+    assert_success(
+        &ormsh(
+            &url,
+            &[
+                "-c",
+                "add User id=6 name=ormsh created_at=2024-02-03T04:05:06.25 ext=0b6f9c1e-8c57-4d5e-9a43-2f1d8a7e6b11",
+            ],
+        ),
+        "add",
+    );
+    assert_eq!(
+        ok_csv(&url, &["sql SELECT created_at || '' AS created_at, ext FROM users WHERE id = 6"]),
+        "created_at,ext\n2024-02-03 04:05:06.250000,0b6f9c1e8c574d5e9a432f1d8a7e6b11\n"
+    );
+    // A column whose rows spell it as Sequelize does gets Sequelize's spelling.
+    let setup = [
+        "sql CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME)",
+        "sql INSERT INTO events VALUES (1, '2024-01-02 03:04:05.000 +00:00')",
+    ];
+    let mut args = Vec::new();
+    for c in setup {
+        args.extend(["-c", c]);
+    }
+    assert_success(&ormsh(&url, &args), "events");
+    assert_success(&ormsh(&url, &["-c", "add Event id=2 at=2024-05-06T07:08:09"]), "add an event");
+    assert_eq!(
+        ok_csv(&url, &["sql SELECT at || '' AS at FROM events WHERE id = 2"]),
+        "at\n2024-05-06 07:08:09.000 +00:00\n"
+    );
+    assert_eq!(ok_csv(&url, &["query Event order by id"]), "id,at\n1,2024-01-02 03:04:05\n2,2024-05-06 07:08:09\n");
+}

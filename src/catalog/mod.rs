@@ -8,6 +8,7 @@ mod relations;
 pub use relations::{Relation, RelationKind, Step, is_join_table};
 
 use crate::ast::{FieldPath, Ident};
+use crate::datetime::Spelling;
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::suggest;
@@ -25,6 +26,9 @@ pub struct Column {
     pub has_default: bool,
     /// The default's SQL expression, as the database reports it.
     pub default: Option<String>,
+    /// How its rows spell a date, time or uuid where the database keeps them as text
+    /// (SQLite), as a sample showed; ormsh writes the same.
+    pub spelling: Option<Spelling>,
 }
 
 /// A foreign key of one column: `column` → `ref_table.ref_column`.
@@ -410,6 +414,12 @@ fn same_words(a: &str, b: &str) -> bool {
     letters(a).eq(letters(b))
 }
 
+/// `char(32)`: the column Django's UUIDField (on SQLite and MySQL) and SQLAlchemy's Uuid (on
+/// SQLite) keep a uuid in, as 32 hex digits.
+pub fn is_hex_uuid_type(sql_type: &str) -> bool {
+    sql_type.replace(' ', "").eq_ignore_ascii_case("char(32)")
+}
+
 /// The ormsh type of a column from the type its database declares. Names from all three
 /// backends are understood; anything else is `Other` and shown as text.
 pub fn field_type_of(sql_type: &str) -> FieldType {
@@ -466,6 +476,7 @@ pub(crate) mod fixtures {
             primary_key: name == "id",
             has_default: name == "id",
             default: None,
+            spelling: None,
         }
     }
 

@@ -23,6 +23,7 @@
 //! kinds to come (GROUP BY/HAVING, EXISTS, ON CONFLICT / ON DUPLICATE KEY UPDATE col =
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
+mod instant;
 mod load;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
@@ -564,7 +565,10 @@ fn count_value(n: u64) -> Value {
 /// uuids and json on SQLite; dates in DDL defaults).
 pub fn bind_text(value: &Value) -> String {
     match value {
-        Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S%.f").to_string(),
+        // SQLAlchemy's spelling (microseconds, always), which a column of SQLite takes unless
+        // its rows spell their times otherwise (`Column::spelling`).
+        Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+        Value::Time(t) => t.format("%H:%M:%S%.6f").to_string(),
         other => other.to_string(),
     }
 }
@@ -769,7 +773,7 @@ impl Builder {
         // Text compared by SQLite's or MySQL's own rules would mean something else there than
         // on PostgreSQL: `text.rs` writes those tests; what it leaves is written here.
         if let Operand::Column(column) = operand
-            && self.text_test(table, column, test)
+            && (self.text_test(table, column, test) || self.instant_test(table, column, test))
         {
             return;
         }

@@ -63,6 +63,24 @@ pub fn columns_query() -> Sql {
     )
 }
 
+/// One value of each of `columns` of `table` that is not null, from its first rows (a hundred,
+/// so that a column that is mostly null costs no scan of a large table): how its rows spell
+/// their dates and uuids. Cast, so that it is read as the text it is and not as a date.
+pub fn sample_query(table: &str, columns: &[&str]) -> Sql {
+    let q = |name: &str| super::Dialect::Sqlite.quote(name);
+    let samples: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            format!(
+                "CAST((SELECT {c} FROM (SELECT {c} FROM {t} LIMIT 100) WHERE typeof({c}) = 'text' LIMIT 1) AS TEXT)",
+                c = q(c),
+                t = q(table)
+            )
+        })
+        .collect();
+    Sql::raw(format!("SELECT {}", samples.join(", ")))
+}
+
 /// Every column of every foreign key, in order (the driver keeps the single-column ones).
 pub fn foreign_keys_query() -> Sql {
     Sql::raw(

@@ -158,6 +158,7 @@ fn typed_as(left: &Scalar, field: &Expr) -> Column {
             primary_key: false,
             has_default: false,
             default: None,
+            spelling: None,
         },
     }
 }
@@ -417,6 +418,7 @@ fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDe
         primary_key: false,
         has_default: false,
         default: None,
+        spelling: None,
     };
     let default = field.default.as_ref().map(|lit| coerce_default(lit, &column)).transpose()?;
     Ok(ColumnDef {
@@ -549,7 +551,7 @@ fn fill_stamps<'t>(table: &'t Table, given: &mut Assigned<'t>, now: Now, fill: i
         if stamp(column).is_some_and(&fill) && !given.columns.iter().any(|g| std::ptr::eq(*g, column)) {
             let Some(value) = crate::coerce::now_value(&column.field_type, now) else { continue };
             given.columns.push(column);
-            given.values.push(value);
+            given.values.push(crate::coerce::spelled(value, column));
             if !given.ops.is_empty() {
                 given.ops.push((AssignOp::Set, Span::default()));
             }

@@ -188,7 +188,16 @@ fn string(column: &Column, text: Cow<'_, str>, dialect: Dialect) -> Value {
             FieldType::Float | FieldType::Decimal if is_printed_real(&text) => {
                 text.parse().map(Value::Float).unwrap_or_else(|_| Value::Text(text.into()))
             }
-            // Dates, uuids and the rest are the text SQLite keeps.
+            // Dates, times and uuids whatever tool spelled them (as the driver reads them).
+            FieldType::DateTime if text.len() > 10 => crate::datetime::parse_datetime(text.trim())
+                .map_or_else(|| Value::Text(text.to_string()), Value::DateTime),
+            FieldType::Time => {
+                crate::datetime::parse_time(text.trim()).map_or_else(|| Value::Text(text.to_string()), Value::Time)
+            }
+            FieldType::Uuid => {
+                uuid::Uuid::try_parse(text.trim()).map_or_else(|_| Value::Text(text.to_string()), Value::Uuid)
+            }
+            // The rest is the text SQLite keeps.
             _ => Value::Text(text.into_owned()),
         };
     }

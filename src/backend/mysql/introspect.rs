@@ -74,6 +74,7 @@ pub async fn introspect(conn: &mut MySqlConnection) -> Result<Catalog> {
                 primary_key: false,
                 has_default: default.is_some() || extra.contains("auto_increment") || extra.contains("generated"),
                 default,
+                spelling: None,
             },
         );
     }

@@ -54,6 +54,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
                 primary_key,
                 has_default: default.is_some() || generated,
                 default,
+                spelling: None,
             },
         );
     }

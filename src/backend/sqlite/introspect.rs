@@ -3,10 +3,11 @@
 
 use super::SqliteLink;
 use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::datetime::Spelling;
 use crate::dialect::Sql;
 use crate::dialect::sqlite as dialect;
 use crate::error::Result;
-use crate::value::Value;
+use crate::value::{FieldType, Value};
 
 /// A whole (small) result, read on this thread like any other: introspection at start-up then
 /// costs no hand-over to sqlx's worker thread.
@@ -34,6 +35,36 @@ fn int(value: &Value) -> i64 {
     }
 }
 
+/// Whether a column may hold values whose spelling ormsh must follow: a datetime, a time, a
+/// uuid, or the `char(32)` Django and SQLAlchemy keep a uuid in.
+fn spelled(column: &Column) -> bool {
+    matches!(column.field_type, FieldType::DateTime | FieldType::Time | FieldType::Uuid)
+        || crate::catalog::is_hex_uuid_type(&column.sql_type)
+}
+
+/// Reads how each table's dates, times and uuids are spelled, from a sample of its rows: one
+/// query for each table that has such columns.
+async fn sample_spellings(conn: &mut SqliteLink, catalog: &mut Catalog) -> Result<()> {
+    for table in &mut catalog.tables {
+        let columns: Vec<&str> = table.columns.iter().filter(|c| spelled(c)).map(|c| c.name.as_str()).collect();
+        if columns.is_empty() {
+            continue;
+        }
+        let samples = rows(conn, dialect::sample_query(&table.name, &columns)).await?;
+        let Some(samples) = samples.into_iter().next() else { continue };
+        let mut samples = samples.into_iter();
+        for column in table.columns.iter_mut().filter(|c| spelled(c)) {
+            let Some(Value::Text(sample)) = samples.next() else { continue };
+            column.spelling = match column.field_type {
+                FieldType::DateTime => Spelling::of_moment(&sample, true),
+                FieldType::Time => Spelling::of_moment(&sample, false),
+                _ => Spelling::of_uuid(&sample),
+            };
+        }
+    }
+    Ok(())
+}
+
 /// Reads every table with three queries over SQLite's pragma functions, whatever the number of
 /// tables.
 pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
@@ -54,6 +85,7 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
                 primary_key: pk > 0,
                 has_default: default.is_some(),
                 default,
+                spelling: None,
             },
         );
     }
@@ -89,6 +121,8 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
             t.foreign_keys.push(fk);
         }
     }
+
+    sample_spellings(conn, &mut catalog).await?;
 
     for row in rows(conn, dialect::indexes_query()).await? {
         let table = text(&row[0]);
