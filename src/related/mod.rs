@@ -344,7 +344,14 @@ mod tests {
         assert_eq!(read(lite, "JSON", json!("{\"a\":1}")), Value::Json(json!({"a": 1})));
         assert_eq!(read(lite, "JSON", json!("not json")), Value::Text("not json".into()));
         assert_eq!(read(lite, "DATE", json!("2024-01-31")), Value::Text("2024-01-31".into()));
-        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00")), Value::Text("2024-01-31 10:00:00".into()));
+        // A datetime or uuid whatever tool spelled it, as the driver reads one.
+        let ten = chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00")), Value::DateTime(ten));
+        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00.000 +00:00")), Value::DateTime(ten));
+        assert_eq!(
+            read(lite, "UUID", json!("0b6f9c1e8c574d5e9a432f1d8a7e6b10")),
+            Value::Uuid("0b6f9c1e-8c57-4d5e-9a43-2f1d8a7e6b10".parse().unwrap())
+        );
         assert_eq!(read(lite, "UUID", json!("x")), Value::Text("x".into()));
         assert_eq!(read(lite, "TEXT", json!(7)), Value::Int(7));
         assert_eq!(read(lite, "TEXT", Json::Null), Value::Null);
