@@ -67,6 +67,11 @@ fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value
             .with_label(format!("{} is {}", column.name, column.field_type));
         match clock_word(literal) {
             Some((word, quoted)) => err.with_help(clock_help(word, quoted, &column.field_type, now.is_some())),
+            None if column.field_type == FieldType::Json
+                && matches!(literal.kind, LiteralKind::Quoted(_) | LiteralKind::Word(_)) =>
+            {
+                err.with_help("a JSON string is written in its own quotes inside the value's: '\"text\"'")
+            }
             None => err,
         }
     })
@@ -184,7 +189,6 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         }
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s) => s.as_str(),
     };
-    let quoted = matches!(literal.kind, LiteralKind::Quoted(_));
     match ty {
         FieldType::Text | FieldType::Other(_) => Ok(Value::Text(text.to_string())),
         FieldType::Int => match text.trim().parse::<i64>() {
@@ -218,12 +222,10 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         },
         FieldType::DateTime => parse_datetime(text.trim()).map(Value::DateTime).ok_or(expected(ty)),
         FieldType::Uuid => uuid::Uuid::parse_str(text.trim()).map(Value::Uuid).map_err(|_| expected(ty)),
-        FieldType::Json => match serde_json::from_str(text) {
-            Ok(json) => Ok(Value::Json(json)),
-            // A quoted string that is not JSON is meant as a JSON string.
-            Err(_) if quoted => Ok(Value::Json(serde_json::Value::String(text.to_string()))),
-            Err(_) => Err(expected(ty)),
-        },
+        // Quoted or not, the value must be JSON: text that is not would be stored as a JSON
+        // string by some databases and refused by others, and `"{a: 1}"` is a mistake more
+        // often than it is a string. A JSON string is written with its own quotes: '"text"'.
+        FieldType::Json => serde_json::from_str(text).map(Value::Json).map_err(|_| expected(ty)),
         FieldType::Bytes => match text.strip_prefix("\\x") {
             Some(hex) => parse_hex(hex).map(Value::Bytes).ok_or(expected(ty)),
             None => Ok(Value::Bytes(text.as_bytes().to_vec())),

@@ -223,3 +223,47 @@ fn sqlite_dates_and_uuids_match_whatever_their_spelling() {
     );
     assert_eq!(ok_csv(&url, &["query Event order by id"]), "id,at\n1,2024-01-02 03:04:05\n2,2024-05-06 07:08:09\n");
 }
+
+/// Item 8: a quoted value that is not JSON is refused for a json field (PostgreSQL and MariaDB
+/// stored it as a JSON string), on every database; a JSON string is written in its own quotes.
+#[test]
+fn a_json_field_takes_json_only() {
+    for b in backends("json") {
+        run(&b, &["model Doc { data: json }"]);
+        let err = fails(&b, "add Doc data=\"{a: 1}\"");
+        assert!(err.contains("\"{a: 1}\" is not valid json"), "{}: {err}", b.name);
+        assert!(err.contains("'\"text\"'"), "{}: {err}", b.name);
+        run(&b, &["add Doc data='\"text\"'", "add Doc data='{\"a\": 1}'"]);
+        assert_eq!(
+            csv(&b, &["query Doc fields data order by id"]),
+            "data\n\"\"\"text\"\"\"\n\"{\"\"a\"\":1}\"\n",
+            "{}",
+            b.name
+        );
+    }
+}
+
+/// Item 8: MariaDB's zero dates are shown as written, and `is null` agrees with what is shown.
+#[test]
+fn mariadb_zero_dates_are_shown_as_written() {
+    let Some(db) = ServerKind::Mysql.fresh_db("faithful", "zero_dates") else { return };
+    let setup = [
+        "sql SET SESSION sql_mode = ''",
+        "sql CREATE TABLE stamps (id INT PRIMARY KEY, d DATE NOT NULL, at DATETIME NOT NULL, maybe DATE NULL)",
+        "sql INSERT INTO stamps VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00'), \
+         (2, '2024-01-02', '2024-01-02 03:04:05', NULL)",
+    ];
+    let mut args = Vec::new();
+    for c in setup {
+        args.extend(["-c", c]);
+    }
+    assert_success(&ormsh(&db.url, &args), "setup");
+    assert_eq!(
+        ok_csv(&db.url, &["query Stamp order by id"]),
+        "id,d,at,maybe\n1,0000-00-00,0000-00-00 00:00:00,0000-00-00\n2,2024-01-02,2024-01-02 03:04:05,\n"
+    );
+    assert_eq!(ok_csv(&db.url, &["count Stamp where d is null"]), "0\n");
+    assert_eq!(ok_csv(&db.url, &["count Stamp where at is null"]), "0\n");
+    assert_eq!(ok_csv(&db.url, &["query Stamp fields id where maybe is null"]), "id\n2\n");
+    assert_eq!(ok_csv(&db.url, &["count Stamp where d is not null"]), "2\n");
+}

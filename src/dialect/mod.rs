@@ -30,6 +30,7 @@ pub(crate) mod postgres;
 mod select;
 pub(crate) mod sqlite;
 mod text;
+mod zero_dates;
 
 use sqlx::AssertSqlSafe;
 
@@ -773,7 +774,9 @@ impl Builder {
         // Text compared by SQLite's or MySQL's own rules would mean something else there than
         // on PostgreSQL: `text.rs` writes those tests; what it leaves is written here.
         if let Operand::Column(column) = operand
-            && (self.text_test(table, column, test) || self.instant_test(table, column, test))
+            && (self.text_test(table, column, test)
+                || self.instant_test(table, column, test)
+                || self.zero_date_test(table, column, test))
         {
             return;
         }

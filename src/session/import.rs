@@ -268,6 +268,7 @@ fn value(cell: Cell, column: &Column, now: Now) -> std::result::Result<Value, St
         // Text is a quoted literal: `now` in a file is the word, not the clock.
         Cell::Text(text) => LiteralKind::Quoted(text),
         Cell::Json(json) if column.field_type == FieldType::Json => return Ok(Value::Json(json)),
+        Cell::Json(serde_json::Value::String(text)) => LiteralKind::Quoted(text),
         Cell::Json(serde_json::Value::Bool(b)) => LiteralKind::Bool(b),
         Cell::Json(serde_json::Value::Number(n)) => LiteralKind::Number(n.to_string()),
         Cell::Json(other) => LiteralKind::Quoted(other.to_string()),
