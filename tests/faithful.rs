@@ -267,3 +267,39 @@ fn mariadb_zero_dates_are_shown_as_written() {
     assert_eq!(ok_csv(&db.url, &["query Stamp fields id where maybe is null"]), "id\n2\n");
     assert_eq!(ok_csv(&db.url, &["count Stamp where d is not null"]), "2\n");
 }
+
+/// Item 6: a view is a model: `create view active_users …` → `query ActiveUser`, on all three;
+/// `add` to it is a clear error where the database cannot write through it (SQLite), and works
+/// where it can (a simple view on PostgreSQL and MariaDB).
+#[test]
+fn views_are_models() {
+    for b in backends("views") {
+        run(
+            &b,
+            &[
+                "sql CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(20), active BOOLEAN)",
+                "add User id=1 name=Ann active=true",
+                "add User id=2 name=Bob active=false",
+                "sql CREATE VIEW active_users AS SELECT id, name, active FROM users WHERE active",
+            ],
+        );
+        assert_eq!(csv(&b, &["query ActiveUser fields name"]), "name\nAnn\n", "{}", b.name);
+        assert!(csv(&b, &["models"]).contains("ActiveUser,active_users,"), "{}", b.name);
+        if b.name == "sqlite" {
+            let err = fails(&b, "add ActiveUser id=3 name=Cid active=true");
+            assert!(
+                err.contains("ActiveUser is the view `active_users`, which the database cannot write rows through"),
+                "{err}"
+            );
+            assert!(fails(&b, "delete ActiveUser all").contains("a read-only view"));
+        } else {
+            run(&b, &["add ActiveUser id=3 name=Cid active=true"]);
+            assert_eq!(
+                csv(&b, &["query User fields name where active = true order by id"]),
+                "name\nAnn\nCid\n",
+                "{}",
+                b.name
+            );
+        }
+    }
+}

@@ -84,6 +84,7 @@ pub(crate) mod tests {
                     &[("album_id", "albums")],
                 ),
             ],
+            views: vec![],
         }
     }
 

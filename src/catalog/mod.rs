@@ -241,6 +241,18 @@ impl Table {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
     pub tables: Vec<Table>,
+    /// Which of `tables` are views, and whether each takes rows: a model like a table, but
+    /// `add`, `update` and `delete` on one the database cannot write are refused.
+    pub views: Vec<View>,
+}
+
+/// A view of the current schema (its columns are a [`Table`] of the same name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub name: String,
+    /// The database writes through it (PostgreSQL's and MySQL's simple views; a SQLite view
+    /// with an INSTEAD OF trigger).
+    pub writable: bool,
 }
 
 impl Catalog {
@@ -312,6 +324,27 @@ impl Catalog {
             }
             err
         })
+    }
+
+    /// Like [`Catalog::model`], for a command that writes rows: a view the database cannot
+    /// write through is refused, with the reason.
+    pub fn writable_model(&self, ident: &Ident) -> Result<&Table> {
+        let table = self.model(ident)?;
+        match self.views.iter().find(|v| v.name == table.name) {
+            Some(view) if !view.writable => Err(Error::at(
+                ErrorKind::Refused,
+                format!("{} is the view `{}`, which the database cannot write rows through", ident.name, table.name),
+                ident.span,
+            )
+            .with_label("a read-only view")
+            .with_help("write to the tables it shows; `query` reads it")),
+            _ => Ok(table),
+        }
+    }
+
+    /// Whether `table` is a view.
+    pub fn is_view(&self, table: &str) -> bool {
+        self.views.iter().any(|v| v.name == table)
     }
 
     /// Resolves one name of `table`: a column, a reference, then a relation, each by exact
@@ -524,6 +557,7 @@ mod tests {
                     indexes: vec![],
                 },
             ],
+            views: vec![],
         }
     }
 
@@ -542,7 +576,8 @@ mod tests {
     #[test]
     fn camel_case_tables_resolve_by_the_model_name_they_are_shown_as() {
         let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
-        let catalog = Catalog { tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")] };
+        let catalog =
+            Catalog { tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")], views: vec![] };
         for t in &catalog.tables {
             assert_eq!(catalog.find_model(&t.model_name()).map(|found| &found.name), Some(&t.name));
         }
@@ -584,7 +619,7 @@ mod tests {
             ("Category", "categories"),
         ];
         for (model, name) in pairs {
-            let catalog = Catalog { tables: vec![table("unrelated_things"), table(name)] };
+            let catalog = Catalog { tables: vec![table("unrelated_things"), table(name)], views: vec![] };
             assert_eq!(catalog.find_model(model).map(|t| t.name.as_str()), Some(name), "{model} → {name}");
             let shown = catalog.tables[1].model_name();
             assert_eq!(catalog.find_model(&shown).map(|t| t.name.as_str()), Some(name), "{shown} (shown) → {name}");

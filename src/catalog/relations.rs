@@ -218,6 +218,7 @@ mod tests {
                 table("OrderDetails", &["Quantity"], &[("OrderId", "Orders2")]),
                 table("Orders2", &[], &[]),
             ],
+            views: vec![],
         }
     }
 

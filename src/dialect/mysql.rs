@@ -51,6 +51,14 @@ pub fn in_transaction() -> Sql {
 // this is) whatever the number of tables.
 
 /// The server's version, which names MariaDB.
+/// Every view of `DATABASE()`, and whether it takes rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(IS_UPDATABLE AS CHAR) = 'YES' FROM information_schema.VIEWS \
+        WHERE TABLE_SCHEMA = DATABASE()",
+    )
+}
+
 pub fn version_query() -> Sql {
     Sql::raw("SELECT CAST(VERSION() AS CHAR)")
 }
@@ -66,7 +74,7 @@ macro_rules! columns_query {
             " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ",
             "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME ",
             $json_checks,
-            "WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ",
+            "WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') ",
             "ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"
         )
     };

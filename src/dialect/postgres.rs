@@ -86,8 +86,17 @@ pub fn columns_query() -> Sql {
         LEFT JOIN pg_type et ON et.oid = t.typelem
         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY c.relname, a.attnum",
+    )
+}
+
+/// Every view of the current schema (materialized ones too), and whether it takes rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT c.relname::text, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')",
     )
 }
 

@@ -59,7 +59,7 @@ pub fn columns_query() -> Sql {
     Sql::raw(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
+        WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
     )
 }
 
@@ -79,6 +79,14 @@ pub fn sample_query(table: &str, columns: &[&str]) -> Sql {
         })
         .collect();
     Sql::raw(format!("SELECT {}", samples.join(", ")))
+}
+
+/// Every view, and whether an INSTEAD OF INSERT trigger lets it take rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT m.name, EXISTS (SELECT 1 FROM sqlite_schema AS t WHERE t.type = 'trigger' AND t.tbl_name = m.name \
+        AND t.sql LIKE '%INSTEAD OF INSERT%') FROM sqlite_schema AS m WHERE m.type = 'view'",
+    )
 }
 
 /// Every column of every foreign key, in order (the driver keeps the single-column ones).

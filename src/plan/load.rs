@@ -203,6 +203,7 @@ mod tests {
                 table("tags", &["name"], &[]),
                 table("product_tags", &[], &[("product_id", "products"), ("tag_id", "tags")]),
             ],
+            views: vec![],
         }
     }
 

@@ -231,7 +231,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             Plan::Drop { sql: dialect.drop_table(&table), table }
         }
         Command::Add { model, values } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
             let lookups = found(std::mem::take(&mut given.lookups), dialect);
             let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
@@ -264,7 +264,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             Plan::Count { sql: dialect.count(&Count { table: table.name.clone(), filter }) }
         }
         Command::Update { model, target, set } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
             let mut set = resolve::assignments(catalog, table, set.to_vec(), context.now)?;
             let lookups = found(std::mem::take(&mut set.lookups), dialect);
@@ -279,7 +279,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             }
         }
         Command::Delete { model, target } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
             Plan::Delete { sql: dialect.delete(&Delete { table: table.name.clone(), filter }) }
         }
@@ -328,7 +328,7 @@ fn add(table: &Table, insert: Insert, lookups: Vec<Found>, context: &Context) ->
 /// with the same key.
 fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], context: &Context) -> Result<Plan> {
     let dialect = context.dialect;
-    let table = catalog.model(model)?;
+    let table = catalog.writable_model(model)?;
     let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
     let lookups = found(std::mem::take(&mut given.lookups), dialect);
     let key = resolve::upsert_key(table, model, &given.columns)?;

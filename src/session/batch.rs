@@ -80,7 +80,7 @@ impl Session {
     /// [`insert_plan`](Self::insert_plan), taking the values and leaving the names in the
     /// catalog: the form a batch of `add`s is collected in.
     pub fn insert_row(&self, model: &Ident, values: Vec<crate::ast::Assignment>) -> Result<InsertRow<'_>> {
-        let table = self.catalog.model(model)?;
+        let table = self.catalog.writable_model(model)?;
         let now = crate::coerce::Now::read();
         let given = resolve::assignments(&self.catalog, table, values, now)?;
         if let Some(lookup) = given.lookups.first() {

@@ -43,7 +43,7 @@ impl FileAt<'_> {
 impl Session {
     /// Reads `path` into `model`'s table: every row, or (on the first error) none.
     pub(super) async fn import(&mut self, model: &Ident, path: &str, span: Span) -> Result<()> {
-        let table = self.following_schema(|catalog| catalog.model(model).cloned()).await?;
+        let table = self.following_schema(|catalog| catalog.writable_model(model).cloned()).await?;
         let at = FileAt { path, span };
         let Some(kind) = Kind::of(path) else {
             return Err(at.error(ErrorKind::Usage, 0, "cannot tell the file's format").with_help(

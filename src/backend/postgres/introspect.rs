@@ -5,7 +5,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use crate::backend::db_error;
-use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
 use crate::dialect::Sql;
 use crate::dialect::postgres as dialect;
 use crate::error::Result;
@@ -69,6 +69,11 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
         if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
             t.foreign_keys.push(fk);
         }
+    }
+
+    for row in rows(conn, dialect::views_query()).await? {
+        let name: String = row.try_get(0).map_err(db_error)?;
+        catalog.views.push(View { name, writable: row.try_get(1).unwrap_or(false) });
     }
 
     for row in rows(conn, dialect::indexes_query()).await? {

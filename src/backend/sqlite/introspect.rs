@@ -2,7 +2,7 @@
 //! the three pragma queries of `dialect::sqlite`.
 
 use super::SqliteLink;
-use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
 use crate::datetime::Spelling;
 use crate::dialect::Sql;
 use crate::dialect::sqlite as dialect;
@@ -122,6 +122,9 @@ pub async fn introspect(conn: &mut SqliteLink) -> Result<Catalog> {
         }
     }
 
+    for row in rows(conn, dialect::views_query()).await? {
+        catalog.views.push(View { name: text(&row[0]), writable: int(&row[1]) != 0 });
+    }
     sample_spellings(conn, &mut catalog).await?;
 
     for row in rows(conn, dialect::indexes_query()).await? {
