@@ -1,4 +1,4 @@
-//! Schemas and rows made by other tools themselves — Django and SQLAlchemy — on SQLite,
+//! Schemas and rows made by other tools themselves — Django, SQLAlchemy and ActiveRecord — on SQLite,
 //! PostgreSQL and MariaDB: ormsh reads them, filters them, follows their references and writes
 //! to them, and the tool then reads ormsh's rows back and compares every value exactly
 //! (decimals, datetimes with zones, uuids, json, booleans) and still finds its own rows by the
@@ -29,15 +29,28 @@ fn python() -> Option<PathBuf> {
             .args(["-c", "import django, sqlalchemy, psycopg2, pymysql"])
             .status()
             .is_ok_and(|s| s.success());
+    installed_or_skip(installed, &format!("Django and SQLAlchemy are not installed in {}", python.display()))
+        .then_some(python)
+}
+
+/// `ruby`, when ActiveRecord and its three drivers load; None (skipped, with the reason) otherwise.
+fn ruby() -> Option<PathBuf> {
+    let loads = r#"require "active_record"; require "sqlite3"; require "pg"; require "mysql2""#;
+    let installed = Command::new("ruby").args(["-e", loads]).output().is_ok_and(|o| o.status.success());
+    installed_or_skip(installed, "ActiveRecord is not installed").then(|| PathBuf::from("ruby"))
+}
+
+/// Whether the tools are there; if not, says why the test skips (a failure under CI=true).
+fn installed_or_skip(installed: bool, why: &str) -> bool {
     if installed {
-        return Some(python);
+        return true;
     }
-    let why = format!("the interop tools are not installed in {} (run tests/interop/install.sh)", python.display());
+    let why = format!("{why} (run tests/interop/install.sh)");
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{why}");
     }
-    eprintln!("skipping the interop tests: {why}");
-    None
+    eprintln!("skipping an interop test: {why}");
+    false
 }
 
 /// A database of the test's own, with what the scripts need to find it.
@@ -73,10 +86,10 @@ fn places(label: &str) -> Vec<Place> {
     all
 }
 
-/// Runs `script` (in tests/interop/) with `action`, which must succeed.
-fn tool(python: &PathBuf, script: &str, action: &str, place: &Place) {
+/// Runs `script` (in tests/interop/) with `action` by `program`, which must succeed.
+fn tool(program: &PathBuf, script: &str, action: &str, place: &Place) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
-    let out = Command::new(python)
+    let out = Command::new(program)
         .arg(format!("{dir}/{script}"))
         .arg(action)
         .current_dir(dir)
@@ -87,21 +100,29 @@ fn tool(python: &PathBuf, script: &str, action: &str, place: &Place) {
 }
 
 /// One tool's shop on every backend: made by the tool, used by ormsh, checked by the tool.
-/// `book` and `author` are the models ormsh shows for the tool's tables; `scale` whether the
-/// tool declares its decimal's scale in the column's type (Django on SQLite does not).
-fn round_trip(script: &str, label: &str, book: &str, scale: impl Fn(&str) -> bool) {
-    let Some(python) = python() else { return };
+/// `book` is the model ormsh shows for the tool's table of books and `author` the name of its
+/// reference to their authors; `scale` whether the tool declares its decimal's scale in the
+/// column's type (Django on SQLite does not).
+fn round_trip(
+    program: Option<PathBuf>,
+    script: &str,
+    label: &str,
+    book: &str,
+    author: &str,
+    scale: impl Fn(&str) -> bool,
+) {
+    let Some(program) = program else { return };
     for place in places(label) {
         let name = place.backend;
-        tool(&python, script, "create", &place);
+        tool(&program, script, "create", &place);
         let csv = |command: &str| ok_csv(&place.url, &[command]);
         let (tea, cup) = if scale(name) { ("39.90", "2.00") } else { ("39.9", "2") };
         assert_eq!(
-            csv(&format!("query {book} fields title, price, author.name order by title")),
-            format!("title,price,author.name\nCup,{cup},Bob\nTea,{tea},Ann\n"),
+            csv(&format!("query {book} fields title, price, {author}.name order by title")),
+            format!("title,price,{author}.name\nCup,{cup},Bob\nTea,{tea},Ann\n"),
             "{script} on {name}"
         );
-        assert_eq!(csv(&format!("query {book} fields title where author.name = Ann")), "title\nTea\n", "{name}");
+        assert_eq!(csv(&format!("query {book} fields title where {author}.name = Ann")), "title\nTea\n", "{name}");
         assert_eq!(csv(&format!("count {book} where published_at = 2024-01-02T03:04:05")), "1\n", "{name}");
         assert_eq!(csv(&format!("count {book} where published_at <= \"2024-01-02 03:04:05.5\"")), "2\n", "{name}");
         assert_eq!(csv(&format!("count {book} where published_at > 2024-01-02T03:04:05")), "1\n", "{name}");
@@ -115,20 +136,26 @@ fn round_trip(script: &str, label: &str, book: &str, scale: impl Fn(&str) -> boo
         assert_eq!(csv(&format!("count {book} where in_print = true")), "1\n", "{name}");
         let add = format!(
             "add {book} title=Pot price=12.50 published_at=2024-03-04T05:06:07.25 uid={U3} \
-             meta='{{\"k\": [1, 2]}}' in_print=true author.name=Bob"
+             meta='{{\"k\": [1, 2]}}' in_print=true {author}.name=Bob"
         );
         let update = format!("update {book} where title = Cup set price = 2.50");
         assert_success(&ormsh(&place.url, &["-c", &add, "-c", &update]), &format!("ormsh writes on {name}"));
-        tool(&python, script, "check", &place);
+        tool(&program, script, "check", &place);
     }
 }
 
 #[test]
 fn sqlalchemy_reads_what_ormsh_writes() {
-    round_trip("sqlalchemy_shop.py", "sqlalchemy", "Book", |_| true);
+    round_trip(python(), "sqlalchemy_shop.py", "sqlalchemy", "Book", "author", |_| true);
 }
 
 #[test]
 fn django_reads_what_ormsh_writes() {
-    round_trip("django_shop.py", "django", "ShopBook", |backend| backend != "sqlite");
+    round_trip(python(), "django_shop.py", "django", "ShopBook", "author", |backend| backend != "sqlite");
+}
+
+/// Rails' irregular plurals too: the model `Medium` is the table `media`, `Person` `people`.
+#[test]
+fn activerecord_reads_what_ormsh_writes() {
+    round_trip(ruby(), "activerecord_shop.rb", "activerecord", "Medium", "person", |_| true);
 }
