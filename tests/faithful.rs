@@ -303,3 +303,31 @@ fn views_are_models() {
         }
     }
 }
+
+/// Item 7 (in part): the connection's search_path is honoured: every schema in it is read, each
+/// name as PostgreSQL resolves it (the first schema that has it), so a table of `sales` is a
+/// model when `sales` is on the path, and shadows a table of the same name further on.
+#[test]
+fn postgres_search_path_is_honoured() {
+    let Some(sales) = ServerKind::Postgres.fresh_db("faithful", "sales") else { return };
+    let Some(shop) = ServerKind::Postgres.fresh_db("faithful", "shop") else { return };
+    let setup = [
+        format!("sql CREATE TABLE {}.orders (id INTEGER PRIMARY KEY, total NUMERIC(8,2))", sales.name),
+        format!("sql INSERT INTO {}.orders VALUES (1, 10.5)", sales.name),
+        format!("sql CREATE TABLE {}.orders (id INTEGER PRIMARY KEY, other INTEGER)", shop.name),
+        format!("sql CREATE TABLE {}.customers (id INTEGER PRIMARY KEY, name TEXT)", shop.name),
+    ];
+    let mut args = Vec::new();
+    for c in &setup {
+        args.extend(["-c", c.as_str()]);
+    }
+    assert_success(&ormsh(&sales.admin_url, &args), "setup");
+    let joiner = if sales.admin_url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{joiner}options=-csearch_path%3D{}%2C{}", sales.admin_url, sales.name, shop.name);
+    let models = ok_csv(&url, &["models"]);
+    assert!(models.contains("Order,orders,\"id, total\""), "{models}");
+    assert!(models.contains("Customer,customers,\"id, name\""), "{models}");
+    assert_eq!(ok_csv(&url, &["query Order"]), "id,total\n1,10.50\n");
+    assert_success(&ormsh(&url, &["-c", "add Customer id=1 name=Ann"]), "add to the second schema of the path");
+    assert_eq!(ok_csv(&shop.url, &["query Customer"]), "id,name\n1,Ann\n");
+}

@@ -63,7 +63,8 @@ pub fn check_deferred() -> Sql {
     )
 }
 
-// The catalog of `current_schema()`, in three queries whatever the number of tables.
+// The catalog of every schema of the search path (each table as the search path resolves its name:
+// `pg_table_is_visible`), in three queries whatever the number of tables.
 
 /// Every column of every table. The declared type is the type's own name (`int4`,
 /// `varchar(40)`, `timestamptz`, `jsonb`, an enum's name, `int4[]`) with its modifiers.
@@ -86,7 +87,7 @@ pub fn columns_query() -> Sql {
         LEFT JOIN pg_type et ON et.oid = t.typelem
         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY c.relname, a.attnum",
     )
 }
@@ -96,7 +97,7 @@ pub fn views_query() -> Sql {
     Sql::raw(
         "SELECT c.relname::text, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-        WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')",
+        WHERE pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND c.relkind IN ('v', 'm')",
     )
 }
 
@@ -110,7 +111,7 @@ pub fn foreign_keys_query() -> Sql {
         JOIN pg_class rc ON rc.oid = k.confrelid
         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
         JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
-        WHERE k.contype = 'f' AND n.nspname = current_schema() AND cardinality(k.conkey) = 1
+        WHERE k.contype = 'f' AND pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND cardinality(k.conkey) = 1
         ORDER BY c.relname, k.conname",
     )
 }
@@ -126,7 +127,7 @@ pub fn indexes_query() -> Sql {
         JOIN pg_class ic ON ic.oid = i.indexrelid
         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
-        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
+        WHERE pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
             AND k.ord <= i.indnkeyatts
         ORDER BY c.relname, ic.relname, k.ord",
     )

@@ -1,4 +1,4 @@
-//! PostgreSQL's catalog: every table of `current_schema()`, its columns, single-column foreign
+//! PostgreSQL's catalog: every table of the search path (as it resolves their names), its columns, single-column foreign
 //! keys and indexes, read with the three catalog queries of `dialect::postgres`.
 
 use sqlx::postgres::PgRow;
@@ -31,7 +31,7 @@ fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
     }
 }
 
-/// Reads every table of `current_schema()` with three catalog queries, whatever the number of
+/// Reads every table of the search path with three catalog queries, whatever the number of
 /// tables.
 pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog> {
     let mut catalog = Catalog::default();
