@@ -331,3 +331,31 @@ fn postgres_search_path_is_honoured() {
     assert_success(&ormsh(&url, &["-c", "add Customer id=1 name=Ann"]), "add to the second schema of the path");
     assert_eq!(ok_csv(&shop.url, &["query Customer"]), "id,name\n1,Ann\n");
 }
+
+/// Item 1: every name `models` lists resolves, on every database: Sequelize's `TeamMembers`,
+/// Rails' irregular plurals (`media`, `octopi`) by the model Rails names them with too.
+#[test]
+fn every_listed_model_resolves() {
+    for b in backends("names") {
+        run(
+            &b,
+            &[
+                "sql CREATE TABLE \"TeamMembers\" (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+                "sql CREATE TABLE media (id INTEGER PRIMARY KEY)",
+                "sql CREATE TABLE octopi (id INTEGER PRIMARY KEY)",
+            ]
+            .map(|c| if b.name == "mysql" { c.replace('"', "`") } else { c.to_string() })
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        );
+        let models = csv(&b, &["models"]);
+        for line in models.lines().skip(1) {
+            let model = line.split(',').next().unwrap();
+            assert_eq!(csv(&b, &[&format!("count {model}")]), "0\n", "{}: {model}", b.name);
+        }
+        for model in ["TeamMember", "Medium", "Octopus"] {
+            assert_eq!(csv(&b, &[&format!("count {model}")]), "0\n", "{}: {model}", b.name);
+        }
+    }
+}
