@@ -74,11 +74,19 @@ fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value
         .with_label(format!("{} is {}", column.name, column.field_type))
         .with_help(format!("an int is between {low} and {high}")));
     }
-    to_type(literal, &column.field_type, now).map_err(|expected| {
+    let value = to_type(literal, &column.field_type, now);
+    // A dashed uuid compared with, or written to, a `char(32)` column is its 32 hex digits.
+    let value = value.map(|v| if matches!(v, Value::Text(_)) { spelled(v, column) } else { v });
+    value.map_err(|expected| {
         let err = Error::at(ErrorKind::Value, format!("{} is not {expected}", shown(literal)), literal.span)
             .with_label(format!("{} is {}", column.name, column.field_type));
         match clock_word(literal) {
             Some((word, quoted)) => err.with_help(clock_help(word, quoted, &column.field_type, now.is_some())),
+            None if column.field_type == FieldType::Json
+                && matches!(literal.kind, LiteralKind::Quoted(_) | LiteralKind::Word(_)) =>
+            {
+                err.with_help("a JSON string is written in its own quotes inside the value's: '\"text\"'")
+            }
             None => err,
         }
     })
@@ -134,10 +142,26 @@ pub fn coerce_owned(literal: Literal, column: &Column, now: Now) -> Result<Value
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s)
             if matches!(column.field_type, FieldType::Text | FieldType::Other(_)) =>
         {
-            Ok(Value::Text(s))
+            Ok(spelled(Value::Text(s), column))
         }
-        _ => coerce(&literal, column, now),
+        _ => coerce(&literal, column, now).map(|value| spelled(value, column)),
     }
+}
+
+/// A value to write into `column` in the spelling its rows have (see [`Spelling`]): a
+/// datetime, time or uuid as text, on a database that keeps them as text; a dashed uuid given
+/// for a `char(32)` column as its 32 hex digits, as Django and SQLAlchemy keep one there.
+pub fn spelled(value: Value, column: &Column) -> Value {
+    let text = match (&value, &column.spelling) {
+        (Value::DateTime(dt), Some(spelling)) => spelling.datetime(dt),
+        (Value::Time(t), Some(spelling)) => spelling.time(t),
+        (Value::Uuid(id), Some(spelling)) => spelling.uuid(id),
+        (Value::Text(text), _) if crate::catalog::is_hex_uuid_type(&column.sql_type) && text.len() == 36 => {
+            uuid::Uuid::try_parse(text).ok().map(|id| id.simple().to_string())
+        }
+        _ => None,
+    };
+    text.map_or(value, Value::Text)
 }
 
 /// The literal as text, whatever its kind (for `like` patterns).
@@ -187,6 +211,9 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         LiteralKind::Bool(b) => {
             return match ty {
                 FieldType::Bool => Ok(Value::Bool(*b)),
+                // A bool kept in an integer (peewee's and tortoise's `INTEGER` on SQLite,
+                // TypeORM's `tinyint` on MariaDB): 1 and 0, as SQLite and MySQL take `true`.
+                FieldType::Int => Ok(Value::Int(i64::from(*b))),
                 FieldType::Json => Ok(Value::Json(serde_json::Value::Bool(*b))),
                 FieldType::Text | FieldType::Other(_) => Ok(Value::Text(b.to_string())),
                 _ => Err(expected(ty)),
@@ -194,7 +221,6 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         }
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s) => s.as_str(),
     };
-    let quoted = matches!(literal.kind, LiteralKind::Quoted(_));
     match ty {
         FieldType::Text | FieldType::Other(_) => Ok(Value::Text(text.to_string())),
         FieldType::Int => match text.trim().parse::<i64>() {
@@ -226,12 +252,10 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
         },
         FieldType::DateTime => parse_datetime(text.trim()).map(Value::DateTime).ok_or(expected(ty)),
         FieldType::Uuid => uuid::Uuid::parse_str(text.trim()).map(Value::Uuid).map_err(|_| expected(ty)),
-        FieldType::Json => match serde_json::from_str(text) {
-            Ok(json) => Ok(Value::Json(json)),
-            // A quoted string that is not JSON is meant as a JSON string.
-            Err(_) if quoted => Ok(Value::Json(serde_json::Value::String(text.to_string()))),
-            Err(_) => Err(expected(ty)),
-        },
+        // Quoted or not, the value must be JSON: text that is not would be stored as a JSON
+        // string by some databases and refused by others, and `"{a: 1}"` is a mistake more
+        // often than it is a string. A JSON string is written with its own quotes: '"text"'.
+        FieldType::Json => serde_json::from_str(text).map(Value::Json).map_err(|_| expected(ty)),
         FieldType::Bytes => match text.strip_prefix("\\x") {
             Some(hex) => parse_hex(hex).map(Value::Bytes).ok_or(expected(ty)),
             None => Ok(Value::Bytes(text.as_bytes().to_vec())),
@@ -306,6 +330,7 @@ mod tests {
             primary_key: false,
             has_default: false,
             default: None,
+            spelling: None,
         }
     }
 
@@ -364,6 +389,8 @@ mod tests {
             Value::Json(serde_json::json!({"a": 1}))
         );
         assert_eq!(coerce(&lit(LiteralKind::Null), &col("age", "int")).unwrap(), Value::Null);
+        assert_eq!(coerce(&lit(LiteralKind::Bool(true)), &col("is_admin", "INTEGER")).unwrap(), Value::Int(1));
+        assert_eq!(coerce(&lit(LiteralKind::Bool(false)), &col("is_admin", "tinyint(4)")).unwrap(), Value::Int(0));
     }
 
     #[test]

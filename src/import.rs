@@ -15,9 +15,9 @@ use serde_json::Value as Json;
 pub enum Cell {
     /// An empty CSV field, a JSON `null` or a key left out.
     Null,
-    /// A CSV field or a JSON string.
+    /// A CSV field.
     Text(String),
-    /// Any other JSON value.
+    /// A JSON value (a string too).
     Json(Json),
 }
 
@@ -214,7 +214,7 @@ impl Reader {
 fn json_cell(value: Json) -> Cell {
     match value {
         Json::Null => Cell::Null,
-        Json::String(s) => Cell::Text(s),
+        // Kept as JSON: for a json field it is a JSON string, for any other its text.
         other => Cell::Json(other),
     }
 }

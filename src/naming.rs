@@ -3,6 +3,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+mod rails;
+
 /// The table a new model gets when the user names none: the plural of its snake_case name.
 pub fn table_for_model(model: &str) -> String {
     pluralize_last_word(&model.to_snake_case())
@@ -26,6 +28,16 @@ pub fn regular_plurals(model: &str) -> Vec<String> {
     }
     names.insert(0, snake);
     names
+}
+
+/// The table Rails (and Sequelize, whose inflections are Rails') makes for a model:
+/// `Medium` → `media`, `Octopus` → `octopi`, `TeamMember` → `team_members`.
+pub fn rails_table(model: &str) -> String {
+    let snake = model.to_snake_case();
+    match snake.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", rails::plural(last)),
+        None => rails::plural(&snake),
+    }
 }
 
 /// The model name shown for a table: the singular of its last word, in UpperCamelCase.

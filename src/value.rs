@@ -110,13 +110,10 @@ impl Value {
                 serde_json::Number::from_f64(*f).map(J::Number).unwrap_or_else(|| J::String(f.to_string()))
             }
             // A decimal is a JSON number, digit for digit (NaN and infinities are strings).
-            Value::Decimal(d) => {
-                let d = canonical_decimal(d);
-                match serde_json::from_str::<serde_json::Number>(d) {
-                    Ok(n) => J::Number(n),
-                    Err(_) => J::String(d.to_string()),
-                }
-            }
+            Value::Decimal(d) => match serde_json::from_str::<serde_json::Number>(d.trim()) {
+                Ok(n) => J::Number(n),
+                Err(_) => J::String(d.trim().to_string()),
+            },
             Value::Json(j) => j.clone(),
             other => J::String(other.to_string()),
         }
@@ -133,7 +130,8 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::UInt(u) => write!(f, "{u}"),
             Value::Float(x) => write!(f, "{x}"),
-            Value::Decimal(d) => f.write_str(canonical_decimal(d)),
+            // Its text as the query's result gave it its form (see [`DecimalForm`]).
+            Value::Decimal(d) => f.write_str(d.trim()),
             Value::Text(s) => f.write_str(s),
             Value::Bytes(b) => {
                 f.write_str("\\x")?;
@@ -173,6 +171,45 @@ pub fn push_fraction(out: &mut String, nanos: u32) {
     out.push_str(digits.trim_end_matches('0'));
 }
 
+/// How a decimal column of a result is shown. A column that declares its scale
+/// (`numeric(8,2)`) shows every value with it, `39.90` and `2.00`, as psql, mysql, Django and
+/// Sequelize do, whatever the database keeps (SQLite keeps `39.9` as a float). Any other
+/// decimal (ormsh's own `decimal`, a sum, a value computed by the database) is shown in its
+/// canonical form: MySQL would pad it to the scale of its type, PostgreSQL to the scale it was
+/// typed with, SQLite to none, and the same value must look the same everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalForm {
+    Canonical,
+    Scale(u32),
+}
+
+impl DecimalForm {
+    /// `value`, a decimal column's, in this form. Numbers that SQLite kept as integers or
+    /// floats become decimals at a declared scale; other values are left as they are.
+    pub fn apply(self, value: &Value) -> Option<Value> {
+        match (self, value) {
+            (DecimalForm::Canonical, Value::Decimal(d)) => {
+                let canonical = canonical_decimal(d);
+                (canonical != d).then(|| Value::Decimal(canonical.to_string()))
+            }
+            (DecimalForm::Scale(scale), Value::Decimal(d)) => Some(Value::Decimal(at_scale(d.trim(), scale)?)),
+            (DecimalForm::Scale(scale), Value::Int(i)) => Some(Value::Decimal(at_scale(&i.to_string(), scale)?)),
+            (DecimalForm::Scale(scale), Value::Float(f)) if f.is_finite() => {
+                Some(Value::Decimal(format!("{f:.prec$}", prec = scale as usize)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A decimal's text rounded or padded to `scale` digits after the point; None for text that is
+/// no finite decimal (`NaN`), which is shown as it is.
+fn at_scale(text: &str, scale: u32) -> Option<String> {
+    let number: bigdecimal::BigDecimal = text.parse().ok()?;
+    let scaled = number.with_scale_round(i64::from(scale), bigdecimal::RoundingMode::HalfEven).to_plain_string();
+    (scaled != text).then_some(scaled).or_else(|| Some(text.to_string()))
+}
+
 /// A decimal without the trailing zeros of its scale: `70.0000000000` → `70`, `12.50` → `12.5`.
 /// MySQL pads every value to its column's scale while PostgreSQL keeps the typed scale and
 /// SQLite keeps none; showing the canonical form makes the same value look the same everywhere,
@@ -201,11 +238,25 @@ mod tests {
         assert_eq!(canonical_decimal("100"), "100");
         assert_eq!(canonical_decimal("1.5e10"), "1.5e10");
         assert_eq!(canonical_decimal("NaN"), "NaN");
-        assert_eq!(
-            Value::Decimal("12345678901234567890.1230".into()).to_json().to_string(),
-            "12345678901234567890.123"
-        );
+        assert_eq!(Value::Decimal("12345678901234567890.123".into()).to_json().to_string(), "12345678901234567890.123");
         assert_eq!(Value::Decimal("NaN".into()).to_json(), serde_json::json!("NaN"));
+    }
+
+    #[test]
+    fn decimals_take_their_columns_scale() {
+        let two = DecimalForm::Scale(2);
+        assert_eq!(two.apply(&Value::Decimal("39.9".into())), Some(Value::Decimal("39.90".into())));
+        assert_eq!(two.apply(&Value::Int(2)), Some(Value::Decimal("2.00".into())));
+        assert_eq!(two.apply(&Value::Float(39.9)), Some(Value::Decimal("39.90".into())));
+        assert_eq!(two.apply(&Value::Decimal("-0.125".into())), Some(Value::Decimal("-0.12".into())));
+        assert_eq!(two.apply(&Value::Decimal("NaN".into())), None);
+        assert_eq!(two.apply(&Value::Null), None);
+        assert_eq!(
+            DecimalForm::Canonical.apply(&Value::Decimal("70.0000000000".into())),
+            Some(Value::Decimal("70".into()))
+        );
+        assert_eq!(Value::Decimal("39.90".into()).to_string(), "39.90");
+        assert_eq!(Value::Decimal("39.90".into()).to_json().to_string(), "39.90");
     }
 
     #[test]

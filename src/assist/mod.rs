@@ -38,6 +38,7 @@ pub(crate) mod tests {
                     primary_key: *flags == "pk",
                     has_default: *flags == "pk" || *flags == "=",
                     default: None,
+                    spelling: None,
                 })
                 .collect(),
             foreign_keys: foreign_keys
@@ -85,6 +86,7 @@ pub(crate) mod tests {
                 ),
             ],
             declared: Vec::new(),
+            views: vec![],
         }
     }
 

@@ -10,10 +10,11 @@ pub use partial::Partial;
 pub use relations::{Relation, RelationKind, Step, is_join_table};
 
 use crate::ast::{FieldPath, Ident};
+use crate::datetime::Spelling;
 use crate::error::{Error, ErrorKind, Result};
 use crate::naming;
 use crate::suggest;
-use crate::value::FieldType;
+use crate::value::{DecimalForm, FieldType};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -27,6 +28,9 @@ pub struct Column {
     pub has_default: bool,
     /// The default's SQL expression, as the database reports it.
     pub default: Option<String>,
+    /// How its rows spell a date, time or uuid where the database keeps them as text
+    /// (SQLite), as a sample showed; ormsh writes the same.
+    pub spelling: Option<Spelling>,
 }
 
 /// A foreign key of one column: `column` → `ref_table.ref_column`.
@@ -35,6 +39,27 @@ pub struct ForeignKey {
     pub column: String,
     pub ref_table: String,
     pub ref_column: String,
+}
+
+impl Column {
+    /// How values of this column are shown if it is a decimal: with the scale its type
+    /// declares (`numeric(8,2)`), else canonically. None for a column of another type.
+    pub fn decimal_form(&self) -> Option<DecimalForm> {
+        if self.field_type != FieldType::Decimal {
+            return None;
+        }
+        let t = self.sql_type.to_ascii_lowercase().replace(' ', "");
+        // MySQL's DECIMAL(38,10) is the type ormsh makes for a `decimal` of no declared scale.
+        if t == "decimal(38,10)" {
+            return Some(DecimalForm::Canonical);
+        }
+        let scale = t
+            .split_once('(')
+            .and_then(|(_, args)| args.split_once(')'))
+            .and_then(|(args, _)| args.split_once(','))
+            .and_then(|(_, scale)| scale.parse().ok());
+        Some(scale.map_or(DecimalForm::Canonical, DecimalForm::Scale))
+    }
 }
 
 impl ForeignKey {
@@ -225,6 +250,18 @@ pub struct Catalog {
     pub declared: Vec<(String, String)>,
     /// `None` when `tables` is the whole schema; otherwise what is known of the rest.
     pub partial: Option<Partial>,
+    /// Which of `tables` are views, and whether each takes rows: a model like a table, but
+    /// `add`, `update` and `delete` on one the database cannot write are refused.
+    pub views: Vec<View>,
+}
+
+/// A view of the current schema (its columns are a [`Table`] of the same name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub name: String,
+    /// The database writes through it (PostgreSQL's and MySQL's simple views; a SQLite view
+    /// with an INSTEAD OF trigger).
+    pub writable: bool,
 }
 
 impl Catalog {
@@ -292,7 +329,16 @@ impl Catalog {
         };
         let regular = || named(&naming::regular_plurals(model));
         let conventional = || named(&naming::table_candidates(model));
-        exact.or_else(folded).or_else(simple_plural).or_else(regular).or_else(conventional)
+        let rails = || named(&[naming::rails_table(model)]);
+        // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
+        let shown = || names().find(|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
+        exact
+            .or_else(folded)
+            .or_else(simple_plural)
+            .or_else(regular)
+            .or_else(conventional)
+            .or_else(rails)
+            .or_else(shown)
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
@@ -315,6 +361,27 @@ impl Catalog {
             }
             err
         })
+    }
+
+    /// Like [`Catalog::model`], for a command that writes rows: a view the database cannot
+    /// write through is refused, with the reason.
+    pub fn writable_model(&self, ident: &Ident) -> Result<&Table> {
+        let table = self.model(ident)?;
+        match self.views.iter().find(|v| v.name == table.name) {
+            Some(view) if !view.writable => Err(Error::at(
+                ErrorKind::Refused,
+                format!("{} is the view `{}`, which the database cannot write rows through", ident.name, table.name),
+                ident.span,
+            )
+            .with_label("a read-only view")
+            .with_help("write to the tables it shows; `query` reads it")),
+            _ => Ok(table),
+        }
+    }
+
+    /// Whether `table` is a view.
+    pub fn is_view(&self, table: &str) -> bool {
+        self.views.iter().any(|v| v.name == table)
     }
 
     /// Resolves one name of `table`: a column, a reference, then a relation, each by exact
@@ -420,6 +487,12 @@ fn same_words(a: &str, b: &str) -> bool {
     letters(a).eq(letters(b))
 }
 
+/// `char(32)`: the column Django's UUIDField (on SQLite and MySQL) and SQLAlchemy's Uuid (on
+/// SQLite) keep a uuid in, as 32 hex digits.
+pub fn is_hex_uuid_type(sql_type: &str) -> bool {
+    sql_type.replace(' ', "").eq_ignore_ascii_case("char(32)")
+}
+
 /// The ormsh type of a column from the type its database declares. Names from all three
 /// backends are understood; anything else is `Other` and shown as text.
 pub fn field_type_of(sql_type: &str) -> FieldType {
@@ -476,6 +549,7 @@ pub(crate) mod fixtures {
             primary_key: name == "id",
             has_default: name == "id",
             default: None,
+            spelling: None,
         }
     }
 
@@ -525,6 +599,7 @@ mod tests {
                 },
             ],
             declared: Vec::new(),
+            views: vec![],
         }
     }
 
@@ -547,12 +622,54 @@ mod tests {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
             partial: None,
+            views: vec![],
         };
         for t in &catalog.tables {
             assert_eq!(catalog.find_model(&t.model_name()).map(|found| &found.name), Some(&t.name));
         }
         assert_eq!(catalog.find_model("order_detail").unwrap().name, "OrderDetails");
         assert!(catalog.find_model("OrderDetailz").is_none());
+    }
+
+    /// Every table name the tools make for a model is found by that model's name and by the
+    /// name `models` shows for it: Sequelize's `TeamMembers`, Rails' irregular plurals, Django's
+    /// `app_model`, SQLAlchemy's and plain SQL's own names.
+    #[test]
+    fn every_name_the_tools_make_resolves() {
+        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let pairs = [
+            ("TeamMember", "TeamMembers"),
+            ("TeamMember", "team_members"),
+            ("Medium", "media"),
+            ("Octopus", "octopi"),
+            ("Person", "people"),
+            ("Salesperson", "salespeople"),
+            ("Datum", "data"),
+            ("Virus", "viri"),
+            ("Status", "statuses"),
+            ("Alias", "aliases"),
+            ("Bus", "buses"),
+            ("Tomato", "tomatoes"),
+            ("Analysis", "analyses"),
+            ("Axis", "axes"),
+            ("Wife", "wives"),
+            ("Half", "halves"),
+            ("Matrix", "matrices"),
+            ("Vertex", "vertices"),
+            ("Mouse", "mice"),
+            ("Ox", "oxen"),
+            ("Quiz", "quizzes"),
+            ("Child", "children"),
+            ("Series", "series"),
+            ("ShopOrderItem", "shop_orderitem"),
+            ("Category", "categories"),
+        ];
+        for (model, name) in pairs {
+            let catalog = Catalog { tables: vec![table("unrelated_things"), table(name)], ..Catalog::default() };
+            assert_eq!(catalog.find_model(model).map(|t| t.name.as_str()), Some(name), "{model} → {name}");
+            let shown = catalog.tables[1].model_name();
+            assert_eq!(catalog.find_model(&shown).map(|t| t.name.as_str()), Some(name), "{shown} (shown) → {name}");
+        }
     }
 
     #[test]
@@ -581,5 +698,14 @@ mod tests {
         assert_eq!(field_type_of("double precision"), FieldType::Float);
         assert_eq!(field_type_of("NUMERIC(10,2)"), FieldType::Decimal);
         assert_eq!(field_type_of("geometry"), FieldType::Other("geometry".into()));
+    }
+
+    #[test]
+    fn decimals_show_the_scale_their_type_declares() {
+        assert_eq!(column("p", "numeric(8,2)").decimal_form(), Some(DecimalForm::Scale(2)));
+        assert_eq!(column("p", "DECIMAL(10, 3)").decimal_form(), Some(DecimalForm::Scale(3)));
+        assert_eq!(column("p", "numeric").decimal_form(), Some(DecimalForm::Canonical));
+        assert_eq!(column("p", "decimal(38,10)").decimal_form(), Some(DecimalForm::Canonical));
+        assert_eq!(column("p", "integer").decimal_form(), None);
     }
 }

@@ -24,7 +24,12 @@ pub struct Partial {
 impl Catalog {
     /// A catalog of no table read yet, knowing every table's name.
     pub fn partial(names: Vec<String>) -> Catalog {
-        Catalog { tables: Vec::new(), declared: Vec::new(), partial: Some(Partial { names, whole: HashSet::new() }) }
+        Catalog {
+            tables: Vec::new(),
+            declared: Vec::new(),
+            views: Vec::new(),
+            partial: Some(Partial { names, whole: HashSet::new() }),
+        }
     }
 
     pub fn is_partial(&self) -> bool {
@@ -65,6 +70,8 @@ impl Catalog {
     /// relations of `named` are then known.
     pub fn take_in(&mut self, read: Catalog, named: &[String], inbound: bool) {
         let Some(partial) = self.partial.as_mut() else { return };
+        // Every read lists every view: the newest list is the one kept.
+        self.views = read.views;
         for table in read.tables {
             if !partial.names.contains(&table.name) {
                 partial.names.push(table.name.clone());
@@ -112,6 +119,7 @@ mod tests {
     fn shop() -> Catalog {
         Catalog {
             declared: Vec::new(),
+            views: Vec::new(),
             tables: vec![
                 table("orders", &["total"], &[("user_id", "users")]),
                 table("reviews", &[], &[("user_id", "users")]),
@@ -135,7 +143,7 @@ mod tests {
         let users = whole.table("users").unwrap().clone();
         let orders = whole.table("orders").unwrap().clone();
         part.take_in(
-            Catalog { tables: vec![users.clone(), orders], declared: Vec::new(), partial: None },
+            Catalog { tables: vec![users.clone(), orders], declared: Vec::new(), views: Vec::new(), partial: None },
             &["orders".into()],
             true,
         );
@@ -150,7 +158,11 @@ mod tests {
         assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Name, "table `users` is not read yet"));
         assert!(whole.path(whole.table("users").unwrap(), &relation).is_ok());
         // Read without what refers to it, a table's relations are still unknown.
-        part.take_in(Catalog { tables: vec![users], declared: Vec::new(), partial: None }, &["users".into()], false);
+        part.take_in(
+            Catalog { tables: vec![users], declared: Vec::new(), views: Vec::new(), partial: None },
+            &["users".into()],
+            false,
+        );
         assert!(!part.relations_read("users") && part.relations_read("orders"));
     }
 }

@@ -220,6 +220,7 @@ mod tests {
                 table("Orders2", &[], &[]),
             ],
             declared: Vec::new(),
+            views: vec![],
         }
     }
 

@@ -24,6 +24,7 @@
 //! VALUES(col), ALTER) are written here, each through the hostile-identifier suite.
 
 mod alter;
+mod instant;
 mod load;
 pub(crate) mod mysql;
 pub(crate) mod postgres;
@@ -31,6 +32,7 @@ pub mod rebuild;
 mod select;
 pub(crate) mod sqlite;
 mod text;
+mod zero_dates;
 
 use sqlx::AssertSqlSafe;
 
@@ -477,7 +479,10 @@ impl Dialect {
             });
             return;
         }
-        b.push(&self.column_type(&column.field_type, column.unique || column.primary_key));
+        // A reference is keyed like the key it refers to: MySQL refers from a column of the
+        // same type only (a VARCHAR key, never TEXT).
+        let keyed = column.unique || column.primary_key || column.references.is_some();
+        b.push(&self.column_type(&column.field_type, keyed));
         if !column.nullable {
             b.push(" NOT NULL");
         }
@@ -620,7 +625,10 @@ fn count_value(n: u64) -> Value {
 /// uuids and json on SQLite; dates in DDL defaults).
 pub fn bind_text(value: &Value) -> String {
     match value {
-        Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S%.f").to_string(),
+        // SQLAlchemy's spelling (microseconds, always), which a column of SQLite takes unless
+        // its rows spell their times otherwise (`Column::spelling`).
+        Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+        Value::Time(t) => t.format("%H:%M:%S%.6f").to_string(),
         other => other.to_string(),
     }
 }
@@ -825,7 +833,9 @@ impl Builder {
         // Text compared by SQLite's or MySQL's own rules would mean something else there than
         // on PostgreSQL: `text.rs` writes those tests; what it leaves is written here.
         if let Operand::Column(column) = operand
-            && self.text_test(table, column, test)
+            && (self.text_test(table, column, test)
+                || self.instant_test(table, column, test)
+                || self.zero_date_test(table, column, test))
         {
             return;
         }

@@ -51,6 +51,14 @@ pub fn in_transaction() -> Sql {
 // this is) whatever the number of tables.
 
 /// The server's version, which names MariaDB.
+/// Every view of `DATABASE()`, and whether it takes rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(IS_UPDATABLE AS CHAR) = 'YES' FROM information_schema.VIEWS \
+        WHERE TABLE_SCHEMA = DATABASE()",
+    )
+}
+
 pub fn version_query() -> Sql {
     Sql::raw("SELECT CAST(VERSION() AS CHAR)")
 }
@@ -71,15 +79,15 @@ fn tables_where(column: &str, only: Option<&[String]>) -> (String, Vec<Value>) {
     }
 }
 
-/// The name of every base table of `DATABASE()`, in the order of [`columns_query`].
+/// The name of every table and view of `DATABASE()`, in the order of [`columns_query`].
 pub fn table_names_query() -> Sql {
     Sql::raw(
         "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
-        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') ORDER BY TABLE_NAME",
     )
 }
 
-/// The columns of every base table of `DATABASE()` (or of those named); the last column says
+/// The columns of every table and view of `DATABASE()` (or of those named); the last column says
 /// whether a MariaDB `json_valid` check makes it JSON. MariaDB names a column's JSON check
 /// after the column. The checks are read once, joined: a subquery per column reads
 /// information_schema again for each (about a second for a schema of ten tables).
@@ -100,7 +108,7 @@ pub fn columns_query(mariadb: bool, only: Option<&[String]>) -> Sql {
         CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR), {json_checked} \
         FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
         ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME {json_checks}\
-        WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'{filter} \
+        WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW'){filter} \
         ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"
     );
     Sql { text, params }

@@ -101,16 +101,23 @@ pub fn shown_as_text(sql_type: &str) -> bool {
         )
 }
 
-// The catalog of `current_schema()`, in three queries whatever the number of tables: of every
-// table, or of the tables named in a JSON array bound to `$1` (a big schema is read as commands
+// The catalog of the search path, in three queries whatever the number of tables: of every
+// table (and view), or of the tables named in a JSON array bound to `$1` (a big schema is read as commands
 // need it).
 
-/// The tables a catalog query reads (`c` in pg_class): every one of the schema, or those named.
+/// The tables and views of the search path, each as the search path resolves its name
+/// (`pg_table_is_visible`).
+const VISIBLE: &str = "pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
+    AND c.relkind IN ('r', 'p', 'v', 'm')";
+
+/// The tables a catalog query reads (`c` in pg_class): every one of the search path, or those
+/// named.
 fn tables_where(only: Option<&[String]>) -> &'static str {
     match only {
-        None => "n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
+        None => VISIBLE,
         Some(_) => {
-            "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+            "pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
+            AND c.relkind IN ('r', 'p', 'v', 'm') \
             AND c.relname = ANY (ARRAY(SELECT json_array_elements_text($1::json))::name[])"
         }
     }
@@ -158,6 +165,15 @@ pub fn columns_query(only: Option<&[String]>) -> Sql {
         tables_where(only)
     );
     catalog_query(text, only)
+}
+
+/// Every view of the current schema (materialized ones too), and whether it takes rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT c.relname::text, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND c.relkind IN ('v', 'm')",
+    )
 }
 
 /// Single-column foreign keys only, of every table (or of those named).

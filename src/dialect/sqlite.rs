@@ -58,8 +58,8 @@ pub fn glob_pattern(like: &str) -> String {
 /// The tables a catalog query reads: every one, or those named.
 fn tables_where(only: Option<&[String]>) -> &'static str {
     match only {
-        None => "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-        Some(_) => "m.type = 'table' AND m.name IN (SELECT value FROM json_each(?1))",
+        None => "m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        Some(_) => "m.type IN ('table', 'view') AND m.name IN (SELECT value FROM json_each(?1))",
     }
 }
 
@@ -83,6 +83,32 @@ pub fn columns_query(only: Option<&[String]>) -> Sql {
         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p",
         only,
         "m.name, p.cid",
+    )
+}
+
+/// One value of each of `columns` of `table` that is not null, from its first rows (a hundred,
+/// so that a column that is mostly null costs no scan of a large table): how its rows spell
+/// their dates and uuids. Cast, so that it is read as the text it is and not as a date.
+pub fn sample_query(table: &str, columns: &[&str]) -> Sql {
+    let q = |name: &str| super::Dialect::Sqlite.quote(name);
+    let samples: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            format!(
+                "CAST((SELECT {c} FROM (SELECT {c} FROM {t} LIMIT 100) WHERE typeof({c}) = 'text' LIMIT 1) AS TEXT)",
+                c = q(c),
+                t = q(table)
+            )
+        })
+        .collect();
+    Sql::raw(format!("SELECT {}", samples.join(", ")))
+}
+
+/// Every view, and whether an INSTEAD OF INSERT trigger lets it take rows.
+pub fn views_query() -> Sql {
+    Sql::raw(
+        "SELECT m.name, EXISTS (SELECT 1 FROM sqlite_schema AS t WHERE t.type = 'trigger' AND t.tbl_name = m.name \
+        AND t.sql LIKE '%INSTEAD OF INSERT%') FROM sqlite_schema AS m WHERE m.type = 'view'",
     )
 }
 
@@ -119,7 +145,7 @@ pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
     Sql {
         text: format!(
             "WITH named(name) AS (SELECT m.name FROM sqlite_schema AS m \
-                WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?1))), \
+                WHERE m.type IN ('table', 'view') AND m.name IN (SELECT value FROM json_each(?1))), \
             inbound(name) AS (SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN named \
                 ON instr(lower(m.sql), lower(named.name)) > 0 \
                 WHERE {inbound} AND m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) AS f \
@@ -129,7 +155,7 @@ pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
                 UNION SELECT name FROM inbound \
                 UNION SELECT f.\"table\" FROM inbound JOIN pragma_foreign_key_list(inbound.name) AS f) \
             SELECT m.name FROM sqlite_schema AS m \
-            WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT name FROM near) ORDER BY m.name"
+            WHERE m.type IN ('table', 'view') AND m.name COLLATE NOCASE IN (SELECT name FROM near) ORDER BY m.name"
         ),
         params: vec![super::names_value(names)],
     }

@@ -35,6 +35,7 @@ fn column(name: &str) -> Column {
         primary_key: false,
         has_default: false,
         default: None,
+        spelling: None,
     }
 }
 

@@ -205,6 +205,7 @@ mod tests {
                 table("product_tags", &[], &[("product_id", "products"), ("tag_id", "tags")]),
             ],
             declared: Vec::new(),
+            views: vec![],
         }
     }
 

@@ -24,7 +24,7 @@ pub use step::{
 
 use crate::ast::{AggFunc, CompareOp, DatePart, Direction};
 use crate::catalog::{Column, ResolvedPath, Step, Table};
-use crate::value::{FieldType, Value};
+use crate::value::{DecimalForm, FieldType, Value};
 
 /// The type a text value is cast to for a column whose type ormsh does not know (an interval,
 /// a range, a network address), or a time that is not a time of day (`24:00:00`): the database
@@ -64,6 +64,23 @@ impl Scalar {
             Scalar::Aggregate { func, arg, .. } => aggregate_type(*func, arg.as_ref().map(|p| &p.column)),
             Scalar::PerRow { func, column, .. } => aggregate_type(*func, column.as_ref()),
         }
+    }
+
+    /// How its values are shown if they are decimals: a column's own, and a sum or an extreme
+    /// of one, keep the column's declared scale (psql's and mysql's sum of a `numeric(8,2)`
+    /// has two places too).
+    pub fn decimal_form(&self) -> Option<DecimalForm> {
+        let column = match self {
+            Scalar::Path(path) => Some(&path.column),
+            Scalar::Aggregate { func: AggFunc::Sum | AggFunc::Min | AggFunc::Max, arg, .. } => {
+                arg.as_ref().map(|p| &p.column)
+            }
+            Scalar::PerRow { func: AggFunc::Sum | AggFunc::Min | AggFunc::Max, column, .. } => column.as_ref(),
+            _ => None,
+        };
+        column
+            .and_then(Column::decimal_form)
+            .or_else(|| (self.field_type() == FieldType::Decimal).then_some(DecimalForm::Canonical))
     }
 
     /// Whether it is computed over a group of rows.

@@ -172,6 +172,7 @@ fn typed_as(left: &Scalar, field: &Expr) -> Column {
             primary_key: false,
             has_default: false,
             default: None,
+            spelling: None,
         },
     }
 }
@@ -444,21 +445,8 @@ pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, fiel
             (field.name.name.clone(), field_type, None)
         }
         FieldTypeDecl::Reference(target) => {
-            // A model may refer to itself before its table exists.
-            let (ref_table, key) = if target.name == model.name.name {
-                (table.to_string(), "id".to_string())
-            } else {
-                let target_table = catalog.model(target).map_err(|_| unknown_type(catalog, target))?;
-                let key = target_table.single_key().ok_or_else(|| {
-                    Error::at(
-                        ErrorKind::Name,
-                        format!("`{}` has no single-column key to refer to", target.name),
-                        target.span,
-                    )
-                })?;
-                (target_table.name.clone(), key.name.clone())
-            };
-            (naming::reference_column(&field.name.name), FieldType::Int, Some((ref_table, key)))
+            let (ref_table, key, key_type) = referenced_key(catalog, model, table, target)?;
+            (naming::reference_column(&field.name.name), key_type, Some((ref_table, key)))
         }
     };
     let column = Column {
@@ -469,6 +457,7 @@ pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, fiel
         primary_key: false,
         has_default: false,
         default: None,
+        spelling: None,
     };
     let default = field.default.as_ref().map(|lit| coerce_default(lit, &column)).transpose()?;
     Ok(ColumnDef {
@@ -481,6 +470,66 @@ pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, fiel
         default,
         references,
     })
+}
+
+/// The table and key a reference refers to, and the type its column takes: the key's own type,
+/// as the database declares it, so that the foreign key is accepted (PostgreSQL and MariaDB
+/// refuse one between columns of different types) and the values fit (a uuid key makes a uuid
+/// reference). A model may refer to itself before its table exists: then its declared key, or
+/// the `id` ormsh adds.
+fn referenced_key(
+    catalog: &Catalog,
+    model: &ModelDecl,
+    table: &str,
+    target: &Ident,
+) -> Result<(String, String, FieldType)> {
+    if target.name == model.name.name {
+        let keys: Vec<&FieldDecl> = model.fields.iter().filter(|f| f.primary_key).collect();
+        return match keys.as_slice() {
+            [] => Ok((table.to_string(), "id".to_string(), FieldType::Int)),
+            [key] => match &key.ty {
+                FieldTypeDecl::Scalar(ty) => {
+                    let key_type = FieldType::from_decl(&ty.name).ok_or_else(|| unknown_type(catalog, ty))?;
+                    Ok((table.to_string(), key.name.name.clone(), key_type))
+                }
+                FieldTypeDecl::Reference(_) => Err(Error::at(
+                    ErrorKind::Name,
+                    format!("`{}`'s key is itself a reference, which a reference to it cannot follow", target.name),
+                    target.span,
+                )),
+            },
+            keys => Err(composite_key(target, keys.iter().map(|k| k.name.name.as_str()))),
+        };
+    }
+    let target_table = catalog.model(target).map_err(|_| unknown_type(catalog, target))?;
+    match target_table.primary_key().as_slice() {
+        [key] => {
+            let key_type = if key.sql_type.trim().is_empty() {
+                key.field_type.clone()
+            } else {
+                FieldType::Other(key.sql_type.clone())
+            };
+            Ok((target_table.name.clone(), key.name.clone(), key_type))
+        }
+        [] => Err(Error::at(ErrorKind::Name, format!("`{}` has no primary key to refer to", target.name), target.span)
+            .with_help(format!(
+                "a reference needs a single-column primary key; `describe {}` shows its fields",
+                target.name
+            ))),
+        keys => Err(composite_key(target, keys.iter().map(|k| k.name.as_str()))),
+    }
+}
+
+/// A reference to a model whose key has several columns: one column cannot hold it.
+fn composite_key<'a>(target: &Ident, keys: impl Iterator<Item = &'a str>) -> Error {
+    let keys: Vec<&str> = keys.collect();
+    Error::at(
+        ErrorKind::Name,
+        format!("`{}` has a composite primary key ({}), which a reference cannot hold", target.name, keys.join(", ")),
+        target.span,
+    )
+    .with_label("a reference needs a single-column key")
+    .with_help("declare the key's fields yourself and refer to them with `sql … FOREIGN KEY`")
 }
 
 fn unknown_type(catalog: &Catalog, ty: &Ident) -> Error {
@@ -541,7 +590,7 @@ fn fill_stamps<'t>(table: &'t Table, given: &mut Assigned<'t>, now: Now, fill: i
         if stamp(column).is_some_and(&fill) && !given.columns.iter().any(|g| std::ptr::eq(*g, column)) {
             let Some(value) = crate::coerce::now_value(&column.field_type, now) else { continue };
             given.columns.push(column);
-            given.values.push(value);
+            given.values.push(crate::coerce::spelled(value, column));
             if !given.ops.is_empty() {
                 given.ops.push((AssignOp::Set, Span::default()));
             }

@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, Column, Table};
 use crate::coerce::Now;
 use crate::dialect::{Dialect, Sql};
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{FieldType, Value};
+use crate::value::{DecimalForm, FieldType, Value};
 
 /// In a sandbox the real transaction is the sandbox's; the user's `begin` is this savepoint.
 pub const SANDBOX_SAVEPOINT: &str = "ormsh_transaction";
@@ -113,6 +113,8 @@ pub enum Plan {
     Get {
         sql: Sql,
         hints: Vec<FieldType>,
+        /// The decimal columns of the result and how each is shown.
+        decimals: Vec<(usize, DecimalForm)>,
         missing: Error,
         /// What `with` shows under the row: the statement's last columns, one per load.
         loads: Vec<Load>,
@@ -120,6 +122,8 @@ pub enum Plan {
     Query {
         sql: Sql,
         hints: Vec<FieldType>,
+        /// The decimal columns of the result and how each is shown.
+        decimals: Vec<(usize, DecimalForm)>,
         cap: Option<u64>,
         /// What `with` shows under each row: the statement's last columns, one per load.
         loads: Vec<Load>,
@@ -242,7 +246,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         }
         Command::Alter { model, change } => Plan::Alter(Box::new(super::alter::plan(catalog, model, change, context)?)),
         Command::Add { model, values } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
             let lookups = found(std::mem::take(&mut given.lookups), dialect);
             let insert = resolve::complete_row(table, model, given, context.now)?.into_insert();
@@ -275,7 +279,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             Plan::Count { sql: dialect.count(&Count { table: table.name.clone(), filter }) }
         }
         Command::Update { model, target, set } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
             let mut set = resolve::assignments(catalog, table, set.to_vec(), context.now)?;
             let lookups = found(std::mem::take(&mut set.lookups), dialect);
@@ -290,7 +294,7 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
             }
         }
         Command::Delete { model, target } => {
-            let table = catalog.model(model)?;
+            let table = catalog.writable_model(model)?;
             let filter = target_filter(catalog, table, target, context.now)?;
             Plan::Delete { sql: dialect.delete(&Delete { table: table.name.clone(), filter }) }
         }
@@ -361,7 +365,7 @@ fn add(table: &Table, insert: Insert, lookups: Vec<Found>, context: &Context) ->
 /// with the same key.
 fn upsert(catalog: &Catalog, model: &Ident, values: &[crate::ast::Assignment], context: &Context) -> Result<Plan> {
     let dialect = context.dialect;
-    let table = catalog.model(model)?;
+    let table = catalog.writable_model(model)?;
     let mut given = resolve::assignments(catalog, table, values.to_vec(), context.now)?;
     let lookups = found(std::mem::take(&mut given.lookups), dialect);
     let (row, conflict) = upsert_row(table, model, given, context.now)?;
@@ -460,7 +464,13 @@ fn get(catalog: &Catalog, model: &Ident, key: &Literal, with: &[FieldPath], cont
         Error::at(ErrorKind::Name, format!("no {} with {} {}", model.name, key_column.name, key_text(key)), key.span);
     let select = resolve::by_key(table, key_column, value);
     let loads = super::load::loads(catalog, table, with)?;
-    Ok(Plan::Get { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), missing, loads })
+    Ok(Plan::Get {
+        hints: hints(&select, &loads),
+        decimals: decimals(&select),
+        sql: context.dialect.select_with(&select, &loads),
+        missing,
+        loads,
+    })
 }
 
 fn target_filter(catalog: &Catalog, table: &Table, target: &Target, now: Now) -> Result<Option<Filter>> {
@@ -477,6 +487,11 @@ fn hints(select: &Select, loads: &[Load]) -> Vec<FieldType> {
     columns.chain(loads.iter().map(|_| FieldType::Text)).collect()
 }
 
+/// The decimal columns of the select, each with how it is shown.
+fn decimals(select: &Select) -> Vec<(usize, DecimalForm)> {
+    select.columns.iter().enumerate().filter_map(|(at, p)| Some((at, p.value.decimal_form()?))).collect()
+}
+
 /// A select whose rows are shown, capped at the prompt: it asks for one row past the cap, which
 /// says whether more exist.
 fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
@@ -484,7 +499,13 @@ fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
     if let Some(cap) = cap {
         select.limit = Some(select.limit.map_or(cap + 1, |l| l.min(cap + 1)));
     }
-    Plan::Query { hints: hints(&select, &loads), sql: context.dialect.select_with(&select, &loads), cap, loads }
+    Plan::Query {
+        hints: hints(&select, &loads),
+        decimals: decimals(&select),
+        sql: context.dialect.select_with(&select, &loads),
+        cap,
+        loads,
+    }
 }
 
 fn key_text(key: &Literal) -> String {

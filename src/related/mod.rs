@@ -113,7 +113,11 @@ fn record(scan: &mut Scan<'_>, load: &Load, dialect: Dialect) -> std::result::Re
             scan.expect(b':')?;
         }
         match load.columns.get(at) {
-            Some(column) => values.push(value(scan, column, dialect)?),
+            Some(column) => {
+                let value = value(scan, column, dialect)?;
+                let shaped = column.decimal_form().and_then(|form| form.apply(&value));
+                values.push(shaped.unwrap_or(value));
+            }
             None => related_records.push(related(scan, &load.nested[at - load.columns.len()], dialect)?),
         }
     }
@@ -184,7 +188,16 @@ fn string(column: &Column, text: Cow<'_, str>, dialect: Dialect) -> Value {
             FieldType::Float | FieldType::Decimal if is_printed_real(&text) => {
                 text.parse().map(Value::Float).unwrap_or_else(|_| Value::Text(text.into()))
             }
-            // Dates, uuids and the rest are the text SQLite keeps.
+            // Dates, times and uuids whatever tool spelled them (as the driver reads them).
+            FieldType::DateTime if text.len() > 10 => crate::datetime::parse_datetime(text.trim())
+                .map_or_else(|| Value::Text(text.to_string()), Value::DateTime),
+            FieldType::Time => {
+                crate::datetime::parse_time(text.trim()).map_or_else(|| Value::Text(text.to_string()), Value::Time)
+            }
+            FieldType::Uuid => {
+                uuid::Uuid::try_parse(text.trim()).map_or_else(|_| Value::Text(text.to_string()), Value::Uuid)
+            }
+            // The rest is the text SQLite keeps.
             _ => Value::Text(text.into_owned()),
         };
     }
@@ -331,7 +344,14 @@ mod tests {
         assert_eq!(read(lite, "JSON", json!("{\"a\":1}")), Value::Json(json!({"a": 1})));
         assert_eq!(read(lite, "JSON", json!("not json")), Value::Text("not json".into()));
         assert_eq!(read(lite, "DATE", json!("2024-01-31")), Value::Text("2024-01-31".into()));
-        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00")), Value::Text("2024-01-31 10:00:00".into()));
+        // A datetime or uuid whatever tool spelled it, as the driver reads one.
+        let ten = chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00")), Value::DateTime(ten));
+        assert_eq!(read(lite, "DATETIME", json!("2024-01-31 10:00:00.000 +00:00")), Value::DateTime(ten));
+        assert_eq!(
+            read(lite, "UUID", json!("0b6f9c1e8c574d5e9a432f1d8a7e6b10")),
+            Value::Uuid("0b6f9c1e-8c57-4d5e-9a43-2f1d8a7e6b10".parse().unwrap())
+        );
         assert_eq!(read(lite, "UUID", json!("x")), Value::Text("x".into()));
         assert_eq!(read(lite, "TEXT", json!(7)), Value::Int(7));
         assert_eq!(read(lite, "TEXT", Json::Null), Value::Null);

@@ -254,7 +254,7 @@ mod tests {
             parsed,
             json!([{
                 "i": -7, "b": false, "n": null, "t": "Zoë 日本\n\"quoted\"", "f": 2.5,
-                "d": 12.5, "raw": "\\x01ff", "j": {"k": [1, true]}
+                "d": serde_json::from_str::<serde_json::Value>("12.50").unwrap(), "raw": "\\x01ff", "j": {"k": [1, true]}
             }])
         );
         assert!(parsed[0]["i"].is_i64());

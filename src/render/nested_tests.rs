@@ -16,6 +16,7 @@ fn column(name: &str) -> Column {
         primary_key: name == "id",
         has_default: false,
         default: None,
+        spelling: None,
     }
 }
 

@@ -140,7 +140,7 @@ impl Session {
         model: &Ident,
         values: Vec<crate::ast::Assignment>,
     ) -> Result<(&crate::catalog::Table, resolve::Assigned<'_>, crate::coerce::Now)> {
-        let table = self.catalog.model(model)?;
+        let table = self.catalog.writable_model(model)?;
         let now = crate::coerce::Now::read();
         let given = resolve::assignments(&self.catalog, table, values, now)?;
         if let Some(lookup) = given.lookups.first() {

@@ -62,7 +62,7 @@ impl Records<'_> {
 impl Session {
     /// Reads `path` into `model`'s table: every row, or (on the first error) none.
     pub(super) async fn import(&mut self, model: &Ident, path: &str, span: Span) -> Result<()> {
-        let table = self.following_schema(|catalog| catalog.model(model).cloned()).await?;
+        let table = self.following_schema(|catalog| catalog.writable_model(model).cloned()).await?;
         let at = FileAt { path, span };
         let Some(kind) = Kind::of(path) else {
             return Err(at.error(ErrorKind::Usage, 0, "cannot tell the file's format").with_help(
@@ -290,6 +290,7 @@ fn value(cell: Cell, column: &Column, now: Now) -> std::result::Result<Value, St
         // Text is a quoted literal: `now` in a file is the word, not the clock.
         Cell::Text(text) => LiteralKind::Quoted(text),
         Cell::Json(json) if column.field_type == FieldType::Json => return Ok(Value::Json(json)),
+        Cell::Json(serde_json::Value::String(text)) => LiteralKind::Quoted(text),
         Cell::Json(serde_json::Value::Bool(b)) => LiteralKind::Bool(b),
         Cell::Json(serde_json::Value::Number(n)) => LiteralKind::Number(n.to_string()),
         Cell::Json(other) => LiteralKind::Quoted(other.to_string()),

@@ -394,10 +394,12 @@ impl Session {
             }
             Plan::Alter(alter) => self.run_alter(*alter).await,
             plan @ Plan::Add { .. } => self.run_add(plan).await,
-            Plan::Get { sql, hints, missing, loads } => {
+            Plan::Get { sql, hints, decimals, missing, loads } => {
                 let mut rows = Collect::default();
                 self.backend.fetch(&sql, &hints, &mut rows).await?;
-                let Some(row) = rows.rows.first() else { return Err(missing) };
+                let Some(row) = rows.rows.first_mut() else { return Err(missing) };
+                sinks::shape_decimals(row, &decimals);
+                let row = &*row;
                 if loads.is_empty() {
                     return self.printer.record(&rows.columns, row, false).map_err(io_error);
                 }
@@ -405,10 +407,12 @@ impl Session {
                 let related = crate::related::read_all(&loads, &row[own..], self.dialect())?;
                 self.printer.record_with(&rows.columns[..own], &row[..own], &loads, &related).map_err(io_error)
             }
-            Plan::Query { sql, hints, cap, loads } => {
+            Plan::Query { sql, hints, decimals, cap, loads } => {
                 let dialect = self.dialect();
-                let mut sink =
-                    PrintRows::new(&mut self.printer, cap).with_loads(&loads, dialect).stopping_on(&self.canceller);
+                let mut sink = PrintRows::new(&mut self.printer, cap)
+                    .with_loads(&loads, dialect)
+                    .with_decimals(&decimals)
+                    .stopping_on(&self.canceller);
                 let fetched = self.backend.fetch(&sql, &hints, &mut sink).await;
                 sink.finish(fetched)
             }
@@ -531,7 +535,10 @@ impl Session {
         if stored.rows.is_empty() {
             return self.printer.affected(rows as u64, "added").map_err(io_error);
         }
-        for row in &stored.rows {
+        let decimals: Vec<_> =
+            table.columns.iter().enumerate().filter_map(|(at, c)| Some((at, c.decimal_form()?))).collect();
+        for row in &mut stored.rows {
+            sinks::shape_decimals(row, &decimals);
             self.printer.record(&stored.columns, row, true).map_err(io_error)?;
         }
         Ok(())

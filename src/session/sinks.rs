@@ -7,7 +7,18 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Load;
 use crate::related::read_all;
 use crate::render::Printer;
-use crate::value::Value;
+use crate::value::{DecimalForm, Value};
+
+/// Gives the decimals of a row the form their columns ask for (see [`DecimalForm`]).
+pub fn shape_decimals(row: &mut [Value], decimals: &[(usize, DecimalForm)]) {
+    for &(at, form) in decimals {
+        if let Some(value) = row.get_mut(at)
+            && let Some(shaped) = form.apply(value)
+        {
+            *value = shaped;
+        }
+    }
+}
 
 /// Prints rows as they arrive; past `cap` rows it stops reading and notes that more exist.
 pub struct PrintRows<'p> {
@@ -22,6 +33,9 @@ pub struct PrintRows<'p> {
     dialect: Dialect,
     /// Ctrl-C: the listing stops at the next row, and its stream is dropped.
     canceller: Option<&'p Canceller>,
+    /// The decimal columns and their forms; a row that has any is shaped in `shaped`.
+    decimals: &'p [(usize, DecimalForm)],
+    shaped: Vec<Value>,
 }
 
 impl<'p> PrintRows<'p> {
@@ -35,7 +49,15 @@ impl<'p> PrintRows<'p> {
             loads: &[],
             dialect: Dialect::Sqlite,
             canceller: None,
+            decimals: &[],
+            shaped: Vec::new(),
         }
+    }
+
+    /// Rows whose decimal columns are shown in these forms.
+    pub fn with_decimals(mut self, decimals: &'p [(usize, DecimalForm)]) -> PrintRows<'p> {
+        self.decimals = decimals;
+        self
     }
 
     /// Rows that end with a column of related records for each of `loads`, as `dialect` sends them.
@@ -92,6 +114,14 @@ impl RowSink for PrintRows<'_> {
             return Ok(false);
         }
         self.shown += 1;
+        let values = if self.decimals.is_empty() {
+            values
+        } else {
+            self.shaped.clear();
+            self.shaped.extend_from_slice(values);
+            shape_decimals(&mut self.shaped, self.decimals);
+            &self.shaped
+        };
         if self.loads.is_empty() {
             self.printer.row(values).map_err(io_error)?;
         } else {

@@ -34,10 +34,17 @@ fn decode(row: &MySqlRow, i: usize, hint: Option<&FieldType>) -> Value {
 /// One value by its column's type alone.
 pub(super) fn decode_by_type(row: &MySqlRow, i: usize) -> Value {
     let Ok(raw) = row.try_get_raw(i) else { return Value::Null };
-    if raw.is_null() {
-        return Value::Null;
-    }
     let ty = raw.type_info().into_owned();
+    if raw.is_null() {
+        // sqlx calls a zero date (`0000-00-00`) null; it is shown as it is written.
+        let dated = matches!(ty.name(), "DATE" | "DATETIME" | "TIMESTAMP");
+        return match <&[u8] as Decode<MySql>>::decode(raw) {
+            Ok(bytes) if dated && bytes.first() == Some(&0) => {
+                date_time(bytes, ty.name() != "DATE").unwrap_or(Value::Null)
+            }
+            _ => Value::Null,
+        };
+    }
     // Decoding never checks the column's type: each arm reads the bytes the way the type says.
     let bytes = <&[u8] as Decode<MySql>>::decode(raw.clone()).unwrap_or_default();
     let decoded = match ty.name() {

@@ -6,7 +6,7 @@ use sqlx::mysql::MySqlRow;
 
 use super::decode::decode_by_type;
 use crate::backend::db_error;
-use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
 use crate::dialect::Sql;
 use crate::dialect::mysql as dialect;
 use crate::error::Result;
@@ -89,6 +89,7 @@ pub async fn introspect(conn: &mut MySqlConnection, only: Option<&[String]>) -> 
                 primary_key: false,
                 has_default: default.is_some() || extra.contains("auto_increment") || extra.contains("generated"),
                 default,
+                spelling: None,
             },
         );
     }
@@ -110,6 +111,10 @@ pub async fn introspect(conn: &mut MySqlConnection, only: Option<&[String]>) -> 
     }
 
     // The primary key is the index named PRIMARY, shown as the key rather than as an index.
+    for row in rows(conn, dialect::views_query()).await? {
+        catalog.views.push(View { name: text_at(&row, 0).unwrap_or_default(), writable: int_at(&row, 1) != 0 });
+    }
+
     for row in rows(conn, dialect::indexes_query(only)).await? {
         let (Some(table), Some(name)) = (text_at(&row, 0), text_at(&row, 1)) else { continue };
         let unique = int_at(&row, 2) == 0;

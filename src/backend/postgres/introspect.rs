@@ -1,11 +1,11 @@
-//! PostgreSQL's catalog: every table of `current_schema()`, its columns, single-column foreign
+//! PostgreSQL's catalog: every table of the search path (as it resolves their names), its columns, single-column foreign
 //! keys and indexes, read with the three catalog queries of `dialect::postgres`.
 
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use crate::backend::db_error;
-use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
 use crate::dialect::Sql;
 use crate::dialect::postgres as dialect;
 use crate::error::Result;
@@ -73,6 +73,7 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Res
                 primary_key,
                 has_default: default.is_some() || generated,
                 default,
+                spelling: None,
             },
         );
     }
@@ -87,6 +88,11 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Res
         if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
             t.foreign_keys.push(fk);
         }
+    }
+
+    for row in rows(conn, dialect::views_query()).await? {
+        let name: String = row.try_get(0).map_err(db_error)?;
+        catalog.views.push(View { name, writable: row.try_get(1).unwrap_or(false) });
     }
 
     for row in rows(conn, dialect::indexes_query(only)).await? {

@@ -83,10 +83,60 @@ impl SqliteLink {
         unsafe { ffi::sqlite3_db_readonly(db, c"main".as_ptr()) == 1 }
     }
 
+    /// Gives the connection `ormsh_instant(x)`: the one spelling of the date or time `x` is,
+    /// whatever the tool that wrote it (see `datetime::instant_key`), so that ormsh's
+    /// comparisons on dates and times kept as text mean the same instant (`dialect/instant.rs`).
+    pub fn add_instant_function(&mut self) -> Result<()> {
+        let db = self.handle.as_raw_handle().as_ptr();
+        // SAFETY: `db` is open and locked for us; the name is a NUL-terminated literal; the
+        // function is a plain `extern "C"` function with no user data to free.
+        let code = unsafe {
+            ffi::sqlite3_create_function_v2(
+                db,
+                c"ormsh_instant".as_ptr(),
+                1,
+                ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC | ffi::SQLITE_INNOCUOUS,
+                ptr::null_mut(),
+                Some(instant),
+                None,
+                None,
+                None,
+            )
+        };
+        if code == ffi::SQLITE_OK { Ok(()) } else { Err(error(db, code)) }
+    }
+
     /// Calls `callback` every `every` virtual-machine steps of a running statement; when it
     /// returns false, the statement stops with SQLITE_INTERRUPT.
     pub fn set_progress_handler(&mut self, every: i32, callback: impl FnMut() -> bool + Send + 'static) {
         self.handle.set_progress_handler(every, callback);
+    }
+}
+
+/// `ormsh_instant(x)`: text that spells a date or time becomes its one spelling; anything else
+/// (null, a number, other text) is returned as it is.
+unsafe extern "C" fn instant(ctx: *mut ffi::sqlite3_context, argc: c_int, argv: *mut *mut ffi::sqlite3_value) {
+    if argc != 1 {
+        return;
+    }
+    // SAFETY: SQLite passes `argc` valid values; text is read with its length, as SQLite asks
+    // (the pointer first, then the byte count), and is valid for the length of this call. The
+    // result's text is copied by SQLite (SQLITE_TRANSIENT) before `key` goes.
+    unsafe {
+        let value = *argv;
+        if ffi::sqlite3_value_type(value) != ffi::SQLITE_TEXT {
+            return ffi::sqlite3_result_value(ctx, value);
+        }
+        let data = ffi::sqlite3_value_text(value);
+        let len = ffi::sqlite3_value_bytes(value) as usize;
+        let text =
+            if data.is_null() { "" } else { std::str::from_utf8(std::slice::from_raw_parts(data, len)).unwrap_or("") };
+        match crate::datetime::instant_key(text) {
+            std::borrow::Cow::Owned(key) => {
+                ffi::sqlite3_result_text(ctx, key.as_ptr().cast(), key.len() as c_int, ffi::SQLITE_TRANSIENT())
+            }
+            std::borrow::Cow::Borrowed(_) => ffi::sqlite3_result_value(ctx, value),
+        }
     }
 }
 
@@ -268,7 +318,7 @@ impl<'h> Statement<'h> {
         // SAFETY: as in `value`: a current row, a valid column, bytes copied before the next step.
         unsafe {
             if ffi::sqlite3_column_type(stmt, i as c_int) == ffi::SQLITE_TEXT
-                && *ty != FieldType::Json
+                && !matches!(ty, FieldType::Json | FieldType::DateTime | FieldType::Time | FieldType::Uuid)
                 && let Value::Text(buffer) = slot
             {
                 let data = ffi::sqlite3_column_text(stmt, i as c_int);
@@ -318,7 +368,7 @@ impl<'h> Statement<'h> {
                             Ok(json) => Value::Json(json),
                             Err(_) => Value::Text(text.to_string()),
                         },
-                        Ok(text) => Value::Text(text.to_string()),
+                        Ok(text) => typed_text(text, ty),
                         // Text that is not UTF-8 is shown as its bytes rather than lost.
                         Err(_) => Value::Bytes(bytes.to_vec()),
                     }
@@ -326,6 +376,19 @@ impl<'h> Statement<'h> {
             }
         }
     }
+}
+
+/// Text of a date, time or uuid column as its value, whichever tool spelled it
+/// (`2024-01-02 03:04:05.000000`, `….000 +00:00`, a uuid's 32 hex digits): shown the same
+/// whatever the spelling, as on the other databases. Text that is no such value stays text.
+fn typed_text(text: &str, ty: &FieldType) -> Value {
+    let typed = match ty {
+        FieldType::DateTime if text.len() > 10 => crate::datetime::parse_datetime(text.trim()).map(Value::DateTime),
+        FieldType::Time => crate::datetime::parse_time(text.trim()).map(Value::Time),
+        FieldType::Uuid => uuid::Uuid::try_parse(text.trim()).ok().map(Value::Uuid),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| Value::Text(text.to_string()))
 }
 
 /// Binds text to placeholder `index`. `lifetime` is SQLITE_TRANSIENT (SQLite copies the bytes

@@ -2,11 +2,12 @@
 //! the three pragma queries of `dialect::sqlite`.
 
 use super::SqliteLink;
-use crate::catalog::{Catalog, Column, ForeignKey, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
+use crate::datetime::Spelling;
 use crate::dialect::Sql;
 use crate::dialect::sqlite as dialect;
 use crate::error::Result;
-use crate::value::Value;
+use crate::value::{FieldType, Value};
 
 /// A whole (small) result, read on this thread like any other: introspection at start-up then
 /// costs no hand-over to sqlx's worker thread.
@@ -44,6 +45,36 @@ pub async fn tables_around(conn: &mut SqliteLink, names: &[String], inbound: boo
     Ok(rows(conn, dialect::tables_around_query(names, inbound)).await?.iter().map(|r| text(&r[0])).collect())
 }
 
+/// Whether a column may hold values whose spelling ormsh must follow: a datetime, a time, a
+/// uuid, or the `char(32)` Django and SQLAlchemy keep a uuid in.
+fn spelled(column: &Column) -> bool {
+    matches!(column.field_type, FieldType::DateTime | FieldType::Time | FieldType::Uuid)
+        || crate::catalog::is_hex_uuid_type(&column.sql_type)
+}
+
+/// Reads how each table's dates, times and uuids are spelled, from a sample of its rows: one
+/// query for each table that has such columns.
+async fn sample_spellings(conn: &mut SqliteLink, catalog: &mut Catalog) -> Result<()> {
+    for table in &mut catalog.tables {
+        let columns: Vec<&str> = table.columns.iter().filter(|c| spelled(c)).map(|c| c.name.as_str()).collect();
+        if columns.is_empty() {
+            continue;
+        }
+        let samples = rows(conn, dialect::sample_query(&table.name, &columns)).await?;
+        let Some(samples) = samples.into_iter().next() else { continue };
+        let mut samples = samples.into_iter();
+        for column in table.columns.iter_mut().filter(|c| spelled(c)) {
+            let Some(Value::Text(sample)) = samples.next() else { continue };
+            column.spelling = match column.field_type {
+                FieldType::DateTime => Spelling::of_moment(&sample, true),
+                FieldType::Time => Spelling::of_moment(&sample, false),
+                _ => Spelling::of_uuid(&sample),
+            };
+        }
+    }
+    Ok(())
+}
+
 /// Reads every table (or those of `only`) with three queries over SQLite's pragma functions,
 /// whatever the number of tables.
 pub async fn introspect(conn: &mut SqliteLink, only: Option<&[String]>) -> Result<Catalog> {
@@ -64,6 +95,7 @@ pub async fn introspect(conn: &mut SqliteLink, only: Option<&[String]>) -> Resul
                 primary_key: pk > 0,
                 has_default: default.is_some(),
                 default,
+                spelling: None,
             },
         );
     }
@@ -99,6 +131,11 @@ pub async fn introspect(conn: &mut SqliteLink, only: Option<&[String]>) -> Resul
             t.foreign_keys.push(fk);
         }
     }
+
+    for row in rows(conn, dialect::views_query()).await? {
+        catalog.views.push(View { name: text(&row[0]), writable: int(&row[1]) != 0 });
+    }
+    sample_spellings(conn, &mut catalog).await?;
 
     for row in rows(conn, dialect::indexes_query(only)).await? {
         let table = text(&row[0]);

@@ -32,6 +32,7 @@ pub async fn connect(url: &str) -> Result<SqliteLink> {
         .busy_timeout(BUSY_TIMEOUT);
     let conn = SqliteConnection::connect_with(&options).await.map_err(|e| connect_error(url, e))?;
     let mut conn = SqliteLink::lock(conn).await.map_err(|e| connect_error(url, e))?;
+    conn.add_instant_function()?;
     // SQLite opens a file it may not write read-only, without a word: the first write would
     // fail. Unless read-only was asked for (`?mode=ro`), say so now.
     let asked_read_only = url.contains("mode=ro");
