@@ -450,7 +450,8 @@ fn ctrl_c_cancels_a_running_command_on_postgres() {
     let Some(db) = ServerKind::Postgres.fresh_db("prompt", "cancel") else { return };
     let location = {
         let parsed = url::Url::parse(&db.admin_url).unwrap();
-        format!("{}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
+        // A server's prompt names the backend before `host/database`.
+        format!("pg {}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
     };
     let (idle, tx) = (format!("ormsh {location}> "), format!("ormsh {location} [tx]> "));
     let t = Scratch::new();

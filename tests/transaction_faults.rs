@@ -597,7 +597,7 @@ impl Prompt {
 
     /// The output of the line sent last, up to the next prompt; and that prompt.
     fn finish(&mut self, line: &str) -> (String, String) {
-        match self.pty.exp_regex(r"ormsh \S+( \[tx!?\])?> ") {
+        match self.pty.exp_regex(r"ormsh (?:pg |mysql )?\S+( \[tx!?\])?> ") {
             Ok(found) => found,
             Err(e) => panic!("no prompt after `{line}` (a hang?): {e}"),
         }
