@@ -9,8 +9,10 @@ pub struct SettingInfo {
     pub name: &'static str,
     /// The values it takes, as `set` writes them.
     pub values: &'static str,
-    /// Its value when nothing set it, as `set` writes it.
+    /// Its value at the prompt when nothing set it, as `set` writes it.
     pub default: &'static str,
+    /// Its value in a script (`-c`, `-f`, piped input) when nothing set it, where that differs.
+    pub in_scripts: Option<&'static str>,
     pub summary: &'static str,
 }
 
@@ -20,24 +22,28 @@ pub const SETTINGS: &[SettingInfo] = &[
         name: "format",
         values: "auto|table|vertical|json|jsonl|csv",
         default: "auto",
+        in_scripts: Some("table"),
         summary: "how rows are printed (psql's \\x flips table and vertical)",
     },
     SettingInfo {
         name: "limit",
         values: "N|off",
         default: "100",
+        in_scripts: None,
         summary: "rows a query shows at the prompt (scripts show all)",
     },
     SettingInfo {
         name: "timing",
         values: "on|off",
         default: "off",
+        in_scripts: None,
         summary: "print how long each command took (psql's \\timing)",
     },
     SettingInfo {
         name: "pager",
         values: "on|off",
         default: "on",
+        in_scripts: Some("off"),
         summary: "results taller or wider than the terminal go through $PAGER (default less -SRXF)",
     },
 ];
