@@ -309,6 +309,9 @@ impl Prompt {
 
     /// Types a line (and does not wait for it).
     fn send(&mut self, line: &str) {
+        // At the prompt `sql` text goes on until a `;` (or an empty line).
+        let line =
+            &if line.starts_with("sql ") && !line.ends_with(';') { format!("{line};") } else { line.to_string() };
         assert!(self.tx.len() + line.len() < 80, "`{line}` would wrap on the terminal");
         // After an error the failed entry is put back on the line: Ctrl-U clears it.
         self.pty.send_control('u').expect("send Ctrl-U");

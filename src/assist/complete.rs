@@ -293,6 +293,9 @@ mod tests {
         exactly("add User name=John, AGE=3, ", &["active=", "id="]);
         // A reference and its column are one field.
         exactly("add Address user=1 ", &["email=", "id="]);
+        exactly("add Address user_id=1 ", &["email=", "id="]);
+        exactly("add Address email='a b' user=1 ", &["id="]);
+        exactly("add User name=John ag", &["age="]);
         exactly("add Address ", &["email=", "id=", "user=", "user_id="]);
         exactly("add Nope ", &[]);
         exactly("add User name", &["name="]);
