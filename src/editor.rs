@@ -231,12 +231,13 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
         }
         let input = match editor.readline_with_initial(&request.prompt, (request.initial.as_str(), "")) {
             Ok(line) => {
-                if request.remember && !line.trim().is_empty() {
-                    if let Some(entry) = history::entry(&line) {
-                        let _ = editor.add_history_entry(entry);
-                        if let Some(path) = &history {
-                            let _ = editor.append_history(path);
-                        }
+                if request.remember
+                    && !line.trim().is_empty()
+                    && let Some(entry) = history::entry(&line)
+                {
+                    let _ = editor.add_history_entry(entry);
+                    if let Some(path) = &history {
+                        let _ = editor.append_history(path);
                     }
                 }
                 Input::Line(line)
