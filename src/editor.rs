@@ -331,12 +331,11 @@ fn serve(mut editor: Rustyline<OrmshHelper, DefaultHistory>, inbox: mpsc::Receiv
         if let Input::Line(entry) = &input
             && request.remember
             && !entry.trim().is_empty()
+            && let Some(entry) = history::entry(entry)
         {
-            if let Some(entry) = history::entry(entry) {
-                let _ = editor.add_history_entry(entry);
-                if let Some(path) = &history {
-                    let _ = editor.append_history(path);
-                }
+            let _ = editor.add_history_entry(entry);
+            if let Some(path) = &history {
+                let _ = editor.append_history(path);
             }
         }
         if !request.reply.send(input) {

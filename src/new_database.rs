@@ -23,7 +23,9 @@ impl NewDatabase {
         }
         let options = SqliteConnectOptions::from_str(url).ok()?;
         let path = options.get_filename().to_path_buf();
-        let in_memory = path.as_os_str().is_empty() || path.as_os_str() == ":memory:";
+        // sqlx names an in-memory database `file:sqlx-in-memory-N`, which is no file.
+        let name = path.to_string_lossy();
+        let in_memory = name.is_empty() || name == ":memory:" || name.starts_with("file:sqlx-in-memory-");
         (!in_memory && std::fs::symlink_metadata(&path).is_err()).then_some(NewDatabase { path, by_default })
     }
 

@@ -23,7 +23,7 @@ use crate::value::Value;
 const INDENT: usize = 4;
 
 pub(super) struct VerticalRows {
-    columns: Vec<String>,
+    names: Names,
     color: bool,
     count: u64,
     /// What `with` shows under each row.
@@ -32,12 +32,12 @@ pub(super) struct VerticalRows {
 
 impl VerticalRows {
     pub(super) fn new(columns: &[String], color: bool, shapes: Vec<Shape>) -> VerticalRows {
-        VerticalRows { columns: columns.to_vec(), color, count: 0, shapes }
+        VerticalRows { names: Names::of(columns), color, count: 0, shapes }
     }
 
     pub(super) fn row(&mut self, out: &mut dyn Write, values: &[Value], related: &[Related]) -> io::Result<()> {
         self.count += 1;
-        draw(out, &self.columns, values, self.color, Some(&format!("RECORD {}", self.count)))?;
+        draw(out, &self.names, values, self.color, Some(&format!("RECORD {}", self.count)))?;
         write_nested(out, &self.shapes, related, self.color, 0)
     }
 
@@ -52,7 +52,7 @@ impl VerticalRows {
 
 /// One record without a banner: `id   | 1` / `name | John`.
 pub(super) fn write_record(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool) -> io::Result<()> {
-    draw(out, columns, values, color, None)
+    draw(out, &Names::of(columns), values, color, None)
 }
 
 /// The records under a row or record (`with`), `pad` spaces in: each load labelled
@@ -80,7 +80,7 @@ pub(super) fn write_nested(
         for (i, record) in records(related).iter().enumerate() {
             let banner = shape.many.then(|| format!("{} {}", clean(&shape.name), i + 1));
             let mut block = Vec::new();
-            draw(&mut block, &shape.columns, &record.values, color, banner.as_deref())?;
+            draw(&mut block, &Names::of(&shape.columns), &record.values, color, banner.as_deref())?;
             write_indented(out, &block, pad + INDENT)?;
             write_nested(out, &shape.nested, &record.related, color, pad + INDENT)?;
         }
@@ -92,13 +92,29 @@ pub(super) fn write_nested(
 /// time linear in what is shown: a value of many megabytes, or millions of small records, would
 /// take comfy-table far longer (it measures and pads every line of every cell more than once).
 /// A column name of several lines is rare enough to go through comfy-table still.
-fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, title: Option<&str>) -> io::Result<()> {
-    let names: Vec<String> = columns.iter().map(|name| clean(name)).collect();
-    if names.iter().any(|name| name.contains('\n')) {
-        return draw_general(out, &names, values, color, title);
+/// The column names of a block as shown, measured once for all its records.
+struct Names {
+    names: Vec<String>,
+    widths: Vec<usize>,
+    width: usize,
+    multi_line: bool,
+}
+
+impl Names {
+    fn of(columns: &[String]) -> Names {
+        let names: Vec<String> = columns.iter().map(|name| clean(name)).collect();
+        let widths: Vec<usize> = names.iter().map(|name| text_width(name)).collect();
+        let multi_line = names.iter().any(|name| name.contains('\n'));
+        Names { width: widths.iter().copied().max().unwrap_or(0), names, widths, multi_line }
+    }
+}
+
+fn draw(out: &mut dyn Write, names: &Names, values: &[Value], color: bool, title: Option<&str>) -> io::Result<()> {
+    if names.multi_line {
+        return draw_general(out, &names.names, values, color, title);
     }
     let texts: Vec<Option<String>> = values.iter().map(|v| (!v.is_null()).then(|| cell_text(v))).collect();
-    let name_width = names.iter().map(|name| text_width(name)).max().unwrap_or(0);
+    let name_width = names.width;
     if let Some(title) = title {
         let value_width = texts
             .iter()
@@ -108,8 +124,8 @@ fn draw(out: &mut dyn Write, columns: &[String], values: &[Value], color: bool, 
         writeln!(out, "{}", banner(title, name_width, value_width))?;
     }
     let mut line = String::new();
-    for (name, text) in names.iter().zip(&texts) {
-        let pad = name_width - text_width(name);
+    for ((name, width), text) in names.names.iter().zip(&names.widths).zip(&texts) {
+        let pad = name_width - width;
         line.clear();
         if color {
             line.push_str("\u{1b}[1m");
@@ -306,7 +322,7 @@ city | 日本
             let names: Vec<String> = columns.iter().map(|c| super::clean(c)).collect();
             let title = banner.then_some("RECORD 1");
             let (mut direct, mut general) = (Vec::new(), Vec::new());
-            super::draw(&mut direct, &columns, values, color, title).unwrap();
+            super::draw(&mut direct, &super::Names::of(&columns), values, color, title).unwrap();
             super::draw_general(&mut general, &names, values, color, title).unwrap();
             proptest::prop_assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(general).unwrap());
         }
