@@ -516,7 +516,7 @@ def big_schema(args, work, have_sqlite3, pg_url):
         try:
             pg_create = create.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY").replace("parent_id INTEGER", "parent_id BIGINT")
             pg_fill = f"INSERT INTO {target} (label, amount) SELECT 'row' || x, x FROM generate_series(1, 1000) AS x;"
-            subprocess.run(["psql", big, "-q", "-v", "ON_ERROR_STOP=1", "-1"], input=(pg_create + pg_fill).encode(),
+            subprocess.run(["psql", big, "-q", "-v", "ON_ERROR_STOP=1"], input=(pg_create + pg_fill).encode(),
                            check=True, stdout=subprocess.DEVNULL)
             results = measure(
                 [(label, [binary, big, "-c", f"count {model}"], None) for label, binary in ormshes]

@@ -139,17 +139,18 @@ pub fn indexes_query(only: Option<&[String]>) -> Sql {
 /// The tables named in the JSON array bound to `?1`, with every table they refer to and, if
 /// `inbound`, every table that refers to them and every table those refer to (the far end of a
 /// join table): what resolving names in the named tables may need. Only the tables whose text
-/// mentions a named table are asked for their foreign keys.
+/// mentions a named table are asked for their foreign keys. The steps are MATERIALIZED: as
+/// co-routines SQLite would run each again for every row that uses it (seconds on thousands of
+/// tables).
 pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
     let inbound = if inbound { "1" } else { "0" };
     Sql {
         text: format!(
-            "WITH named(name) AS (SELECT m.name FROM sqlite_schema AS m \
-                WHERE m.type IN ('table', 'view') AND m.name IN (SELECT value FROM json_each(?1))), \
-            inbound(name) AS (SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN named \
-                ON instr(lower(m.sql), lower(named.name)) > 0 \
-                WHERE {inbound} AND m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) AS f \
-                    WHERE f.\"table\" = named.name COLLATE NOCASE)), \
+            "WITH named(name) AS MATERIALIZED (SELECT value FROM json_each(?1)), \
+            candidates(name, target) AS MATERIALIZED (SELECT m.name, named.name FROM sqlite_schema AS m \
+                JOIN named ON instr(lower(m.sql), lower(named.name)) > 0 WHERE {inbound} AND m.type = 'table'), \
+            inbound(name) AS MATERIALIZED (SELECT DISTINCT c.name FROM candidates AS c \
+                JOIN pragma_foreign_key_list(c.name) AS f WHERE f.\"table\" = c.target COLLATE NOCASE), \
             near(name) AS (SELECT name FROM named \
                 UNION SELECT f.\"table\" FROM named JOIN pragma_foreign_key_list(named.name) AS f \
                 UNION SELECT name FROM inbound \
