@@ -698,7 +698,14 @@ impl Session {
             let row = [
                 Value::Text(setting.name.into()),
                 Value::Text(self.setting_value(setting.name)),
-                Value::Text(if self.printer.interactive() { setting.default } else { setting.in_scripts.unwrap_or(setting.default) }.into()),
+                Value::Text(
+                    if self.printer.interactive() {
+                        setting.default
+                    } else {
+                        setting.in_scripts.unwrap_or(setting.default)
+                    }
+                    .into(),
+                ),
                 Value::Text(setting.values.into()),
             ];
             self.printer.row(&row).map_err(io_error)?;
