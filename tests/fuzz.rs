@@ -482,8 +482,8 @@ async fn fixture(interactive: bool) -> Session {
 /// skipped (they are not what this fuzzes).
 fn leaves_the_sandbox(command: &Command) -> bool {
     match command {
-        // `export` writes a file where the tests run.
-        Command::Connect { .. } | Command::Source { .. } | Command::Export { .. } => true,
+        // `export` and `output` write a file where the tests run.
+        Command::Connect { .. } | Command::Source { .. } | Command::Export { .. } | Command::Output { .. } => true,
         Command::Drop { confirmed, .. } => *confirmed,
         Command::Sql { text, .. } => {
             let text = text.to_ascii_lowercase();
