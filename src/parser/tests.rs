@@ -509,7 +509,7 @@ fn reports_errors() {
             "export count User to n.dat format xml",
             "unknown format `xml`",
             34,
-            Some("formats are table, vertical, json, csv, jsonl"),
+            Some("formats are table, vertical, json, csv, jsonl, auto"),
         ),
         ("export count User to n.dat format jsn", "unknown format `jsn`", 34, Some("did you mean `json`?")),
         ("import User", "expected `from FILE`, found end of input", 11, None),

@@ -234,7 +234,7 @@ mod tests {
         let text = list.none_found("postgres://u:secret@a:1,b:2/db", &tried).message;
         assert_eq!(
             text,
-            "cannot connect to postgres://u:******@a:1,b:2/db: no server in the list is a primary (a:1 is a standby; b:2: refused)"
+            "cannot connect to postgres://u:********@a:1,b:2/db: no server in the list is a primary (a:1 is a standby; b:2: refused)"
         );
     }
 }
