@@ -127,10 +127,11 @@ impl Prompt {
     }
 }
 
-/// The prompt's name for a database on a server: `ormsh 127.0.0.1/db`.
+/// The prompt's name for a database on a server: `ormsh pg 127.0.0.1/db`, `ormsh mysql …`.
 fn prompt_name(url: &str) -> String {
     let url = url::Url::parse(url).unwrap();
-    format!("ormsh {}{}", url.host_str().unwrap(), url.path())
+    let backend = if url.scheme().starts_with("postgres") { "pg" } else { "mysql" };
+    format!("ormsh {backend} {}{}", url.host_str().unwrap(), url.path())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,13 +314,13 @@ fn a_host_list_chooses_the_server_target_session_attrs_asks_for() {
 fn a_standby_says_so_at_connect_and_in_the_prompt_and_refuses_writes_clearly() {
     let Some(standby) = cluster("ORMSH_TEST_PG_STANDBY") else { return };
     let t = Scratch::new();
-    let mut prompt = Prompt::spawn(&t, &standby, "ormsh 127.0.0.1/test (standby)");
+    let mut prompt = Prompt::spawn(&t, &standby, "ormsh pg 127.0.0.1/test (standby)");
     let banner = prompt.expect(&prompt.idle());
     assert_eq!(banner.matches("hot standby").count(), 1, "said once at connect: {banner}");
-    let said = prompt.run("sql CREATE TABLE refused (x int)", &prompt.idle());
+    let said = prompt.run("sql CREATE TABLE refused (x int);", &prompt.idle());
     assert!(said.contains("read-only transaction"), "{said}");
     assert!(said.contains("target_session_attrs=read-write"), "the error says where writes go: {said}");
-    let read = prompt.run("sql SELECT 40 + 2 AS answer", &prompt.idle());
+    let read = prompt.run("sql SELECT 40 + 2 AS answer;", &prompt.idle());
     assert!(read.contains("42"), "{read}");
 
     let out = ormsh(&standby, &["-c", "sql CREATE TABLE refused (x int)"]);
@@ -393,8 +394,9 @@ fn the_pgpool_primary_killed_mid_transaction_fails_over_and_a_down_server_traps_
     let hosts = "127.0.0.1:5471,127.0.0.1:5472";
     let list =
         format!("postgres://postgres@{hosts}/test?target_session_attrs=read-write&options=-csearch_path%3D{}", db.name);
-    let mut listed = Prompt::start(&t, &list, &format!("ormsh {hosts}/test"));
-    let port = "sql SELECT inet_server_port() AS port";
+    let mut listed = Prompt::start(&t, &list, &format!("ormsh pg {hosts}/test"));
+    // At the prompt, `sql` text goes on until a `;`.
+    let port = "sql SELECT inet_server_port() AS port;";
     assert!(listed.run(port, &listed.idle()).contains("5471"));
     pooled.run("begin", &pooled.in_tx());
     pooled.run("add Note body=lost", &pooled.in_tx());
