@@ -148,7 +148,7 @@ def main():
         if have_sqlite3:
             sqlite3_sql(sqlite_db, schema)
         if have_psql:
-            psql(pg_url, "DROP TABLE IF EXISTS users; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL)")
+            psql(pg_url, "DROP TABLE IF EXISTS users CASCADE; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL)")
 
     contenders = [("ormsh (sqlite)", [ORMSH, f"sqlite:{ormsh_db}", "-f", adds], None)]
     if have_sqlite3:
@@ -195,7 +195,7 @@ def main():
         ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if peer and name.startswith("ormsh") else ""
         print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
     if have_psql:
-        psql(pg_url, f"DROP TABLE IF EXISTS users; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL); "
+        psql(pg_url, f"DROP TABLE IF EXISTS users CASCADE; CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, age BIGINT NOT NULL, email TEXT NOT NULL); "
              f"INSERT INTO users (name, age, email) SELECT 'user' || x, x % 90, 'user' || x || '@example.com' FROM generate_series(1, {m}) AS x")
         results = measure([
             ("ormsh --format csv", [ORMSH, pg_url, "--format", "csv", "-c", "query User"], None),
@@ -206,7 +206,7 @@ def main():
         for name, (seconds, peak) in results.items():
             ratio = f"ormsh/psql {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
             print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
-        psql(pg_url, "DROP TABLE IF EXISTS users")
+        psql(pg_url, "DROP TABLE IF EXISTS users CASCADE")
 
     summaries(args, work, have_sqlite3, pg_url if have_psql else None)
     imports(args, work, have_sqlite3, pg_url if have_psql else None)
@@ -246,14 +246,14 @@ def summaries(args, work, have_sqlite3, pg_url):
         ], args.runs)
         report(f"count by region, {m} rows (SQLite); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
     if pg_url:
-        psql(pg_url, f"DROP TABLE IF EXISTS sales; {create.replace('INTEGER PRIMARY KEY', 'BIGSERIAL PRIMARY KEY')}; "
+        psql(pg_url, f"DROP TABLE IF EXISTS sales CASCADE; {create.replace('INTEGER PRIMARY KEY', 'BIGSERIAL PRIMARY KEY')}; "
                      f"INSERT INTO sales (region, amount) SELECT 'region' || (x % 50), x % 1000 FROM generate_series(1, {m}) AS x")
         results = measure([
             ("ormsh 'count Sale by region'", [ORMSH, pg_url, "-c", "count Sale by region"], None),
             ("psql GROUP BY", ["psql", pg_url, "-A", "-c", group_by], None),
         ], args.runs)
         report(f"count by region, {m} rows (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh 'count Sale by region'")
-        psql(pg_url, "DROP TABLE IF EXISTS sales")
+        psql(pg_url, "DROP TABLE IF EXISTS sales CASCADE")
 
 
 IMPORT_CREATE = "CREATE TABLE rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL, price NUMERIC(12, 2) NOT NULL, day DATE NOT NULL)"
@@ -283,7 +283,7 @@ def imports(args, work, have_sqlite3, pg_url):
         report(f"import of a {m}-row CSV (SQLite); ratio: ormsh/peer", results, subject="ormsh import (sqlite)")
     if pg_url:
         def empty_pg(_name):
-            psql(pg_url, f"DROP TABLE IF EXISTS rows; {IMPORT_CREATE}")
+            psql(pg_url, f"DROP TABLE IF EXISTS rows CASCADE; {IMPORT_CREATE}")
 
         copy = f"\\copy rows (id, name, price, day) from '{csv_path}' csv header"
         results = measure([
@@ -291,7 +291,7 @@ def imports(args, work, have_sqlite3, pg_url):
             ("psql \\copy", ["psql", pg_url, "-q", "-c", copy], None),
         ], args.runs, prepare=empty_pg)
         report(f"import of a {m}-row CSV (PostgreSQL); ratio: ormsh/peer", results, subject="ormsh import (postgres)")
-        psql(pg_url, "DROP TABLE IF EXISTS rows")
+        psql(pg_url, "DROP TABLE IF EXISTS rows CASCADE")
 
 
 # `query User with orders --format json`: every user with a list of their orders, against the
@@ -345,7 +345,7 @@ def bench_with(args, work, have_sqlite3, pg_url):
         ratio = f"ormsh/sqlite3 {seconds / peer:5.2f}" if peer and name.startswith("ormsh") else ""
         print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
     if pg_url:
-        psql(pg_url, "SET client_min_messages = warning; DROP TABLE IF EXISTS orders, users; "
+        psql(pg_url, "SET client_min_messages = warning; DROP TABLE IF EXISTS orders, users CASCADE; "
              "CREATE TABLE users (id BIGINT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL); "
              "CREATE TABLE orders (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), "
              "total NUMERIC(10,2) NOT NULL, placed DATE NOT NULL); CREATE INDEX orders_user_id ON orders (user_id); "
@@ -361,7 +361,7 @@ def bench_with(args, work, have_sqlite3, pg_url):
         for name, (seconds, peak) in results.items():
             ratio = f"ormsh/psql {seconds / peer:5.2f}" if name.startswith("ormsh") else ""
             print(f"  {name:28} {seconds:8.3f}s {peak / 1024:7.1f}M  {ratio}")
-        psql(pg_url, "DROP TABLE IF EXISTS orders, users")
+        psql(pg_url, "DROP TABLE IF EXISTS orders, users CASCADE")
 
 
 FORMATS = ["table", "vertical", "json", "csv"]
