@@ -12,7 +12,7 @@ use crate::ast::Command;
 use crate::editor::{Editor, Input, PromptText};
 use crate::parser::parse_statement;
 use crate::runner::{Ended, NoConfirm, OnError, Runner};
-use crate::session::{Confirm, Session, TxState};
+use crate::session::{Confirm, PromptPart, Session, TxState};
 
 /// Asks yes/no questions through the editor thread.
 struct AskEditor<'e> {
@@ -29,27 +29,23 @@ impl Confirm for AskEditor<'_> {
     }
 }
 
-/// The prompt, its transaction marker green (`[tx]`) or red (`[tx!]`) when colour is on.
+/// The prompt, coloured when colour is on: the transaction marker green (`[tx]`) or red
+/// (`[tx!]`), the location cyan, the backend magenta, a read-only server and the sandbox yellow.
 fn prompt(session: &Session, color: bool) -> PromptText {
     let raw = session.prompt();
     if !color {
         return PromptText::plain(&raw);
     }
-    let marker = session.tx_state().marker().trim();
-    let styled_marker = match session.tx_state() {
-        TxState::Idle => String::new(),
-        TxState::Open { .. } => format!(" {}", marker.green().bold()),
-        TxState::Aborted { .. } | TxState::Ended { .. } => format!(" {}", marker.red().bold()),
-    };
-    let backend = session.backend_word().map(|word| format!("{} ", word.magenta())).unwrap_or_default();
-    let sandbox = if session.sandbox() { format!(" {}", "[sandbox]".yellow().bold()) } else { String::new() };
-    let role = session.role_marker();
-    let styled = format!(
-        "{} {backend}{}{}{sandbox}{styled_marker}> ",
-        "ormsh".bold(),
-        session.short_location().cyan(),
-        role.yellow()
-    );
+    let failed = matches!(session.tx_state(), TxState::Aborted { .. } | TxState::Ended { .. });
+    let styled = session.prompt_painted(|part, text| match part {
+        PromptPart::Name => text.bold().to_string(),
+        PromptPart::Backend => text.magenta().to_string(),
+        PromptPart::Location => text.cyan().to_string(),
+        PromptPart::Role => text.yellow().to_string(),
+        PromptPart::Sandbox => text.yellow().bold().to_string(),
+        PromptPart::Transaction if failed => text.red().bold().to_string(),
+        PromptPart::Transaction => text.green().bold().to_string(),
+    });
     PromptText { raw, styled }
 }
 

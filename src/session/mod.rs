@@ -91,6 +91,17 @@ pub struct Session {
     screen: Option<Printer>,
 }
 
+/// A part of the prompt, for its colour: `ormsh pg 127.0.0.1/app (standby) [sandbox] [tx]> `.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptPart {
+    Name,
+    Backend,
+    Location,
+    Role,
+    Sandbox,
+    Transaction,
+}
+
 impl Session {
     /// Connects and reads the names of the tables (each command reads the tables it needs).
     pub async fn open(url: &str, printer: Printer, sandbox: bool) -> Result<Session> {
@@ -141,9 +152,22 @@ impl Session {
     /// sandbox and the transaction state: `ormsh app.db [tx]> `, `ormsh pg db.example/app
     /// [sandbox]> `, `ormsh pg 127.0.0.1/app (standby)> `.
     pub fn prompt(&self) -> String {
-        let backend = self.backend_word().map(|b| format!("{b} ")).unwrap_or_default();
-        let sandbox = if self.sandbox { " [sandbox]" } else { "" };
-        format!("ormsh {backend}{}{}{sandbox}{}> ", self.short_location(), self.role_marker(), self.tx.marker())
+        self.prompt_painted(|_, text| text.to_string())
+    }
+
+    /// The prompt with each of its parts passed through `paint` (the prompt's colours); the
+    /// parts that are absent are not painted.
+    pub fn prompt_painted(&self, paint: impl Fn(PromptPart, &str) -> String) -> String {
+        let backend = self.backend_word().map(|b| format!("{} ", paint(PromptPart::Backend, b))).unwrap_or_default();
+        let location = paint(PromptPart::Location, &self.short_location());
+        let role = self.role_marker().trim();
+        let role = if role.is_empty() { String::new() } else { format!(" {}", paint(PromptPart::Role, role)) };
+        let sandbox =
+            if self.sandbox { format!(" {}", paint(PromptPart::Sandbox, "[sandbox]")) } else { String::new() };
+        let marker = self.tx.marker().trim();
+        let marker =
+            if marker.is_empty() { String::new() } else { format!(" {}", paint(PromptPart::Transaction, marker)) };
+        format!("{} {backend}{location}{role}{sandbox}{marker}> ", paint(PromptPart::Name, "ormsh"))
     }
 
     /// The backend's short name for the prompt, when the location does not say it already
