@@ -90,16 +90,8 @@ impl Prompt {
     /// the prompt as a line is typed, and a wrapped line would look like a prompt after output.
     fn spawn(t: &Scratch, url: &str, name: &str) -> Prompt {
         let mut cmd = Command::new("sh");
-        cmd.args(["-c", "stty cols 400 rows 50; exec \"$0\" \"$1\"", common::ORMSH, url])
-            .current_dir(t.root())
-            .env("HOME", t.root())
-            .env("XDG_DATA_HOME", t.path("data"))
-            .env("XDG_CONFIG_HOME", t.path("config"))
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .env_remove("DATABASE_URL");
-        let options = rexpect::session::Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
-        let pty = rexpect::session::spawn_with_options(cmd, options).expect("spawn ormsh on a pty");
+        cmd.args(["-c", "stty cols 400 rows 50; exec \"$0\" \"$1\"", common::ORMSH, url]);
+        let pty = common::spawn_pty(t.on_terminal(cmd), TIMEOUT_MS);
         Prompt { pty, name: name.to_string() }
     }
 
@@ -112,10 +104,7 @@ impl Prompt {
     }
 
     fn expect(&mut self, needle: &str) -> String {
-        match self.pty.exp_string(needle) {
-            Ok(before) => before,
-            Err(e) => panic!("waiting for {needle:?}: {e}"),
-        }
+        common::expect_on(&mut self.pty, needle)
     }
 
     /// Types `line` and waits for the prompt `then`; what was shown in between. (The editor

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 
 use common::{ORMSH, Scratch, ServerKind};
-use rexpect::session::{Options, PtySession, spawn_with_options};
+use rexpect::session::PtySession;
 
 const TIMEOUT_MS: u64 = 10_000;
 const PROMPT: &str = "ormsh p.db> ";
@@ -22,28 +22,16 @@ impl Prompt {
     /// in it (so `config/ormsh/` is the config directory), `env` added.
     fn spawn(t: &Scratch, url: &str, args: &[&str], env: &[(&str, &str)]) -> Prompt {
         let mut cmd = Command::new(ORMSH);
-        cmd.arg(url)
-            .args(args)
-            .current_dir(t.root())
-            .env("HOME", t.root())
-            .env("XDG_DATA_HOME", t.path("data"))
-            .env("XDG_CONFIG_HOME", t.path("config"))
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .env_remove("ORMSH_CONFIG_DIR")
-            .env_remove("DATABASE_URL");
+        cmd.arg(url).args(args).env_remove("ORMSH_CONFIG_DIR");
+        let mut cmd = t.on_terminal(cmd);
         for (name, value) in env {
             cmd.env(name, value);
         }
-        let options = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
-        Prompt { pty: spawn_with_options(cmd, options).expect("spawn ormsh on a pty") }
+        Prompt { pty: common::spawn_pty(cmd, TIMEOUT_MS) }
     }
 
     fn expect(&mut self, needle: &str) -> String {
-        match self.pty.exp_string(needle) {
-            Ok(before) => before,
-            Err(e) => panic!("waiting for {needle:?}: {e}"),
-        }
+        common::expect_on(&mut self.pty, needle)
     }
 
     /// Types a line and returns what it printed: everything from the end of the line typed

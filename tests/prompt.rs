@@ -46,10 +46,7 @@ impl Prompt {
 
     /// Waits for `needle`; returns what came before it.
     fn expect(&mut self, needle: &str) -> String {
-        match self.pty.exp_string(needle) {
-            Ok(before) => before,
-            Err(e) => panic!("waiting for {needle:?}: {e}"),
-        }
+        common::expect_on(&mut self.pty, needle)
     }
 
     /// Types a line and presses Enter.
@@ -377,16 +374,8 @@ fn password_flag_asks_without_echo() {
     let Some(base) = ServerKind::Postgres.url() else { return };
     let t = Scratch::new();
     let mut cmd = std::process::Command::new(common::ORMSH);
-    cmd.args(["-W", &base])
-        .current_dir(t.root())
-        .env("HOME", t.root())
-        .env("XDG_DATA_HOME", t.path("data"))
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .env_remove("PGPASSWORD")
-        .env_remove("DATABASE_URL");
-    let options = rexpect::session::Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
-    let mut p = Prompt { pty: rexpect::session::spawn_with_options(cmd, options).unwrap() };
+    cmd.args(["-W", &base]).env_remove("PGPASSWORD");
+    let mut p = Prompt { pty: common::spawn_pty(t.on_terminal(cmd), TIMEOUT_MS) };
     p.expect("Password for ");
     p.line("Typed-pw-4711");
     let shown = p.expect("ormsh ");

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 
 use common::{ORMSH, Scratch, ServerKind};
-use rexpect::session::{Options, PtySession, spawn_with_options};
+use rexpect::session::PtySession;
 
 const TIMEOUT_MS: u64 = 20_000;
 
@@ -24,30 +24,20 @@ impl Screen {
             .arg(format!("stty cols {columns} rows {rows} && exec \"$0\" \"$1\""))
             .arg(ORMSH)
             .arg(url)
-            .current_dir(t.root())
-            .env("HOME", t.root())
-            .env("XDG_DATA_HOME", t.path("data"))
-            .env("XDG_CONFIG_HOME", t.path("config"))
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .env_remove("DATABASE_URL")
             .env_remove("ORMSH_PAGER")
             .env_remove("PAGER");
+        let mut cmd = t.on_terminal(cmd);
         for (name, value) in env {
             cmd.env(name, value);
         }
-        let options = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
-        let pty = spawn_with_options(cmd, options).expect("spawn ormsh on a pty");
+        let pty = common::spawn_pty(cmd, TIMEOUT_MS);
         let mut screen = Screen { pty };
         screen.expect("> ");
         screen
     }
 
     fn expect(&mut self, needle: &str) -> String {
-        match self.pty.exp_string(needle) {
-            Ok(before) => before,
-            Err(e) => panic!("waiting for {needle:?}: {e}"),
-        }
+        common::expect_on(&mut self.pty, needle)
     }
 
     fn line(&mut self, text: &str) {

@@ -93,21 +93,40 @@ impl Scratch {
         out.trim().parse().unwrap_or_else(|_| panic!("`count {model}` printed {out:?}"))
     }
 
-    /// `ormsh URL` on a pseudo-terminal, in this directory (HOME and XDG_DATA_HOME in it, no
-    /// DATABASE_URL), without colour on a plain `xterm`, escape sequences stripped from what it
-    /// shows; every expectation waits at most `timeout_ms`.
+    /// `ormsh URL` on a pseudo-terminal, in this directory (see [`Scratch::on_terminal`]);
+    /// every expectation waits at most `timeout_ms`.
     pub fn spawn_prompt(&self, url: &str, timeout_ms: u64) -> PtySession {
         let mut cmd = Command::new(ORMSH);
-        cmd.arg(url)
-            .current_dir(self.root())
+        cmd.arg(url);
+        spawn_pty(self.on_terminal(cmd), timeout_ms)
+    }
+
+    /// `cmd` run as a person at a terminal would, but in this directory: HOME, XDG_DATA_HOME
+    /// (history) and XDG_CONFIG_HOME in it, no DATABASE_URL, without colour on a plain `xterm`.
+    pub fn on_terminal(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(self.root())
             .env("HOME", self.root())
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("DATABASE_URL");
-        let options = Options::new().timeout_ms(Some(timeout_ms)).strip_ansi_escape_codes(true);
-        spawn_with_options(cmd, options).expect("spawn ormsh on a pty")
+        cmd
+    }
+}
+
+/// `cmd` on a pseudo-terminal, escape sequences stripped from what it shows; every expectation
+/// waits at most `timeout_ms`.
+pub fn spawn_pty(cmd: Command, timeout_ms: u64) -> PtySession {
+    let options = Options::new().timeout_ms(Some(timeout_ms)).strip_ansi_escape_codes(true);
+    spawn_with_options(cmd, options).expect("spawn ormsh on a pty")
+}
+
+/// Waits for `needle` on `pty`; what came before it. A timeout fails the test, naming it.
+pub fn expect_on(pty: &mut PtySession, needle: &str) -> String {
+    match pty.exp_string(needle) {
+        Ok(before) => before,
+        Err(e) => panic!("waiting for {needle:?}: {e}"),
     }
 }
 
