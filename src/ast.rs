@@ -160,6 +160,8 @@ pub enum LiteralKind {
     Quoted(String),
     /// A bare word such as `John`, `2024-01-31` or `j@x.io`.
     Word(String),
+    /// `(a, "b c", 3)`: a PostgreSQL array's elements, as the value of a field (never nested).
+    List(Vec<Literal>),
 }
 
 /// A value the user typed, with where they typed it.
@@ -167,6 +169,21 @@ pub enum LiteralKind {
 pub struct Literal {
     pub kind: LiteralKind,
     pub span: Span,
+}
+
+impl Literal {
+    /// The value much as it was typed, for messages: a quoted string in double quotes.
+    pub fn as_typed(&self) -> String {
+        match &self.kind {
+            LiteralKind::Quoted(s) => format!("{s:?}"),
+            LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
+            LiteralKind::Bool(b) => b.to_string(),
+            LiteralKind::Null => "null".into(),
+            LiteralKind::List(items) => {
+                format!("({})", items.iter().map(Literal::as_typed).collect::<Vec<_>>().join(", "))
+            }
+        }
+    }
 }
 
 /// `field=value` in `add` and in `update … set`; `field += value` (and `-=`, `*=`, `/=`) in

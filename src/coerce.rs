@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
 
-use crate::ast::{Literal, LiteralKind};
+use crate::ast::{Literal, LiteralKind, Span};
 use crate::catalog::Column;
 use crate::datetime::{parse_datetime, parse_time};
 use crate::error::{Error, ErrorKind, Result};
@@ -59,6 +59,9 @@ pub fn coerce_default(literal: &Literal, column: &Column) -> Result<Value> {
 }
 
 fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value> {
+    if let LiteralKind::List(items) = &literal.kind {
+        return list(items, literal.span, column, now);
+    }
     if column.field_type == FieldType::Int
         && let LiteralKind::Number(digits) | LiteralKind::Word(digits) | LiteralKind::Quoted(digits) = &literal.kind
         && out_of_range(digits.trim(), &column.sql_type)
@@ -90,6 +93,31 @@ fn checked(literal: &Literal, column: &Column, now: Option<Now>) -> Result<Value
             None => err,
         }
     })
+}
+
+/// `(a, "b c", 3)`: the value of a PostgreSQL array field, each element checked against the
+/// element's type (an `int4[]` refuses `x`, pointing at it). A list for any other field is
+/// refused at its `(`; a list for a json field too, rather than guessed into a JSON array
+/// (a JSON array is written as JSON, in quotes). The parser refuses a list in a list.
+fn list(items: &[Literal], span: Span, column: &Column, now: Option<Now>) -> Result<Value> {
+    let Some(element) = column.array_element() else {
+        let err = Error::at(
+            ErrorKind::Value,
+            "a list is a value only for an array field (PostgreSQL)",
+            Span::new(span.start, span.start + 1),
+        )
+        .with_label(format!("{} is {}", column.name, column.field_type));
+        return Err(if column.field_type == FieldType::Json {
+            err.with_help("a JSON array is written as JSON, in quotes: '[\"a\", \"b\"]'")
+        } else {
+            err
+        });
+    };
+    items
+        .iter()
+        .map(|item| checked(item, &element, now))
+        .collect::<Result<Vec<Value>>>()
+        .map(Value::Array)
 }
 
 const I64_LOW: &str = "-9223372036854775808";
@@ -170,6 +198,7 @@ pub fn as_text(literal: &Literal) -> Value {
         LiteralKind::Null => Value::Null,
         LiteralKind::Bool(b) => Value::Text(b.to_string()),
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s) => Value::Text(s.clone()),
+        LiteralKind::List(items) => Value::Array(items.iter().map(as_text).collect()),
     }
 }
 
@@ -195,6 +224,7 @@ fn shown(literal: &Literal) -> String {
         LiteralKind::Bool(b) => format!("`{b}`"),
         LiteralKind::Number(s) | LiteralKind::Word(s) => format!("`{s}`"),
         LiteralKind::Quoted(s) => format!("{s:?}"),
+        LiteralKind::List(_) => "a list".into(),
     }
 }
 
@@ -220,6 +250,7 @@ fn to_type(literal: &Literal, ty: &FieldType, now: Option<Now>) -> Result<Value,
             };
         }
         LiteralKind::Number(s) | LiteralKind::Quoted(s) | LiteralKind::Word(s) => s.as_str(),
+        LiteralKind::List(_) => return Err(expected(ty)),
     };
     match ty {
         FieldType::Text | FieldType::Other(_) => Ok(Value::Text(text.to_string())),

@@ -90,6 +90,8 @@ pub enum Value {
     DateTimeTz(String),
     Json(serde_json::Value),
     Uuid(uuid::Uuid),
+    /// A PostgreSQL array, one dimension (or nested arrays for several), its elements typed.
+    Array(Vec<Value>),
 }
 
 impl Value {
@@ -115,6 +117,7 @@ impl Value {
                 Err(_) => J::String(d.trim().to_string()),
             },
             Value::Json(j) => j.clone(),
+            Value::Array(items) => J::Array(items.iter().map(Value::to_json).collect()),
             other => J::String(other.to_string()),
         }
     }
@@ -155,8 +158,49 @@ impl fmt::Display for Value {
             Value::DateTimeTz(s) => f.write_str(s),
             Value::Json(j) => write!(f, "{j}"),
             Value::Uuid(u) => write!(f, "{u}"),
+            Value::Array(items) => write_array(f, items),
         }
     }
+}
+
+/// An array as PostgreSQL prints it (`array_out`): `{a,"b c",NULL}`, `{{1,2},{3,4}}`, `{t,f}`.
+/// An element is quoted when it is empty, spells NULL, or holds a space or one of `{}",\`, so
+/// that the text reads back as the same array.
+fn write_array(f: &mut fmt::Formatter<'_>, items: &[Value]) -> fmt::Result {
+    f.write_str("{")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        let text = match item {
+            Value::Null => {
+                f.write_str("NULL")?;
+                continue;
+            }
+            Value::Array(inner) => {
+                write_array(f, inner)?;
+                continue;
+            }
+            Value::Bool(b) => (if *b { "t" } else { "f" }).to_string(),
+            other => other.to_string(),
+        };
+        let quoted = text.is_empty()
+            || text.eq_ignore_ascii_case("null")
+            || text.chars().any(|c| matches!(c, '{' | '}' | '"' | ',' | '\\') || c.is_ascii_whitespace() || c == '\x0b');
+        if quoted {
+            f.write_str("\"")?;
+            for c in text.chars() {
+                if matches!(c, '"' | '\\') {
+                    f.write_str("\\")?;
+                }
+                write!(f, "{c}")?;
+            }
+            f.write_str("\"")?;
+        } else {
+            f.write_str(&text)?;
+        }
+    }
+    f.write_str("}")
 }
 
 /// Appends the fraction of a second as PostgreSQL prints it: nothing for a whole second, else
@@ -257,6 +301,18 @@ mod tests {
         );
         assert_eq!(Value::Decimal("39.90".into()).to_string(), "39.90");
         assert_eq!(Value::Decimal("39.90".into()).to_json().to_string(), "39.90");
+    }
+
+    #[test]
+    fn arrays_are_shown_as_postgresql_prints_them() {
+        let text = |s: &str| Value::Text(s.into());
+        let tags = Value::Array(vec![text("a"), text("b c"), Value::Null, text(""), text("NULL"), text("x,\"y\\")]);
+        assert_eq!(tags.to_string(), r#"{a,"b c",NULL,"","NULL","x,\"y\\"}"#);
+        let nested = Value::Array(vec![Value::Array(vec![Value::Int(1), Value::Int(2)]), Value::Array(vec![])]);
+        assert_eq!(nested.to_string(), "{{1,2},{}}");
+        assert_eq!(Value::Array(vec![Value::Bool(true), Value::Bool(false)]).to_string(), "{t,f}");
+        assert_eq!(Value::Array(vec![]).to_string(), "{}");
+        assert_eq!(tags.to_json(), serde_json::json!(["a", "b c", null, "", "NULL", "x,\"y\\"]));
     }
 
     #[test]

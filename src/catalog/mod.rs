@@ -42,6 +42,26 @@ pub struct ForeignKey {
 }
 
 impl Column {
+    /// A stand-in column for one element, if this is a PostgreSQL array (`int4[]`, `text[]`):
+    /// only PostgreSQL's catalog types a column as an array (of any other database's, a name
+    /// ending in `[]` is read as the scalar type it names). Its element type comes from the
+    /// element's type name alone, and a name ormsh does not know (an enum, `interval`, `inet`)
+    /// is text, checked by the server.
+    pub fn array_element(&self) -> Option<Column> {
+        let FieldType::Other(sql_type) = &self.field_type else { return None };
+        let element = sql_type.strip_suffix("[]")?;
+        Some(Column {
+            name: format!("each element of {}", self.name),
+            sql_type: element.to_string(),
+            field_type: array_element_type(element),
+            nullable: true,
+            primary_key: false,
+            has_default: false,
+            default: None,
+            spelling: None,
+        })
+    }
+
     /// How values of this column are shown if it is a decimal: with the scale its type
     /// declares (`numeric(8,2)`), else canonically. None for a column of another type.
     pub fn decimal_form(&self) -> Option<DecimalForm> {
@@ -516,6 +536,26 @@ pub fn field_type_of(sql_type: &str) -> FieldType {
         _ if base.contains("real") || base.contains("floa") || base.contains("doub") => FieldType::Float,
         "" => FieldType::Other(String::new()),
         _ => FieldType::Other(sql_type.to_string()),
+    }
+}
+
+/// The ormsh type of a PostgreSQL array's element, by the element type's own name. Not
+/// [`field_type_of`]: a name is all there is here (no category), and `interval` or `point` hold
+/// `int` without being ints.
+fn array_element_type(name: &str) -> FieldType {
+    match name.to_ascii_lowercase().as_str() {
+        "int2" | "int4" | "int8" => FieldType::Int,
+        "float4" | "float8" => FieldType::Float,
+        "numeric" | "money" => FieldType::Decimal,
+        "text" | "varchar" | "bpchar" | "name" | "citext" => FieldType::Text,
+        "bool" => FieldType::Bool,
+        "date" => FieldType::Date,
+        "time" | "timetz" => FieldType::Time,
+        "timestamp" | "timestamptz" => FieldType::DateTime,
+        "json" | "jsonb" => FieldType::Json,
+        "uuid" => FieldType::Uuid,
+        "bytea" => FieldType::Bytes,
+        other => FieldType::Other(other.to_string()),
     }
 }
 

@@ -7,7 +7,7 @@ use super::condition::condition;
 use super::context::{Cx, PResult, fail, or_fail};
 use super::expr::{expr, expr_list};
 use super::lexical::{after_keyword, field_path, integer, keyword, model_name, name, name_end, peek_word, skip_ws};
-use super::literal::value;
+use super::literal::{field_value, value};
 use crate::ast::{
     AssignOp, Assignment, Command, Condition, Count, Direction, Expr, FieldPath, Ident, LiteralKind, OrderItem, Query,
     Target,
@@ -149,7 +149,7 @@ pub(super) fn assignment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Assignment>
     let op_span = cx.span(at_op, r);
     let r = skip_ws(r);
     let (rest, value) =
-        or_fail(value(cx, r), || cx.expected(&format!("a value for `{}`", field.name), r).with_help(QUOTE_HELP))?;
+        or_fail(field_value(cx, r), || cx.expected(&format!("a value for `{}`", field.name), r).with_help(QUOTE_HELP))?;
     Ok((rest, Assignment { field, through, op, op_span, value }))
 }
 

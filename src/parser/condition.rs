@@ -10,7 +10,7 @@ use nom::combinator::value as to;
 use super::context::{Cx, Fail, PResult, fail, or_fail};
 use super::expr::expr;
 use super::lexical::{after_keyword, field_path, is_ident_start, keyword, peek_word, skip_ws};
-use super::literal::{value, value_list};
+use super::literal::{field_value, value, value_list};
 use crate::ast::{CompareOp, Condition, Expr};
 
 /// grammar: condition
@@ -124,7 +124,7 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
             return Ok((rest, Condition::CompareFields { field, op, other }));
         }
         let (rest, value) =
-            or_fail(value(cx, v), || cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v))?;
+            or_fail(field_value(cx, v), || cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v))?;
         return Ok((rest, Condition::Compare { field, op, value }));
     }
     let expected_operator = || {

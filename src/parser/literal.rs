@@ -160,6 +160,43 @@ pub(super) fn escape<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Option<char>> {
     ))
 }
 
+/// A field's value in `add`, `update … set` and a comparison: a value, or a list of values (a
+/// PostgreSQL array's elements).
+///
+/// grammar: field_value
+pub(super) fn field_value<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    if i.starts_with('(') { list(cx, i) } else { value(cx, i) }
+}
+
+/// `(a, "b c", 3)`, or `()` for none: an array's elements, each a value. Of one dimension: a
+/// list in a list is refused where it opens.
+///
+/// grammar: list
+pub(super) fn list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    let (mut rest, _) = char('(').parse(i)?;
+    let mut items = Vec::new();
+    loop {
+        let r = skip_ws(rest);
+        if let Ok((after, _)) = char::<&str, ()>(')').parse(r) {
+            return Ok((after, Literal { kind: LiteralKind::List(items), span: cx.span(i, after) }));
+        }
+        if r.starts_with('(') {
+            return Err(fail(
+                Error::syntax("a list cannot hold a list: ormsh writes arrays of one dimension", cx.span(r, &r[1..]))
+                    .with_help("write a nested array with `sql`"),
+            ));
+        }
+        let (after, literal) = or_fail(value(cx, r), || cx.expected("a value or `)`", r))?;
+        items.push(literal);
+        let r = skip_ws(after);
+        rest = match char::<&str, ()>(',').parse(r) {
+            Ok((after, _)) => after,
+            Err(_) if r.starts_with(')') => r,
+            Err(_) => return Err(fail(cx.expected("`,` or `)`", r))),
+        };
+    }
+}
+
 /// `(a, b, …)` after `in`.
 ///
 /// grammar: value_list

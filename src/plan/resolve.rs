@@ -335,12 +335,7 @@ fn lookup(
     find.columns = vec![crate::plan::Projection::column(key)];
     find.limit = Some(2);
     let count = crate::plan::Count { table: target.name.clone(), filter: Some(found) };
-    let shown = match &value.kind {
-        LiteralKind::Quoted(s) => format!("{s:?}"),
-        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
-        LiteralKind::Bool(b) => b.to_string(),
-        LiteralKind::Null => "null".into(),
-    };
+    let shown = value.as_typed();
     Ok(Lookup {
         slot,
         find,

@@ -509,11 +509,5 @@ fn rows(mut select: Select, loads: Vec<Load>, context: &Context) -> Plan {
 }
 
 fn key_text(key: &Literal) -> String {
-    use crate::ast::LiteralKind;
-    match &key.kind {
-        LiteralKind::Number(s) | LiteralKind::Word(s) => s.clone(),
-        LiteralKind::Quoted(s) => format!("{s:?}"),
-        LiteralKind::Bool(b) => b.to_string(),
-        LiteralKind::Null => "null".into(),
-    }
+    key.as_typed()
 }

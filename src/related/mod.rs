@@ -140,9 +140,28 @@ fn value(scan: &mut Scan<'_>, column: &Column, dialect: Dialect) -> std::result:
         Some(b'"') => string(column, scan.string()?, dialect),
         Some(b'-' | b'0'..=b'9') => number(column, scan.number()?, dialect),
         // JSON of its own: a JSON column's object or array, a PostgreSQL array.
-        Some(b'[' | b'{') => serde_json::from_str(scan.value_text()?).map(Value::Json).map_err(|e| e.to_string())?,
+        Some(b'[' | b'{') => {
+            let json = serde_json::from_str(scan.value_text()?).map_err(|e| e.to_string())?;
+            match column.array_element() {
+                Some(element) => array(&element, json, dialect),
+                None => Value::Json(json),
+            }
+        }
         _ => return Err(scan.unexpected("a value")),
     })
+}
+
+/// A PostgreSQL array that `json_agg` wrote as a JSON array, as a query reads it: each element
+/// by the element's type.
+fn array(element: &Column, json: Json, dialect: Dialect) -> Value {
+    match json {
+        Json::Array(items) => Value::Array(items.into_iter().map(|item| array(element, item, dialect)).collect()),
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(b),
+        Json::Number(n) => number(element, &n.to_string(), dialect),
+        Json::String(text) => string(element, Cow::Owned(text), dialect),
+        object @ Json::Object(_) => Value::Json(object),
+    }
 }
 
 fn number(column: &Column, text: &str, dialect: Dialect) -> Value {
@@ -254,7 +273,12 @@ mod tests {
     fn read(dialect: Dialect, sql_type: &str, json: Json) -> Value {
         let text = json.to_string();
         let mut scan = Scan::new(&text);
-        let value = value(&mut scan, &column("c", sql_type), dialect).unwrap();
+        let mut column = column("c", sql_type);
+        if sql_type.ends_with("[]") {
+            // As PostgreSQL's catalog types an array.
+            column.field_type = FieldType::Other(sql_type.into());
+        }
+        let value = value(&mut scan, &column, dialect).unwrap();
         scan.end().unwrap();
         value
     }
@@ -295,7 +319,11 @@ mod tests {
         let uuid = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
         assert_eq!(read(pg, "uuid", json!(uuid)), Value::Uuid(uuid.parse().unwrap()));
         assert_eq!(read(pg, "interval", json!("1 day 02:00:00")), Value::Text("1 day 02:00:00".into()));
-        assert_eq!(read(pg, "int4[]", json!([1, 2])), Value::Json(json!([1, 2])));
+        assert_eq!(read(pg, "int4[]", json!([1, 2])), Value::Array(vec![Value::Int(1), Value::Int(2)]));
+        assert_eq!(
+            read(pg, "date[]", json!([["2024-01-31"], [null]])),
+            Value::Array(vec![Value::Array(vec![Value::Date(noon.date())]), Value::Array(vec![Value::Null])])
+        );
         for ty in ["int8", "text", "bytea", "date", "jsonb", "uuid", "numeric"] {
             assert_eq!(read(pg, ty, Json::Null), Value::Null, "{ty}");
         }

@@ -32,6 +32,8 @@ pub(super) fn bind(q: Query<'static>, value: &Value) -> Query<'static> {
         },
         Value::Json(j) => q.bind(j.to_string()),
         Value::Uuid(u) => q.bind(u.hyphenated().to_string()),
+        // MySQL has no arrays (a list is refused before it gets here): as a JSON array.
+        Value::Array(_) => q.bind(value.to_json().to_string()),
     }
 }
 

@@ -397,7 +397,8 @@ fn inet_text(b: &[u8]) -> Option<String> {
     Some(if is_cidr != 0 || bits != max { format!("{ip}/{bits}") } else { ip.to_string() })
 }
 
-/// An array as a JSON array (nested for several dimensions), each element decoded by its type.
+/// An array as an array of values (nested for several dimensions), each element decoded by its
+/// type.
 fn decode_array(elem: Option<&PgTypeInfo>, b: &[u8]) -> Option<Value> {
     let mut r = Reader(b);
     let ndim = usize::try_from(r.i32()?).ok()?;
@@ -406,7 +407,7 @@ fn decode_array(elem: Option<&PgTypeInfo>, b: &[u8]) -> Option<Value> {
     let fallback = PgTypeInfo::with_oid(Oid(elem_oid));
     let elem = elem.filter(|e| e.oid() == Some(Oid(elem_oid))).unwrap_or(&fallback);
     if ndim == 0 {
-        return Some(Value::Json(Json::Array(vec![])));
+        return Some(Value::Array(vec![]));
     }
     let mut dims = Vec::with_capacity(ndim);
     for _ in 0..ndim {
@@ -417,21 +418,21 @@ fn decode_array(elem: Option<&PgTypeInfo>, b: &[u8]) -> Option<Value> {
     let mut items = Vec::with_capacity(count.min(r.0.len() / 4));
     for _ in 0..count {
         items.push(match r.value()? {
-            None => Json::Null,
-            Some(bytes) => decode(elem, bytes).to_json(),
+            None => Value::Null,
+            Some(bytes) => decode(elem, bytes),
         });
     }
     if !r.done() {
         return None;
     }
     let mut items = items.into_iter();
-    Some(Value::Json(nest(&dims, &mut items)))
+    Some(nest(&dims, &mut items))
 }
 
-fn nest(dims: &[usize], items: &mut impl Iterator<Item = Json>) -> Json {
+fn nest(dims: &[usize], items: &mut impl Iterator<Item = Value>) -> Value {
     match dims.split_first() {
-        Some((n, rest)) => Json::Array((0..*n).map(|_| nest(rest, items)).collect()),
-        None => items.next().unwrap_or(Json::Null),
+        Some((n, rest)) => Value::Array((0..*n).map(|_| nest(rest, items)).collect()),
+        None => items.next().unwrap_or(Value::Null),
     }
 }
 

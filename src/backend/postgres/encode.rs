@@ -368,24 +368,31 @@ pub(super) fn inet_bytes(text: &str, cidr: bool) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A one-dimensional array from a JSON array (or text holding one).
+/// A one-dimensional array: a list the user typed (its elements checked already), or a JSON
+/// array (or text holding one), each element encoded for the element type.
 fn array_bytes(value: &Value, elem: &PgTypeInfo, target: &PgTypeInfo) -> Result<Vec<u8>, String> {
     let bad = || mismatch(value, target);
+    let Some(Oid(elem_oid)) = elem.oid() else { return Err(bad()) };
+    let is_json = matches!(elem_oid, JSON | JSONB);
+    let from_json = |items: &[Json]| -> Vec<Value> {
+        items.iter().map(|item| if is_json { Value::Json(item.clone()) } else { json_scalar(item) }).collect()
+    };
     let items = match value {
-        Value::Json(Json::Array(items)) => items.clone(),
+        Value::Array(items) => items.clone(),
+        Value::Json(Json::Array(items)) => from_json(items),
         Value::Text(t) => match serde_json::from_str(t) {
-            Ok(Json::Array(items)) => items,
+            Ok(Json::Array(items)) => from_json(&items),
             _ => return Err(bad()),
         },
         _ => return Err(bad()),
     };
-    let Some(Oid(elem_oid)) = elem.oid() else { return Err(bad()) };
-    let is_json = matches!(elem_oid, JSON | JSONB);
     let mut body = Vec::new();
     let mut has_nulls = false;
     for item in &items {
-        let item = if is_json { Value::Json(item.clone()) } else { json_scalar(item) };
-        match encode(&item, elem)? {
+        if matches!(item, Value::Array(_)) {
+            return Err(bad());
+        }
+        match encode(item, elem)? {
             None => {
                 has_nulls = true;
                 body.extend_from_slice(&(-1i32).to_be_bytes());
