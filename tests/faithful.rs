@@ -243,6 +243,90 @@ fn a_json_field_takes_json_only() {
     }
 }
 
+/// Whether `stderr` has a caret (`^`) under column `at` (counted from 0) of the one-line
+/// `command` it shows.
+fn caret_under(stderr: &str, command: &str, at: usize) -> bool {
+    let Some(shown) = stderr.lines().find(|l| l.ends_with(command)) else { return false };
+    let gutter = shown.len() - command.len();
+    stderr.lines().any(|l| l.len() > gutter + at && l.as_bytes()[gutter + at] == b'^' && l[gutter..gutter + at].trim().is_empty())
+}
+
+/// Item 8: a PostgreSQL array takes ormsh's own list syntax, `tags=(a, b)` (issue 12's case),
+/// in `add`, `update … set` and comparisons: each element checked against the element type
+/// before anything is sent, the whole bound as one array parameter, and the array shown as
+/// PostgreSQL prints it (a JSON array in JSON).
+#[test]
+fn postgres_arrays_take_the_list_syntax() {
+    let Some(db) = ServerKind::Postgres.fresh_db("faithful", "arrays") else { return };
+    let b = Backend { name: "postgres", url: db.url.clone(), _keep: Keep::Server(db) };
+    run(&b, &["sql create table arr_posts (id serial primary key, title text, tags text[], nums int[])"]);
+
+    // The issue's case: stored as the array {a,b}, whose second element PostgreSQL reads as `b`.
+    run(&b, &["add ArrPost title=x tags=(a, b)"]);
+    assert_eq!(csv(&b, &["get ArrPost 1"]), "id,title,tags,nums\n1,x,\"{a,b}\",\n");
+    assert_eq!(csv(&b, &["query ArrPost fields tags"]), "tags\n\"{a,b}\"\n");
+    assert_eq!(csv(&b, &["sql select tags[2] as second, cardinality(tags) as n from arr_posts where id = 1"]), "second,n\nb,2\n");
+    let out = ormsh(&b.url, &["--format", "json", "-c", "query ArrPost fields tags, nums"]);
+    assert_success(&out, "query in json");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json, serde_json::json!([{"tags": ["a", "b"], "nums": null}]));
+
+    // Elements with a comma or a space, null, a number for text, and ints; then the empty array.
+    run(&b, &[r#"add ArrPost title=y tags=("b c", "d,e", null, 3) nums=(1, -2, null)"#, "add ArrPost title=z tags=() nums=()"]);
+    assert_eq!(
+        csv(&b, &["query ArrPost fields tags, nums where id > 1 order by id"]),
+        "tags,nums\n\"{\"\"b c\"\",\"\"d,e\"\",NULL,3}\",\"{1,-2,NULL}\"\n{},{}\n"
+    );
+    assert_eq!(
+        csv(&b, &["sql select tags[1] as a, tags[2] as b, tags[3] is null as c, nums[2] as d from arr_posts where id = 2"]),
+        "a,b,c,d\nb c,\"d,e\",true,-2\n"
+    );
+    assert_eq!(csv(&b, &["sql select cardinality(tags) as n from arr_posts where id = 3"]), "n\n0\n");
+
+    // `update … set` and a comparison of the whole array.
+    run(&b, &["update ArrPost where id=1 set tags=(c, d)"]);
+    assert_eq!(csv(&b, &["query ArrPost fields id where tags = (c, d)"]), "id\n1\n");
+    assert_eq!(csv(&b, &["count ArrPost where tags = (d, c)"]), "0\n");
+    assert_eq!(csv(&b, &["query ArrPost fields id where nums = () "]), "id\n3\n");
+
+    // `explain` shows the one array parameter.
+    let out = ormsh(&b.url, &["-c", "explain add ArrPost title=x tags=(a, \"b c\")"]);
+    assert_success(&out, "explain");
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(explained.contains("params: 1 = 'x', 2 = '{a,\"b c\"}'"), "{explained}");
+
+    // An int[] refuses `x`, pointing at it; a list in a list, and a list for a text field, at
+    // their `(`. Nothing was written.
+    let command = "add ArrPost title=w nums=(1, x)";
+    let err = fails(&b, command);
+    assert!(err.contains("`x` is not an int"), "{err}");
+    assert!(caret_under(&err, command, command.rfind('x').unwrap()), "{err}");
+    let command = "add ArrPost title=w tags=(a, (b))";
+    let err = fails(&b, command);
+    assert!(err.contains("a list cannot hold a list"), "{err}");
+    assert!(caret_under(&err, command, command.find("(b").unwrap()), "{err}");
+    let command = "update ArrPost where id=1 set title=(a, b)";
+    let err = fails(&b, command);
+    assert!(err.contains("a list is a value only for an array field (PostgreSQL)"), "{err}");
+    assert!(caret_under(&err, command, command.find('(').unwrap()), "{err}");
+    assert_eq!(csv(&b, &["count ArrPost"]), "3\n");
+}
+
+/// Item 8: SQLite and MariaDB have no arrays: a list for a field is refused at its `(`, for a
+/// json field too (a JSON array is written as JSON).
+#[test]
+fn a_list_is_refused_where_there_are_no_arrays() {
+    for b in backends("no_arrays").into_iter().filter(|b| b.name != "postgres") {
+        run(&b, &["sql CREATE TABLE arr_notes (id INTEGER PRIMARY KEY, tags TEXT, data JSON)"]);
+        for command in ["add ArrNote tags=(a, b)", "add ArrNote data=(1, 2)", "query ArrNote where tags = (a)"] {
+            let err = fails(&b, command);
+            assert!(err.contains("a list is a value only for an array field (PostgreSQL)"), "{}: {err}", b.name);
+            assert!(caret_under(&err, command, command.find('(').unwrap()), "{}: {err}", b.name);
+        }
+        assert_eq!(csv(&b, &["count ArrNote"]), "0\n", "{}", b.name);
+    }
+}
+
 /// Item 8: MariaDB's zero dates are shown as written, and `is null` agrees with what is shown.
 #[test]
 fn mariadb_zero_dates_are_shown_as_written() {

@@ -260,7 +260,7 @@ const PG_INSERT: &str = r#"sql INSERT INTO samples VALUES (1, -32768, 2147483647
 const PG_ADD: &str = r#"add Sample id=1 i2=-32768 i4=2147483647 i8=9223372036854775807 num=123456789.123 f4=1.5
     f8=0.1 flag=true txt='hello, "world"' vc=varchar ch=ab d=2024-02-29 tm=13:45:30 ts=2024-02-29T13:45:30
     tstz='2024-02-29 13:45:30+02:00' u=a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 j='{"k": [1, "two"], "n": null}'
-    jb='{"b": 2, "a": 1}' bin=\x00ff10 ai='[1,2,3]' at='["a","b c",null]' m=happy"#;
+    jb='{"b": 2, "a": 1}' bin=\x00ff10 ai=(1, 2, 3) at=(a, "b c", null) m=happy"#;
 
 /// What the server holds after `PG_INSERT`, asked in SQL: 1 when every value is right.
 const PG_STORED: &str = r#"sql SELECT count(*) FROM samples WHERE id = 1 AND i2 = -32768 AND i4 = 2147483647
@@ -295,8 +295,9 @@ fn pg_cols() -> Vec<Col> {
         // jsonb orders keys its own way.
         col("jb", "json", "jsonb", r#"{"a": 1, "b": 2}"#, r#"{"a":1,"b":2}"#),
         col("bin", "bytes", "bytea", r#""\\x00ff10""#, r"\x00ff10"),
-        col("ai", "int4[]", "int4[]", "[1, 2, 3]", "[1,2,3]"),
-        col("at", "text[]", "text[]", r#"["a", "b c", null]"#, r#"["a","b c",null]"#),
+        // Arrays as PostgreSQL prints them; a JSON array in JSON.
+        col("ai", "int4[]", "int4[]", "[1, 2, 3]", "{1,2,3}"),
+        col("at", "text[]", "text[]", r#"["a", "b c", null]"#, r#"{a,"b c",NULL}"#),
         col("m", "mood", "mood", r#""happy""#, "happy"),
     ]
 }
