@@ -476,4 +476,31 @@ mod tests {
         assert_eq!(err.message, "a pattern cannot end in a lone `\\`");
         assert_eq!(err.span, Some(Span::new(4, 7)));
     }
+
+    #[test]
+    fn a_list_is_an_arrays_elements_each_of_the_element_type() {
+        let array = |sql_type: &str| Column { field_type: FieldType::Other(sql_type.into()), ..col("xs", sql_type) };
+        let at = |kind: LiteralKind, start: usize| Literal { kind, span: Span::new(start, start + 1) };
+        let list = |items: Vec<Literal>| Literal { kind: LiteralKind::List(items), span: Span::new(10, 20) };
+        let ints = list(vec![at(LiteralKind::Number("1".into()), 11), at(LiteralKind::Null, 14)]);
+        assert_eq!(coerce(&ints, &array("int4[]")).unwrap(), Value::Array(vec![Value::Int(1), Value::Null]));
+        let day = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+        let dates = list(vec![at(LiteralKind::Word("2024-01-31".into()), 11)]);
+        assert_eq!(coerce(&dates, &array("date[]")).unwrap(), Value::Array(vec![Value::Date(day)]));
+        assert_eq!(coerce(&list(vec![]), &array("text[]")).unwrap(), Value::Array(vec![]));
+
+        // `x` in an int[] is refused where it is.
+        let bad = list(vec![at(LiteralKind::Number("1".into()), 11), at(LiteralKind::Word("x".into()), 14)]);
+        let err = coerce(&bad, &array("int4[]")).unwrap_err();
+        assert_eq!(err.message, "`x` is not an int");
+        assert_eq!(err.span, Some(Span::new(14, 15)));
+        assert_eq!(err.label.as_deref(), Some("each element of xs is int"));
+
+        // Not an array: refused at the `(`; SQLite's `text[]` is text.
+        for column in [col("xs", "text"), col("xs", "text[]"), col("xs", "json")] {
+            let err = coerce(&ints, &column).unwrap_err();
+            assert_eq!(err.message, "a list is a value only for an array field (PostgreSQL)");
+            assert_eq!(err.span, Some(Span::new(10, 11)));
+        }
+    }
 }

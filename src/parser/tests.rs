@@ -143,6 +143,7 @@ fn lit(l: &Literal) -> String {
         LiteralKind::Number(n) => format!("#{n}"),
         LiteralKind::Quoted(s) => format!("{s:?}"),
         LiteralKind::Word(w) => w.clone(),
+        LiteralKind::List(items) => format!("({})", items.iter().map(lit).collect::<Vec<_>>().join(" ")),
     }
 }
 
@@ -232,6 +233,10 @@ fn parses_commands() {
         ("add Address user=1", "(add Address user=#1)"),
         ("add `weird table` `odd name`=1", "(add weird table odd name=#1)"),
         ("add User all=1 where=2", "(add User all=#1 where=#2)"),
+        // A list: a PostgreSQL array's elements (issue 12).
+        (r#"add Post title=x tags=(a, "b c", 3, null)"#, r#"(add Post title=x tags=(a "b c" #3 null))"#),
+        ("add Post tags=() n=( 1 , 2 , )", "(add Post tags=() n=(#1 #2))"),
+        ("update Post where tags = (a, b) set tags=(c)", "(update Post (where (= tags (a b))) (set tags=(c)))"),
         ("get User 1", "(get User #1)"),
         ("get User \"abc\"", "(get User \"abc\")"),
         ("get User 1 with orders", "(get User #1 (with orders))"),
