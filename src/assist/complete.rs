@@ -290,6 +290,9 @@ mod tests {
         exactly("add User na", &["name="]);
         exactly("add User ", &["active=", "age=", "id=", "name="]);
         exactly("add User name=John ", &["active=", "age=", "id="]);
+        // After a list (a PostgreSQL array's elements), the next field.
+        exactly("add User name=(a, \"b c\") ", &["active=", "age=", "id="]);
+        exactly("add User name=() ag", &["age="]);
         exactly("add User name=John, AGE=3, ", &["active=", "id="]);
         // A reference and its column are one field.
         exactly("add Address user=1 ", &["email=", "id="]);

@@ -129,6 +129,13 @@ mod tests {
         assert_eq!(painted(sql, Style::new().dimmed()), ["-- why"]);
         assert_eq!(painted("add User name=\"Jo hn", Style::new().green()), ["\"Jo hn"]);
         assert_eq!(painted("add User name='a\\'b' x=\"c\"", Style::new().green()), ["'a\\'b'", "\"c\""]);
+        // A list as a field's value (a PostgreSQL array): its values, and what follows it.
+        let list = "update User where name = (a, \"b c\", 3) set age=(1, null) # x";
+        assert_eq!(painted(list, Style::new().yellow()), ["name", "age"]);
+        assert_eq!(painted(list, Style::new().green()), ["\"b c\""]);
+        assert_eq!(painted(list, Style::new().bright_blue()), ["3", "1"]);
+        assert_eq!(painted(list, Style::new().magenta()), ["where", "set", "null"]);
+        assert_eq!(painted(list, Style::new().dimmed()), ["# x"]);
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 return None;
             }
             self.slot(|| Offer::value_for(value_of))?;
-            self.value()?;
+            self.field_value()?;
         }
     }
 

@@ -54,7 +54,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                     return self.field_path(table);
                 }
                 self.slot(Offer::values)?;
-                return self.value();
+                return self.field_value();
             }
         }
         match self.keyword(&["like", "ilike", "in", "between", "is", "not"])? {
@@ -94,7 +94,13 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.value()
     }
 
-    /// `(a, b, …)` after `in`.
+    /// A field's value: a value, or a list (a PostgreSQL array's elements), as
+    /// `parser::literal::field_value`.
+    pub(super) fn field_value(&mut self) -> Step {
+        if self.rest().starts_with('(') { self.value_list() } else { self.value() }
+    }
+
+    /// `(a, b, …)` after `in`, and a list as a field's value (where `()` is the empty array).
     pub(super) fn value_list(&mut self) -> Step {
         self.slot(Offer::default)?;
         if !self.punct("(") {
