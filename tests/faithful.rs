@@ -289,6 +289,11 @@ fn postgres_arrays_take_the_list_syntax() {
     assert_eq!(csv(&b, &["count ArrPost where tags = (d, c)"]), "0\n");
     assert_eq!(csv(&b, &["query ArrPost fields id where nums = () "]), "id\n3\n");
 
+    // PostgreSQL's own text form, as ormsh shows an array (and exports it to CSV), is taken too.
+    run(&b, &[r#"add ArrPost title=v tags='{p,"q r",NULL}' nums='{7}'"#]);
+    assert_eq!(csv(&b, &["query ArrPost fields tags, nums where title = v"]), "tags,nums\n\"{p,\"\"q r\"\",NULL}\",{7}\n");
+    run(&b, &["delete ArrPost where title = v"]);
+
     // `explain` shows the one array parameter.
     let out = ormsh(&b.url, &["-c", "explain add ArrPost title=x tags=(a, \"b c\")"]);
     assert_success(&out, "explain");

@@ -382,7 +382,8 @@ fn array_bytes(value: &Value, elem: &PgTypeInfo, target: &PgTypeInfo) -> Result<
         Value::Json(Json::Array(items)) => from_json(items),
         Value::Text(t) => match serde_json::from_str(t) {
             Ok(Json::Array(items)) => from_json(&items),
-            _ => return Err(bad()),
+            // PostgreSQL's own text form, as ormsh shows an array and exports it to CSV.
+            _ => array_text(t).ok_or_else(bad)?,
         },
         _ => return Err(bad()),
     };
@@ -414,6 +415,48 @@ fn array_bytes(value: &Value, elem: &PgTypeInfo, target: &PgTypeInfo) -> Result<
     }
     out.extend(body);
     Ok(out)
+}
+
+/// The elements of a one-dimensional array in PostgreSQL's text form (`{a,"b c",NULL}`, `{}`),
+/// each as text or NULL; None for any other text (a nested array among them).
+fn array_text(text: &str) -> Option<Vec<Value>> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let mut items = Vec::new();
+    if inner.trim().is_empty() {
+        return Some(items);
+    }
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let item = if chars.next_if_eq(&'"').is_some() {
+            let mut item = String::new();
+            loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' => item.push(chars.next()?),
+                    c => item.push(c),
+                }
+            }
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            Value::Text(item)
+        } else {
+            let mut item = String::new();
+            while let Some(c) = chars.next_if(|c| !matches!(c, ',' | '"' | '{' | '}')) {
+                item.push(if c == '\\' { chars.next()? } else { c });
+            }
+            let item = item.trim();
+            if item.is_empty() {
+                return None;
+            }
+            if item.eq_ignore_ascii_case("null") { Value::Null } else { Value::Text(item.to_string()) }
+        };
+        items.push(item);
+        match chars.next() {
+            None => return Some(items),
+            Some(',') => {}
+            Some(_) => return None,
+        }
+    }
 }
 
 /// An array element from JSON: numbers keep their digits, strings are text.
@@ -647,6 +690,22 @@ pub fn copy_csv_row(out: &mut Vec<u8>, row: &[Value]) {
 #[cfg(test)]
 mod copy_tests {
     use super::*;
+
+    #[test]
+    fn arrays_are_read_from_the_text_postgresql_prints() {
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(array_text("{}"), Some(vec![]));
+        assert_eq!(
+            array_text(r#"{a,"b c",NULL,"NULL", d e ,"x,\"y\\"}"#),
+            Some(vec![text("a"), text("b c"), Value::Null, text("NULL"), text("d e"), text("x,\"y\\")])
+        );
+        // What `Value::Array` prints reads back as the same elements.
+        let items = vec![text(""), text("{}"), Value::Null, text("a\\b")];
+        assert_eq!(array_text(&Value::Array(items.clone()).to_string()), Some(items));
+        for bad in ["", "{", "{a", "{{1,2}}", "{a,}", "{,a}", r#"{"a"b}"#, "[1]"] {
+            assert_eq!(array_text(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn copy_rows_quote_every_value_and_leave_null_empty() {
