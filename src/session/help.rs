@@ -13,7 +13,7 @@ pub fn text(topic: Option<&Ident>) -> Result<String> {
                 out.push_str(&format!("  {:width$}  {}\n", command.word, command.syntax));
             }
             out.push_str(
-                "Values: bare words, \"quoted\" or 'quoted' strings, numbers, true/false, null, dates 2024-01-31; now and today for dates and datetimes.\n",
+                "Values: bare words, \"quoted\" or 'quoted' strings, numbers, true/false, null, dates 2024-01-31; now and today for dates and datetimes; (a, b) for a PostgreSQL array.\n",
             );
             out.push_str(
                 "One command per line; `;` separates several; `#` starts a comment; `\\` at the end, or a bracket or quote that can still be closed, continues a line.\n",
