@@ -113,11 +113,7 @@ fn list(items: &[Literal], span: Span, column: &Column, now: Option<Now>) -> Res
             err
         });
     };
-    items
-        .iter()
-        .map(|item| checked(item, &element, now))
-        .collect::<Result<Vec<Value>>>()
-        .map(Value::Array)
+    items.iter().map(|item| checked(item, &element, now)).collect::<Result<Vec<Value>>>().map(Value::Array)
 }
 
 const I64_LOW: &str = "-9223372036854775808";

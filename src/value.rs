@@ -186,7 +186,9 @@ fn write_array(f: &mut fmt::Formatter<'_>, items: &[Value]) -> fmt::Result {
         };
         let quoted = text.is_empty()
             || text.eq_ignore_ascii_case("null")
-            || text.chars().any(|c| matches!(c, '{' | '}' | '"' | ',' | '\\') || c.is_ascii_whitespace() || c == '\x0b');
+            || text
+                .chars()
+                .any(|c| matches!(c, '{' | '}' | '"' | ',' | '\\') || c.is_ascii_whitespace() || c == '\x0b');
         if quoted {
             f.write_str("\"")?;
             for c in text.chars() {

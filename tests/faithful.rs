@@ -248,7 +248,9 @@ fn a_json_field_takes_json_only() {
 fn caret_under(stderr: &str, command: &str, at: usize) -> bool {
     let Some(shown) = stderr.lines().find(|l| l.ends_with(command)) else { return false };
     let gutter = shown.len() - command.len();
-    stderr.lines().any(|l| l.len() > gutter + at && l.as_bytes()[gutter + at] == b'^' && l[gutter..gutter + at].trim().is_empty())
+    stderr
+        .lines()
+        .any(|l| l.len() > gutter + at && l.as_bytes()[gutter + at] == b'^' && l[gutter..gutter + at].trim().is_empty())
 }
 
 /// Item 8: a PostgreSQL array takes ormsh's own list syntax, `tags=(a, b)` (issue 12's case),
@@ -265,20 +267,32 @@ fn postgres_arrays_take_the_list_syntax() {
     run(&b, &["add ArrPost title=x tags=(a, b)"]);
     assert_eq!(csv(&b, &["get ArrPost 1"]), "id,title,tags,nums\n1,x,\"{a,b}\",\n");
     assert_eq!(csv(&b, &["query ArrPost fields tags"]), "tags\n\"{a,b}\"\n");
-    assert_eq!(csv(&b, &["sql select tags[2] as second, cardinality(tags) as n from arr_posts where id = 1"]), "second,n\nb,2\n");
+    assert_eq!(
+        csv(&b, &["sql select tags[2] as second, cardinality(tags) as n from arr_posts where id = 1"]),
+        "second,n\nb,2\n"
+    );
     let out = ormsh(&b.url, &["--format", "json", "-c", "query ArrPost fields tags, nums"]);
     assert_success(&out, "query in json");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json, serde_json::json!([{"tags": ["a", "b"], "nums": null}]));
 
     // Elements with a comma or a space, null, a number for text, and ints; then the empty array.
-    run(&b, &[r#"add ArrPost title=y tags=("b c", "d,e", null, 3) nums=(1, -2, null)"#, "add ArrPost title=z tags=() nums=()"]);
+    run(
+        &b,
+        &[
+            r#"add ArrPost title=y tags=("b c", "d,e", null, 3) nums=(1, -2, null)"#,
+            "add ArrPost title=z tags=() nums=()",
+        ],
+    );
     assert_eq!(
         csv(&b, &["query ArrPost fields tags, nums where id > 1 order by id"]),
         "tags,nums\n\"{\"\"b c\"\",\"\"d,e\"\",NULL,3}\",\"{1,-2,NULL}\"\n{},{}\n"
     );
     assert_eq!(
-        csv(&b, &["sql select tags[1] as a, tags[2] as b, tags[3] is null as c, nums[2] as d from arr_posts where id = 2"]),
+        csv(
+            &b,
+            &["sql select tags[1] as a, tags[2] as b, tags[3] is null as c, nums[2] as d from arr_posts where id = 2"]
+        ),
         "a,b,c,d\nb c,\"d,e\",true,-2\n"
     );
     assert_eq!(csv(&b, &["sql select cardinality(tags) as n from arr_posts where id = 3"]), "n\n0\n");
@@ -291,7 +305,10 @@ fn postgres_arrays_take_the_list_syntax() {
 
     // PostgreSQL's own text form, as ormsh shows an array (and exports it to CSV), is taken too.
     run(&b, &[r#"add ArrPost title=v tags='{p,"q r",NULL}' nums='{7}'"#]);
-    assert_eq!(csv(&b, &["query ArrPost fields tags, nums where title = v"]), "tags,nums\n\"{p,\"\"q r\"\",NULL}\",{7}\n");
+    assert_eq!(
+        csv(&b, &["query ArrPost fields tags, nums where title = v"]),
+        "tags,nums\n\"{p,\"\"q r\"\",NULL}\",{7}\n"
+    );
     run(&b, &["delete ArrPost where title = v"]);
 
     // `explain` shows the one array parameter.

@@ -123,8 +123,9 @@ pub(super) fn predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Condition> {
             let (rest, other) = or_fail(field_path(cx, path), || cx.expected("a field name after `.`", path))?;
             return Ok((rest, Condition::CompareFields { field, op, other }));
         }
-        let (rest, value) =
-            or_fail(field_value(cx, v), || cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v))?;
+        let (rest, value) = or_fail(field_value(cx, v), || {
+            cx.expected(&format!("a value after `{}`", &r[..r.len() - after.len()]), v)
+        })?;
         return Ok((rest, Condition::Compare { field, op, value }));
     }
     let expected_operator = || {

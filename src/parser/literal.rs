@@ -180,9 +180,9 @@ pub(super) fn list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
         if let Ok((after, _)) = char::<&str, ()>(')').parse(r) {
             return Ok((after, Literal { kind: LiteralKind::List(items), span: cx.span(i, after) }));
         }
-        if r.starts_with('(') {
+        if let Some(inner) = r.strip_prefix('(') {
             return Err(fail(
-                Error::syntax("a list cannot hold a list: ormsh writes arrays of one dimension", cx.span(r, &r[1..]))
+                Error::syntax("a list cannot hold a list: ormsh writes arrays of one dimension", cx.span(r, inner))
                     .with_help("write a nested array with `sql`"),
             ));
         }
