@@ -1,14 +1,13 @@
 //! Schemas and rows made by other tools themselves — Django, SQLAlchemy, ActiveRecord and
-//! Sequelize — on SQLite,
-//! PostgreSQL and MariaDB: ormsh reads them, filters them, follows their references and writes
-//! to them, and the tool then reads ormsh's rows back and compares every value exactly
-//! (decimals, datetimes with zones, uuids, json, booleans) and still finds its own rows by the
-//! values it binds (`tests/interop/*.py`, `*.rb`, `*.js`).
+//! Sequelize — on SQLite, PostgreSQL and MariaDB: ormsh reads them, filters them, follows their
+//! references and writes to them, and the tool then reads ormsh's rows back and compares every
+//! value exactly (decimals, datetimes with zones, uuids, json, booleans) and still finds its own
+//! rows by the values it binds (`tests/interop/*.py`, `*.rb`, `*.js`).
 //!
-//! The tools live in a virtualenv outside the clone that `tests/interop/install.sh` makes
-//! (`.ci/run` runs it under CI=true); without it these tests skip and say why, except under
-//! CI=true, where that is a failure. The servers come from `ORMSH_TEST_PG` and
-//! `ORMSH_TEST_MYSQL`, as for every server test.
+//! The tools live outside the clone, where `tests/interop/install.sh` puts them (a virtualenv,
+//! Sequelize's node_modules; `.ci/run` runs it under CI=true); without them these tests skip and
+//! say why, except under CI=true, where that is a failure. The servers come from `ORMSH_TEST_PG`
+//! and `ORMSH_TEST_MYSQL`, as for every server test.
 
 mod common;
 
