@@ -35,9 +35,10 @@ else
 fi
 
 # Sequelize: `npm ci` from the committed package.json and package-lock.json, again only when they
-# changed. sqlite3's prebuilt binary comes from GitHub, which CI may not reach, and its own build
-# compiles the whole SQLite amalgamation (two minutes); built against Debian's libsqlite3 instead
-# (`sqlite=/usr`) it takes seconds. package.json allows that one install script.
+# changed. sqlite3's prebuilt binary comes from GitHub, which CI may not reach, and its fallback
+# build compiles the whole SQLite amalgamation (two minutes); built from source against Debian's
+# libsqlite3 (`sqlite=/usr`), the SQLite ActiveRecord's driver uses too, it takes seconds and is
+# the same wherever it runs. package.json allows that one install script.
 node_stamp="$cache/node.ok"
 pinned="$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -d' ' -f1)"
 if ! command -v npm >/dev/null; then
@@ -48,7 +49,7 @@ elif [ -f "$node_stamp" ] && [ "$(cat "$node_stamp")" = "$pinned" ]; then
 else
   mkdir -p "$cache/node"
   cp "$here/package.json" "$here/package-lock.json" "$cache/node/"
-  npm_config_sqlite=/usr npm ci --prefix "$cache/node" --no-audit --no-fund --loglevel=error
+  npm_config_build_from_source=true npm_config_sqlite=/usr npm ci --prefix "$cache/node" --no-audit --no-fund --loglevel=error
   echo "$pinned" >"$node_stamp"
   echo "interop tools: Sequelize installed in $cache/node"
 fi
