@@ -11,8 +11,11 @@ use crate::value::{FieldType, Value};
 
 /// The current time of one command, in UTC: read once, so that every `now` and `today` in a
 /// command is the same instant, and bound as a value like any other (never the database's
-/// `NOW()`, whose time zone and precision differ between databases). Microseconds, the finest
-/// that all three databases keep: a `now` stored and a `now` compared are the same value.
+/// `NOW()`, whose time zone and precision differ between databases). Milliseconds, the finest
+/// that every tool reading the rows keeps (JavaScript's `Date`, so Sequelize, keeps no finer;
+/// the databases keep microseconds): a `now` stored is read back whole by all of them, and
+/// found again by the value they read (a `createdAt` of ormsh's, read by Sequelize and bound
+/// back, finds its row), and a `now` stored and a `now` compared are the same value.
 ///
 /// It keeps the clock's raw reading and makes a date of it only when a `now` is used: every
 /// command reads the clock, and a script's `add`s are many.
@@ -25,15 +28,15 @@ impl Now {
         Now(std::time::SystemTime::now())
     }
 
-    /// A given instant (to microseconds), for tests and for a command that has one already.
+    /// A given instant (to milliseconds), for tests and for a command that has one already.
     pub fn at(instant: NaiveDateTime) -> Now {
         Now(instant.and_utc().into())
     }
 
     pub fn datetime(self) -> NaiveDateTime {
         let instant = chrono::DateTime::<Utc>::from(self.0).naive_utc();
-        let micros = instant.nanosecond() / 1_000 * 1_000;
-        instant.with_nanosecond(micros).unwrap_or(instant)
+        let millis = instant.nanosecond() / 1_000_000 * 1_000_000;
+        instant.with_nanosecond(millis).unwrap_or(instant)
     }
 
     pub fn date(self) -> NaiveDate {
@@ -437,8 +440,8 @@ mod tests {
     #[test]
     fn now_and_today_are_the_commands_clock() {
         let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-        let instant = day.and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
-        assert_eq!(clock().datetime(), instant, "kept to microseconds");
+        let instant = day.and_hms_milli_opt(23, 59, 58, 123).unwrap();
+        assert_eq!(clock().datetime(), instant, "kept to milliseconds");
         assert_eq!(coerce(&word("now"), &col("t", "datetime")).unwrap(), Value::DateTime(instant));
         assert_eq!(coerce(&word("NOW"), &col("t", "timestamptz")).unwrap(), Value::DateTime(instant));
         assert_eq!(

@@ -465,3 +465,58 @@ fn every_listed_model_resolves() {
         }
     }
 }
+
+/// Found by Sequelize in tests/interop.rs: the `createdAt` ormsh filled when it added a row to a
+/// table of Sequelize's had microseconds, which Sequelize (JavaScript's `Date`) reads back cut to
+/// milliseconds, so that it did not find the row again by the `createdAt` it read (on SQLite and
+/// PostgreSQL). `now`, filled or given, is whole milliseconds on every database; on SQLite it is
+/// spelled as Sequelize spells its rows. The tables are Sequelize's, as its `sync` makes them.
+#[test]
+fn now_is_whole_milliseconds_as_sequelize_keeps_it() {
+    for b in backends("sequelize_now") {
+        let (create, tea) = match b.name {
+            "sqlite" => (
+                "sql CREATE TABLE `ShopBooks` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `title` VARCHAR(100), \
+                 `seen_at` DATETIME, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL)",
+                "sql INSERT INTO `ShopBooks` (`title`, `createdAt`, `updatedAt`) \
+                 VALUES ('Tea', '2024-01-02 03:04:05.285 +00:00', '2024-01-02 03:04:05.285 +00:00')",
+            ),
+            "postgres" => (
+                "sql CREATE TABLE IF NOT EXISTS \"ShopBooks\" (\"id\" SERIAL, \"title\" VARCHAR(100), \
+                 \"seen_at\" TIMESTAMP(6) WITH TIME ZONE, \"createdAt\" TIMESTAMP WITH TIME ZONE NOT NULL, \
+                 \"updatedAt\" TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (\"id\"))",
+                "sql INSERT INTO \"ShopBooks\" (\"title\", \"createdAt\", \"updatedAt\") \
+                 VALUES ('Tea', '2024-01-02 03:04:05.285 +00:00', '2024-01-02 03:04:05.285 +00:00')",
+            ),
+            // (Sequelize's timestamps are whole seconds on MariaDB; its DATE(6) keeps microseconds.)
+            _ => (
+                "sql CREATE TABLE IF NOT EXISTS `ShopBooks` (`id` INTEGER NOT NULL auto_increment, \
+                 `title` VARCHAR(100), `seen_at` DATETIME(6), `createdAt` DATETIME NOT NULL, \
+                 `updatedAt` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB",
+                "sql INSERT INTO `ShopBooks` (`title`, `createdAt`, `updatedAt`) \
+                 VALUES ('Tea', '2024-01-02 03:04:05', '2024-01-02 03:04:05')",
+            ),
+        };
+        run(&b, &[create, tea]);
+        run(&b, &["add ShopBook title=Pot seen_at=now", "update ShopBook where title = Tea set seen_at = now"]);
+        let shown = csv(&b, &["query ShopBook fields title, seen_at, createdAt, updatedAt order by title"]);
+        let mut rows = 0;
+        for line in shown.lines().skip(1) {
+            for value in line.split(',').skip(1) {
+                // The digits after the second's point, whatever follows them (`+00:00`).
+                let fraction = value.split_once('.').map_or("", |(_, f)| f);
+                let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+                assert!(digits <= 3, "{}: {value} is finer than milliseconds in\n{shown}", b.name);
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, 2, "{}: {shown}", b.name);
+        if b.name == "sqlite" {
+            // (`|| ''` shows the text as it is kept.) Sequelize's spelling, three digits always.
+            let kept = csv(&b, &["sql SELECT createdAt || '' AS at FROM ShopBooks WHERE title = 'Pot'"]);
+            let at = kept.strip_prefix("at\n").and_then(|t| t.strip_suffix(" +00:00\n"));
+            let at = at.unwrap_or_else(|| panic!("not Sequelize's spelling: {kept}"));
+            assert!(at.len() == 23 && at.as_bytes()[19] == b'.', "not Sequelize's spelling: {kept}");
+        }
+    }
+}

@@ -1,13 +1,13 @@
-//! Schemas and rows made by other tools themselves — Django, SQLAlchemy and ActiveRecord — on SQLite,
-//! PostgreSQL and MariaDB: ormsh reads them, filters them, follows their references and writes
-//! to them, and the tool then reads ormsh's rows back and compares every value exactly
-//! (decimals, datetimes with zones, uuids, json, booleans) and still finds its own rows by the
-//! values it binds (`tests/interop/*.py`).
+//! Schemas and rows made by other tools themselves — Django, SQLAlchemy, ActiveRecord and
+//! Sequelize — on SQLite, PostgreSQL and MariaDB: ormsh reads them, filters them, follows their
+//! references and writes to them, and the tool then reads ormsh's rows back and compares every
+//! value exactly (decimals, datetimes with zones, uuids, json, booleans) and still finds its own
+//! rows by the values it binds (`tests/interop/*.py`, `*.rb`, `*.js`).
 //!
-//! The tools live in a virtualenv outside the clone that `tests/interop/install.sh` makes
-//! (`.ci/run` runs it under CI=true); without it these tests skip and say why, except under
-//! CI=true, where that is a failure. The servers come from `ORMSH_TEST_PG` and
-//! `ORMSH_TEST_MYSQL`, as for every server test.
+//! The tools live outside the clone, where `tests/interop/install.sh` puts them (a virtualenv,
+//! Sequelize's node_modules; `.ci/run` runs it under CI=true); without them these tests skip and
+//! say why, except under CI=true, where that is a failure. The servers come from `ORMSH_TEST_PG`
+//! and `ORMSH_TEST_MYSQL`, as for every server test.
 
 mod common;
 
@@ -38,6 +38,18 @@ fn ruby() -> Option<PathBuf> {
     let loads = r#"require "active_record"; require "sqlite3"; require "pg"; require "mysql2""#;
     let installed = Command::new("ruby").args(["-e", loads]).output().is_ok_and(|o| o.status.success());
     installed_or_skip(installed, "ActiveRecord is not installed").then(|| PathBuf::from("ruby"))
+}
+
+/// `node`, when Sequelize and its four drivers load from where install.sh put them; None
+/// (skipped, with the reason) otherwise.
+fn node() -> Option<PathBuf> {
+    let cache = std::env::var("ORMSH_INTEROP_CACHE").unwrap_or_else(|_| "/var/cache/ormsh-interop".into());
+    let manifest = PathBuf::from(cache).join("node/package.json");
+    let loads = r#"const load = require("node:module").createRequire(process.argv[1]);
+        for (const m of ["sequelize", "pg", "pg-hstore", "mysql2", "sqlite3"]) load(m);"#;
+    let installed = Command::new("node").args(["-e", loads]).arg(&manifest).output().is_ok_and(|o| o.status.success());
+    let why = format!("Sequelize is not installed beside {}", manifest.display());
+    installed_or_skip(installed, &why).then(|| PathBuf::from("node"))
 }
 
 /// Whether the tools are there; if not, says why the test skips (a failure under CI=true).
@@ -158,4 +170,11 @@ fn django_reads_what_ormsh_writes() {
 #[test]
 fn activerecord_reads_what_ormsh_writes() {
     round_trip(ruby(), "activerecord_shop.rb", "activerecord", "Medium", "person", |_| true);
+}
+
+/// Sequelize's own names: the multi-word model `ShopBook` in `ShopBooks`, the reference `Author`
+/// in `AuthorId`, and the timestamps `createdAt`/`updatedAt` that ormsh fills when it adds.
+#[test]
+fn sequelize_reads_what_ormsh_writes() {
+    round_trip(node(), "sequelize_shop.js", "sequelize", "ShopBook", "Author", |_| true);
 }

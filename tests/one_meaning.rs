@@ -229,9 +229,10 @@ fn now_and_today_are_the_clock_of_the_command() {
         assert_eq!(seen, touched, "{}", db.backend);
         let seen = NaiveDateTime::parse_from_str(seen, "%Y-%m-%d %H:%M:%S%.f")
             .unwrap_or_else(|e| panic!("{}: `{seen}` is not a datetime: {e}", db.backend));
-        // The client's clock, in UTC, to the microsecond (no server's NOW(), no time zone).
-        let micro = chrono::Duration::microseconds(1);
-        assert!(before - micro <= seen && seen <= after, "{}: {seen} is not between {before} and {after}", db.backend);
+        // The client's clock, in UTC, to the millisecond (no server's NOW(), no time zone).
+        let milli = chrono::Duration::milliseconds(1);
+        assert!(before - milli <= seen && seen <= after, "{}: {seen} is not between {before} and {after}", db.backend);
+        assert_eq!(seen.and_utc().timestamp_subsec_micros() % 1000, 0, "{}: {seen} has microseconds", db.backend);
         let cases: Vec<(String, i64)> = [
             ("born = today", 1),
             ("born < today", PEOPLE.len() as i64),
