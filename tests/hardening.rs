@@ -137,17 +137,109 @@ fn postgres_types_ormsh_does_not_decode_are_the_servers_text() {
     let out = ormsh(&db.url, &["--format", "json", "-c", "get Shape 1"]);
     let json = text(&out.stdout);
     assert!(json.contains(r#""m":"{[1,3),[5,7)}""#) && json.contains(r#""q":"'fat' & 'cat'""#), "{json}");
-    // Raw SQL: the geometric types and tsvector decoded to the same text; a multirange, which
-    // the driver cannot describe, is an error that says how to read it.
-    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, pa, ls from shapes"]);
+    // Raw SQL: the geometric types, tsvector and tsquery decoded to the same text; with a
+    // multirange, which the driver cannot describe, the whole result is the server's text.
+    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, q, pa, ls from shapes"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "l,b,p,c,v,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
+        "l,b,p,c,v,q,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\
+         'fat' & 'cat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
     );
-    let (_, err, code) = run(&db.url, &["sql select m from shapes"]);
+    let (out, err, code) = run(&db.url, &["sql select * from shapes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn a_tsquery_in_raw_sql_is_the_servers_text() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "tsquery") else { return };
+    // Each query decoded from its binary form beside the server's own text of it.
+    let queries = [
+        "a & !b | c:*",
+        "a <-> b",
+        "a <2> b",
+        "a <0> b",
+        "a:AB & b:*D",
+        "x:*ABCD | ''it''''s''",
+        r"''back\\slash''",
+        "!(a & b)",
+        "!!a",
+        "!(a <-> b)",
+        "(a | b) & c",
+        "a | b & c",
+        "a | (b | c)",
+        "a <-> (b | c)",
+        "(a <-> b) <-> c",
+        "a <-> (b <-> c)",
+        "!a <-> b",
+        "a <-> !b",
+        "(a & b) <-> c",
+        "a & (b | !(c <3> d:*A))",
+    ];
+    let values: Vec<String> = queries.iter().map(|q| format!("('{q}')")).collect();
+    let sql = format!("sql select q::tsquery, q::tsquery::text from (values {}) v(q)", values.join(", "));
+    let (out, err, code) = run(&db.url, &[&sql]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), queries.len(), "{out}");
+    for line in lines {
+        let fields = csv_fields(line);
+        assert_eq!(fields.len(), 2, "{line}");
+        assert_eq!(fields[0], fields[1], "{out}");
+    }
+    let (out, _, _) = run(&db.url, &["sql select 'a & !b | c:*'::tsquery as q"]);
+    assert_eq!(out, "q\n'a' & !'b' | 'c':*\n");
+}
+
+/// The fields of one CSV line.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+    let record = reader.records().next().expect("a record").expect("valid csv");
+    record.iter().map(str::to_string).collect()
+}
+
+#[test]
+fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "raw_types") else { return };
+    let (_, err, code) = run(
+        &db.url,
+        &[
+            "sql create type pair as (a int4multirange, b text)",
+            "sql create table spans (id serial primary key, m int4multirange, ms int4multirange[], p pair)",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // A write that returns a multirange runs once, and shows what it wrote.
+    let (out, err, code) = run(
+        &db.url,
+        &["sql insert into spans (m, ms, p) values ('{[1,3)}', array['{[5,7)}'::int4multirange], \
+           row('{[2,4)}', 'x')) returning id, m, ms, p"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "id,m,ms,p\n1,\"{[1,3)}\",\"{\"\"{[5,7)}\"\"}\",\"(\"\"{[2,4)}\"\",x)\"\n");
+    let (out, _, _) = run(&db.url, &["count Span"]);
+    assert_eq!(out, "1\n", "the insert ran once");
+    // Inside a transaction: the statement runs once and the transaction lives on.
+    let (out, err, code) = run(
+        &db.url,
+        &[
+            "begin",
+            "sql update spans set m = '{[8,9)}' returning m",
+            "sql select m, ms from spans where false",
+            "sql select count(*) from spans",
+            "rollback",
+            "sql select m, 'english'::regconfig as cfg from spans",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // (A result without rows of a statement sqlx cannot describe has no names to show: the
+    // simple protocol tells them only with a row.)
+    assert_eq!(out, "m\n\"{[8,9)}\"\n\ncount\n1\nm,cfg\n\"{[1,3)}\",english\n");
+    // A statement the server refuses is still its error.
+    let (_, err, code) = run(&db.url, &["sql select m + 1 from spans"]);
     assert_eq!(code, 1);
-    assert!(err.contains("multirange") && err.contains("::text"), "{err}");
+    assert!(err.contains("operator does not exist"), "{err}");
 }
 
 #[test]

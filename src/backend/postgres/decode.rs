@@ -103,8 +103,8 @@ fn decode(ty: &PgTypeInfo, bytes: &[u8]) -> Value {
     decode_known(ty, bytes).unwrap_or_else(|| unknown(bytes))
 }
 
-/// A value in text format (only the simple query protocol sends those; ormsh always prepares,
-/// but a value is never lost for it).
+/// A value in text format: the simple query protocol sends only those, and raw `sql` asks so
+/// for a result that has a column whose binary form ormsh does not read (see `run`).
 fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
     let parsed = match ty.oid().map(|o| o.0) {
         Some(BOOL) => Some(Value::Bool(text == "t")),
@@ -115,9 +115,36 @@ fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
         Some(UUID) => text.parse().ok().map(Value::Uuid),
         Some(DATE) => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Value::Date),
         Some(TIMESTAMP) => NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok().map(Value::DateTime),
+        Some(TIMESTAMPTZ) => Some(Value::DateTimeTz(text.to_string())),
+        Some(BYTEA) => text.strip_prefix("\\x").and_then(|hex| hex::decode(hex).ok()).map(Value::Bytes),
         _ => None,
     };
     parsed.unwrap_or_else(|| Value::Text(text.to_string()))
+}
+
+/// The built-in types whose binary form [`decode_known`] reads by OID alone.
+const READ_BY_OID: &[u32] = &[
+    BOOL, INT2, INT4, INT8, OID, XID, CID, REGPROC, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE,
+    REGNAMESPACE, REGROLE, XID8, FLOAT4, FLOAT8, NUMERIC, MONEY, TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, XML,
+    CSTRING, CHAR, BYTEA, DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, UUID, JSON, JSONB, JSONPATH,
+    INET, CIDR, MACADDR, MACADDR8, BIT, VARBIT, geometry::LINE, geometry::LSEG, geometry::BOX, geometry::PATH,
+    geometry::POLYGON, geometry::CIRCLE, geometry::TSVECTOR, geometry::TSQUERY, POINT, TID, PG_LSN, VOID,
+    RECORD,
+];
+
+/// Whether ormsh reads this type's binary form (by its OID, or by its kind through types it
+/// reads). A result with a column of any other type (an extension's, `aclitem`, `regconfig`…)
+/// is asked for as the server's text instead, never shown as the bytes of its binary form.
+pub(super) fn reads_binary(ty: &PgTypeInfo) -> bool {
+    if ty.oid().is_some_and(|oid| READ_BY_OID.contains(&oid.0)) {
+        return true;
+    }
+    match kind(ty) {
+        Some(PgTypeKind::Enum(_)) => true,
+        Some(PgTypeKind::Domain(inner) | PgTypeKind::Array(inner) | PgTypeKind::Range(inner)) => reads_binary(inner),
+        Some(PgTypeKind::Composite(fields)) => fields.iter().all(|(_, ty)| reads_binary(ty)),
+        _ => false,
+    }
 }
 
 /// A type ormsh does not know: its text when the bytes are printable text, else the bytes.
@@ -216,7 +243,8 @@ fn decode_known(ty: &PgTypeInfo, b: &[u8]) -> Option<Value> {
         | geometry::PATH
         | geometry::POLYGON
         | geometry::CIRCLE
-        | geometry::TSVECTOR => Value::Text(geometry::decode(oid, b)?),
+        | geometry::TSVECTOR
+        | geometry::TSQUERY => Value::Text(geometry::decode(oid, b)?),
         POINT => {
             let mut r = Reader(b);
             Value::Text(format!("({},{})", r.f64()?, r.f64()?))
