@@ -342,3 +342,46 @@ fn a_failed_batch_waits_for_a_lock_once_not_once_per_row() {
     // One busy timeout is 5 s; one per row would be 25 s. (A bound, not a measurement.)
     assert!(waited < std::time::Duration::from_secs(15), "the batch waited {waited:?}");
 }
+
+#[test]
+fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
+    for kind in [ServerKind::Postgres, ServerKind::Mysql] {
+        let Some(db) = kind.fresh_db("hard", "index_names") else { continue };
+        let table = "l".repeat(60);
+        let (out, err, code) = run(
+            &db.url,
+            &[
+                "model Owner { name: text }",
+                &format!("model Foo table {table} {{ email: text unique, first_name_x: text, first_name_y: text, owner: Owner? }}"),
+                "alter Foo index (first_name_x)",
+                "alter Foo index (first_name_y)",
+                "alter Foo add code: text unique",
+                "alter Foo add backup: Owner?",
+                "alter Foo unique (first_name_x, first_name_y)",
+            ],
+        );
+        assert_eq!(code, 0, "{kind:?}: {out}{err}");
+        let out = text(&ormsh(&db.url, &["-c", &format!("describe {table}")]).stdout);
+        let limit = if kind == ServerKind::Postgres { 63 } else { 64 };
+        let indexes: Vec<(&str, &str)> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("index ").or_else(|| l.strip_prefix("unique index ")))
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        let on = |columns: &str| indexes.iter().filter(|(_, c)| *c == columns).count();
+        assert_eq!(on("(first_name_x)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(first_name_y)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(first_name_x, first_name_y)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(code)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(email)"), 1, "{kind:?}: {out}");
+        let mut names: Vec<&str> = indexes.iter().map(|(name, _)| *name).collect();
+        assert!(names.iter().all(|n| n.len() <= limit), "{kind:?}: {names:?}");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), indexes.len(), "{kind:?}: distinct: {out}");
+        // The indexes are used by name as the database has them: made again, refused as there.
+        let (_, err, code) = run(&db.url, &[&format!("alter {table} index (first_name_y)")]);
+        assert_eq!(code, 1);
+        assert!(err.contains("already has an index on (first_name_y)"), "{kind:?}: {err}");
+    }
+}

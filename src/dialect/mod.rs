@@ -421,9 +421,11 @@ impl Dialect {
             }
             self.column_def(&mut b, column);
         }
-        for column in &create.columns {
+        for (n, column) in create.columns.iter().filter(|c| c.references.is_some()).enumerate() {
             if let Some((table, key)) = &column.references {
-                b.push(", FOREIGN KEY (");
+                b.push(", ");
+                self.named_foreign_key(&mut b, &create.table, n + 1, &column.name);
+                b.push("FOREIGN KEY (");
                 b.ident(&column.name);
                 b.push(") REFERENCES ");
                 b.ident(table);
@@ -440,6 +442,19 @@ impl Dialect {
         b.finish()
     }
 
+    /// `CONSTRAINT name ` before the `n`th foreign key of `table`, where the name the database
+    /// would make is longer than it allows: MySQL/MariaDB name one `{table}_ibfk_{n}` and refuse
+    /// the table when that is past 64 characters. Elsewhere, and when it fits, the database
+    /// names it as it always does.
+    pub(super) fn named_foreign_key(self, b: &mut Builder, table: &str, n: usize, column: &str) {
+        let made = format!("{table}_ibfk_{n}");
+        if self == Dialect::Mysql && crate::plan::fit_generated(self, &made) != made {
+            b.push("CONSTRAINT ");
+            b.ident(&crate::plan::fit_generated(self, &format!("{table}_{column}_fk")));
+            b.push(" ");
+        }
+    }
+
     /// An index on each reference column of a new table, as Rails and Django make one: finding
     /// a row's related records (`with orders`, `where orders.total > 100`, `count(orders)`)
     /// searches the referencing column, and without an index that is a scan of the whole table
@@ -453,7 +468,7 @@ impl Dialect {
             .iter()
             .filter(|c| c.references.is_some() && !c.primary_key && !c.unique)
             .map(|c| {
-                let name = format!("{}_{}_idx", create.table, c.name);
+                let name = crate::plan::fit_generated(self, &format!("{}_{}_idx", create.table, c.name));
                 Sql::raw(format!(
                     "CREATE INDEX {} ON {} ({})",
                     self.quote(&name),

@@ -7,6 +7,7 @@ pub mod alter;
 mod lint;
 mod load;
 mod name_limits;
+pub use name_limits::fit_generated;
 pub mod resolve;
 mod scalar;
 mod select;
