@@ -81,6 +81,42 @@ fn a_model_keeps_the_name_it_was_declared_with() {
         );
         assert_eq!(code, 0, "{name}: {err}");
         assert!(out.starts_with("a\n1\n1\n"), "{name}: {out}");
+        // A new process, a new session: the name was kept with the table.
+        let (out, err, code) = run(url, &["query Foo fields a", "models"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("a\n1\nmodel,table,fields\n"), "{name}: {out}");
+        assert!(out.contains("\nFoo,bar,\"id, a\"\n"), "{name}: {out}");
+        assert!(!out.contains("Bar,"), "{name}: {out}");
+        // A schema change keeps it (on SQLite, dropping an indexed field rebuilds the table).
+        let (_, err, code) = run(url, &["alter Foo add b: text?", "alter Foo index (a)", "alter Foo drop a confirm"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) = run(url, &["add Foo b=x", "query Foo fields b where b = x", "models"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("b\nx\n") && out.contains("\nFoo,bar,\"id, b\"\n"), "{name}: {out}");
+        // A comment the user wrote is not a model name, and is left as it was.
+        let (create, read) = match name {
+            "postgres" => (
+                &["sql create table notes (id int primary key)", "sql comment on table notes is 'ormsh model Memo, and more'"][..],
+                "sql select obj_description('notes'::regclass, 'pg_class') as c",
+            ),
+            "mysql" => (
+                &["sql create table notes (id int primary key) comment = 'ormsh model Memo, and more'"][..],
+                "sql select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'notes'",
+            ),
+            _ => (
+                &["sql create table notes /* ormsh model Memo, and more */ (id int primary key)"][..],
+                "sql select sql as c from sqlite_master where name = 'notes'",
+            ),
+        };
+        let (_, err, code) = run(url, create);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) = run(url, &["models", read]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.contains("\nNote,notes,id\n") && !out.contains("\nMemo,"), "{name}: {out}");
+        assert!(out.contains("ormsh model Memo, and more"), "{name}: {out}");
+        let (_, err, code) = run(url, &["count Memo"]);
+        assert_eq!(code, 1, "{name}");
+        assert!(err.contains("unknown model `Memo`"), "{name}: {err}");
     });
 }
 
@@ -361,7 +397,7 @@ fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
             ],
         );
         assert_eq!(code, 0, "{kind:?}: {out}{err}");
-        let out = text(&ormsh(&db.url, &["-c", &format!("describe {table}")]).stdout);
+        let out = text(&ormsh(&db.url, &["-c", "describe Foo"]).stdout);
         let limit = if kind == ServerKind::Postgres { 63 } else { 64 };
         let indexes: Vec<(&str, &str)> = out
             .lines()
@@ -380,7 +416,7 @@ fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
         names.dedup();
         assert_eq!(names.len(), indexes.len(), "{kind:?}: distinct: {out}");
         // The indexes are used by name as the database has them: made again, refused as there.
-        let (_, err, code) = run(&db.url, &[&format!("alter {table} index (first_name_y)")]);
+        let (_, err, code) = run(&db.url, &["alter Foo index (first_name_y)"]);
         assert_eq!(code, 1);
         assert!(err.contains("already has an index on (first_name_y)"), "{kind:?}: {err}");
     }

@@ -20,7 +20,7 @@ use crate::redact::redact_url;
 pub use cancel::Canceller;
 pub use postgres::ServerRole;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, marker};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
@@ -236,9 +236,11 @@ impl Backend {
         }
     }
 
-    /// Reads every table of the current schema.
+    /// Reads every table of the current schema, with the models their markers name.
     pub async fn introspect(&mut self) -> Result<Catalog> {
-        self.read_tables(None).await
+        let mut catalog = self.read_tables(None).await?;
+        catalog.declare_marked(&self.table_names().await?);
+        Ok(catalog)
     }
 
     /// Reads every table of the current schema, or those of `only`.
@@ -253,14 +255,16 @@ impl Backend {
         }
     }
 
-    /// The name of every table of the current schema, in the order a whole read lists them;
-    /// nothing else (one cheap query).
-    pub async fn table_names(&mut self) -> Result<Vec<String>> {
-        match self {
-            Backend::Sqlite(conn) => sqlite::table_names(conn).await,
-            Backend::Postgres(conn) => postgres::table_names(conn).await,
-            Backend::Mysql(conn) => mysql::table_names(conn).await,
-        }
+    /// The name of every table of the current schema, in the order a whole read lists them,
+    /// each with the model its marker names if it has one (see `catalog::marker`); nothing else
+    /// (one cheap query).
+    pub async fn table_names(&mut self) -> Result<Vec<(String, Option<String>)>> {
+        let listed = match self {
+            Backend::Sqlite(conn) => sqlite::table_names(conn).await?,
+            Backend::Postgres(conn) => postgres::table_names(conn).await?,
+            Backend::Mysql(conn) => mysql::table_names(conn).await?,
+        };
+        Ok(listed.into_iter().map(|(table, marker)| (table, marker.as_deref().and_then(marker::model_of))).collect())
     }
 
     /// Reads the tables `names` and the tables around them: those they refer to and, if

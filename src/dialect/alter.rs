@@ -37,7 +37,7 @@ impl Dialect {
             let name = crate::plan::fit_generated(self, &format!("{table}_{}_key", column.name));
             statements.push(self.create_index(table, &name, &[(column.name.clone(), false)], true));
         }
-        let create = crate::plan::CreateTable { table: table.to_string(), columns: vec![column.clone()] };
+        let create = crate::plan::CreateTable { table: table.to_string(), model: None, columns: vec![column.clone()] };
         statements.extend(self.reference_indexes(&create));
         statements
     }

@@ -37,7 +37,7 @@ mod zero_dates;
 use sqlx::AssertSqlSafe;
 
 use crate::ast::{AssignOp, CompareOp};
-use crate::catalog::{ResolvedPath, Step};
+use crate::catalog::{ResolvedPath, Step, marker};
 use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Scalar, Test, Update};
 use crate::value::{FieldType, Value};
 
@@ -414,6 +414,13 @@ impl Dialect {
         let mut b = Builder::new(self);
         b.push("CREATE TABLE ");
         b.ident(&create.table);
+        let marker = create.model.as_deref();
+        // SQLite keeps a comment between the name and the columns as written (one after the
+        // closing bracket it drops).
+        if let Some(comment) = marker.and_then(marker::sql_comment).filter(|_| self == Dialect::Sqlite) {
+            b.push(" ");
+            b.push(&comment);
+        }
         b.push(" (");
         for (i, column) in create.columns.iter().enumerate() {
             if i > 0 {
@@ -438,15 +445,28 @@ impl Dialect {
         // Whatever the server's default (latin1 on older MariaDB), text holds all of Unicode.
         if self == Dialect::Mysql {
             b.push(" CHARACTER SET utf8mb4");
+            if let Some(comment) = marker.and_then(marker::comment) {
+                b.push(" COMMENT = ");
+                b.push(&self.string_literal(&comment));
+            }
         }
         b.finish()
+    }
+
+    /// What keeps the model's name with a new table on PostgreSQL, where a table's comment is
+    /// a statement of its own (elsewhere `create_table` writes it).
+    pub fn model_marker(self, create: &CreateTable) -> Option<Sql> {
+        let comment = marker::comment(create.model.as_deref()?)?;
+        (self == Dialect::Postgres).then(|| {
+            Sql::raw(format!("COMMENT ON TABLE {} IS {}", self.quote(&create.table), self.string_literal(&comment)))
+        })
     }
 
     /// `CONSTRAINT name ` before the `n`th foreign key of `table`, where the name the database
     /// would make is longer than it allows: MySQL/MariaDB name one `{table}_ibfk_{n}` and refuse
     /// the table when that is past 64 characters. Elsewhere, and when it fits, the database
     /// names it as it always does.
-    pub(super) fn named_foreign_key(self, b: &mut Builder, table: &str, n: usize, column: &str) {
+    fn named_foreign_key(self, b: &mut Builder, table: &str, n: usize, column: &str) {
         let made = format!("{table}_ibfk_{n}");
         if self == Dialect::Mysql && crate::plan::fit_generated(self, &made) != made {
             b.push("CONSTRAINT ");

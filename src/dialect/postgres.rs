@@ -131,9 +131,13 @@ fn catalog_query(text: String, only: Option<&[String]>) -> Sql {
 }
 
 /// The name of every table, in the order of [`columns_query`].
+/// With each, its ormsh marker if it has one (see `catalog::marker`).
 pub fn table_names_query() -> Sql {
     Sql::raw(format!(
-        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        "SELECT c.relname::text, \
+        CASE WHEN d.description LIKE 'ormsh model %' THEN d.description END \
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
         WHERE {} ORDER BY c.relname",
         tables_where(None)
     ))

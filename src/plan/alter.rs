@@ -259,7 +259,7 @@ fn add(
         alter.work = Work::Statements(context.dialect.add_column(&table.name, &def));
         return Ok(());
     }
-    let create = super::CreateTable { table: table.name.clone(), columns: vec![def.clone()] };
+    let create = super::CreateTable { table: table.name.clone(), model: None, columns: vec![def.clone()] };
     let after = context.dialect.reference_indexes(&create);
     alter.work = rebuild_work(
         catalog,

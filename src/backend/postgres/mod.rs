@@ -186,7 +186,7 @@ pub async fn read_catalog(link: &mut PgLink, only: Option<&[String]>) -> Result<
 }
 
 /// The name of every table (see [`introspect::table_names`]), behind a pooler as any statement.
-pub async fn table_names(link: &mut PgLink) -> Result<Vec<String>> {
+pub async fn table_names(link: &mut PgLink) -> Result<Vec<(String, Option<String>)>> {
     pinned!(link, |conn| introspect::table_names(conn).await)
 }
 
