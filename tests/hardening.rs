@@ -96,7 +96,10 @@ fn a_model_keeps_the_name_it_was_declared_with() {
         // A comment the user wrote is not a model name, and is left as it was.
         let (create, read) = match name {
             "postgres" => (
-                &["sql create table notes (id int primary key)", "sql comment on table notes is 'ormsh model Memo, and more'"][..],
+                &[
+                    "sql create table notes (id int primary key)",
+                    "sql comment on table notes is 'ormsh model Memo, and more'",
+                ][..],
                 "sql select obj_description('notes'::regclass, 'pg_class') as c",
             ),
             "mysql" => (
@@ -388,7 +391,9 @@ fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
             &db.url,
             &[
                 "model Owner { name: text }",
-                &format!("model Foo table {table} {{ email: text unique, first_name_x: text, first_name_y: text, owner: Owner? }}"),
+                &format!(
+                    "model Foo table {table} {{ email: text unique, first_name_x: text, first_name_y: text, owner: Owner? }}"
+                ),
                 "alter Foo index (first_name_x)",
                 "alter Foo index (first_name_y)",
                 "alter Foo add code: text unique",

@@ -374,14 +374,32 @@ fn connection_gone(db: &dyn sqlx::error::DatabaseError) -> bool {
 
 /// A connection error as ormsh reports it: never with the password.
 pub(crate) fn connect_error(url: &str, err: sqlx::Error) -> Error {
-    let detail = match &err {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
+    let (detail, sqlstate) = match &err {
+        sqlx::Error::Database(db) => (db.message().to_string(), db.code().map(|c| c.into_owned())),
+        other => (other.to_string(), None),
     };
-    // A driver's message may repeat what it was given; the password never.
-    let detail = crate::redact::scrub(&detail, &crate::redact::passwords_in(url));
-    Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)))
+    // A driver's message may repeat what it was given; the password never, wherever it came
+    // from.
+    let mut secrets = crate::redact::passwords_in(url);
+    secrets.extend(PASSWORD_VARS.iter().filter_map(|var| std::env::var(var).ok()).filter(|p| !p.is_empty()));
+    let detail = crate::redact::scrub(&detail, &secrets);
+    let error = Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)));
+    // Refused a password (PostgreSQL's invalid_password, MySQL's access denied): where one is
+    // looked for.
+    match (sqlstate.as_deref(), dialect_of_url(url)) {
+        (Some("28P01"), Ok(Dialect::Postgres)) => error.with_help(
+            "the password is the URL's, else $PGPASSWORD's, else the matching line of ~/.pgpass \
+             ($PGPASSFILE; host:port:database:user:password, mode 0600)",
+        ),
+        (Some("28000"), Ok(Dialect::Mysql)) => {
+            error.with_help("the password is the URL's, else $MYSQL_PWD's, else `password` under [client] in ~/.my.cnf")
+        }
+        _ => error,
+    }
 }
+
+/// The environment variables that may hold the password of a connection.
+const PASSWORD_VARS: [&str; 2] = ["PGPASSWORD", "MYSQL_PWD"];
 
 /// Collects a whole (small) result set; used for introspection and tests.
 #[derive(Default)]

@@ -324,7 +324,13 @@ impl Catalog {
     /// ordered by table.
     pub fn add_column(&mut self, table: &str, column: Column) {
         if self.tables.last().is_none_or(|t| t.name != table) {
-            self.tables.push(Table { name: table.to_string(), model: None, columns: vec![], foreign_keys: vec![], indexes: vec![] });
+            self.tables.push(Table {
+                name: table.to_string(),
+                model: None,
+                columns: vec![],
+                foreign_keys: vec![],
+                indexes: vec![],
+            });
         }
         if let Some(last) = self.tables.last_mut() {
             last.columns.push(column);
@@ -661,7 +667,13 @@ mod tests {
     /// Tables named in CamelCase by other tools are found by the model name `models` shows.
     #[test]
     fn camel_case_tables_resolve_by_the_model_name_they_are_shown_as() {
-        let table = |name: &str| Table { name: name.into(), model: None, columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let table = |name: &str| Table {
+            name: name.into(),
+            model: None,
+            columns: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+        };
         let catalog = Catalog {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
@@ -680,7 +692,13 @@ mod tests {
     /// `app_model`, SQLAlchemy's and plain SQL's own names.
     #[test]
     fn every_name_the_tools_make_resolves() {
-        let table = |name: &str| Table { name: name.into(), model: None, columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let table = |name: &str| Table {
+            name: name.into(),
+            model: None,
+            columns: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+        };
         let pairs = [
             ("TeamMember", "TeamMembers"),
             ("TeamMember", "team_members"),

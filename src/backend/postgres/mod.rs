@@ -361,7 +361,12 @@ fn undescribed(err: &sqlx::Error) -> bool {
 /// Runs a statement without values by the simple protocol, whose rows are always the server's
 /// text (`decode_text` reads the common types back into values). `names` are the columns'
 /// when known, for a result without rows.
-async fn fetch_as_text(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink, names: &[String]) -> Result<Outcome> {
+async fn fetch_as_text(
+    conn: &mut PgConnection,
+    sql: &Sql,
+    sink: &mut dyn RowSink,
+    names: &[String],
+) -> Result<Outcome> {
     let rows = conn.fetch(sql.sqlx_text());
     match stream_rows(rows, sink, decode::decode_row).await? {
         Streamed::Ended { any: true } => {}
