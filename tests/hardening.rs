@@ -275,6 +275,16 @@ fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
     // (A result without rows of a statement sqlx cannot describe has no names to show: the
     // simple protocol tells them only with a row.)
     assert_eq!(out, "m\n\"{[8,9)}\"\n\ncount\n1\nm,cfg\n\"{[1,3)}\",english\n");
+    // sqlx's statement that failed is not left on the server (behind a pooler, another client
+    // of the server connection would meet its name), here or behind a pooler.
+    for url in [db.url.clone(), format!("{}&statement_cache=off", db.url)] {
+        let (out, err, code) = run(
+            &url,
+            &["sql select m from spans", "count Span", "sql select m from spans", "sql select count(*) from pg_prepared_statements"],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, "m\n\"{[1,3)}\"\n1\nm\n\"{[1,3)}\"\ncount\n1\n", "{url}: only the count is prepared");
+    }
     // A statement the server refuses is still its error.
     let (_, err, code) = run(&db.url, &["sql select m + 1 from spans"]);
     assert_eq!(code, 1);

@@ -44,6 +44,11 @@ pub fn server_role() -> Sql {
     Sql::raw("SELECT CAST(pg_is_in_recovery() AS text), current_setting('transaction_read_only')")
 }
 
+/// Every prepared statement of the session closed (by the simple protocol, nothing prepared).
+pub fn deallocate_all() -> Sql {
+    Sql::raw("DEALLOCATE ALL")
+}
+
 /// A savepoint made and let go at once. It can be made only inside a transaction, so its error's
 /// SQLSTATE tells whether one is open (see `backend::postgres::transaction_status`). Both
 /// statements go in one message (the simple protocol): one round trip, nothing prepared.

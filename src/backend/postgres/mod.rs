@@ -339,7 +339,14 @@ async fn run_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink
         // sqlx failed reading what a result column's type is (a multirange: pg_type's typtype
         // `m` is unknown to it), after the server described the statement and before anything
         // ran; the server's text needs no description.
-        Err(err) if as_text && undescribed(&err) => return fetch_as_text(conn, sql, sink, &[]).await,
+        Err(err) if as_text && undescribed(&err) => {
+            // The server holds the statement sqlx named before it failed, which sqlx will never
+            // close (behind a pooler, the next client of that server connection could meet its
+            // name): every statement goes, sqlx's own cache with them.
+            conn.clear_cached_statements().await.map_err(db_error)?;
+            conn.execute(dialect::deallocate_all().sqlx_text()).await.map_err(db_error)?;
+            return fetch_as_text(conn, sql, sink, &[]).await;
+        }
         Err(err) => return Err(unreadable_type(db_error(err))),
     };
     let columns = statement.columns();
