@@ -280,7 +280,12 @@ fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
     for url in [db.url.clone(), format!("{}&statement_cache=off", db.url)] {
         let (out, err, code) = run(
             &url,
-            &["sql select m from spans", "count Span", "sql select m from spans", "sql select count(*) from pg_prepared_statements"],
+            &[
+                "sql select m from spans",
+                "count Span",
+                "sql select m from spans",
+                "sql select count(*) from pg_prepared_statements",
+            ],
         );
         assert_eq!(code, 0, "{err}");
         assert_eq!(out, "m\n\"{[1,3)}\"\n1\nm\n\"{[1,3)}\"\ncount\n1\n", "{url}: only the count is prepared");
