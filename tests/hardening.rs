@@ -275,6 +275,10 @@ fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
     // (A result without rows of a statement sqlx cannot describe has no names to show: the
     // simple protocol tells them only with a row.)
     assert_eq!(out, "m\n\"{[8,9)}\"\n\ncount\n1\nm,cfg\n\"{[1,3)}\",english\n");
+    // An anonymous record, whose fields' types only its bytes tell, is the server's text.
+    let (out, err, code) = run(&db.url, &["sql select row(m, 'a & b'::tsquery, 1) as r from spans"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "r\n\"(\"\"{[1,3)}\"\",\"\"'a' & 'b'\"\",1)\"\n");
     // sqlx's statement that failed is not left on the server (behind a pooler, another client
     // of the server connection would meet its name), here or behind a pooler.
     for url in [db.url.clone(), format!("{}&statement_cache=off", db.url)] {

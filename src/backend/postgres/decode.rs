@@ -181,12 +181,13 @@ const READ_BY_OID: &[u32] = &[
     TID,
     PG_LSN,
     VOID,
-    RECORD,
 ];
 
 /// Whether ormsh reads this type's binary form (by its OID, or by its kind through types it
 /// reads). A result with a column of any other type (an extension's, `aclitem`, `regconfig`…)
-/// is asked for as the server's text instead, never shown as the bytes of its binary form.
+/// is asked for as the server's text instead, never shown as the bytes of its binary form. An
+/// anonymous record (`row(…)`) is one: its fields' types are known only from its bytes, too
+/// late to ask for text.
 pub(super) fn reads_binary(ty: &PgTypeInfo) -> bool {
     if ty.oid().is_some_and(|oid| READ_BY_OID.contains(&oid.0)) {
         return true;
