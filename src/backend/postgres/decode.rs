@@ -14,8 +14,8 @@ use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgRow, PgTypeInfo, PgTypeKind, PgValueFormat};
 use sqlx::{Row, ValueRef};
 
-use super::geometry;
 use super::types::*;
+use super::{geometry, text_search};
 use crate::value::Value;
 
 /// A row's values, each by its column's type.
@@ -175,8 +175,8 @@ const READ_BY_OID: &[u32] = &[
     geometry::PATH,
     geometry::POLYGON,
     geometry::CIRCLE,
-    geometry::TSVECTOR,
-    geometry::TSQUERY,
+    text_search::TSVECTOR,
+    text_search::TSQUERY,
     POINT,
     TID,
     PG_LSN,
@@ -290,14 +290,10 @@ fn decode_known(ty: &PgTypeInfo, b: &[u8]) -> Option<Value> {
             }
             Value::Text((0..bits).map(|i| if data[i / 8] & (0x80 >> (i % 8)) != 0 { '1' } else { '0' }).collect())
         }
-        geometry::LINE
-        | geometry::LSEG
-        | geometry::BOX
-        | geometry::PATH
-        | geometry::POLYGON
-        | geometry::CIRCLE
-        | geometry::TSVECTOR
-        | geometry::TSQUERY => Value::Text(geometry::decode(oid, b)?),
+        geometry::LINE | geometry::LSEG | geometry::BOX | geometry::PATH | geometry::POLYGON | geometry::CIRCLE => {
+            Value::Text(geometry::decode(oid, b)?)
+        }
+        text_search::TSVECTOR | text_search::TSQUERY => Value::Text(text_search::decode(oid, b)?),
         POINT => {
             let mut r = Reader(b);
             Value::Text(format!("({},{})", r.f64()?, r.f64()?))

@@ -8,6 +8,7 @@ mod encode;
 mod geometry;
 mod hosts;
 mod introspect;
+mod text_search;
 mod types;
 
 use std::str::FromStr;
