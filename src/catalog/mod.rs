@@ -272,8 +272,7 @@ pub struct View {
 impl Catalog {
     /// Remembers that the model `model` is the table `table`.
     pub fn declare(&mut self, model: &str, table: &str) {
-        self.declared.retain(|(m, t)| !m.eq_ignore_ascii_case(model) && t != table);
-        self.declared.push((model.to_string(), table.to_string()));
+        self.remember(model, table);
         self.name_tables();
     }
 
@@ -282,11 +281,16 @@ impl Catalog {
     pub fn declare_marked(&mut self, listed: &[(String, Option<String>)]) {
         for (table, model) in listed {
             if let Some(model) = model {
-                self.declared.retain(|(m, t)| !m.eq_ignore_ascii_case(model) && t != table);
-                self.declared.push((model.clone(), table.clone()));
+                self.remember(model, table);
             }
         }
         self.name_tables();
+    }
+
+    /// `model` is `table`, and neither is anything else.
+    fn remember(&mut self, model: &str, table: &str) {
+        self.declared.retain(|(m, t)| !m.eq_ignore_ascii_case(model) && t != table);
+        self.declared.push((model.to_string(), table.to_string()));
     }
 
     /// Takes over what `earlier` (the catalog this one replaces) declared, for the tables that
@@ -662,6 +666,33 @@ mod tests {
         let err = catalog.model(&ident("Usr")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Name);
         assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    /// A model a marker names finds its table and is the name the table is shown as; one the
+    /// session declared is kept while its table is there.
+    #[test]
+    fn marked_and_declared_models_name_their_tables() {
+        let mut catalog = Catalog { tables: vec![fixtures::table("bar", &[], &[])], ..Catalog::default() };
+        catalog.declare_marked(&[("bar".into(), Some("Foo".into())), ("baz".into(), None)]);
+        assert_eq!(catalog.find_model("Foo").map(|t| t.name.as_str()), Some("bar"));
+        assert_eq!(catalog.find_model("foo").map(|t| t.name.as_str()), Some("bar"));
+        assert_eq!(catalog.tables[0].model_name(), "Foo");
+        assert_eq!(catalog.model_name_of("baz"), "Baz");
+
+        let mut session = Catalog { tables: vec![fixtures::table("qux", &[], &[])], ..Catalog::default() };
+        session.declare("Quux", "qux");
+        let mut again = Catalog {
+            tables: vec![fixtures::table("bar", &[], &[]), fixtures::table("qux", &[], &[])],
+            ..Catalog::default()
+        };
+        again.declare_marked(&[("bar".into(), Some("Foo".into()))]);
+        again.keep_declared(&session);
+        assert_eq!(again.tables.iter().map(Table::model_name).collect::<Vec<_>>(), ["Foo", "Quux"]);
+        // A table gone takes its name with it.
+        let gone = Catalog { tables: vec![fixtures::table("bar", &[], &[])], ..Catalog::default() };
+        let mut after = gone.clone();
+        after.keep_declared(&again);
+        assert!(after.find_model("Quux").is_none());
     }
 
     /// Tables named in CamelCase by other tools are found by the model name `models` shows.
