@@ -115,11 +115,22 @@ fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
         Some(UUID) => text.parse().ok().map(Value::Uuid),
         Some(DATE) => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Value::Date),
         Some(TIMESTAMP) => NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok().map(Value::DateTime),
-        Some(TIMESTAMPTZ) => Some(Value::DateTimeTz(text.to_string())),
+        Some(TIMESTAMPTZ) => Some(Value::DateTimeTz(whole_offset(text))),
         Some(BYTEA) => text.strip_prefix("\\x").and_then(|hex| hex::decode(hex).ok()).map(Value::Bytes),
         _ => None,
     };
     parsed.unwrap_or_else(|| Value::Text(text.to_string()))
+}
+
+/// A timestamptz's text with its offset in hours and minutes (`+00` → `+00:00`), as the binary
+/// form is shown (`timestamptz_text`).
+fn whole_offset(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hours_only = bytes.len() > 3
+        && matches!(bytes[bytes.len() - 3], b'+' | b'-')
+        && bytes[bytes.len() - 2..].iter().all(u8::is_ascii_digit)
+        && text.contains(':');
+    if hours_only { format!("{text}:00") } else { text.to_string() }
 }
 
 /// The built-in types whose binary form [`decode_known`] reads by OID alone.
@@ -584,6 +595,15 @@ mod tests {
     use super::*;
     use crate::backend::test_support::{date, exec, name, server, with_objects};
     use crate::dialect::Sql;
+
+    #[test]
+    fn a_timestamptz_in_text_has_the_offset_the_binary_one_has() {
+        assert_eq!(whole_offset("2024-01-02 03:04:05.5+00"), "2024-01-02 03:04:05.5+00:00");
+        assert_eq!(whole_offset("2024-01-02 03:04:05-08"), "2024-01-02 03:04:05-08:00");
+        assert_eq!(whole_offset("2024-01-02 03:04:05+05:30"), "2024-01-02 03:04:05+05:30");
+        assert_eq!(whole_offset("infinity"), "infinity");
+        assert_eq!(whole_offset("2024-01-02"), "2024-01-02");
+    }
 
     #[test]
     fn numerics_print_every_digit() {
