@@ -4,7 +4,8 @@
 #
 #   galera      a 3-node MariaDB Galera cluster: nodes on 3311, 3312, 3313 (rsync SST)
 #   pg pair A   a PostgreSQL primary on 5461 and its hot standby on 5462;
-#               pgbouncer (transaction pooling) in front of the primary, on 5464
+#               pgbouncer (transaction pooling) in front of the primary, on 5464; on both
+#               pairs the role ormsh_secret must give its password (scram-sha-256)
 #   pg pair B   a primary on 5471 and a hot standby on 5472 behind pgpool-II on 5473
 #               (streaming_replication mode; its failover_command promotes the standby).
 #               Pair B is the one the failover test kills, so the others keep theirs.
@@ -25,6 +26,10 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 GALERA_PORTS=(3311 3312 3313)
 # Galera's group communication (base_port), incremental state transfer and rsync SST, per node.
 GALERA_BASE=(4711 4721 4731)
+# A role that must give a password (scram-sha-256) on the PostgreSQL pairs, where everyone else
+# is trusted: how the tests prove that $PGPASSWORD and ~/.pgpass are honoured.
+PG_SECRET_ROLE=ormsh_secret
+PG_SECRET_PASSWORD='Correct-horse-7'
 
 log() { echo "[clusters $(date -u +%T)] $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -148,6 +153,11 @@ pg_pair_up() { # NAME PRIMARY_PORT STANDBY_PORT
   chown postgres:postgres "$d"
   as_postgres "$PGBIN/initdb" -N --wal-segsize=1 -D "$d/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$d/initdb.log" 2>&1 \
     || { cat "$d/initdb.log" >&2; die "initdb failed"; }
+  # Before initdb's trust lines, so that it is the one that applies to that role.
+  { printf 'host all %s 127.0.0.1/32 scram-sha-256\nhost all %s ::1/128 scram-sha-256\n' "$PG_SECRET_ROLE" "$PG_SECRET_ROLE"
+    cat "$d/primary/pg_hba.conf"; } >"$d/pg_hba.conf"
+  mv "$d/pg_hba.conf" "$d/primary/pg_hba.conf"
+  chown postgres:postgres "$d/primary/pg_hba.conf"
   cat >>"$d/primary/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$d'
@@ -162,6 +172,9 @@ max_connections = 60
 CONF
   pg_start "$d/primary" "$2"
   as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$2" -U postgres test
+  as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$2" -U postgres -d test -q \
+    -c "SET password_encryption = 'scram-sha-256'" \
+    -c "CREATE ROLE $PG_SECRET_ROLE LOGIN PASSWORD '$PG_SECRET_PASSWORD'"
   as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$2" -U postgres -D "$d/standby" -R -X stream --checkpoint=fast
   pg_start "$d/standby" "$3"
   wait_for 20 as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$3" -U postgres -d test -Atc "SELECT 1"
@@ -307,6 +320,8 @@ export ORMSH_CLUSTERS_DIR=$DIR
 export ORMSH_TEST_GALERA='mysql://root@127.0.0.1:3311/test mysql://root@127.0.0.1:3312/test mysql://root@127.0.0.1:3313/test'
 export ORMSH_TEST_PG_PRIMARY=postgres://postgres@127.0.0.1:5461/test
 export ORMSH_TEST_PG_STANDBY=postgres://postgres@127.0.0.1:5462/test
+export ORMSH_TEST_PG_SECRET_URL=postgres://$PG_SECRET_ROLE@127.0.0.1:5461/test
+export ORMSH_TEST_PG_SECRET_PASSWORD='$PG_SECRET_PASSWORD'
 export ORMSH_TEST_PGBOUNCER=postgres://postgres@127.0.0.1:5464/test
 export ORMSH_TEST_PGPOOL=postgres://postgres@127.0.0.1:5473/test
 ENV

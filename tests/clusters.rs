@@ -4,6 +4,8 @@
 //!
 //! - `ORMSH_TEST_GALERA`: the three nodes' URLs, separated by spaces;
 //! - `ORMSH_TEST_PG_PRIMARY`, `ORMSH_TEST_PG_STANDBY`: a primary and its hot standby;
+//! - `ORMSH_TEST_PG_SECRET_URL`, `ORMSH_TEST_PG_SECRET_PASSWORD`: a role of that primary that
+//!   must give its password (scram-sha-256), and the password;
 //! - `ORMSH_TEST_PGBOUNCER`: pgbouncer (transaction pooling) in front of that primary;
 //! - `ORMSH_TEST_PGPOOL`: pgpool-II in front of another pair, whose primary a test kills;
 //! - `ORMSH_CLUSTERS_DIR`: where the clusters live, for `ci/clusters.sh` to kill and restart.
@@ -435,4 +437,66 @@ fn the_pgpool_primary_killed_mid_transaction_fails_over_and_a_down_server_traps_
     assert!(counted.contains('2'), "{counted}");
     moving.run("quit", "");
     moving.pty.exp_eof().expect("quit leaves");
+}
+
+/// ormsh on `url` with the password environment `vars` (nothing of the caller's: no PGPASSWORD,
+/// no PGPASSFILE, a HOME of its own), running `sql select current_user`.
+fn as_secret_role(url: &str, home: &std::path::Path, vars: &[(&str, &str)]) -> (String, String, Option<i32>) {
+    let mut cmd = common::ormsh_command(url, &["--format", "csv", "-c", "sql select current_user as who"]);
+    cmd.env_remove("PGPASSWORD").env_remove("PGPASSFILE").env("HOME", home).envs(vars.iter().copied());
+    let out = cmd.output().expect("run ormsh");
+    (common::text(&out.stdout), common::text(&out.stderr), out.status.code())
+}
+
+/// Writes `text` to `path`, readable by its owner alone (libpq ignores a ~/.pgpass others read).
+fn write_private(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).expect("write the password file");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
+#[test]
+fn pgpassword_and_pgpass_give_the_password_and_no_error_shows_one() {
+    let (Some(url), Some(password)) = (cluster("ORMSH_TEST_PG_SECRET_URL"), cluster("ORMSH_TEST_PG_SECRET_PASSWORD"))
+    else {
+        return;
+    };
+    let t = Scratch::new();
+    let home = t.path("home");
+    std::fs::create_dir_all(&home).expect("a home");
+    let works = |(out, err, code): (String, String, Option<i32>), how: &str| {
+        assert_eq!(code, Some(0), "{how}: {err}");
+        assert_eq!(out, "who\normsh_secret\n", "{how}");
+    };
+    let refused = |(out, err, code): (String, String, Option<i32>), how: &str, shown: &[&str]| {
+        assert_eq!(code, Some(2), "{how}: a connection error: {out}{err}");
+        assert!(err.contains("password authentication failed for user \"ormsh_secret\""), "{how}: {err}");
+        assert!(err.contains("$PGPASSWORD") && err.contains("~/.pgpass"), "{how}: says where one is looked for: {err}");
+        for secret in shown {
+            assert!(!out.contains(secret) && !err.contains(secret), "{how}: shows {secret}: {out}{err}");
+        }
+    };
+
+    works(as_secret_role(&url, &home, &[("PGPASSWORD", &password)]), "PGPASSWORD");
+    refused(as_secret_role(&url, &home, &[]), "no password", &[&password]);
+    let wrong = "Wrong-horse-8";
+    refused(as_secret_role(&url, &home, &[("PGPASSWORD", wrong)]), "a wrong PGPASSWORD", &[wrong, &password]);
+    let in_url = url.replacen("ormsh_secret@", &format!("ormsh_secret:{wrong}@"), 1);
+    refused(as_secret_role(&in_url, &home, &[]), "a wrong password in the URL", &[wrong, &password]);
+
+    // A password file named by PGPASSFILE, then ~/.pgpass itself; a line for another database
+    // first, which must not be taken.
+    let port = port_of(&url);
+    let lines = format!("127.0.0.1:{port}:other:ormsh_secret:{wrong}\n127.0.0.1:{port}:test:ormsh_secret:{password}\n");
+    let file = t.path("pgpass");
+    write_private(&file, &lines);
+    works(as_secret_role(&url, &home, &[("PGPASSFILE", file.to_str().expect("a UTF-8 path"))]), "PGPASSFILE");
+    write_private(&home.join(".pgpass"), &lines);
+    works(as_secret_role(&url, &home, &[]), "~/.pgpass");
+    // PGPASSWORD comes before the file, as in libpq; a wrong one is refused though the file has
+    // the right one.
+    refused(as_secret_role(&url, &home, &[("PGPASSWORD", wrong)]), "PGPASSWORD first", &[wrong, &password]);
+    let other_user = format!("127.0.0.1:{port}:test:someone_else:{password}\n");
+    write_private(&home.join(".pgpass"), &other_user);
+    refused(as_secret_role(&url, &home, &[]), "a ~/.pgpass line for another role", &[&password]);
 }

@@ -81,6 +81,45 @@ fn a_model_keeps_the_name_it_was_declared_with() {
         );
         assert_eq!(code, 0, "{name}: {err}");
         assert!(out.starts_with("a\n1\n1\n"), "{name}: {out}");
+        // A new process, a new session: the name was kept with the table.
+        let (out, err, code) = run(url, &["query Foo fields a", "models"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("a\n1\nmodel,table,fields\n"), "{name}: {out}");
+        assert!(out.contains("\nFoo,bar,\"id, a\"\n"), "{name}: {out}");
+        assert!(!out.contains("Bar,"), "{name}: {out}");
+        // A schema change keeps it (on SQLite, dropping an indexed field rebuilds the table).
+        let (_, err, code) = run(url, &["alter Foo add b: text?", "alter Foo index (a)", "alter Foo drop a confirm"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) = run(url, &["add Foo b=x", "query Foo fields b where b = x", "models"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.starts_with("b\nx\n") && out.contains("\nFoo,bar,\"id, b\"\n"), "{name}: {out}");
+        // A comment the user wrote is not a model name, and is left as it was.
+        let (create, read) = match name {
+            "postgres" => (
+                &[
+                    "sql create table notes (id int primary key)",
+                    "sql comment on table notes is 'ormsh model Memo, and more'",
+                ][..],
+                "sql select obj_description('notes'::regclass, 'pg_class') as c",
+            ),
+            "mysql" => (
+                &["sql create table notes (id int primary key) comment = 'ormsh model Memo, and more'"][..],
+                "sql select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'notes'",
+            ),
+            _ => (
+                &["sql create table notes /* ormsh model Memo, and more */ (id int primary key)"][..],
+                "sql select sql as c from sqlite_master where name = 'notes'",
+            ),
+        };
+        let (_, err, code) = run(url, create);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (out, err, code) = run(url, &["models", read]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.contains("\nNote,notes,id\n") && !out.contains("\nMemo,"), "{name}: {out}");
+        assert!(out.contains("ormsh model Memo, and more"), "{name}: {out}");
+        let (_, err, code) = run(url, &["count Memo"]);
+        assert_eq!(code, 1, "{name}");
+        assert!(err.contains("unknown model `Memo`"), "{name}: {err}");
     });
 }
 
@@ -137,17 +176,128 @@ fn postgres_types_ormsh_does_not_decode_are_the_servers_text() {
     let out = ormsh(&db.url, &["--format", "json", "-c", "get Shape 1"]);
     let json = text(&out.stdout);
     assert!(json.contains(r#""m":"{[1,3),[5,7)}""#) && json.contains(r#""q":"'fat' & 'cat'""#), "{json}");
-    // Raw SQL: the geometric types and tsvector decoded to the same text; a multirange, which
-    // the driver cannot describe, is an error that says how to read it.
-    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, pa, ls from shapes"]);
+    // Raw SQL: the geometric types, tsvector and tsquery decoded to the same text; with a
+    // multirange, which the driver cannot describe, the whole result is the server's text.
+    let (out, err, code) = run(&db.url, &["sql select l, b, p, c, v, q, pa, ls from shapes"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "l,b,p,c,v,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
+        "l,b,p,c,v,q,pa,ls\n\"{1,2,3}\",\"(3,4),(1,2)\",\"((0,0),(1,1),(1,0))\",\"<(1,2),3>\",'a' 'cat' 'fat',\
+         'fat' & 'cat',\"[(0,0),(1,1)]\",\"[(0,0),(1,1)]\"\n"
     );
-    let (_, err, code) = run(&db.url, &["sql select m from shapes"]);
+    let (out, err, code) = run(&db.url, &["sql select * from shapes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn a_tsquery_in_raw_sql_is_the_servers_text() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "tsquery") else { return };
+    // Each query decoded from its binary form beside the server's own text of it.
+    let queries = [
+        "a & !b | c:*",
+        "a <-> b",
+        "a <2> b",
+        "a <0> b",
+        "a:AB & b:*D",
+        "x:*ABCD | ''it''''s''",
+        r"''back\\slash''",
+        "!(a & b)",
+        "!!a",
+        "!(a <-> b)",
+        "(a | b) & c",
+        "a | b & c",
+        "a | (b | c)",
+        "a <-> (b | c)",
+        "(a <-> b) <-> c",
+        "a <-> (b <-> c)",
+        "!a <-> b",
+        "a <-> !b",
+        "(a & b) <-> c",
+        "a & (b | !(c <3> d:*A))",
+    ];
+    let values: Vec<String> = queries.iter().map(|q| format!("('{q}')")).collect();
+    let sql = format!("sql select q::tsquery, q::tsquery::text from (values {}) v(q)", values.join(", "));
+    let (out, err, code) = run(&db.url, &[&sql]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), queries.len(), "{out}");
+    for line in lines {
+        let fields = csv_fields(line);
+        assert_eq!(fields.len(), 2, "{line}");
+        assert_eq!(fields[0], fields[1], "{out}");
+    }
+    let (out, _, _) = run(&db.url, &["sql select 'a & !b | c:*'::tsquery as q"]);
+    assert_eq!(out, "q\n'a' & !'b' | 'c':*\n");
+}
+
+/// The fields of one CSV line.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+    let record = reader.records().next().expect("a record").expect("valid csv");
+    record.iter().map(str::to_string).collect()
+}
+
+#[test]
+fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "raw_types") else { return };
+    let (_, err, code) = run(
+        &db.url,
+        &[
+            "sql create type pair as (a int4multirange, b text)",
+            "sql create table spans (id serial primary key, m int4multirange, ms int4multirange[], p pair)",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // A write that returns a multirange runs once, and shows what it wrote.
+    let (out, err, code) = run(
+        &db.url,
+        &["sql insert into spans (m, ms, p) values ('{[1,3)}', array['{[5,7)}'::int4multirange], \
+           row('{[2,4)}', 'x')) returning id, m, ms, p"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "id,m,ms,p\n1,\"{[1,3)}\",\"{\"\"{[5,7)}\"\"}\",\"(\"\"{[2,4)}\"\",x)\"\n");
+    let (out, _, _) = run(&db.url, &["count Span"]);
+    assert_eq!(out, "1\n", "the insert ran once");
+    // Inside a transaction: the statement runs once and the transaction lives on.
+    let (out, err, code) = run(
+        &db.url,
+        &[
+            "begin",
+            "sql update spans set m = '{[8,9)}' returning m",
+            "sql select m, ms from spans where false",
+            "sql select count(*) from spans",
+            "rollback",
+            "sql select m, 'english'::regconfig as cfg from spans",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // (A result without rows of a statement sqlx cannot describe has no names to show: the
+    // simple protocol tells them only with a row.)
+    assert_eq!(out, "m\n\"{[8,9)}\"\n\ncount\n1\nm,cfg\n\"{[1,3)}\",english\n");
+    // An anonymous record, whose fields' types only its bytes tell, is the server's text.
+    let (out, err, code) = run(&db.url, &["sql select row(m, 'a & b'::tsquery, 1) as r from spans"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "r\n\"(\"\"{[1,3)}\"\",\"\"'a' & 'b'\"\",1)\"\n");
+    // sqlx's statement that failed is not left on the server (behind a pooler, another client
+    // of the server connection would meet its name), here or behind a pooler.
+    for url in [db.url.clone(), format!("{}&statement_cache=off", db.url)] {
+        let (out, err, code) = run(
+            &url,
+            &[
+                "sql select m from spans",
+                "count Span",
+                "sql select m from spans",
+                "sql select count(*) from pg_prepared_statements",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, "m\n\"{[1,3)}\"\n1\nm\n\"{[1,3)}\"\ncount\n1\n", "{url}: only the count is prepared");
+    }
+    // A statement the server refuses is still its error.
+    let (_, err, code) = run(&db.url, &["sql select m + 1 from spans"]);
     assert_eq!(code, 1);
-    assert!(err.contains("multirange") && err.contains("::text"), "{err}");
+    assert!(err.contains("operator does not exist"), "{err}");
 }
 
 #[test]
@@ -249,4 +399,49 @@ fn a_failed_batch_waits_for_a_lock_once_not_once_per_row() {
     assert!(text(&out.stderr).contains("database is locked"), "{}", text(&out.stderr));
     // One busy timeout is 5 s; one per row would be 25 s. (A bound, not a measurement.)
     assert!(waited < std::time::Duration::from_secs(15), "the batch waited {waited:?}");
+}
+
+#[test]
+fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
+    for kind in [ServerKind::Postgres, ServerKind::Mysql] {
+        let Some(db) = kind.fresh_db("hard", "index_names") else { continue };
+        let table = "l".repeat(60);
+        let (out, err, code) = run(
+            &db.url,
+            &[
+                "model Owner { name: text }",
+                &format!(
+                    "model Foo table {table} {{ email: text unique, first_name_x: text, first_name_y: text, owner: Owner? }}"
+                ),
+                "alter Foo index (first_name_x)",
+                "alter Foo index (first_name_y)",
+                "alter Foo add code: text unique",
+                "alter Foo add backup: Owner?",
+                "alter Foo unique (first_name_x, first_name_y)",
+            ],
+        );
+        assert_eq!(code, 0, "{kind:?}: {out}{err}");
+        let out = text(&ormsh(&db.url, &["-c", "describe Foo"]).stdout);
+        let limit = if kind == ServerKind::Postgres { 63 } else { 64 };
+        let indexes: Vec<(&str, &str)> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("index ").or_else(|| l.strip_prefix("unique index ")))
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        let on = |columns: &str| indexes.iter().filter(|(_, c)| *c == columns).count();
+        assert_eq!(on("(first_name_x)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(first_name_y)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(first_name_x, first_name_y)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(code)"), 1, "{kind:?}: {out}");
+        assert_eq!(on("(email)"), 1, "{kind:?}: {out}");
+        let mut names: Vec<&str> = indexes.iter().map(|(name, _)| *name).collect();
+        assert!(names.iter().all(|n| n.len() <= limit), "{kind:?}: {names:?}");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), indexes.len(), "{kind:?}: distinct: {out}");
+        // The indexes are used by name as the database has them: made again, refused as there.
+        let (_, err, code) = run(&db.url, &["alter Foo index (first_name_y)"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("already has an index on (first_name_y)"), "{kind:?}: {err}");
+    }
 }

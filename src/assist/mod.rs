@@ -28,6 +28,7 @@ pub(crate) mod tests {
     pub(crate) fn table(name: &str, columns: &[(&str, &str, &str)], foreign_keys: &[(&str, &str)]) -> Table {
         Table {
             name: name.into(),
+            model: None,
             columns: columns
                 .iter()
                 .map(|(name, sql_type, flags)| Column {

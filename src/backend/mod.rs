@@ -20,7 +20,7 @@ use crate::redact::redact_url;
 pub use cancel::Canceller;
 pub use postgres::ServerRole;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, marker};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
@@ -236,9 +236,11 @@ impl Backend {
         }
     }
 
-    /// Reads every table of the current schema.
+    /// Reads every table of the current schema, with the models their markers name.
     pub async fn introspect(&mut self) -> Result<Catalog> {
-        self.read_tables(None).await
+        let mut catalog = self.read_tables(None).await?;
+        catalog.declare_marked(&self.table_names().await?);
+        Ok(catalog)
     }
 
     /// Reads every table of the current schema, or those of `only`.
@@ -253,14 +255,16 @@ impl Backend {
         }
     }
 
-    /// The name of every table of the current schema, in the order a whole read lists them;
-    /// nothing else (one cheap query).
-    pub async fn table_names(&mut self) -> Result<Vec<String>> {
-        match self {
-            Backend::Sqlite(conn) => sqlite::table_names(conn).await,
-            Backend::Postgres(conn) => postgres::table_names(conn).await,
-            Backend::Mysql(conn) => mysql::table_names(conn).await,
-        }
+    /// The name of every table of the current schema, in the order a whole read lists them,
+    /// each with the model its marker names if it has one (see `catalog::marker`); nothing else
+    /// (one cheap query).
+    pub async fn table_names(&mut self) -> Result<Vec<(String, Option<String>)>> {
+        let listed = match self {
+            Backend::Sqlite(conn) => sqlite::table_names(conn).await?,
+            Backend::Postgres(conn) => postgres::table_names(conn).await?,
+            Backend::Mysql(conn) => mysql::table_names(conn).await?,
+        };
+        Ok(listed.into_iter().map(|(table, marker)| (table, marker.as_deref().and_then(marker::model_of))).collect())
     }
 
     /// Reads the tables `names` and the tables around them: those they refer to and, if
@@ -370,14 +374,32 @@ fn connection_gone(db: &dyn sqlx::error::DatabaseError) -> bool {
 
 /// A connection error as ormsh reports it: never with the password.
 pub(crate) fn connect_error(url: &str, err: sqlx::Error) -> Error {
-    let detail = match &err {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
+    let (detail, sqlstate) = match &err {
+        sqlx::Error::Database(db) => (db.message().to_string(), db.code().map(|c| c.into_owned())),
+        other => (other.to_string(), None),
     };
-    // A driver's message may repeat what it was given; the password never.
-    let detail = crate::redact::scrub(&detail, &crate::redact::passwords_in(url));
-    Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)))
+    // A driver's message may repeat what it was given; the password never, wherever it came
+    // from.
+    let mut secrets = crate::redact::passwords_in(url);
+    secrets.extend(PASSWORD_VARS.iter().filter_map(|var| std::env::var(var).ok()).filter(|p| !p.is_empty()));
+    let detail = crate::redact::scrub(&detail, &secrets);
+    let error = Error::new(ErrorKind::Connection, format!("cannot connect to {}: {detail}", redact_url(url)));
+    // Refused a password (PostgreSQL's invalid_password, MySQL's access denied): where one is
+    // looked for.
+    match (sqlstate.as_deref(), dialect_of_url(url)) {
+        (Some("28P01"), Ok(Dialect::Postgres)) => error.with_help(
+            "the password is the URL's, else $PGPASSWORD's, else the matching line of ~/.pgpass \
+             ($PGPASSFILE; host:port:database:user:password, mode 0600)",
+        ),
+        (Some("28000"), Ok(Dialect::Mysql)) => {
+            error.with_help("the password is the URL's, else $MYSQL_PWD's, else `password` under [client] in ~/.my.cnf")
+        }
+        _ => error,
+    }
 }
+
+/// The environment variables that may hold the password of a connection.
+const PASSWORD_VARS: [&str; 2] = ["PGPASSWORD", "MYSQL_PWD"];
 
 /// Collects a whole (small) result set; used for introspection and tests.
 #[derive(Default)]

@@ -3,6 +3,7 @@
 //! (`User`, `user.name`, `orders.total`) to tables, columns, references and relations, with "did
 //! you mean" when nothing matches.
 
+pub mod marker;
 mod partial;
 mod relations;
 
@@ -99,6 +100,9 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub name: String,
+    /// The model name it was declared with, where that is not the one its name gives by
+    /// convention (`model Foo table bar`): from the session, or the table's marker (`marker`).
+    pub model: Option<String>,
     pub columns: Vec<Column>,
     pub foreign_keys: Vec<ForeignKey>,
     pub indexes: Vec<Index>,
@@ -181,9 +185,10 @@ impl Table {
         }
     }
 
-    /// The model name this table is shown as: `users` → `User`.
+    /// The model name this table is shown as: the name it was declared with, else by
+    /// convention (`users` → `User`).
     pub fn model_name(&self) -> String {
-        naming::model_for_table(&self.name)
+        self.model.clone().unwrap_or_else(|| naming::model_for_table(&self.name))
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
@@ -287,22 +292,69 @@ pub struct View {
 impl Catalog {
     /// Remembers that the model `model` is the table `table`.
     pub fn declare(&mut self, model: &str, table: &str) {
-        self.declared.retain(|(m, _)| !m.eq_ignore_ascii_case(model));
+        self.remember(model, table);
+        self.name_tables();
+    }
+
+    /// Takes in the models that tables' markers name (`(table, model)`, as the database lists
+    /// its tables; see `marker`).
+    pub fn declare_marked(&mut self, listed: &[(String, Option<String>)]) {
+        for (table, model) in listed {
+            if let Some(model) = model {
+                self.remember(model, table);
+            }
+        }
+        self.name_tables();
+    }
+
+    /// `model` is `table`, and neither is anything else.
+    fn remember(&mut self, model: &str, table: &str) {
+        self.declared.retain(|(m, t)| !m.eq_ignore_ascii_case(model) && t != table);
         self.declared.push((model.to_string(), table.to_string()));
     }
 
     /// Takes over what `earlier` (the catalog this one replaces) declared, for the tables that
-    /// are still there: a table a rollback took back takes its name with it.
+    /// are still there and that this one does not name otherwise: a table a rollback took back
+    /// takes its name with it.
     pub fn keep_declared(&mut self, earlier: &Catalog) {
-        self.declared =
-            earlier.declared.iter().filter(|(_, table)| self.names().any(|t| t == table)).cloned().collect();
+        for (model, table) in &earlier.declared {
+            let named = self.declared.iter().any(|(m, t)| m.eq_ignore_ascii_case(model) || t == table);
+            if !named && self.names().any(|t| t == table) {
+                self.declared.push((model.clone(), table.clone()));
+            }
+        }
+        let mut declared = std::mem::take(&mut self.declared);
+        declared.retain(|(_, table)| self.names().any(|t| t == table));
+        self.declared = declared;
+        self.name_tables();
+    }
+
+    /// Gives each table read the model name it was declared with, if any.
+    pub(crate) fn name_tables(&mut self) {
+        for table in &mut self.tables {
+            table.model = self.declared.iter().find(|(_, t)| *t == table.name).map(|(m, _)| m.clone());
+        }
+    }
+
+    /// The model name of the table `name` (read or not): as declared, else by convention.
+    pub fn model_name_of(&self, name: &str) -> String {
+        match self.declared.iter().find(|(_, t)| t == name) {
+            Some((model, _)) => model.clone(),
+            None => naming::model_for_table(name),
+        }
     }
 
     /// Adds a column to `table`, the last table added or a new one: introspection reads columns
     /// ordered by table.
     pub fn add_column(&mut self, table: &str, column: Column) {
         if self.tables.last().is_none_or(|t| t.name != table) {
-            self.tables.push(Table { name: table.to_string(), columns: vec![], foreign_keys: vec![], indexes: vec![] });
+            self.tables.push(Table {
+                name: table.to_string(),
+                model: None,
+                columns: vec![],
+                foreign_keys: vec![],
+                indexes: vec![],
+            });
         }
         if let Some(last) = self.tables.last_mut() {
             last.columns.push(column);
@@ -603,7 +655,7 @@ pub(crate) mod fixtures {
             .iter()
             .map(|(c, t)| ForeignKey { column: (*c).into(), ref_table: (*t).into(), ref_column: "id".into() })
             .collect();
-        Table { name: name.into(), columns: all, foreign_keys, indexes: vec![] }
+        Table { name: name.into(), model: None, columns: all, foreign_keys, indexes: vec![] }
     }
 }
 
@@ -623,12 +675,14 @@ mod tests {
             tables: vec![
                 Table {
                     name: "users".into(),
+                    model: None,
                     columns: vec![column("id", "INTEGER"), column("name", "VARCHAR")],
                     foreign_keys: vec![],
                     indexes: vec![],
                 },
                 Table {
                     name: "addresses".into(),
+                    model: None,
                     columns: vec![column("id", "INTEGER"), column("email", "TEXT"), column("user_id", "INTEGER")],
                     foreign_keys: vec![ForeignKey {
                         column: "user_id".into(),
@@ -654,10 +708,43 @@ mod tests {
         assert_eq!(err.help.as_deref(), Some("did you mean `User`?"));
     }
 
+    /// A model a marker names finds its table and is the name the table is shown as; one the
+    /// session declared is kept while its table is there.
+    #[test]
+    fn marked_and_declared_models_name_their_tables() {
+        let mut catalog = Catalog { tables: vec![fixtures::table("bar", &[], &[])], ..Catalog::default() };
+        catalog.declare_marked(&[("bar".into(), Some("Foo".into())), ("baz".into(), None)]);
+        assert_eq!(catalog.find_model("Foo").map(|t| t.name.as_str()), Some("bar"));
+        assert_eq!(catalog.find_model("foo").map(|t| t.name.as_str()), Some("bar"));
+        assert_eq!(catalog.tables[0].model_name(), "Foo");
+        assert_eq!(catalog.model_name_of("baz"), "Baz");
+
+        let mut session = Catalog { tables: vec![fixtures::table("qux", &[], &[])], ..Catalog::default() };
+        session.declare("Quux", "qux");
+        let mut again = Catalog {
+            tables: vec![fixtures::table("bar", &[], &[]), fixtures::table("qux", &[], &[])],
+            ..Catalog::default()
+        };
+        again.declare_marked(&[("bar".into(), Some("Foo".into()))]);
+        again.keep_declared(&session);
+        assert_eq!(again.tables.iter().map(Table::model_name).collect::<Vec<_>>(), ["Foo", "Quux"]);
+        // A table gone takes its name with it.
+        let gone = Catalog { tables: vec![fixtures::table("bar", &[], &[])], ..Catalog::default() };
+        let mut after = gone.clone();
+        after.keep_declared(&again);
+        assert!(after.find_model("Quux").is_none());
+    }
+
     /// Tables named in CamelCase by other tools are found by the model name `models` shows.
     #[test]
     fn camel_case_tables_resolve_by_the_model_name_they_are_shown_as() {
-        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let table = |name: &str| Table {
+            name: name.into(),
+            model: None,
+            columns: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+        };
         let catalog = Catalog {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
@@ -676,7 +763,13 @@ mod tests {
     /// `app_model`, SQLAlchemy's and plain SQL's own names.
     #[test]
     fn every_name_the_tools_make_resolves() {
-        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let table = |name: &str| Table {
+            name: name.into(),
+            model: None,
+            columns: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+        };
         let pairs = [
             ("TeamMember", "TeamMembers"),
             ("TeamMember", "team_members"),

@@ -52,7 +52,7 @@ impl Catalog {
 
     /// The model name of every table of the schema, read or not.
     pub fn model_names(&self) -> Vec<String> {
-        self.names().map(crate::naming::model_for_table).collect()
+        self.names().map(|t| self.model_name_of(t)).collect()
     }
 
     /// Whether every relation of `table` is known: always in a whole catalog.
@@ -88,6 +88,7 @@ impl Catalog {
         // would be the same.
         let position = |t: &Table| partial.names.iter().position(|n| *n == t.name);
         self.tables.sort_by_cached_key(position);
+        self.name_tables();
     }
 
     /// Takes in the names of the tables as they are now: tables gone are forgotten.

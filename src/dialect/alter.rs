@@ -18,8 +18,12 @@ impl Dialect {
         self.column_def(&mut b, &ColumnDef { unique: column.unique && inline_unique, ..column.clone() });
         if let Some((ref_table, key)) = &column.references {
             // SQLite takes a reference only inline; MySQL ignores an inline one.
-            b.push(if self == Dialect::Sqlite { " REFERENCES " } else { ", ADD FOREIGN KEY (" });
-            if self != Dialect::Sqlite {
+            if self == Dialect::Sqlite {
+                b.push(" REFERENCES ");
+            } else {
+                b.push(", ADD ");
+                self.named_foreign_key(&mut b, table, 1, &column.name);
+                b.push("FOREIGN KEY (");
                 b.ident(&column.name);
                 b.push(") REFERENCES ");
             }
@@ -30,10 +34,10 @@ impl Dialect {
         }
         let mut statements = vec![b.finish()];
         if column.unique && !inline_unique {
-            let name = format!("{table}_{}_key", column.name);
+            let name = crate::plan::fit_generated(self, &format!("{table}_{}_key", column.name));
             statements.push(self.create_index(table, &name, &[(column.name.clone(), false)], true));
         }
-        let create = crate::plan::CreateTable { table: table.to_string(), columns: vec![column.clone()] };
+        let create = crate::plan::CreateTable { table: table.to_string(), model: None, columns: vec![column.clone()] };
         statements.extend(self.reference_indexes(&create));
         statements
     }

@@ -37,7 +37,7 @@ mod zero_dates;
 use sqlx::AssertSqlSafe;
 
 use crate::ast::{AssignOp, CompareOp};
-use crate::catalog::{ResolvedPath, Step};
+use crate::catalog::{ResolvedPath, Step, marker};
 use crate::plan::{ColumnDef, Count, CreateTable, Delete, Filter, Insert, Scalar, Test, Update};
 use crate::value::{FieldType, Value};
 
@@ -414,6 +414,13 @@ impl Dialect {
         let mut b = Builder::new(self);
         b.push("CREATE TABLE ");
         b.ident(&create.table);
+        let marker = create.model.as_deref();
+        // SQLite keeps a comment between the name and the columns as written (one after the
+        // closing bracket it drops).
+        if let Some(comment) = marker.and_then(marker::sql_comment).filter(|_| self == Dialect::Sqlite) {
+            b.push(" ");
+            b.push(&comment);
+        }
         b.push(" (");
         for (i, column) in create.columns.iter().enumerate() {
             if i > 0 {
@@ -421,9 +428,11 @@ impl Dialect {
             }
             self.column_def(&mut b, column);
         }
-        for column in &create.columns {
+        for (n, column) in create.columns.iter().filter(|c| c.references.is_some()).enumerate() {
             if let Some((table, key)) = &column.references {
-                b.push(", FOREIGN KEY (");
+                b.push(", ");
+                self.named_foreign_key(&mut b, &create.table, n + 1, &column.name);
+                b.push("FOREIGN KEY (");
                 b.ident(&column.name);
                 b.push(") REFERENCES ");
                 b.ident(table);
@@ -436,8 +445,34 @@ impl Dialect {
         // Whatever the server's default (latin1 on older MariaDB), text holds all of Unicode.
         if self == Dialect::Mysql {
             b.push(" CHARACTER SET utf8mb4");
+            if let Some(comment) = marker.and_then(marker::comment) {
+                b.push(" COMMENT = ");
+                b.push(&self.string_literal(&comment));
+            }
         }
         b.finish()
+    }
+
+    /// What keeps the model's name with a new table on PostgreSQL, where a table's comment is
+    /// a statement of its own (elsewhere `create_table` writes it).
+    pub fn model_marker(self, create: &CreateTable) -> Option<Sql> {
+        let comment = marker::comment(create.model.as_deref()?)?;
+        (self == Dialect::Postgres).then(|| {
+            Sql::raw(format!("COMMENT ON TABLE {} IS {}", self.quote(&create.table), self.string_literal(&comment)))
+        })
+    }
+
+    /// `CONSTRAINT name ` before the `n`th foreign key of `table`, where the name the database
+    /// would make is longer than it allows: MySQL/MariaDB name one `{table}_ibfk_{n}` and refuse
+    /// the table when that is past 64 characters. Elsewhere, and when it fits, the database
+    /// names it as it always does.
+    fn named_foreign_key(self, b: &mut Builder, table: &str, n: usize, column: &str) {
+        let made = format!("{table}_ibfk_{n}");
+        if self == Dialect::Mysql && crate::plan::fit_generated(self, &made) != made {
+            b.push("CONSTRAINT ");
+            b.ident(&crate::plan::fit_generated(self, &format!("{table}_{column}_fk")));
+            b.push(" ");
+        }
     }
 
     /// An index on each reference column of a new table, as Rails and Django make one: finding
@@ -453,7 +488,7 @@ impl Dialect {
             .iter()
             .filter(|c| c.references.is_some() && !c.primary_key && !c.unique)
             .map(|c| {
-                let name = format!("{}_{}_idx", create.table, c.name);
+                let name = crate::plan::fit_generated(self, &format!("{}_{}_idx", create.table, c.name));
                 Sql::raw(format!(
                     "CREATE INDEX {} ON {} ({})",
                     self.quote(&name),

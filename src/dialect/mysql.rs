@@ -80,9 +80,12 @@ fn tables_where(column: &str, only: Option<&[String]>) -> (String, Vec<Value>) {
 }
 
 /// The name of every table and view of `DATABASE()`, in the order of [`columns_query`].
+/// With each, its ormsh marker if it has one (see `catalog::marker`).
 pub fn table_names_query() -> Sql {
     Sql::raw(
-        "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+        "SELECT CAST(TABLE_NAME AS CHAR), \
+        CASE WHEN TABLE_COMMENT LIKE 'ormsh model %' THEN CAST(TABLE_COMMENT AS CHAR) END \
+        FROM information_schema.TABLES \
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') ORDER BY TABLE_NAME",
     )
 }

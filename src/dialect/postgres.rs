@@ -44,6 +44,11 @@ pub fn server_role() -> Sql {
     Sql::raw("SELECT CAST(pg_is_in_recovery() AS text), current_setting('transaction_read_only')")
 }
 
+/// Every prepared statement of the session closed (by the simple protocol, nothing prepared).
+pub fn deallocate_all() -> Sql {
+    Sql::raw("DEALLOCATE ALL")
+}
+
 /// A savepoint made and let go at once. It can be made only inside a transaction, so its error's
 /// SQLSTATE tells whether one is open (see `backend::postgres::transaction_status`). Both
 /// statements go in one message (the simple protocol): one round trip, nothing prepared.
@@ -131,9 +136,13 @@ fn catalog_query(text: String, only: Option<&[String]>) -> Sql {
 }
 
 /// The name of every table, in the order of [`columns_query`].
+/// With each, its ormsh marker if it has one (see `catalog::marker`).
 pub fn table_names_query() -> Sql {
     Sql::raw(format!(
-        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        "SELECT c.relname::text, \
+        CASE WHEN d.description LIKE 'ormsh model %' THEN d.description END \
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
         WHERE {} ORDER BY c.relname",
         tables_where(None)
     ))

@@ -204,8 +204,15 @@ fn new_definition(sql: &str, temp: &str, change: &Change) -> Result<String, Obst
         columns.push(definition.clone());
     }
     let tail = &sql[tokens[close].end..];
+    // Between the table's name and its columns there are only comments, ormsh's marker of the
+    // model's name among them (`catalog::marker`): they stay.
+    let between = match open.checked_sub(1) {
+        Some(name) => sql[tokens[name].end..tokens[open].start].trim(),
+        None => "",
+    };
+    let between = if between.is_empty() { String::new() } else { format!(" {between}") };
     let body: Vec<String> = columns.into_iter().chain(constraints).collect();
-    Ok(format!("CREATE TABLE {} ({}){tail}", Dialect::Sqlite.quote(temp), body.join(", ")))
+    Ok(format!("CREATE TABLE {}{between} ({}){tail}", Dialect::Sqlite.quote(temp), body.join(", ")))
 }
 
 /// The tokens of the first parenthesised group of `item`, without the brackets.
@@ -365,6 +372,18 @@ mod tests {
             "CREATE TABLE \"ormsh_new\" (\"id\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL, \
              note TEXT DEFAULT 'a, (b)', CHECK (length(name) > 0)) STRICT"
         );
+    }
+
+    #[test]
+    fn the_model_marker_before_the_columns_is_kept() {
+        let marked = "CREATE TABLE \"bar\" /* ormsh model Foo */ (\"id\" INTEGER PRIMARY KEY, \"a\" INTEGER)";
+        let sql = new_definition(marked, "ormsh_new", &Change::Add("\"b\" TEXT".into())).unwrap();
+        assert_eq!(
+            sql,
+            "CREATE TABLE \"ormsh_new\" /* ormsh model Foo */ (\"id\" INTEGER PRIMARY KEY, \"a\" INTEGER, \"b\" TEXT)"
+        );
+        let sql = new_definition(marked, "ormsh_new", &Change::Drop("a".into())).unwrap();
+        assert_eq!(sql, "CREATE TABLE \"ormsh_new\" /* ormsh model Foo */ (\"id\" INTEGER PRIMARY KEY)");
     }
 
     #[test]

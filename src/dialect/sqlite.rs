@@ -72,8 +72,14 @@ fn catalog_query(head: &str, only: Option<&[String]>, order: &str) -> Sql {
 }
 
 /// The name of every table but SQLite's own, the order of [`columns_query`].
+/// With each, its ormsh marker if it has one (see `catalog::marker`).
 pub fn table_names_query() -> Sql {
-    catalog_query("SELECT m.name FROM sqlite_schema AS m", None, "m.name")
+    catalog_query(
+        "SELECT m.name, CASE WHEN instr(m.sql, '/* ormsh model ') > 0 \
+        THEN substr(m.sql, instr(m.sql, '/* ormsh model '), 300) END FROM sqlite_schema AS m",
+        None,
+        "m.name",
+    )
 }
 
 /// Every column of every table (or of those named) but SQLite's own.

@@ -130,6 +130,7 @@ fn inserts_return_the_stored_row_where_they_can() {
 fn ddl_defaults_are_escaped_literals() {
     let create = CreateTable {
         table: "t".into(),
+        model: None,
         columns: vec![
             ColumnDef {
                 name: "id".into(),
@@ -401,6 +402,7 @@ fn references_get_an_index_where_the_database_makes_none() {
     };
     let create = CreateTable {
         table: "orders".into(),
+        model: None,
         columns: vec![column("total", None), column("user_id", Some(("users".into(), "id".into())))],
     };
     let texts = |d: Dialect| d.reference_indexes(&create).iter().map(|s| s.text.clone()).collect::<Vec<_>>();

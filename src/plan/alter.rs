@@ -188,9 +188,12 @@ pub fn plan(catalog: &Catalog, model: &Ident, change: &AlterChange, context: &Co
                 ));
             }
             let base = format!("{}_{}_{}", table.name, names.join("_"), if *unique { "key" } else { "idx" });
-            let name = free_name(catalog, &base, |catalog, n| {
-                catalog.tables.iter().flat_map(|t| &t.indexes).any(|i| i.name.eq_ignore_ascii_case(n))
-            });
+            // Free as the database will have it: shortened when too long for it.
+            let fit = |n: &str| super::fit_generated(context.dialect, n);
+            let name = fit(&free_name(catalog, &base, |catalog, n| {
+                let n = fit(n);
+                catalog.tables.iter().flat_map(|t| &t.indexes).any(|i| i.name.eq_ignore_ascii_case(&n))
+            }));
             let long = |c: &Column| {
                 let t = c.sql_type.to_ascii_lowercase();
                 t.contains("text") || t.contains("blob")
@@ -256,7 +259,7 @@ fn add(
         alter.work = Work::Statements(context.dialect.add_column(&table.name, &def));
         return Ok(());
     }
-    let create = super::CreateTable { table: table.name.clone(), columns: vec![def.clone()] };
+    let create = super::CreateTable { table: table.name.clone(), model: None, columns: vec![def.clone()] };
     let after = context.dialect.reference_indexes(&create);
     alter.work = rebuild_work(
         catalog,

@@ -7,6 +7,7 @@ pub mod alter;
 mod lint;
 mod load;
 mod name_limits;
+pub use name_limits::fit_generated;
 pub mod resolve;
 mod scalar;
 mod select;
@@ -324,5 +325,8 @@ pub struct ColumnDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTable {
     pub table: String,
+    /// The model name to keep with the table (see `catalog::marker`), where its name would not
+    /// give it back by convention.
+    pub model: Option<String>,
     pub columns: Vec<ColumnDef>,
 }

@@ -430,7 +430,10 @@ pub fn create_table(catalog: &Catalog, model: &ModelDecl) -> Result<CreateTable>
         }
         columns.push(def);
     }
-    Ok(CreateTable { table, columns })
+    // The declared name is kept with the table where no convention would give it back.
+    let convention = naming::model_for_table(&table);
+    let model_name = (!convention.eq_ignore_ascii_case(&model.name.name)).then(|| model.name.name.clone());
+    Ok(CreateTable { table, model: model_name, columns })
 }
 
 pub(crate) fn column_def(catalog: &Catalog, model: &ModelDecl, table: &str, field: &FieldDecl) -> Result<ColumnDef> {

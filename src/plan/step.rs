@@ -238,7 +238,9 @@ pub fn plan(catalog: &Catalog, command: &Command, context: &Context) -> Result<P
         Command::Model(model) => {
             let create = resolve::create_table(catalog, model)?;
             super::name_limits::check(dialect, model, &create)?;
-            Plan::Model { sql: dialect.create_table(&create), indexes: dialect.reference_indexes(&create), create }
+            let mut after = dialect.reference_indexes(&create);
+            after.extend(dialect.model_marker(&create));
+            Plan::Model { sql: dialect.create_table(&create), indexes: after, create }
         }
         Command::Drop { model, .. } => {
             let table = catalog.model(model)?.name.clone();

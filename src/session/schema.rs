@@ -19,9 +19,11 @@ const DEBUG_VAR: &str = "ORMSH_DEBUG_CATALOG";
 impl Session {
     /// The catalog of a new connection: the names of its tables, nothing read yet.
     pub(super) async fn first_catalog(backend: &mut crate::backend::Backend) -> Result<Catalog> {
-        let names = backend.table_names().await?;
-        tell(format_args!("names of {} tables", names.len()));
-        Ok(Catalog::partial(names))
+        let listed = backend.table_names().await?;
+        tell(format_args!("names of {} tables", listed.len()));
+        let mut catalog = Catalog::partial(listed.iter().map(|(table, _)| table.clone()).collect());
+        catalog.declare_marked(&listed);
+        Ok(catalog)
     }
 
     /// Whether only part of the schema is read (the rest is read when needed).
@@ -102,10 +104,11 @@ impl Session {
             return Ok(false);
         }
         if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {
-            let names = self.backend.table_names().await?;
-            tell(format_args!("names of {} tables", names.len()));
+            let listed = self.backend.table_names().await?;
+            tell(format_args!("names of {} tables", listed.len()));
             let mut catalog = Catalog::clone(&self.catalog);
-            catalog.take_names(names);
+            catalog.take_names(listed.iter().map(|(table, _)| table.clone()).collect());
+            catalog.declare_marked(&listed);
             self.set_catalog(catalog);
             if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {
                 return Ok(false);

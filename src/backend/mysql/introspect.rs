@@ -21,9 +21,13 @@ async fn rows(conn: &mut MySqlConnection, sql: Sql) -> Result<Vec<MySqlRow>> {
     query.fetch_all(&mut *conn).await.map_err(db_error)
 }
 
-/// The name of every base table of `DATABASE()`.
-pub async fn table_names(conn: &mut MySqlConnection) -> Result<Vec<String>> {
-    Ok(rows(conn, dialect::table_names_query()).await?.iter().filter_map(|r| text_at(r, 0)).collect())
+/// The name of every base table of `DATABASE()`, with its marker if it has one.
+pub async fn table_names(conn: &mut MySqlConnection) -> Result<Vec<(String, Option<String>)>> {
+    Ok(rows(conn, dialect::table_names_query())
+        .await?
+        .iter()
+        .filter_map(|r| Some((text_at(r, 0)?, text_at(r, 1))))
+        .collect())
 }
 
 /// The tables `names` with those around them (see `dialect::mysql::tables_around_query`).

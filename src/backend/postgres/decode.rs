@@ -14,8 +14,8 @@ use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgRow, PgTypeInfo, PgTypeKind, PgValueFormat};
 use sqlx::{Row, ValueRef};
 
-use super::geometry;
 use super::types::*;
+use super::{geometry, text_search};
 use crate::value::Value;
 
 /// A row's values, each by its column's type.
@@ -103,8 +103,8 @@ fn decode(ty: &PgTypeInfo, bytes: &[u8]) -> Value {
     decode_known(ty, bytes).unwrap_or_else(|| unknown(bytes))
 }
 
-/// A value in text format (only the simple query protocol sends those; ormsh always prepares,
-/// but a value is never lost for it).
+/// A value in text format: the simple query protocol sends only those, and raw `sql` asks so
+/// for a result that has a column whose binary form ormsh does not read (see `run`).
 fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
     let parsed = match ty.oid().map(|o| o.0) {
         Some(BOOL) => Some(Value::Bool(text == "t")),
@@ -115,9 +115,100 @@ fn decode_text(ty: &PgTypeInfo, text: &str) -> Value {
         Some(UUID) => text.parse().ok().map(Value::Uuid),
         Some(DATE) => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Value::Date),
         Some(TIMESTAMP) => NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok().map(Value::DateTime),
+        Some(TIMESTAMPTZ) => Some(Value::DateTimeTz(whole_offset(text))),
+        Some(BYTEA) => text.strip_prefix("\\x").and_then(|hex| hex::decode(hex).ok()).map(Value::Bytes),
         _ => None,
     };
     parsed.unwrap_or_else(|| Value::Text(text.to_string()))
+}
+
+/// A timestamptz's text with its offset in hours and minutes (`+00` → `+00:00`), as the binary
+/// form is shown (`timestamptz_text`).
+fn whole_offset(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hours_only = bytes.len() > 3
+        && matches!(bytes[bytes.len() - 3], b'+' | b'-')
+        && bytes[bytes.len() - 2..].iter().all(u8::is_ascii_digit)
+        && text.contains(':');
+    if hours_only { format!("{text}:00") } else { text.to_string() }
+}
+
+/// The built-in types whose binary form [`decode_known`] reads by OID alone.
+const READ_BY_OID: &[u32] = &[
+    BOOL,
+    INT2,
+    INT4,
+    INT8,
+    OID,
+    XID,
+    CID,
+    REGPROC,
+    REGPROCEDURE,
+    REGOPER,
+    REGOPERATOR,
+    REGCLASS,
+    REGTYPE,
+    REGNAMESPACE,
+    REGROLE,
+    XID8,
+    FLOAT4,
+    FLOAT8,
+    NUMERIC,
+    MONEY,
+    TEXT,
+    VARCHAR,
+    BPCHAR,
+    NAME,
+    UNKNOWN,
+    XML,
+    CSTRING,
+    CHAR,
+    BYTEA,
+    DATE,
+    TIME,
+    TIMETZ,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    INTERVAL,
+    UUID,
+    JSON,
+    JSONB,
+    JSONPATH,
+    INET,
+    CIDR,
+    MACADDR,
+    MACADDR8,
+    BIT,
+    VARBIT,
+    geometry::LINE,
+    geometry::LSEG,
+    geometry::BOX,
+    geometry::PATH,
+    geometry::POLYGON,
+    geometry::CIRCLE,
+    text_search::TSVECTOR,
+    text_search::TSQUERY,
+    POINT,
+    TID,
+    PG_LSN,
+    VOID,
+];
+
+/// Whether ormsh reads this type's binary form (by its OID, or by its kind through types it
+/// reads). A result with a column of any other type (an extension's, `aclitem`, `regconfig`…)
+/// is asked for as the server's text instead, never shown as the bytes of its binary form. An
+/// anonymous record (`row(…)`) is one: its fields' types are known only from its bytes, too
+/// late to ask for text.
+pub(super) fn reads_binary(ty: &PgTypeInfo) -> bool {
+    if ty.oid().is_some_and(|oid| READ_BY_OID.contains(&oid.0)) {
+        return true;
+    }
+    match kind(ty) {
+        Some(PgTypeKind::Enum(_)) => true,
+        Some(PgTypeKind::Domain(inner) | PgTypeKind::Array(inner) | PgTypeKind::Range(inner)) => reads_binary(inner),
+        Some(PgTypeKind::Composite(fields)) => fields.iter().all(|(_, ty)| reads_binary(ty)),
+        _ => false,
+    }
 }
 
 /// A type ormsh does not know: its text when the bytes are printable text, else the bytes.
@@ -210,13 +301,10 @@ fn decode_known(ty: &PgTypeInfo, b: &[u8]) -> Option<Value> {
             }
             Value::Text((0..bits).map(|i| if data[i / 8] & (0x80 >> (i % 8)) != 0 { '1' } else { '0' }).collect())
         }
-        geometry::LINE
-        | geometry::LSEG
-        | geometry::BOX
-        | geometry::PATH
-        | geometry::POLYGON
-        | geometry::CIRCLE
-        | geometry::TSVECTOR => Value::Text(geometry::decode(oid, b)?),
+        geometry::LINE | geometry::LSEG | geometry::BOX | geometry::PATH | geometry::POLYGON | geometry::CIRCLE => {
+            Value::Text(geometry::decode(oid, b)?)
+        }
+        text_search::TSVECTOR | text_search::TSQUERY => Value::Text(text_search::decode(oid, b)?),
         POINT => {
             let mut r = Reader(b);
             Value::Text(format!("({},{})", r.f64()?, r.f64()?))
@@ -508,6 +596,15 @@ mod tests {
     use super::*;
     use crate::backend::test_support::{date, exec, name, server, with_objects};
     use crate::dialect::Sql;
+
+    #[test]
+    fn a_timestamptz_in_text_has_the_offset_the_binary_one_has() {
+        assert_eq!(whole_offset("2024-01-02 03:04:05.5+00"), "2024-01-02 03:04:05.5+00:00");
+        assert_eq!(whole_offset("2024-01-02 03:04:05-08"), "2024-01-02 03:04:05-08:00");
+        assert_eq!(whole_offset("2024-01-02 03:04:05+05:30"), "2024-01-02 03:04:05+05:30");
+        assert_eq!(whole_offset("infinity"), "infinity");
+        assert_eq!(whole_offset("2024-01-02"), "2024-01-02");
+    }
 
     #[test]
     fn numerics_print_every_digit() {

@@ -1,6 +1,6 @@
-//! PostgreSQL's geometric and text-search types, from their binary form to the text the server
-//! itself would show (`{1,2,3}`, `(3,4),(1,2)`, `'a':1 'cat':3`): in raw `sql`, where ormsh
-//! cannot ask for the text, they would otherwise be hex.
+//! PostgreSQL's geometric types, from their binary form to the text the server itself would
+//! show (`{1,2,3}`, `(3,4),(1,2)`): raw `sql` reads them so, rather than ask for its whole result
+//! as text for their sake.
 
 /// The type OIDs decoded here.
 pub(super) const LSEG: u32 = 601;
@@ -9,7 +9,6 @@ pub(super) const BOX: u32 = 603;
 pub(super) const POLYGON: u32 = 604;
 pub(super) const LINE: u32 = 628;
 pub(super) const CIRCLE: u32 = 718;
-pub(super) const TSVECTOR: u32 = 3614;
 
 /// The value of type `oid` as the server writes it, or None for another type or bad bytes.
 pub(super) fn decode(oid: u32, bytes: &[u8]) -> Option<String> {
@@ -26,7 +25,6 @@ pub(super) fn decode(oid: u32, bytes: &[u8]) -> Option<String> {
             if closed { format!("({points})") } else { format!("[{points}]") }
         }
         POLYGON => format!("({})", r.points()?),
-        TSVECTOR => return tsvector(bytes),
         _ => return None,
     };
     r.0.is_empty().then_some(text)
@@ -69,45 +67,6 @@ fn float(f: f64) -> String {
     }
 }
 
-/// A tsvector: a count, then per lexeme its text (NUL-ended), a count of positions and each
-/// position (weight in the top two bits).
-fn tsvector(bytes: &[u8]) -> Option<String> {
-    let count = usize::try_from(i32::from_be_bytes(bytes.get(..4)?.try_into().ok()?)).ok()?;
-    let mut rest = &bytes[4..];
-    let mut out = String::new();
-    for i in 0..count {
-        let end = rest.iter().position(|&b| b == 0)?;
-        let lexeme = std::str::from_utf8(&rest[..end]).ok()?;
-        rest = &rest[end + 1..];
-        let positions = usize::from(u16::from_be_bytes(rest.get(..2)?.try_into().ok()?));
-        rest = &rest[2..];
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push('\'');
-        for c in lexeme.chars() {
-            if matches!(c, '\'' | '\\') {
-                out.push(c);
-            }
-            out.push(c);
-        }
-        out.push('\'');
-        for p in 0..positions {
-            let pos = u16::from_be_bytes(rest.get(..2)?.try_into().ok()?);
-            rest = &rest[2..];
-            out.push(if p == 0 { ':' } else { ',' });
-            out.push_str(&(pos & 0x3fff).to_string());
-            match pos >> 14 {
-                3 => out.push('A'),
-                2 => out.push('B'),
-                1 => out.push('C'),
-                _ => {}
-            }
-        }
-    }
-    rest.is_empty().then_some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,21 +90,5 @@ mod tests {
         path[0] = 1;
         assert_eq!(decode(PATH, &path).unwrap(), "((0,0),(1,-1.5))");
         assert_eq!(decode(LINE, &floats(&[1.0, 2.0])), None);
-    }
-
-    #[test]
-    fn a_tsvector_is_the_servers_text() {
-        // 'a' 'cat':3A,4 'it''s':1
-        let mut b = 3i32.to_be_bytes().to_vec();
-        b.extend(b"a\0");
-        b.extend(0u16.to_be_bytes());
-        b.extend(b"cat\0");
-        b.extend(2u16.to_be_bytes());
-        b.extend((3u16 | 0xc000).to_be_bytes());
-        b.extend(4u16.to_be_bytes());
-        b.extend(b"it's\0");
-        b.extend(1u16.to_be_bytes());
-        b.extend(1u16.to_be_bytes());
-        assert_eq!(decode(TSVECTOR, &b).unwrap(), "'a' 'cat':3A,4 'it''s':1");
     }
 }

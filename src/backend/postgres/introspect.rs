@@ -20,9 +20,13 @@ async fn rows(conn: &mut PgConnection, sql: Sql) -> Result<Vec<PgRow>> {
     query.fetch_all(&mut *conn).await.map_err(db_error)
 }
 
-/// The name of every table of `current_schema()`.
-pub async fn table_names(conn: &mut PgConnection) -> Result<Vec<String>> {
-    rows(conn, dialect::table_names_query()).await?.iter().map(|r| r.try_get(0).map_err(db_error)).collect()
+/// The name of every table of `current_schema()`, with its marker if it has one.
+pub async fn table_names(conn: &mut PgConnection) -> Result<Vec<(String, Option<String>)>> {
+    rows(conn, dialect::table_names_query())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0).map_err(db_error)?, r.try_get(1).unwrap_or(None))))
+        .collect()
 }
 
 /// The tables `names` with those around them (see `dialect::postgres::tables_around_query`).

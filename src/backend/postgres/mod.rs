@@ -8,13 +8,14 @@ mod encode;
 mod geometry;
 mod hosts;
 mod introspect;
+mod text_search;
 mod types;
 
 use std::str::FromStr;
 
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgStatement, PgTypeInfo};
-use sqlx::{Connection, Either, Executor, PgConnection, Postgres, Row, SqlSafeStr, Statement};
+use sqlx::{Column, Connection, Either, Executor, PgConnection, Postgres, Row, SqlSafeStr, Statement};
 
 pub use hosts::ServerRole;
 use hosts::{HostList, TargetSessionAttrs};
@@ -186,7 +187,7 @@ pub async fn read_catalog(link: &mut PgLink, only: Option<&[String]>) -> Result<
 }
 
 /// The name of every table (see [`introspect::table_names`]), behind a pooler as any statement.
-pub async fn table_names(link: &mut PgLink) -> Result<Vec<String>> {
+pub async fn table_names(link: &mut PgLink) -> Result<Vec<(String, Option<String>)>> {
     pinned!(link, |conn| introspect::table_names(conn).await)
 }
 
@@ -203,7 +204,8 @@ async fn prepare(conn: &mut PgConnection, sql: &Sql) -> Result<PgStatement> {
 
 /// The driver cannot describe a multirange column (pg_type's `typtype` `m`, code 109, is unknown
 /// to it) and fails the statement with its own words: ormsh says which column type it is and
-/// how to read it. `query` and `get` ask for such a column as text already.
+/// how to read it. `query` and `get` ask for such a column as text already, and raw `sql` reads
+/// the whole result as text (`run_prepared`); only a statement with values can still meet it.
 fn unreadable_type(err: Error) -> Error {
     if err.message.contains("unknown type code 109") {
         return Error::new(ErrorKind::Database, "a column of the result is a multirange, which the driver cannot read")
@@ -322,15 +324,64 @@ pub async fn run(link: &mut PgLink, sql: &Sql, sink: &mut dyn RowSink) -> Result
         return execute(link, sql).await.map(Outcome::Affected);
     }
     pinned!(link, |conn| {
-        let statement = prepare(conn, sql).await?;
-        if statement.columns().is_empty() {
-            let result = execute_prepared(conn, sql).await;
-            after(conn, sql, result).await.map(Outcome::Affected)
-        } else {
-            let result = fetch_prepared(conn, sql, sink).await;
-            after(conn, sql, result).await.map(|()| Outcome::Rows)
-        }
+        let result = run_prepared(conn, sql, sink).await;
+        after(conn, sql, result).await
     })
+}
+
+/// Runs the user's statement once, its rows decoded from binary when ormsh reads every column's
+/// type, else asked for as the server's text (`fetch_as_text`). Preparing only parses and
+/// describes: whichever way it then goes, the statement runs once, writes or not.
+async fn run_prepared(conn: &mut PgConnection, sql: &Sql, sink: &mut dyn RowSink) -> Result<Outcome> {
+    let as_text = sql.params().is_empty();
+    let types = vec![encode::untyped(); sql.params().len()];
+    let statement = match conn.prepare_with(sql.sqlx_text().into_sql_str(), &types).await {
+        Ok(statement) => statement,
+        // sqlx failed reading what a result column's type is (a multirange: pg_type's typtype
+        // `m` is unknown to it), after the server described the statement and before anything
+        // ran; the server's text needs no description.
+        Err(err) if as_text && undescribed(&err) => {
+            // The server holds the statement sqlx named before it failed, which sqlx will never
+            // close (behind a pooler, the next client of that server connection could meet its
+            // name): every statement goes, sqlx's own cache with them.
+            conn.clear_cached_statements().await.map_err(db_error)?;
+            conn.execute(dialect::deallocate_all().sqlx_text()).await.map_err(db_error)?;
+            return fetch_as_text(conn, sql, sink, &[]).await;
+        }
+        Err(err) => return Err(unreadable_type(db_error(err))),
+    };
+    let columns = statement.columns();
+    if columns.is_empty() {
+        execute_prepared(conn, sql).await.map(Outcome::Affected)
+    } else if as_text && !columns.iter().all(|c| decode::reads_binary(c.type_info())) {
+        fetch_as_text(conn, sql, sink, &column_names(columns)).await
+    } else {
+        fetch_prepared(conn, sql, sink).await.map(|()| Outcome::Rows)
+    }
+}
+
+/// Whether preparing failed in sqlx's own reading of the catalog (a value it could not decode),
+/// not on the server or the connection.
+fn undescribed(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_))
+}
+
+/// Runs a statement without values by the simple protocol, whose rows are always the server's
+/// text (`decode_text` reads the common types back into values). `names` are the columns'
+/// when known, for a result without rows.
+async fn fetch_as_text(
+    conn: &mut PgConnection,
+    sql: &Sql,
+    sink: &mut dyn RowSink,
+    names: &[String],
+) -> Result<Outcome> {
+    let rows = conn.fetch(sql.sqlx_text());
+    match stream_rows(rows, sink, decode::decode_row).await? {
+        Streamed::Ended { any: true } => {}
+        Streamed::Ended { any: false } => sink.columns(names)?,
+        Streamed::Failed { error, .. } => return Err(db_error(error)),
+    }
+    Ok(Outcome::Rows)
 }
 
 /// Whether a statement of the user's may return rows (by its first word, or a RETURNING).

@@ -35,9 +35,9 @@ fn int(value: &Value) -> i64 {
     }
 }
 
-/// The name of every table.
-pub async fn table_names(conn: &mut SqliteLink) -> Result<Vec<String>> {
-    Ok(rows(conn, dialect::table_names_query()).await?.iter().map(|r| text(&r[0])).collect())
+/// The name of every table, with its marker if it has one.
+pub async fn table_names(conn: &mut SqliteLink) -> Result<Vec<(String, Option<String>)>> {
+    Ok(rows(conn, dialect::table_names_query()).await?.iter().map(|r| (text(&r[0]), optional_text(&r[1]))).collect())
 }
 
 /// The tables `names` with those around them (see `dialect::sqlite::tables_around_query`).
