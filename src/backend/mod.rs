@@ -20,7 +20,7 @@ use crate::redact::redact_url;
 pub use cancel::Canceller;
 pub use postgres::ServerRole;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Schemas};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
@@ -255,11 +255,23 @@ impl Backend {
 
     /// The name of every table of the current schema, in the order a whole read lists them;
     /// nothing else (one cheap query).
-    pub async fn table_names(&mut self) -> Result<Vec<String>> {
+    pub async fn table_names(&mut self) -> Result<(Vec<String>, Schemas)> {
         match self {
-            Backend::Sqlite(conn) => sqlite::table_names(conn).await,
+            Backend::Sqlite(conn) => Ok((sqlite::table_names(conn).await?, Schemas::default())),
             Backend::Postgres(conn) => postgres::table_names(conn).await,
-            Backend::Mysql(conn) => mysql::table_names(conn).await,
+            Backend::Mysql(conn) => Ok((mysql::table_names(conn).await?, Schemas::default())),
+        }
+    }
+
+    /// Has the catalog read the tables of `schema`, outside the search path, from now on; says
+    /// whether it did not already. Only PostgreSQL has schemas.
+    pub fn read_schema(&mut self, schema: &str) -> bool {
+        match self {
+            Backend::Postgres(link) if !link.schemas.iter().any(|s| s == schema) => {
+                link.schemas.push(schema.to_string());
+                true
+            }
+            _ => false,
         }
     }
 

@@ -5,14 +5,16 @@
 
 mod partial;
 mod relations;
+mod schemas;
 
 pub use partial::Partial;
 pub use relations::{Relation, RelationKind, Step, is_join_table};
+pub use schemas::Schemas;
 
-use crate::ast::{FieldPath, Ident};
+use crate::ast::{FieldPath, Ident, Span};
 use crate::datetime::Spelling;
 use crate::error::{Error, ErrorKind, Result};
-use crate::naming;
+use crate::naming::{self, split_schema};
 use crate::suggest;
 use crate::value::{DecimalForm, FieldType};
 
@@ -253,6 +255,8 @@ pub struct Catalog {
     /// Which of `tables` are views, and whether each takes rows: a model like a table, but
     /// `add`, `update` and `delete` on one the database cannot write are refused.
     pub views: Vec<View>,
+    /// PostgreSQL's schemas: which there are, and where the tables named without one are.
+    pub schemas: Schemas,
 }
 
 /// A view of the current schema (its columns are a [`Table`] of the same name).
@@ -301,44 +305,25 @@ impl Catalog {
     }
 
     /// The name of the table a model name stands for, among every table of the schema (read or
-    /// not): see [`Catalog::find_model`].
+    /// not): see [`Catalog::find_model`]. A model named with its schema (`sales.Order`) is
+    /// looked for among that schema's tables only, and a bare name among the search path's: a
+    /// table of the path wins, as in PostgreSQL.
     pub fn table_name_for(&self, model: &str) -> Option<&str> {
         if let Some((_, table)) = self.declared.iter().find(|(m, _)| m.eq_ignore_ascii_case(model))
             && let Some(name) = self.names().find(|t| t == table)
         {
             return Some(name);
         }
-        let names = || self.names();
-        let exact = names().find(|t| *t == model);
-        let folded = || names().find(|t| t.eq_ignore_ascii_case(model));
-        // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
-        // the snake_case candidate (`order_details`) without its underscores.
-        let named = |candidates: &[String]| candidates.iter().find_map(|c| names().find(|t| same_words(t, c)));
-        // `users` for `User` is found without loading the inflection rules, which are slow to
-        // load; `people` for `Person` needs them.
-        // The commonest case, `User` for `users`, without allocating.
-        let simple_plural = || {
-            let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
-            let plural_of = |t: &&str| {
-                t.len() == model.len() + 1
-                    && t.ends_with('s')
-                    && t.is_char_boundary(model.len())
-                    && t[..model.len()].eq_ignore_ascii_case(model)
-            };
-            names().find(|t| one_word && plural_of(t))
-        };
-        let regular = || named(&naming::regular_plurals(model));
-        let conventional = || named(&naming::table_candidates(model));
-        let rails = || named(&[naming::rails_table(model)]);
-        // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
-        let shown = || names().find(|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
-        exact
-            .or_else(folded)
-            .or_else(simple_plural)
-            .or_else(regular)
-            .or_else(conventional)
-            .or_else(rails)
-            .or_else(shown)
+        match split_schema(model) {
+            (Some(typed), bare) => match self.schemas.find(typed) {
+                Some(schema) => {
+                    resolve(bare, || self.names().filter(move |t| self.schemas.holds(schema, t)).map(|t| (t, split_schema(t).1)))
+                }
+                // No schema of that name: a table whose own name has a dot (SQLite, MySQL).
+                None => resolve(model, || self.names().map(|t| (t, t))),
+            },
+            (None, _) => resolve(model, || self.names().filter(|t| split_schema(t).0.is_none()).map(|t| (t, t))),
+        }
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
@@ -346,6 +331,11 @@ impl Catalog {
     pub fn model(&self, ident: &Ident) -> Result<&Table> {
         if let Some(name) = self.table_name_for(&ident.name) {
             return self.table(name).ok_or_else(|| self.not_read(name, ident.span));
+        }
+        if let (Some(typed), _) = split_schema(&ident.name)
+            && !self.schemas.names.is_empty()
+        {
+            return Err(self.unknown_in_schema(ident, typed));
         }
         Err({
             let models = self.model_names();
@@ -361,6 +351,35 @@ impl Catalog {
             }
             err
         })
+    }
+
+    /// The error for a model named with a schema (`sales.Ordr`) that names no table: an unknown
+    /// schema, pointed at, with the nearest one; or the nearest model of the schema.
+    fn unknown_in_schema(&self, ident: &Ident, typed: &str) -> Error {
+        let Some(schema) = self.schemas.find(typed) else {
+            // The schema is what the name starts with, unless it was written in backticks.
+            let span = match ident.span.end - ident.span.start == ident.name.len() {
+                true => Span::new(ident.span.start, ident.span.start + typed.len()),
+                false => ident.span,
+            };
+            let err = Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
+            return match suggest::did_you_mean(typed, self.schemas.names.iter().map(String::as_str)) {
+                Some(help) => err.with_help(help),
+                None => err.with_help(format!("its schemas are: {}", self.schemas.names.join(", "))),
+            };
+        };
+        let models: Vec<String> = self
+            .names()
+            .filter(|t| self.schemas.holds(schema, t))
+            .map(|t| format!("{typed}.{}", naming::model_for_table(split_schema(t).1)))
+            .collect();
+        let err = Error::at(ErrorKind::Name, format!("unknown model `{}`", ident.name), ident.span)
+            .with_label("no table for this model");
+        match suggest::did_you_mean(&ident.name, models.iter().map(String::as_str)) {
+            Some(help) => err.with_help(help),
+            None if models.is_empty() => err.with_help(format!("schema `{schema}` has no tables")),
+            None => err.with_help(format!("its models are: {}", models.join(", "))),
+        }
     }
 
     /// Like [`Catalog::model`], for a command that writes rows: a view the database cannot
@@ -476,6 +495,46 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The name of the table `model` stands for among `names` (each table's name, and the part of
+/// it the model is matched against: without its schema): by exact name, then
+/// case-insensitively, then by the convention (snake_case, then its plural).
+fn resolve<'n, I>(model: &str, names: impl Fn() -> I) -> Option<&'n str>
+where
+    I: Iterator<Item = (&'n str, &'n str)>,
+{
+    let find = |pick: &dyn Fn(&str) -> bool| names().find(|(_, t)| pick(t)).map(|(name, _)| name);
+    let exact = || find(&|t| t == model);
+    let folded = || find(&|t| t.eq_ignore_ascii_case(model));
+    // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
+    // the snake_case candidate (`order_details`) without its underscores.
+    let named = |candidates: &[String]| candidates.iter().find_map(|c| find(&|t| same_words(t, c)));
+    // `users` for `User` is found without loading the inflection rules, which are slow to
+    // load; `people` for `Person` needs them.
+    // The commonest case, `User` for `users`, without allocating.
+    let simple_plural = || {
+        let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
+        let plural_of = |t: &str| {
+            t.len() == model.len() + 1
+                && t.ends_with('s')
+                && t.is_char_boundary(model.len())
+                && t[..model.len()].eq_ignore_ascii_case(model)
+        };
+        if one_word { find(&plural_of) } else { None }
+    };
+    let regular = || named(&naming::regular_plurals(model));
+    let conventional = || named(&naming::table_candidates(model));
+    let rails = || named(&[naming::rails_table(model)]);
+    // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
+    let shown = || find(&|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
+    exact()
+        .or_else(folded)
+        .or_else(simple_plural)
+        .or_else(regular)
+        .or_else(conventional)
+        .or_else(rails)
+        .or_else(shown)
 }
 
 /// Whether two names are the same words, whatever their case and underscores:

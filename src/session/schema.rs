@@ -19,9 +19,9 @@ const DEBUG_VAR: &str = "ORMSH_DEBUG_CATALOG";
 impl Session {
     /// The catalog of a new connection: the names of its tables, nothing read yet.
     pub(super) async fn first_catalog(backend: &mut crate::backend::Backend) -> Result<Catalog> {
-        let names = backend.table_names().await?;
+        let (names, schemas) = backend.table_names().await?;
         tell(format_args!("names of {} tables", names.len()));
-        Ok(Catalog::partial(names))
+        Ok(Catalog::partial(names, schemas))
     }
 
     /// Whether only part of the schema is read (the rest is read when needed).
@@ -59,7 +59,11 @@ impl Session {
     /// their types from the catalog). Nothing when the schema is read whole, or in a
     /// transaction that only a rollback leaves (where nothing can be read).
     pub(super) async fn read_for(&mut self, command: &Command) -> Result<()> {
-        if !self.catalog.is_partial() || !matches!(self.tx, TxState::Idle | TxState::Open { .. }) {
+        if !matches!(self.tx, TxState::Idle | TxState::Open { .. }) {
+            return Ok(());
+        }
+        self.read_schemas_named(command).await?;
+        if !self.catalog.is_partial() {
             return Ok(());
         }
         match command {
@@ -77,6 +81,33 @@ impl Session {
             false => catalog.table(table).is_none(),
         });
         self.read_around(unread, inbound).await
+    }
+
+    /// Reads the tables of the schemas outside the search path that the command names a model
+    /// in (`sales.Order`), from now on: the catalog reads only the search path's tables (and
+    /// those a reference ties to them) until a schema is asked for, so that a database of many
+    /// schemas (one per tenant) costs no more than its search path.
+    async fn read_schemas_named(&mut self, command: &Command) -> Result<()> {
+        let mut models = Vec::new();
+        models_named(command, &mut models);
+        match command {
+            Command::Model(decl) => models.push(&decl.name),
+            Command::Alter { model, .. } => models.push(model),
+            _ => {}
+        }
+        let mut asked = false;
+        for model in models {
+            if let (Some(typed), _) = crate::naming::split_schema(&model.name)
+                && let Some(schema) = self.catalog.schemas.find(typed)
+                && !self.catalog.schemas.homes.values().any(|home| home == schema)
+            {
+                asked |= self.backend.read_schema(schema);
+            }
+        }
+        if asked {
+            self.refresh_catalog().await?;
+        }
+        Ok(())
     }
 
     /// The tables of the models the command names that `pick` picks.
@@ -102,10 +133,10 @@ impl Session {
             return Ok(false);
         }
         if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {
-            let names = self.backend.table_names().await?;
+            let (names, schemas) = self.backend.table_names().await?;
             tell(format_args!("names of {} tables", names.len()));
             let mut catalog = Catalog::clone(&self.catalog);
-            catalog.take_names(names);
+            catalog.take_names(names, schemas);
             self.set_catalog(catalog);
             if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {
                 return Ok(false);
