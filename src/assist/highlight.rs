@@ -150,7 +150,7 @@ mod tests {
     /// is not read yet is a model, not an unknown name.
     #[test]
     fn models_not_read_yet_are_models() {
-        let partial = crate::catalog::Catalog::partial(vec!["users".into(), "tracks".into()]);
+        let partial = crate::catalog::Catalog::partial(vec!["users".into(), "tracks".into()], Default::default());
         let out = highlight("query User where name=1", &partial);
         assert!(!out.contains("\x1b[31mUser"), "{out:?}");
         let unknown = highlight("query Usr", &partial);

@@ -639,6 +639,7 @@ mod tests {
     fn sample() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 Table {
                     name: "users".into(),
@@ -681,6 +682,7 @@ mod tests {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
             partial: None,
+            schemas: Default::default(),
             views: vec![],
         };
         for t in &catalog.tables {

@@ -208,6 +208,7 @@ mod tests {
     fn shop() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 table("users", &["name"], &[]),
                 table("orders", &["total"], &[("user_id", "users")]),

@@ -97,9 +97,10 @@ impl Session {
         }
         let mut asked = false;
         for model in models {
+            // A schema of the search path too: a table of it may be hidden by one of the same
+            // name earlier in the path.
             if let (Some(typed), _) = crate::naming::split_schema(&model.name)
                 && let Some(schema) = self.catalog.schemas.find(typed)
-                && !self.catalog.schemas.homes.values().any(|home| home == schema)
             {
                 asked |= self.backend.read_schema(schema);
             }
