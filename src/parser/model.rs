@@ -128,11 +128,12 @@ pub(super) fn field_decl<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, FieldDecl> 
     Ok((rest, decl))
 }
 
-/// A scalar type or, for any other name, a reference to that model; `?` makes it nullable.
+/// A scalar type or, for any other name, a reference to that model (which may be named with
+/// its schema, `sales.Order`); `?` makes it nullable.
 ///
 /// grammar: field_type
 pub(super) fn field_type<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (FieldTypeDecl, bool)> {
-    let (after, ty) = name(cx, i)?;
+    let (after, ty) = model_name(cx, i)?;
     // A name in backticks is never a type keyword.
     let scalar = !i.starts_with('`') && FieldType::from_decl(&ty.name).is_some();
     let ty = if scalar { FieldTypeDecl::Scalar(ty) } else { FieldTypeDecl::Reference(ty) };
