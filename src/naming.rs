@@ -106,6 +106,17 @@ mod tests {
         assert_eq!(table_candidates("MediaType"), ["media_type".to_string(), "media_types".to_string()]);
     }
 
+    /// A name with its schema keeps the schema as it is; the convention applies to the rest.
+    #[test]
+    fn names_with_a_schema_keep_it() {
+        assert_eq!(split_schema("sales.orders"), (Some("sales"), "orders"));
+        assert_eq!(split_schema("public.a.b"), (Some("public"), "a.b"));
+        assert_eq!(split_schema("orders"), (None, "orders"));
+        assert_eq!(split_schema(".x"), (None, ".x"));
+        assert_eq!(table_for_model("Sales.OrderItem"), "Sales.order_items");
+        assert_eq!(model_for_table("Sales.order_items"), "Sales.OrderItem");
+    }
+
     #[test]
     fn tables_become_models() {
         assert_eq!(model_for_table("users"), "User");

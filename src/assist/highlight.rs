@@ -131,6 +131,18 @@ mod tests {
         assert_eq!(painted("add User name='a\\'b' x=\"c\"", Style::new().green()), ["'a\\'b'", "\"c\""]);
     }
 
+    /// A model named with its schema is one model name, coloured as one; an unknown one is red.
+    #[test]
+    fn models_named_with_their_schema_are_models() {
+        let mut c = catalog();
+        c.tables.push(crate::assist::tests::table("sales.orders", &[("id", "INTEGER", "pk")], &[]));
+        c.schemas.names = vec!["sales".into()];
+        let cyan = Style::new().cyan().style("sales.Order").to_string();
+        assert!(highlight("query sales.Order where id = 1", &c).contains(&cyan), "{:?}", highlight("query sales.Order", &c));
+        let red = Style::new().red().style("sales.Ordr").to_string();
+        assert!(highlight("count sales.Ordr", &c).contains(&red));
+    }
+
     #[test]
     fn unknown_names_are_red() {
         let red = |line: &str| painted(line, Style::new().red());

@@ -733,6 +733,40 @@ mod tests {
         }
     }
 
+    /// PostgreSQL's resolution: a bare name finds the search path's table, a name with its
+    /// schema that schema's (a schema of the path too), the schema exactly then in any case;
+    /// an unknown schema is an error on the schema's part of the name.
+    #[test]
+    fn models_named_with_their_schema_resolve_in_that_schema() {
+        let table = |name: &str| Table { name: name.into(), columns: vec![], foreign_keys: vec![], indexes: vec![] };
+        let catalog = Catalog {
+            tables: vec![table("orders"), table("sales.orders"), table("sales.order_items"), table("users")],
+            schemas: Schemas {
+                names: vec!["public".into(), "sales".into()],
+                homes: [("orders", "public"), ("users", "public")].map(|(t, s)| (t.into(), s.into())).into(),
+            },
+            ..Catalog::default()
+        };
+        assert_eq!(catalog.table_name_for("Order"), Some("orders"));
+        assert_eq!(catalog.table_name_for("sales.Order"), Some("sales.orders"));
+        assert_eq!(catalog.table_name_for("SALES.orders"), Some("sales.orders"));
+        assert_eq!(catalog.table_name_for("sales.OrderItem"), Some("sales.order_items"));
+        assert_eq!(catalog.table_name_for("public.Order"), Some("orders"));
+        assert_eq!(catalog.table_name_for("public.User"), Some("users"));
+        // Outside the search path, a table is found only with its schema.
+        assert_eq!(catalog.table_name_for("OrderItem"), None);
+        assert_eq!(catalog.table_name_for("sales.User"), None);
+        assert_eq!(catalog.tables[2].model_name(), "sales.OrderItem");
+
+        let err = catalog.model(&Ident { name: "salse.Order".into(), span: Span::new(6, 17) }).unwrap_err();
+        assert_eq!(err.message, "unknown schema `salse`");
+        assert_eq!(err.span, Some(Span::new(6, 11)));
+        assert_eq!(err.help.as_deref(), Some("did you mean `sales`?"));
+        let err = catalog.model(&ident("sales.Ordr")).unwrap_err();
+        assert_eq!(err.message, "unknown model `sales.Ordr`");
+        assert_eq!(err.help.as_deref(), Some("did you mean `sales.Order`?"));
+    }
+
     #[test]
     fn references_resolve_by_name_and_path() {
         let catalog = sample();
