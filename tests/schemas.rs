@@ -106,7 +106,9 @@ fn a_reference_across_schemas_is_followed_both_ways() {
         &home,
         &[
             format!("sql CREATE TABLE {h}.users (id SERIAL PRIMARY KEY, name TEXT NOT NULL)"),
-            format!("sql CREATE TABLE {s}.orders (id SERIAL PRIMARY KEY, total INTEGER, user_id INTEGER REFERENCES {h}.users (id))"),
+            format!(
+                "sql CREATE TABLE {s}.orders (id SERIAL PRIMARY KEY, total INTEGER, user_id INTEGER REFERENCES {h}.users (id))"
+            ),
             format!("sql INSERT INTO {h}.users (name) VALUES ('Ann'), ('Bo')"),
             format!("sql INSERT INTO {s}.orders (total, user_id) VALUES (10, 1), (20, 1), (5, 2)"),
         ],
@@ -114,7 +116,10 @@ fn a_reference_across_schemas_is_followed_both_ways() {
     let url = &home.url;
     let models = ok_csv(url, &["models"]);
     assert!(models.contains(&format!("{s}.Order,{s}.orders,")), "the referring table is listed: {models}");
-    assert_eq!(ok_csv(url, &[&format!("query {s}.Order where user.name = Ann fields total order by total")]), "total\n10\n20\n");
+    assert_eq!(
+        ok_csv(url, &[&format!("query {s}.Order where user.name = Ann fields total order by total")]),
+        "total\n10\n20\n"
+    );
     assert_eq!(
         ok_csv(url, &["query User where orders.total > 15 fields name, count(orders), sum(orders.total)"]),
         "name,count(orders),sum(orders.total)\nAnn,2,30\n"
@@ -151,7 +156,10 @@ fn the_search_path_decides_what_a_bare_name_means() {
     assert_eq!(ok_csv(url, &[&format!("query {s}.Order fields total")]), "total\n1\n2\n");
     assert_eq!(ok_csv(url, &[&format!("query {h}.Order fields note")]), "note\nhome\n");
     let models = ok_csv(url, &[&format!("count {s}.Order"), "models"]);
-    assert!(models.contains("Order,orders,\"id, note\"") && models.contains(&format!("{s}.Order,{s}.orders,\"id, total\"")), "{models}");
+    assert!(
+        models.contains("Order,orders,\"id, note\"") && models.contains(&format!("{s}.Order,{s}.orders,\"id, total\"")),
+        "{models}"
+    );
 
     // With `sales` first on the path, `Order` is sales'; home's is `home.Order`.
     let after = ok_csv(

@@ -138,7 +138,11 @@ mod tests {
         c.tables.push(crate::assist::tests::table("sales.orders", &[("id", "INTEGER", "pk")], &[]));
         c.schemas.names = vec!["sales".into()];
         let cyan = Style::new().cyan().style("sales.Order").to_string();
-        assert!(highlight("query sales.Order where id = 1", &c).contains(&cyan), "{:?}", highlight("query sales.Order", &c));
+        assert!(
+            highlight("query sales.Order where id = 1", &c).contains(&cyan),
+            "{:?}",
+            highlight("query sales.Order", &c)
+        );
         let red = Style::new().red().style("sales.Ordr").to_string();
         assert!(highlight("count sales.Ordr", &c).contains(&red));
     }

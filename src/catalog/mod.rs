@@ -316,9 +316,9 @@ impl Catalog {
         }
         match split_schema(model) {
             (Some(typed), bare) => match self.schemas.find(typed) {
-                Some(schema) => {
-                    resolve(bare, || self.names().filter(move |t| self.schemas.holds(schema, t)).map(|t| (t, split_schema(t).1)))
-                }
+                Some(schema) => resolve(bare, || {
+                    self.names().filter(move |t| self.schemas.holds(schema, t)).map(|t| (t, split_schema(t).1))
+                }),
                 // No schema of that name: a table whose own name has a dot (SQLite, MySQL).
                 None => resolve(model, || self.names().map(|t| (t, t))),
             },
@@ -362,10 +362,17 @@ impl Catalog {
                 true => Span::new(ident.span.start, ident.span.start + typed.len()),
                 false => ident.span,
             };
-            let err = Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
+            let err =
+                Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
             return match suggest::did_you_mean(typed, self.schemas.names.iter().map(String::as_str)) {
                 Some(help) => err.with_help(help),
-                None => err.with_help(format!("its schemas are: {}", self.schemas.names.join(", "))),
+                // A server may hold a schema per tenant: a few of them say enough.
+                None => {
+                    let shown: Vec<&str> = self.schemas.names.iter().take(10).map(String::as_str).collect();
+                    let more = self.schemas.names.len() - shown.len();
+                    let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+                    err.with_help(format!("its schemas are: {}{tail}", shown.join(", ")))
+                }
             };
         };
         let models: Vec<String> = self
@@ -528,13 +535,7 @@ where
     let rails = || named(&[naming::rails_table(model)]);
     // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
     let shown = || find(&|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
-    exact()
-        .or_else(folded)
-        .or_else(simple_plural)
-        .or_else(regular)
-        .or_else(conventional)
-        .or_else(rails)
-        .or_else(shown)
+    exact().or_else(folded).or_else(simple_plural).or_else(regular).or_else(conventional).or_else(rails).or_else(shown)
 }
 
 /// Whether two names are the same words, whatever their case and underscores:

@@ -138,7 +138,10 @@ mod tests {
     #[test]
     fn models_resolve_among_every_name_and_need_their_table_read() {
         let whole = shop();
-        let mut part = Catalog::partial(vec!["User".into(), "orders".into(), "reviews".into(), "users".into()], Schemas::default());
+        let mut part = Catalog::partial(
+            vec!["User".into(), "orders".into(), "reviews".into(), "users".into()],
+            Schemas::default(),
+        );
         assert!(part.model(&ident("User")).unwrap_err().message.contains("`User` is not read yet"));
         assert_eq!(part.table_name_for("Order"), Some("orders"));
         assert_eq!(part.model(&ident("Usr")).unwrap_err().help.as_deref(), Some("did you mean `User`?"));
@@ -146,11 +149,7 @@ mod tests {
 
         let users = whole.table("users").unwrap().clone();
         let orders = whole.table("orders").unwrap().clone();
-        part.take_in(
-            Catalog { tables: vec![users.clone(), orders], ..Catalog::default() },
-            &["orders".into()],
-            true,
-        );
+        part.take_in(Catalog { tables: vec![users.clone(), orders], ..Catalog::default() }, &["orders".into()], true);
         assert_eq!(part.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["orders", "users"]);
         assert_eq!(part.find_model("Order").unwrap().name, "orders");
         assert_eq!(part.table_count(), 4);
@@ -162,11 +161,7 @@ mod tests {
         assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Name, "table `users` is not read yet"));
         assert!(whole.path(whole.table("users").unwrap(), &relation).is_ok());
         // Read without what refers to it, a table's relations are still unknown.
-        part.take_in(
-            Catalog { tables: vec![users], ..Catalog::default() },
-            &["users".into()],
-            false,
-        );
+        part.take_in(Catalog { tables: vec![users], ..Catalog::default() }, &["users".into()], false);
         assert!(!part.relations_read("users") && part.relations_read("orders"));
     }
 }

@@ -54,7 +54,12 @@ impl Dialect {
     }
 
     pub fn rename_column(self, table: &str, from: &str, to: &str) -> Sql {
-        Sql::raw(format!("ALTER TABLE {} RENAME COLUMN {} TO {}", self.quote_table(table), self.quote(from), self.quote(to)))
+        Sql::raw(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            self.quote_table(table),
+            self.quote(from),
+            self.quote(to)
+        ))
     }
 
     /// `ALTER TABLE … DROP COLUMN`; on MySQL, a column that holds a foreign key loses the key in

@@ -145,7 +145,11 @@ fn tables_read(schemas: Option<&str>) -> String {
 /// A catalog query: its text made by `text` from the parameters it takes (the names of the
 /// tables it reads, when only some are read, then the other schemas asked for, when there
 /// are), bound in that order.
-fn catalog_query(only: Option<&[String]>, schemas: &[String], text: impl FnOnce(Option<&str>, Option<&str>) -> String) -> Sql {
+fn catalog_query(
+    only: Option<&[String]>,
+    schemas: &[String],
+    text: impl FnOnce(Option<&str>, Option<&str>) -> String,
+) -> Sql {
     let mut params = Vec::new();
     let mut slot = |values: &[String]| {
         params.push(super::names_value(values));

@@ -187,7 +187,12 @@ pub fn plan(catalog: &Catalog, model: &Ident, change: &AlterChange, context: &Co
                     *span,
                 ));
             }
-            let base = format!("{}_{}_{}", crate::naming::split_schema(&table.name).1, names.join("_"), if *unique { "key" } else { "idx" });
+            let base = format!(
+                "{}_{}_{}",
+                crate::naming::split_schema(&table.name).1,
+                names.join("_"),
+                if *unique { "key" } else { "idx" }
+            );
             let name = free_name(catalog, &base, |catalog, n| {
                 catalog.tables.iter().flat_map(|t| &t.indexes).any(|i| i.name.eq_ignore_ascii_case(n))
             });
