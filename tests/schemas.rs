@@ -64,6 +64,11 @@ fn a_table_outside_the_search_path_is_a_model_named_with_its_schema() {
     // `models` lists it with its schema once a command named the schema; until then the
     // search path's tables only (psql's `\dt`), so that a server of many schemas costs no more.
     assert!(!ok_csv(url, &["models"]).contains(s.as_str()), "a schema no command named is listed");
+    // `models sales` lists the schema's models (psql's `\dt sales.*`).
+    assert_eq!(
+        ok_csv(url, &[&format!("models {s}")]),
+        format!("model,table,fields\n{s}.Order,{s}.orders,\"id, total, status\"\n")
+    );
     let models = ok_csv(url, &[&format!("count {s}.Order"), "models"]);
     assert!(models.contains(&format!("{s}.Order,{s}.orders,\"id, total, status\"")), "{models}");
 

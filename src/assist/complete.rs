@@ -74,6 +74,9 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
     if offer.models {
         out.extend(catalog.model_names().iter().map(|m| Completion::new(quote_model(m), " ")));
     }
+    if offer.schemas {
+        out.extend(catalog.schemas.names.iter().map(|s| Completion::new(quote(s), "")));
+    }
     if offer.types {
         out.extend(FieldType::DECL_NAMES.iter().map(|t| Completion::new(*t, "")));
         out.extend(catalog.model_names().iter().map(|m| Completion::new(quote_model(m), "")));
@@ -490,6 +493,7 @@ mod tests {
         assert_eq!(offered("count sal", &c), ["sales.Order "]);
         assert_eq!(offered("query sales.Order where tot", &c), ["total"]);
         assert_eq!(offered("model Refund { order: sales.Or", &c), ["sales.Order"]);
+        assert_eq!(offered("models sa", &c), ["sales"]);
         assert_eq!(quote_model("sales.Order"), "sales.Order");
         assert_eq!(quote_model("my sales.Order"), "`my sales`.Order");
     }

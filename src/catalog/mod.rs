@@ -353,6 +353,37 @@ impl Catalog {
         })
     }
 
+    /// The schema a name stands for (`models sales`), or an error that points at it.
+    pub fn schema(&self, ident: &Ident) -> Result<&str> {
+        let Some(schema) = self.schemas.find(&ident.name) else {
+            let err = self.unknown_schema(&ident.name, ident.span);
+            // `models User`, for the fields of one model.
+            return Err(match self.table_name_for(&ident.name) {
+                Some(_) => err.with_help(format!("`{0}` is a model: `describe {0}` shows it", ident.name)),
+                None => err,
+            });
+        };
+        Ok(schema)
+    }
+
+    /// "unknown schema", with the nearest one.
+    fn unknown_schema(&self, typed: &str, span: Span) -> Error {
+        let err = Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
+        if self.schemas.names.is_empty() {
+            return err.with_help("schemas are PostgreSQL's; here `models` lists every model");
+        }
+        match suggest::did_you_mean(typed, self.schemas.names.iter().map(String::as_str)) {
+            Some(help) => err.with_help(help),
+            // A server may hold a schema per tenant: a few of them say enough.
+            None => {
+                let shown: Vec<&str> = self.schemas.names.iter().take(10).map(String::as_str).collect();
+                let more = self.schemas.names.len() - shown.len();
+                let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+                err.with_help(format!("its schemas are: {}{tail}", shown.join(", ")))
+            }
+        }
+    }
+
     /// The error for a model named with a schema (`sales.Ordr`) that names no table: an unknown
     /// schema, pointed at, with the nearest one; or the nearest model of the schema.
     fn unknown_in_schema(&self, ident: &Ident, typed: &str) -> Error {
@@ -362,18 +393,7 @@ impl Catalog {
                 true => Span::new(ident.span.start, ident.span.start + typed.len()),
                 false => ident.span,
             };
-            let err =
-                Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
-            return match suggest::did_you_mean(typed, self.schemas.names.iter().map(String::as_str)) {
-                Some(help) => err.with_help(help),
-                // A server may hold a schema per tenant: a few of them say enough.
-                None => {
-                    let shown: Vec<&str> = self.schemas.names.iter().take(10).map(String::as_str).collect();
-                    let more = self.schemas.names.len() - shown.len();
-                    let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
-                    err.with_help(format!("its schemas are: {}{tail}", shown.join(", ")))
-                }
-            };
+            return self.unknown_schema(typed, span);
         };
         let models: Vec<String> = self
             .names()

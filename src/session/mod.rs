@@ -292,7 +292,7 @@ impl Session {
             Command::Source { path, span } => return Ok(Flow::Source(path.clone(), *span)),
             Command::Connect { url, span } => self.connect(url, *span).await?,
             Command::Explain(inner) => self.explain(inner).await?,
-            Command::Models => self.models()?,
+            Command::Models(schema) => self.models(schema.as_ref())?,
             Command::Describe(model) => self.describe(model).await?,
             Command::Refresh => self.refresh().await?,
             // Boxed: each holds a whole command's future, which would make every command's
@@ -623,10 +623,13 @@ impl Session {
         Ok(())
     }
 
-    fn models(&mut self) -> Result<()> {
+    fn models(&mut self, schema: Option<&Ident>) -> Result<()> {
+        let schema = schema.map(|s| self.catalog.schema(s)).transpose()?;
         let columns = ["model".to_string(), "table".to_string(), "fields".to_string()];
         self.printer.begin_rows(&columns).map_err(io_error)?;
-        for table in &self.catalog.tables {
+        let listed =
+            self.catalog.tables.iter().filter(|t| schema.is_none_or(|s| self.catalog.schemas.holds(s, &t.name)));
+        for table in listed {
             let row = [
                 Value::Text(table.model_name()),
                 Value::Text(table.name.clone()),

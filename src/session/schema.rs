@@ -67,7 +67,7 @@ impl Session {
             return Ok(());
         }
         match command {
-            Command::Models => return self.read_whole().await,
+            Command::Models(_) => return self.read_whole().await,
             Command::Sql { .. } if self.dialect() == Dialect::Mysql => return self.read_whole().await,
             _ => {}
         }
@@ -90,18 +90,19 @@ impl Session {
     async fn read_schemas_named(&mut self, command: &Command) -> Result<()> {
         let mut models = Vec::new();
         models_named(command, &mut models);
+        let mut schemas: Vec<&str> = Vec::new();
         match command {
             Command::Model(decl) => models.push(&decl.name),
             Command::Alter { model, .. } => models.push(model),
+            Command::Models(Some(schema)) => schemas.push(&schema.name),
             _ => {}
         }
+        schemas.extend(models.iter().filter_map(|m| crate::naming::split_schema(&m.name).0));
         let mut asked = false;
-        for model in models {
-            // A schema of the search path too: a table of it may be hidden by one of the same
-            // name earlier in the path.
-            if let (Some(typed), _) = crate::naming::split_schema(&model.name)
-                && let Some(schema) = self.catalog.schemas.find(typed)
-            {
+        // A schema of the search path too: a table of it may be hidden by one of the same name
+        // earlier in the path.
+        for typed in schemas {
+            if let Some(schema) = self.catalog.schemas.find(typed) {
                 asked |= self.backend.read_schema(schema);
             }
         }

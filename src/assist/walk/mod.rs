@@ -77,6 +77,8 @@ pub(super) struct Offer<'c> {
     pub models: bool,
     /// Type names and model names, as the type of a field in a `model` declaration.
     pub types: bool,
+    /// Schema names (PostgreSQL's): `models sales`.
+    pub schemas: bool,
     pub fields: Option<Fields<'c>>,
     /// `true`, `false`, `null`.
     pub values: bool,
@@ -560,7 +562,11 @@ impl<'s, 'c> Walker<'s, 'c> {
                 Some(())
             }
             Verb::Begin => self.tx_modes(),
-            Verb::Models | Verb::Refresh | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Refresh | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Models => {
+                self.slot(|| Offer { schemas: true, ..Offer::default() })?;
+                self.name().map(drop)
+            }
         }
     }
 
