@@ -198,3 +198,32 @@ fn an_unknown_schema_is_pointed_at() {
     assert!(err.contains(&format!("unknown model `{s}.Ordr`")), "{err}");
     assert!(err.contains(&format!("did you mean `{s}.Order`?")), "{err}");
 }
+
+/// A schema made by another tool while the prompt is open is found when a command names it,
+/// as a table made elsewhere is (`tests/catalog_follows.rs`).
+#[test]
+fn a_schema_made_elsewhere_is_found_when_named() {
+    let Some((home, sales)) = schemas("late") else { return };
+    let s = &sales.name;
+    setup(&home, &[format!("sql CREATE TABLE {}.things (id INTEGER)", home.name), format!("sql DROP SCHEMA {s}")]);
+    let scratch = common::Scratch::new();
+    let mut pty = scratch.spawn_prompt(&home.url, 10_000);
+    common::expect_on(&mut pty, "> ");
+    pty.send_line("count Thing").expect("type");
+    common::expect_on(&mut pty, "0");
+    common::expect_on(&mut pty, "> ");
+    // Made again by the other tool, after ormsh read the catalog.
+    setup(
+        &home,
+        &[
+            format!("sql CREATE SCHEMA {s}"),
+            format!("sql CREATE TABLE {s}.parts (id INTEGER, name TEXT)"),
+            format!("sql INSERT INTO {s}.parts VALUES (7, 'bolt')"),
+        ],
+    );
+    pty.send_line(&format!("query {s}.Part fields name")).expect("type");
+    let shown = common::expect_on(&mut pty, "(1 row)");
+    assert!(shown.contains("bolt"), "{shown:?}");
+    pty.send_line("quit").expect("quit");
+    pty.exp_eof().expect("ormsh leaves");
+}

@@ -98,10 +98,17 @@ impl Session {
             _ => {}
         }
         schemas.extend(models.iter().filter_map(|m| crate::naming::split_schema(&m.name).0));
+        self.schemas_named = schemas.into_iter().map(String::from).collect();
+        self.read_new_schemas().await.map(drop)
+    }
+
+    /// Has the catalog read the schemas the command names that it knows of and did not read
+    /// yet (a schema of the search path too: a table of it may be hidden by one of the same
+    /// name earlier in the path), and reads them now; says whether there were any. After the
+    /// catalog is read again for a name not found, a schema made since is among them.
+    pub(super) async fn read_new_schemas(&mut self) -> Result<bool> {
         let mut asked = false;
-        // A schema of the search path too: a table of it may be hidden by one of the same name
-        // earlier in the path.
-        for typed in schemas {
+        for typed in &self.schemas_named {
             if let Some(schema) = self.catalog.schemas.find(typed) {
                 asked |= self.backend.read_schema(schema);
             }
@@ -109,7 +116,7 @@ impl Session {
         if asked {
             self.refresh_catalog().await?;
         }
-        Ok(())
+        Ok(asked)
     }
 
     /// The tables of the models the command names that `pick` picks.
