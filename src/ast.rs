@@ -475,7 +475,9 @@ impl Format {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Model(ModelDecl),
-    Models,
+    /// `models`, or `models sales`: the models of one schema (PostgreSQL's), as psql's
+    /// `\dt sales.*`.
+    Models(Option<Ident>),
     /// `refresh`: read the schema again.
     Refresh,
     Describe(Ident),

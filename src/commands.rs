@@ -68,8 +68,8 @@ pub const COMMANDS: &[Info] = &[
         word: "models",
         aliases: &["\\dt"],
         explainable: false,
-        syntax: "models",
-        summary: "list the models (every table of the database)",
+        syntax: "models [schema]",
+        summary: "list the models (every table of the database; on PostgreSQL those of the search path, and of a schema named: `models sales`)",
         example: "models",
     },
     Info {
@@ -344,7 +344,7 @@ impl Command {
     pub fn verb(&self) -> Verb {
         match self {
             Command::Model(_) => Verb::Model,
-            Command::Models => Verb::Models,
+            Command::Models(_) => Verb::Models,
             Command::Refresh => Verb::Refresh,
             Command::Describe(_) => Verb::Describe,
             Command::Alter { .. } => Verb::Alter,

@@ -5,9 +5,23 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 mod rails;
 
-/// The table a new model gets when the user names none: the plural of its snake_case name.
+/// A name qualified by its schema (`sales.orders`, `sales.Order`) split at the first dot; a
+/// bare name has no schema. A schema's name never holds a dot (see `dialect::postgres`), so
+/// the table's part may.
+pub fn split_schema(name: &str) -> (Option<&str>, &str) {
+    match name.split_once('.') {
+        Some((schema, rest)) if !schema.is_empty() && !rest.is_empty() => (Some(schema), rest),
+        _ => (None, name),
+    }
+}
+
+/// The table a new model gets when the user names none: the plural of its snake_case name
+/// (`sales.Order` → `sales.orders`, in the schema named).
 pub fn table_for_model(model: &str) -> String {
-    pluralize_last_word(&model.to_snake_case())
+    match split_schema(model) {
+        (Some(schema), model) => format!("{schema}.{}", table_for_model(model)),
+        (None, model) => pluralize_last_word(&model.to_snake_case()),
+    }
 }
 
 /// Table names a model name may stand for, in the order they are tried after the exact and
@@ -40,8 +54,12 @@ pub fn rails_table(model: &str) -> String {
     }
 }
 
-/// The model name shown for a table: the singular of its last word, in UpperCamelCase.
+/// The model name shown for a table: the singular of its last word, in UpperCamelCase, after
+/// its schema if it has one (`sales.orders` → `sales.Order`).
 pub fn model_for_table(table: &str) -> String {
+    if let (Some(schema), table) = split_schema(table) {
+        return format!("{schema}.{}", model_for_table(table));
+    }
     let snake = table.to_snake_case();
     let (head, last) = match snake.rsplit_once('_') {
         Some((head, last)) => (format!("{head}_"), last.to_string()),
@@ -86,6 +104,17 @@ mod tests {
         assert_eq!(table_for_model("MediaType"), "media_types");
         assert_eq!(table_for_model("Person"), "people");
         assert_eq!(table_candidates("MediaType"), ["media_type".to_string(), "media_types".to_string()]);
+    }
+
+    /// A name with its schema keeps the schema as it is; the convention applies to the rest.
+    #[test]
+    fn names_with_a_schema_keep_it() {
+        assert_eq!(split_schema("sales.orders"), (Some("sales"), "orders"));
+        assert_eq!(split_schema("public.a.b"), (Some("public"), "a.b"));
+        assert_eq!(split_schema("orders"), (None, "orders"));
+        assert_eq!(split_schema(".x"), (None, ".x"));
+        assert_eq!(table_for_model("Sales.OrderItem"), "Sales.order_items");
+        assert_eq!(model_for_table("Sales.order_items"), "Sales.OrderItem");
     }
 
     #[test]

@@ -187,10 +187,17 @@ pub fn commits_implicitly(dialect: Dialect, text: &str) -> bool {
 /// Whether `text` may have changed the schema: the catalog is read again after it, and the
 /// drivers forget the statements they prepared against the tables as they were.
 pub fn changes_schema(text: &str) -> bool {
-    matches!(
-        leading_words(text, 1).first().map(String::as_str),
-        Some("create" | "alter" | "drop" | "rename" | "truncate" | "attach" | "detach")
-    )
+    let words = leading_words(text, 3);
+    let word = |n: usize| words.get(n).map_or("", String::as_str);
+    match word(0) {
+        "create" | "alter" | "drop" | "rename" | "truncate" | "attach" | "detach" => true,
+        // PostgreSQL's search path says which tables a bare name finds.
+        "set" | "reset" => {
+            let setting = if matches!(word(1), "session" | "local") { word(2) } else { word(1) };
+            matches!(setting, "search_path" | "schema" | "all")
+        }
+        _ => false,
+    }
 }
 
 /// What psql prints for a statement that returns no rows and changes none (its command tag):
@@ -347,10 +354,21 @@ mod tests {
             "attach 'x' as y",
             "/* c */ create view v as select 1",
             "truncate t",
+            "SET search_path TO sales, public",
+            "set local search_path = x",
+            "SET SCHEMA 'sales'",
+            "reset search_path",
         ] {
             assert!(changes_schema(text), "{text:?}");
         }
-        for text in ["select 1", "insert into create_log values (1)", "update t set drop = 1", "pragma table_info(t)"] {
+        for text in [
+            "select 1",
+            "insert into create_log values (1)",
+            "update t set drop = 1",
+            "pragma table_info(t)",
+            "set time zone 'UTC'",
+            "set statement_timeout = 5",
+        ] {
             assert!(!changes_schema(text), "{text:?}");
         }
     }

@@ -72,11 +72,14 @@ fn candidates(offer: &Offer<'_>, word: &str, catalog: &Catalog) -> Vec<Completio
     out.extend(offer.keywords.iter().map(|k| Completion::new(*k, " ")));
     out.extend(offer.words.iter().map(|w| Completion::new(*w, "")));
     if offer.models {
-        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote(m), " ")));
+        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote_model(m), " ")));
+    }
+    if offer.schemas {
+        out.extend(catalog.schemas.names.iter().map(|s| Completion::new(quote(s), "")));
     }
     if offer.types {
         out.extend(FieldType::DECL_NAMES.iter().map(|t| Completion::new(*t, "")));
-        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote(m), "")));
+        out.extend(catalog.model_names().iter().map(|m| Completion::new(quote_model(m), "")));
     }
     if let Some(fields) = &offer.fields {
         fields_of(fields, word, catalog, &mut out);
@@ -176,6 +179,15 @@ fn follow<'c>(catalog: &'c Catalog, table: &'c Table, path: &str) -> Option<&'c 
 
 fn resolve<'t>(table: &'t Table, name: &str) -> Option<Field<'t>> {
     table.field(&Ident { name: name.to_string(), span: Default::default() }).ok()
+}
+
+/// A model's name as it must be typed: its schema and its own name each quoted on its own
+/// (`sales.Order`).
+fn quote_model(name: &str) -> String {
+    match crate::naming::split_schema(name) {
+        (Some(schema), model) => format!("{}.{}", quote(schema), quote(model)),
+        (None, model) => quote(model),
+    }
 }
 
 /// A name as it must be typed: in backticks unless it is an identifier.
@@ -467,6 +479,26 @@ mod tests {
         c.tables.push(table("things", &[("odd col", "TEXT", "?")], &[]));
         assert_eq!(offered("add Thing ", &c), ["`odd col`="]);
         assert_eq!(quote("a`b"), "`a``b`");
+    }
+
+    /// A model of a schema outside the search path is offered with its schema, and its fields
+    /// after it (`query sales.Order where …`).
+    #[test]
+    fn models_of_other_schemas_complete_with_their_schema() {
+        let mut c = catalog();
+        c.tables.push(table(
+            "sales.orders",
+            &[("id", "INTEGER", "pk"), ("total", "INTEGER", ""), ("user_id", "INTEGER", "")],
+            &[("user_id", "users")],
+        ));
+        c.schemas.names = vec!["public".into(), "sales".into()];
+        assert_eq!(offered("query sales.Or", &c), ["sales.Order "]);
+        assert_eq!(offered("count sal", &c), ["sales.Order "]);
+        assert_eq!(offered("query sales.Order where tot", &c), ["total"]);
+        assert_eq!(offered("model Refund { order: sales.Or", &c), ["sales.Order"]);
+        assert_eq!(offered("models sa", &c), ["sales"]);
+        assert_eq!(quote_model("sales.Order"), "sales.Order");
+        assert_eq!(quote_model("my sales.Order"), "`my sales`.Order");
     }
 
     #[test]

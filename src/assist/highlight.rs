@@ -138,6 +138,22 @@ mod tests {
         assert_eq!(painted(list, Style::new().dimmed()), ["# x"]);
     }
 
+    /// A model named with its schema is one model name, coloured as one; an unknown one is red.
+    #[test]
+    fn models_named_with_their_schema_are_models() {
+        let mut c = catalog();
+        c.tables.push(crate::assist::tests::table("sales.orders", &[("id", "INTEGER", "pk")], &[]));
+        c.schemas.names = vec!["sales".into()];
+        let cyan = Style::new().cyan().style("sales.Order").to_string();
+        assert!(
+            highlight("query sales.Order where id = 1", &c).contains(&cyan),
+            "{:?}",
+            highlight("query sales.Order", &c)
+        );
+        let red = Style::new().red().style("sales.Ordr").to_string();
+        assert!(highlight("count sales.Ordr", &c).contains(&red));
+    }
+
     #[test]
     fn unknown_names_are_red() {
         let red = |line: &str| painted(line, Style::new().red());
@@ -157,7 +173,7 @@ mod tests {
     /// is not read yet is a model, not an unknown name.
     #[test]
     fn models_not_read_yet_are_models() {
-        let partial = crate::catalog::Catalog::partial(vec!["users".into(), "tracks".into()]);
+        let partial = crate::catalog::Catalog::partial(vec!["users".into(), "tracks".into()], Default::default());
         let out = highlight("query User where name=1", &partial);
         assert!(!out.contains("\x1b[31mUser"), "{out:?}");
         let unknown = highlight("query Usr", &partial);

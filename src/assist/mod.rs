@@ -58,6 +58,7 @@ pub(crate) mod tests {
     pub(crate) fn catalog() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 table(
                     "users",

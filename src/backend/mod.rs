@@ -20,7 +20,7 @@ use crate::redact::redact_url;
 pub use cancel::Canceller;
 pub use postgres::ServerRole;
 
-use crate::catalog::{Catalog, marker};
+use crate::catalog::{Catalog, Schemas, marker};
 use crate::dialect::{Dialect, Sql};
 use crate::error::{DbCode, Error, ErrorKind, Result, ServerDetail, TextPosition};
 use crate::value::{FieldType, Value};
@@ -239,7 +239,7 @@ impl Backend {
     /// Reads every table of the current schema, with the models their markers name.
     pub async fn introspect(&mut self) -> Result<Catalog> {
         let mut catalog = self.read_tables(None).await?;
-        catalog.declare_marked(&self.table_names().await?);
+        catalog.declare_marked(&self.table_names().await?.0);
         Ok(catalog)
     }
 
@@ -255,16 +255,30 @@ impl Backend {
         }
     }
 
-    /// The name of every table of the current schema, in the order a whole read lists them,
-    /// each with the model its marker names if it has one (see `catalog::marker`); nothing else
-    /// (one cheap query).
-    pub async fn table_names(&mut self) -> Result<Vec<(String, Option<String>)>> {
-        let listed = match self {
-            Backend::Sqlite(conn) => sqlite::table_names(conn).await?,
+    /// The name of every table read (see `dialect::postgres` for PostgreSQL's schemas), in the
+    /// order a whole read lists them, each with the model its marker names if it has one (see
+    /// `catalog::marker`), and the schemas there are; nothing else (one cheap query).
+    pub async fn table_names(&mut self) -> Result<(Vec<(String, Option<String>)>, Schemas)> {
+        let (listed, schemas) = match self {
+            Backend::Sqlite(conn) => (sqlite::table_names(conn).await?, Schemas::default()),
             Backend::Postgres(conn) => postgres::table_names(conn).await?,
-            Backend::Mysql(conn) => mysql::table_names(conn).await?,
+            Backend::Mysql(conn) => (mysql::table_names(conn).await?, Schemas::default()),
         };
-        Ok(listed.into_iter().map(|(table, marker)| (table, marker.as_deref().and_then(marker::model_of))).collect())
+        let listed =
+            listed.into_iter().map(|(table, marker)| (table, marker.as_deref().and_then(marker::model_of))).collect();
+        Ok((listed, schemas))
+    }
+
+    /// Has the catalog read the tables of `schema`, outside the search path, from now on; says
+    /// whether it did not already. Only PostgreSQL has schemas.
+    pub fn read_schema(&mut self, schema: &str) -> bool {
+        match self {
+            Backend::Postgres(link) if !link.schemas.iter().any(|s| s == schema) => {
+                link.schemas.push(schema.to_string());
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Reads the tables `names` and the tables around them: those they refer to and, if

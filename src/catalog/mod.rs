@@ -6,14 +6,16 @@
 pub mod marker;
 mod partial;
 mod relations;
+mod schemas;
 
 pub use partial::Partial;
 pub use relations::{Relation, RelationKind, Step, is_join_table};
+pub use schemas::Schemas;
 
-use crate::ast::{FieldPath, Ident};
+use crate::ast::{FieldPath, Ident, Span};
 use crate::datetime::Spelling;
 use crate::error::{Error, ErrorKind, Result};
-use crate::naming;
+use crate::naming::{self, split_schema};
 use crate::suggest;
 use crate::value::{DecimalForm, FieldType};
 
@@ -278,6 +280,8 @@ pub struct Catalog {
     /// Which of `tables` are views, and whether each takes rows: a model like a table, but
     /// `add`, `update` and `delete` on one the database cannot write are refused.
     pub views: Vec<View>,
+    /// PostgreSQL's schemas: which there are, and where the tables named without one are.
+    pub schemas: Schemas,
 }
 
 /// A view of the current schema (its columns are a [`Table`] of the same name).
@@ -373,44 +377,25 @@ impl Catalog {
     }
 
     /// The name of the table a model name stands for, among every table of the schema (read or
-    /// not): see [`Catalog::find_model`].
+    /// not): see [`Catalog::find_model`]. A model named with its schema (`sales.Order`) is
+    /// looked for among that schema's tables only, and a bare name among the search path's: a
+    /// table of the path wins, as in PostgreSQL.
     pub fn table_name_for(&self, model: &str) -> Option<&str> {
         if let Some((_, table)) = self.declared.iter().find(|(m, _)| m.eq_ignore_ascii_case(model))
             && let Some(name) = self.names().find(|t| t == table)
         {
             return Some(name);
         }
-        let names = || self.names();
-        let exact = names().find(|t| *t == model);
-        let folded = || names().find(|t| t.eq_ignore_ascii_case(model));
-        // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
-        // the snake_case candidate (`order_details`) without its underscores.
-        let named = |candidates: &[String]| candidates.iter().find_map(|c| names().find(|t| same_words(t, c)));
-        // `users` for `User` is found without loading the inflection rules, which are slow to
-        // load; `people` for `Person` needs them.
-        // The commonest case, `User` for `users`, without allocating.
-        let simple_plural = || {
-            let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
-            let plural_of = |t: &&str| {
-                t.len() == model.len() + 1
-                    && t.ends_with('s')
-                    && t.is_char_boundary(model.len())
-                    && t[..model.len()].eq_ignore_ascii_case(model)
-            };
-            names().find(|t| one_word && plural_of(t))
-        };
-        let regular = || named(&naming::regular_plurals(model));
-        let conventional = || named(&naming::table_candidates(model));
-        let rails = || named(&[naming::rails_table(model)]);
-        // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
-        let shown = || names().find(|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
-        exact
-            .or_else(folded)
-            .or_else(simple_plural)
-            .or_else(regular)
-            .or_else(conventional)
-            .or_else(rails)
-            .or_else(shown)
+        match split_schema(model) {
+            (Some(typed), bare) => match self.schemas.find(typed) {
+                Some(schema) => resolve(bare, || {
+                    self.names().filter(move |t| self.schemas.holds(schema, t)).map(|t| (t, split_schema(t).1))
+                }),
+                // No schema of that name: a table whose own name has a dot (SQLite, MySQL).
+                None => resolve(model, || self.names().map(|t| (t, t))),
+            },
+            (None, _) => resolve(model, || self.names().filter(|t| split_schema(t).0.is_none()).map(|t| (t, t))),
+        }
     }
 
     /// Like [`Catalog::find_model`], with an error that points at the name and suggests the
@@ -418,6 +403,11 @@ impl Catalog {
     pub fn model(&self, ident: &Ident) -> Result<&Table> {
         if let Some(name) = self.table_name_for(&ident.name) {
             return self.table(name).ok_or_else(|| self.not_read(name, ident.span));
+        }
+        if let (Some(typed), _) = split_schema(&ident.name)
+            && !self.schemas.names.is_empty()
+        {
+            return Err(self.unknown_in_schema(ident, typed));
         }
         Err({
             let models = self.model_names();
@@ -433,6 +423,62 @@ impl Catalog {
             }
             err
         })
+    }
+
+    /// The schema a name stands for (`models sales`), or an error that points at it.
+    pub fn schema(&self, ident: &Ident) -> Result<&str> {
+        let Some(schema) = self.schemas.find(&ident.name) else {
+            let err = self.unknown_schema(&ident.name, ident.span);
+            // `models User`, for the fields of one model.
+            return Err(match self.table_name_for(&ident.name) {
+                Some(_) => err.with_help(format!("`{0}` is a model: `describe {0}` shows it", ident.name)),
+                None => err,
+            });
+        };
+        Ok(schema)
+    }
+
+    /// "unknown schema", with the nearest one.
+    fn unknown_schema(&self, typed: &str, span: Span) -> Error {
+        let err = Error::at(ErrorKind::Name, format!("unknown schema `{typed}`"), span).with_label("no such schema");
+        if self.schemas.names.is_empty() {
+            return err.with_help("schemas are PostgreSQL's; here `models` lists every model");
+        }
+        match suggest::did_you_mean(typed, self.schemas.names.iter().map(String::as_str)) {
+            Some(help) => err.with_help(help),
+            // A server may hold a schema per tenant: a few of them say enough.
+            None => {
+                let shown: Vec<&str> = self.schemas.names.iter().take(10).map(String::as_str).collect();
+                let more = self.schemas.names.len() - shown.len();
+                let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+                err.with_help(format!("its schemas are: {}{tail}", shown.join(", ")))
+            }
+        }
+    }
+
+    /// The error for a model named with a schema (`sales.Ordr`) that names no table: an unknown
+    /// schema, pointed at, with the nearest one; or the nearest model of the schema.
+    fn unknown_in_schema(&self, ident: &Ident, typed: &str) -> Error {
+        let Some(schema) = self.schemas.find(typed) else {
+            // The schema is what the name starts with, unless it was written in backticks.
+            let span = match ident.span.end - ident.span.start == ident.name.len() {
+                true => Span::new(ident.span.start, ident.span.start + typed.len()),
+                false => ident.span,
+            };
+            return self.unknown_schema(typed, span);
+        };
+        let models: Vec<String> = self
+            .names()
+            .filter(|t| self.schemas.holds(schema, t))
+            .map(|t| format!("{typed}.{}", naming::model_for_table(split_schema(t).1)))
+            .collect();
+        let err = Error::at(ErrorKind::Name, format!("unknown model `{}`", ident.name), ident.span)
+            .with_label("no table for this model");
+        match suggest::did_you_mean(&ident.name, models.iter().map(String::as_str)) {
+            Some(help) => err.with_help(help),
+            None if models.is_empty() => err.with_help(format!("schema `{schema}` has no tables")),
+            None => err.with_help(format!("its models are: {}", models.join(", "))),
+        }
     }
 
     /// Like [`Catalog::model`], for a command that writes rows: a view the database cannot
@@ -548,6 +594,40 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The name of the table `model` stands for among `names` (each table's name, and the part of
+/// it the model is matched against: without its schema): by exact name, then
+/// case-insensitively, then by the convention (snake_case, then its plural).
+fn resolve<'n, I>(model: &str, names: impl Fn() -> I) -> Option<&'n str>
+where
+    I: Iterator<Item = (&'n str, &'n str)>,
+{
+    let find = |pick: &dyn Fn(&str) -> bool| names().find(|(_, t)| pick(t)).map(|(name, _)| name);
+    let exact = || find(&|t| t == model);
+    let folded = || find(&|t| t.eq_ignore_ascii_case(model));
+    // A table named in CamelCase (`OrderDetails`, which `models` shows as `OrderDetail`) is
+    // the snake_case candidate (`order_details`) without its underscores.
+    let named = |candidates: &[String]| candidates.iter().find_map(|c| find(&|t| same_words(t, c)));
+    // `users` for `User` is found without loading the inflection rules, which are slow to
+    // load; `people` for `Person` needs them.
+    // The commonest case, `User` for `users`, without allocating.
+    let simple_plural = || {
+        let one_word = model.chars().skip(1).all(|c| !c.is_uppercase());
+        let plural_of = |t: &str| {
+            t.len() == model.len() + 1
+                && t.ends_with('s')
+                && t.is_char_boundary(model.len())
+                && t[..model.len()].eq_ignore_ascii_case(model)
+        };
+        if one_word { find(&plural_of) } else { None }
+    };
+    let regular = || named(&naming::regular_plurals(model));
+    let conventional = || named(&naming::table_candidates(model));
+    let rails = || named(&[naming::rails_table(model)]);
+    // Whatever `models` lists resolves, even where the inflection rules do not go both ways.
+    let shown = || find(&|t| naming::model_for_table(t).eq_ignore_ascii_case(model));
+    exact().or_else(folded).or_else(simple_plural).or_else(regular).or_else(conventional).or_else(rails).or_else(shown)
 }
 
 /// Whether two names are the same words, whatever their case and underscores:
@@ -672,6 +752,7 @@ mod tests {
     fn sample() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 Table {
                     name: "users".into(),
@@ -749,6 +830,7 @@ mod tests {
             tables: vec![table("OrderDetails"), table("ProductTags"), table("Categories")],
             declared: Vec::new(),
             partial: None,
+            schemas: Default::default(),
             views: vec![],
         };
         for t in &catalog.tables {
@@ -803,6 +885,46 @@ mod tests {
             let shown = catalog.tables[1].model_name();
             assert_eq!(catalog.find_model(&shown).map(|t| t.name.as_str()), Some(name), "{shown} (shown) → {name}");
         }
+    }
+
+    /// PostgreSQL's resolution: a bare name finds the search path's table, a name with its
+    /// schema that schema's (a schema of the path too), the schema exactly then in any case;
+    /// an unknown schema is an error on the schema's part of the name.
+    #[test]
+    fn models_named_with_their_schema_resolve_in_that_schema() {
+        let table = |name: &str| Table {
+            name: name.into(),
+            columns: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+            model: None,
+        };
+        let catalog = Catalog {
+            tables: vec![table("orders"), table("sales.orders"), table("sales.order_items"), table("users")],
+            schemas: Schemas {
+                names: vec!["public".into(), "sales".into()],
+                homes: [("orders", "public"), ("users", "public")].map(|(t, s)| (t.into(), s.into())).into(),
+            },
+            ..Catalog::default()
+        };
+        assert_eq!(catalog.table_name_for("Order"), Some("orders"));
+        assert_eq!(catalog.table_name_for("sales.Order"), Some("sales.orders"));
+        assert_eq!(catalog.table_name_for("SALES.orders"), Some("sales.orders"));
+        assert_eq!(catalog.table_name_for("sales.OrderItem"), Some("sales.order_items"));
+        assert_eq!(catalog.table_name_for("public.Order"), Some("orders"));
+        assert_eq!(catalog.table_name_for("public.User"), Some("users"));
+        // Outside the search path, a table is found only with its schema.
+        assert_eq!(catalog.table_name_for("OrderItem"), None);
+        assert_eq!(catalog.table_name_for("sales.User"), None);
+        assert_eq!(catalog.tables[2].model_name(), "sales.OrderItem");
+
+        let err = catalog.model(&Ident { name: "salse.Order".into(), span: Span::new(6, 17) }).unwrap_err();
+        assert_eq!(err.message, "unknown schema `salse`");
+        assert_eq!(err.span, Some(Span::new(6, 11)));
+        assert_eq!(err.help.as_deref(), Some("did you mean `sales`?"));
+        let err = catalog.model(&ident("sales.Ordr")).unwrap_err();
+        assert_eq!(err.message, "unknown model `sales.Ordr`");
+        assert_eq!(err.help.as_deref(), Some("did you mean `sales.Order`?"));
     }
 
     #[test]

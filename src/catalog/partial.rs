@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::{Catalog, Table};
+use super::{Catalog, Schemas, Table};
 use crate::ast::Span;
 use crate::error::{Error, ErrorKind};
 
@@ -22,13 +22,14 @@ pub struct Partial {
 }
 
 impl Catalog {
-    /// A catalog of no table read yet, knowing every table's name.
-    pub fn partial(names: Vec<String>) -> Catalog {
+    /// A catalog of no table read yet, knowing every table's name (and the schemas there are).
+    pub fn partial(names: Vec<String>, schemas: Schemas) -> Catalog {
         Catalog {
             tables: Vec::new(),
             declared: Vec::new(),
             views: Vec::new(),
             partial: Some(Partial { names, whole: HashSet::new() }),
+            schemas,
         }
     }
 
@@ -91,9 +92,11 @@ impl Catalog {
         self.name_tables();
     }
 
-    /// Takes in the names of the tables as they are now: tables gone are forgotten.
-    pub fn take_names(&mut self, names: Vec<String>) {
+    /// Takes in the names of the tables as they are now (and the schemas): tables gone are
+    /// forgotten.
+    pub fn take_names(&mut self, names: Vec<String>, schemas: Schemas) {
         let Some(partial) = self.partial.as_mut() else { return };
+        self.schemas = schemas;
         self.tables.retain(|t| names.contains(&t.name));
         partial.whole.retain(|n| names.contains(n));
         partial.names = names;
@@ -127,6 +130,7 @@ mod tests {
                 table("users", &["age"], &[]),
             ],
             partial: None,
+            schemas: Schemas::default(),
         }
     }
 
@@ -135,7 +139,10 @@ mod tests {
     #[test]
     fn models_resolve_among_every_name_and_need_their_table_read() {
         let whole = shop();
-        let mut part = Catalog::partial(vec!["User".into(), "orders".into(), "reviews".into(), "users".into()]);
+        let mut part = Catalog::partial(
+            vec!["User".into(), "orders".into(), "reviews".into(), "users".into()],
+            Schemas::default(),
+        );
         assert!(part.model(&ident("User")).unwrap_err().message.contains("`User` is not read yet"));
         assert_eq!(part.table_name_for("Order"), Some("orders"));
         assert_eq!(part.model(&ident("Usr")).unwrap_err().help.as_deref(), Some("did you mean `User`?"));
@@ -143,11 +150,7 @@ mod tests {
 
         let users = whole.table("users").unwrap().clone();
         let orders = whole.table("orders").unwrap().clone();
-        part.take_in(
-            Catalog { tables: vec![users.clone(), orders], declared: Vec::new(), views: Vec::new(), partial: None },
-            &["orders".into()],
-            true,
-        );
+        part.take_in(Catalog { tables: vec![users.clone(), orders], ..Catalog::default() }, &["orders".into()], true);
         assert_eq!(part.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["orders", "users"]);
         assert_eq!(part.find_model("Order").unwrap().name, "orders");
         assert_eq!(part.table_count(), 4);
@@ -159,11 +162,7 @@ mod tests {
         assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Name, "table `users` is not read yet"));
         assert!(whole.path(whole.table("users").unwrap(), &relation).is_ok());
         // Read without what refers to it, a table's relations are still unknown.
-        part.take_in(
-            Catalog { tables: vec![users], declared: Vec::new(), views: Vec::new(), partial: None },
-            &["users".into()],
-            false,
-        );
+        part.take_in(Catalog { tables: vec![users], ..Catalog::default() }, &["users".into()], false);
         assert!(!part.relations_read("users") && part.relations_read("orders"));
     }
 }

@@ -119,8 +119,10 @@ pub fn is_join_table(table: &Table) -> bool {
 }
 
 /// The name of the relation made by the references of `child`: the plural of its model name in
-/// snake_case (`orders` → `orders`, `OrderDetails` → `order_details`, `people` → `people`).
+/// snake_case (`orders` → `orders`, `OrderDetails` → `order_details`, `people` → `people`), of a
+/// table in another schema too (`sales.orders` → `orders`): a relation's name is one name.
 fn plural_name(child: &str) -> String {
+    let child = naming::split_schema(child).1;
     naming::table_for_model(&naming::model_for_table(child))
 }
 
@@ -206,6 +208,7 @@ mod tests {
     fn shop() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 table("users", &["name"], &[]),
                 table("orders", &["total"], &[("user_id", "users")]),

@@ -12,7 +12,7 @@ impl Dialect {
     pub fn add_column(self, table: &str, column: &ColumnDef) -> Vec<Sql> {
         let mut b = Builder::new(self);
         b.push("ALTER TABLE ");
-        b.ident(table);
+        b.table(table);
         b.push(" ADD COLUMN ");
         let inline_unique = self != Dialect::Sqlite;
         self.column_def(&mut b, &ColumnDef { unique: column.unique && inline_unique, ..column.clone() });
@@ -27,14 +27,17 @@ impl Dialect {
                 b.ident(&column.name);
                 b.push(") REFERENCES ");
             }
-            b.ident(ref_table);
+            b.table(ref_table);
             b.push(" (");
             b.ident(key);
             b.push(")");
         }
         let mut statements = vec![b.finish()];
         if column.unique && !inline_unique {
-            let name = crate::plan::fit_generated(self, &format!("{table}_{}_key", column.name));
+            let name = crate::plan::fit_generated(
+                self,
+                &format!("{}_{}_key", crate::naming::split_schema(table).1, column.name),
+            );
             statements.push(self.create_index(table, &name, &[(column.name.clone(), false)], true));
         }
         let create = crate::plan::CreateTable { table: table.to_string(), model: None, columns: vec![column.clone()] };
@@ -49,7 +52,7 @@ impl Dialect {
         self.column_def(&mut b, column);
         if let Some((ref_table, key)) = &column.references {
             b.push(" REFERENCES ");
-            b.ident(ref_table);
+            b.table(ref_table);
             b.push(" (");
             b.ident(key);
             b.push(")");
@@ -58,13 +61,18 @@ impl Dialect {
     }
 
     pub fn rename_column(self, table: &str, from: &str, to: &str) -> Sql {
-        Sql::raw(format!("ALTER TABLE {} RENAME COLUMN {} TO {}", self.quote(table), self.quote(from), self.quote(to)))
+        Sql::raw(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            self.quote_table(table),
+            self.quote(from),
+            self.quote(to)
+        ))
     }
 
     /// `ALTER TABLE … DROP COLUMN`; on MySQL, a column that holds a foreign key loses the key in
     /// the same statement (MySQL refuses to drop the column first).
     pub fn drop_column(self, table: &str, column: &str, foreign_key: Option<&str>) -> Sql {
-        let mut text = format!("ALTER TABLE {} ", self.quote(table));
+        let mut text = format!("ALTER TABLE {} ", self.quote_table(table));
         if let Some(key) = foreign_key {
             text.push_str(&format!("DROP FOREIGN KEY {}, ", self.quote(key)));
         }
@@ -87,14 +95,14 @@ impl Dialect {
             "CREATE {}INDEX {} ON {} ({})",
             if unique { "UNIQUE " } else { "" },
             self.quote(name),
-            self.quote(table),
+            self.quote_table(table),
             columns.join(", ")
         ))
     }
 
     /// One row if the table has any: a required field with no default cannot be added then.
     pub fn any_row(self, table: &str) -> Sql {
-        Sql::raw(format!("SELECT 1 FROM {} LIMIT 1", self.quote(table)))
+        Sql::raw(format!("SELECT 1 FROM {} LIMIT 1", self.quote_table(table)))
     }
 
     /// MySQL: the name of the foreign key held by `column` of `table` (one row, or none).

@@ -75,7 +75,7 @@ impl Builder {
         if load.many() {
             let sorted = self.next_alias();
             self.push(") FROM (SELECT * FROM ");
-            self.ident(&load.table);
+            self.table(&load.table);
             self.push(" AS ");
             self.ident(&sorted);
             self.push(" WHERE ");
@@ -234,7 +234,7 @@ impl Builder {
     /// ` FROM table AS alias WHERE <alias is a record of the parent row>`.
     fn reached_from(&mut self, parent: &str, load: &Load, alias: &str) {
         self.push(" FROM ");
-        self.ident(&load.table);
+        self.table(&load.table);
         self.push(" AS ");
         self.ident(alias);
         self.push(" WHERE ");
@@ -250,7 +250,7 @@ impl Builder {
             [first, rest @ ..] => {
                 let via = self.next_alias();
                 self.push("EXISTS (SELECT 1 FROM ");
-                self.ident(first.table());
+                self.table(first.table());
                 self.push(" AS ");
                 self.ident(&via);
                 self.push(" WHERE ");

@@ -146,6 +146,17 @@ impl Dialect {
         out
     }
 
+    /// Quotes a table as the catalog names it. On PostgreSQL a table outside the search path
+    /// is named with its schema (`sales.orders`), and is written `"sales"."orders"`; a schema's
+    /// name holds no dot, so the first dot is the one between them. Elsewhere a name is one
+    /// identifier, whatever it holds.
+    pub fn quote_table(self, table: &str) -> String {
+        match crate::naming::split_schema(table) {
+            (Some(schema), name) if self == Dialect::Postgres => format!("{}.{}", self.quote(schema), self.quote(name)),
+            _ => self.quote(table),
+        }
+    }
+
     fn placeholder(self, n: usize) -> String {
         match self {
             Dialect::Postgres => format!("${n}"),
@@ -236,9 +247,9 @@ impl Dialect {
                 text: format!(
                     "SELECT setval(pg_get_serial_sequence($1, $2), MAX({key})) FROM {} HAVING MAX({key}) IS NOT NULL \
                      AND pg_get_serial_sequence($1, $2) IS NOT NULL",
-                    self.quote(table)
+                    self.quote_table(table)
                 ),
-                params: vec![Value::Text(self.quote(table)), Value::Text(column.to_string())],
+                params: vec![Value::Text(self.quote_table(table)), Value::Text(column.to_string())],
             }
         })
     }
@@ -250,7 +261,7 @@ impl Dialect {
             let columns: Vec<String> = insert.columns.iter().map(|c| self.quote(c)).collect();
             Sql::raw(format!(
                 "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
-                self.quote(&insert.table),
+                self.quote_table(&insert.table),
                 columns.join(", ")
             ))
         })
@@ -299,7 +310,7 @@ impl Dialect {
     pub fn count(self, count: &Count) -> Sql {
         let mut b = Builder::new(self);
         b.push("SELECT COUNT(*) FROM ");
-        b.ident(&count.table);
+        b.table(&count.table);
         b.filter_clause(&count.table, count.filter.as_ref());
         b.finish()
     }
@@ -309,7 +320,7 @@ impl Dialect {
     pub fn insert(self, insert: &Insert, returning: &[String]) -> Sql {
         let mut b = Builder::new(self);
         b.push("INSERT INTO ");
-        b.ident(&insert.table);
+        b.table(&insert.table);
         if insert.columns.is_empty() {
             b.push(match self {
                 Dialect::Mysql => " () VALUES ()",
@@ -373,7 +384,7 @@ impl Dialect {
         let mut b = Builder::new(self);
         b.in_write = true;
         b.push("UPDATE ");
-        b.ident(&update.table);
+        b.table(&update.table);
         b.push(" SET ");
         for (i, (column, value)) in update.set.iter().enumerate() {
             if i > 0 {
@@ -405,7 +416,7 @@ impl Dialect {
         let mut b = Builder::new(self);
         b.in_write = true;
         b.push("DELETE FROM ");
-        b.ident(&delete.table);
+        b.table(&delete.table);
         b.filter_clause(&delete.table, delete.filter.as_ref());
         b.finish()
     }
@@ -413,7 +424,7 @@ impl Dialect {
     pub fn create_table(self, create: &CreateTable) -> Sql {
         let mut b = Builder::new(self);
         b.push("CREATE TABLE ");
-        b.ident(&create.table);
+        b.table(&create.table);
         let marker = create.model.as_deref();
         // SQLite keeps a comment between the name and the columns as written (one after the
         // closing bracket it drops).
@@ -435,7 +446,7 @@ impl Dialect {
                 b.push("FOREIGN KEY (");
                 b.ident(&column.name);
                 b.push(") REFERENCES ");
-                b.ident(table);
+                b.table(table);
                 b.push(" (");
                 b.ident(key);
                 b.push(")");
@@ -488,11 +499,15 @@ impl Dialect {
             .iter()
             .filter(|c| c.references.is_some() && !c.primary_key && !c.unique)
             .map(|c| {
-                let name = crate::plan::fit_generated(self, &format!("{}_{}_idx", create.table, c.name));
+                // An index lives in its table's schema, and is named without it.
+                let name = crate::plan::fit_generated(
+                    self,
+                    &format!("{}_{}_idx", crate::naming::split_schema(&create.table).1, c.name),
+                );
                 Sql::raw(format!(
                     "CREATE INDEX {} ON {} ({})",
                     self.quote(&name),
-                    self.quote(&create.table),
+                    self.quote_table(&create.table),
                     self.quote(&c.name)
                 ))
             })
@@ -500,7 +515,7 @@ impl Dialect {
     }
 
     pub fn drop_table(self, table: &str) -> Sql {
-        Sql::raw(format!("DROP TABLE {}", self.quote(table)))
+        Sql::raw(format!("DROP TABLE {}", self.quote_table(table)))
     }
 
     fn column_def(self, b: &mut Builder, column: &ColumnDef) {
@@ -711,6 +726,12 @@ impl Builder {
         self.text.push_str(&quoted);
     }
 
+    /// A table (or an alias): see [`Dialect::quote_table`].
+    fn table(&mut self, name: &str) {
+        let quoted = self.dialect.quote_table(name);
+        self.text.push_str(&quoted);
+    }
+
     fn ident_list(&mut self, names: &[String]) {
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
@@ -721,7 +742,7 @@ impl Builder {
     }
 
     fn qualified(&mut self, table: &str, column: &str) {
-        self.ident(table);
+        self.table(table);
         self.push(".");
         self.ident(column);
     }
@@ -808,14 +829,14 @@ impl Builder {
                 self.push(" IN (SELECT ");
                 self.qualified(&alias, key);
                 self.push(" FROM ");
-                self.ident(target);
+                self.table(target);
                 self.push(" AS ");
                 self.ident(&alias);
                 self.push(" WHERE ");
             }
             Step::Relation { table: child, column, key } => {
                 self.push("EXISTS (SELECT 1 FROM ");
-                self.ident(child);
+                self.table(child);
                 self.push(" AS ");
                 self.ident(&alias);
                 self.push(" WHERE ");
@@ -847,7 +868,7 @@ impl Builder {
         self.push(" FROM (SELECT ");
         self.qualified(&alias, inner);
         self.push(" FROM ");
-        self.ident(step.table());
+        self.table(step.table());
         self.push(" AS ");
         self.ident(&alias);
         self.push(" WHERE ");
@@ -969,7 +990,7 @@ impl Builder {
         self.push("(SELECT ");
         self.scalar(&alias, rest, column);
         self.push(" FROM ");
-        self.ident(step.table());
+        self.table(step.table());
         self.push(" AS ");
         self.ident(&alias);
         self.push(" WHERE ");

@@ -106,53 +106,107 @@ pub fn shown_as_text(sql_type: &str) -> bool {
         )
 }
 
-// The catalog of the search path, in three queries whatever the number of tables: of every
-// table (and view), or of the tables named in a JSON array bound to `$1` (a big schema is read as commands
-// need it).
+// The catalog, in a few queries whatever the number of tables: of every table (and view), or of
+// the tables named in a JSON array bound to a parameter (a big schema is read as commands need
+// it).
+//
+// Which tables: those of the search path, named as it resolves them (`users`); and, named with
+// their schema (`sales.orders`), the tables of the other schemas the session was asked for (a
+// model named `sales.Order`), and those that refer to a table of the search path or that one
+// refers to (so that a reference across schemas is followed both ways). Every schema of a
+// database is not read: a server that keeps a schema per tenant (or per test) would have the
+// session read them all at connect.
 
-/// The tables and views of the search path, each as the search path resolves its name
-/// (`pg_table_is_visible`).
-const VISIBLE: &str = "pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
-    AND c.relkind IN ('r', 'p', 'v', 'm')";
+/// How the catalog names a table: bare if the search path finds it by that name, else
+/// `schema.table`. A table of the path whose name holds a dot is named with its schema too,
+/// so that the first dot of a name always ends its schema (a schema's name with a dot is never
+/// read: see [`OTHER_SCHEMA`]).
+const KEY: &str = "CASE WHEN pg_table_is_visible(c.oid) AND strpos(c.relname, '.') = 0 THEN c.relname::text \
+    ELSE n.nspname::text || '.' || c.relname::text END";
 
-/// The tables a catalog query reads (`c` in pg_class): every one of the search path, or those
-/// named.
-fn tables_where(only: Option<&[String]>) -> &'static str {
-    match only {
-        None => VISIBLE,
-        Some(_) => {
-            "pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
-            AND c.relkind IN ('r', 'p', 'v', 'm') \
-            AND c.relname = ANY (ARRAY(SELECT json_array_elements_text($1::json))::name[])"
-        }
+/// A schema outside the search path that may be read: not the system's (`pg_catalog`,
+/// `pg_toast`, other sessions' `pg_temp_N`, which only the system may name `pg_…`) and not
+/// `information_schema`.
+const OTHER_SCHEMA: &str =
+    "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND strpos(n.nspname, '.') = 0";
+
+/// Tables outside the search path that a table of it refers to, or that refer to one of it.
+const LINKED: &str = "c.oid IN (SELECT k.confrelid FROM pg_constraint k WHERE k.contype = 'f' AND pg_table_is_visible(k.conrelid) \
+    UNION SELECT k.conrelid FROM pg_constraint k WHERE k.contype = 'f' AND pg_table_is_visible(k.confrelid))";
+
+/// The tables (`c` in pg_class, `n` its schema) a catalog query reads: see above. `schemas`
+/// is the parameter that holds the other schemas asked for, if any are.
+fn tables_read(schemas: Option<&str>) -> String {
+    let asked = match schemas {
+        Some(p) => format!("n.nspname = ANY (ARRAY(SELECT json_array_elements_text({p}::json))::name[]) OR "),
+        None => String::new(),
+    };
+    format!(
+        "c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
+        AND (pg_table_is_visible(c.oid) OR ({OTHER_SCHEMA} AND ({asked}{LINKED})))"
+    )
+}
+
+/// A catalog query: its text made by `text` from the parameters it takes (the names of the
+/// tables it reads, when only some are read, then the other schemas asked for, when there
+/// are), bound in that order.
+fn catalog_query(
+    only: Option<&[String]>,
+    schemas: &[String],
+    text: impl FnOnce(Option<&str>, Option<&str>) -> String,
+) -> Sql {
+    let mut params = Vec::new();
+    let mut slot = |values: &[String]| {
+        params.push(super::names_value(values));
+        format!("${}", params.len())
+    };
+    let names = only.map(&mut slot);
+    let asked = (!schemas.is_empty()).then(|| slot(schemas));
+    let text = text(names.as_deref(), asked.as_deref());
+    Sql { text, params }
+}
+
+/// The tables a catalog query reads: [`tables_read`], or those of them named in the JSON
+/// array `names`. The table's own name is compared first, so that its index finds the few
+/// candidates before their names are made.
+fn tables_where(names: Option<&str>, schemas: Option<&str>) -> String {
+    let read = tables_read(schemas);
+    match names {
+        None => read,
+        Some(p) => format!(
+            "{read} AND c.relname = ANY (ARRAY(SELECT regexp_replace(x, '^[^.]*\\.', '') FROM json_array_elements_text({p}::json) AS x)::name[]) \
+            AND ({KEY}) = ANY (ARRAY(SELECT json_array_elements_text({p}::json)))"
+        ),
     }
 }
 
-fn catalog_query(text: String, only: Option<&[String]>) -> Sql {
-    match only {
-        None => Sql::raw(text),
-        Some(names) => Sql { text, params: vec![super::names_value(names)] },
-    }
+/// The name of every table (as [`KEY`] makes it), its schema, and its ormsh marker if it has
+/// one (see `catalog::marker`), in the order of [`columns_query`].
+pub fn table_names_query(schemas: &[String]) -> Sql {
+    catalog_query(None, schemas, |_, asked| {
+        format!(
+            "SELECT {KEY}, n.nspname::text, \
+            CASE WHEN d.description LIKE 'ormsh model %' THEN d.description END \
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+            LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+            WHERE {} ORDER BY ({KEY}) COLLATE \"C\"",
+            tables_where(None, asked)
+        )
+    })
 }
 
-/// The name of every table, in the order of [`columns_query`].
-/// With each, its ormsh marker if it has one (see `catalog::marker`).
-pub fn table_names_query() -> Sql {
-    Sql::raw(format!(
-        "SELECT c.relname::text, \
-        CASE WHEN d.description LIKE 'ormsh model %' THEN d.description END \
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-        LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-        WHERE {} ORDER BY c.relname",
-        tables_where(None)
-    ))
+/// Every schema a model may be named by: neither the system's nor `information_schema`.
+pub fn schemas_query() -> Sql {
+    Sql::raw(format!("SELECT n.nspname::text FROM pg_namespace n WHERE {OTHER_SCHEMA} ORDER BY n.nspname"))
 }
 
-/// Every column of every table (or of those named). The declared type is the type's own name
-/// (`int4`, `varchar(40)`, `timestamptz`, `jsonb`, an enum's name, `int4[]`) with its modifiers.
-pub fn columns_query(only: Option<&[String]>) -> Sql {
-    let text = format!(
-        r"SELECT c.relname::text, a.attname::text,
+/// Every column of every table (or of those named), then the table's schema. The declared
+/// type is the type's own name (`int4`, `varchar(40)`, `timestamptz`, `jsonb`, an enum's name,
+/// `int4[]`) with its modifiers.
+pub fn columns_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
+    catalog_query(only, schemas, |names, asked| {
+        format!(
+            r#"SELECT {KEY}, a.attname::text,
             CASE WHEN t.typcategory = 'A' AND et.oid IS NOT NULL THEN et.typname::text || '[]'
                  ELSE t.typname::text || COALESCE(substring(format_type(a.atttypid, a.atttypmod) FROM '\(.*\)'), '')
             END,
@@ -161,7 +215,8 @@ pub fn columns_query(only: Option<&[String]>) -> Sql {
             a.attnotnull,
             pg_get_expr(d.adbin, d.adrelid),
             a.attidentity <> '' OR a.attgenerated <> '',
-            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
+            n.nspname::text
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = c.oid
@@ -170,43 +225,53 @@ pub fn columns_query(only: Option<&[String]>) -> Sql {
         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
         WHERE {} AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY c.relname, a.attnum",
-        tables_where(only)
-    );
-    catalog_query(text, only)
+        ORDER BY ({KEY}) COLLATE "C", a.attnum"#,
+            tables_where(names, asked)
+        )
+    })
 }
 
-/// Every view of the current schema (materialized ones too), and whether it takes rows.
-pub fn views_query() -> Sql {
-    Sql::raw(
-        "SELECT c.relname::text, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-        WHERE pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND c.relkind IN ('v', 'm')",
-    )
+/// Every view read (materialized ones too), and whether it takes rows.
+pub fn views_query(schemas: &[String]) -> Sql {
+    catalog_query(None, schemas, |_, asked| {
+        format!(
+            "SELECT {KEY}, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+            WHERE {} AND c.relkind IN ('v', 'm')",
+            tables_where(None, asked)
+        )
+    })
 }
+
+/// The name [`KEY`] gives the table `rc` (in schema `rn`) that a foreign key refers to.
+const REF_KEY: &str = "CASE WHEN pg_table_is_visible(rc.oid) AND strpos(rc.relname, '.') = 0 THEN rc.relname::text \
+    ELSE rn.nspname::text || '.' || rc.relname::text END";
 
 /// Single-column foreign keys only, of every table (or of those named).
-pub fn foreign_keys_query(only: Option<&[String]>) -> Sql {
-    let text = format!(
-        "SELECT c.relname::text, a.attname::text, rc.relname::text, ra.attname::text
+pub fn foreign_keys_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
+    catalog_query(only, schemas, |names, asked| {
+        format!(
+            "SELECT {KEY}, a.attname::text, {REF_KEY}, ra.attname::text
         FROM pg_constraint k
         JOIN pg_class c ON c.oid = k.conrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_class rc ON rc.oid = k.confrelid
+        JOIN pg_namespace rn ON rn.oid = rc.relnamespace
         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
         JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
         WHERE k.contype = 'f' AND {} AND cardinality(k.conkey) = 1
-        ORDER BY c.relname, k.conname",
-        tables_where(only)
-    );
-    catalog_query(text, only)
+        ORDER BY ({KEY}) COLLATE \"C\", k.conname",
+            tables_where(names, asked)
+        )
+    })
 }
 
 /// Every index but the primary key's (the key is shown as the key), of every table (or of those
 /// named); an expression in an index has no column name.
-pub fn indexes_query(only: Option<&[String]>) -> Sql {
-    let text = format!(
-        "SELECT c.relname::text, ic.relname::text, i.indisunique, a.attname::text
+pub fn indexes_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
+    catalog_query(only, schemas, |names, asked| {
+        format!(
+            "SELECT {KEY}, ic.relname::text, i.indisunique, a.attname::text
         FROM pg_index i
         JOIN pg_class c ON c.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -214,30 +279,30 @@ pub fn indexes_query(only: Option<&[String]>) -> Sql {
         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
         WHERE {} AND NOT i.indisprimary AND k.ord <= i.indnkeyatts
-        ORDER BY c.relname, ic.relname, k.ord",
-        tables_where(only)
-    );
-    catalog_query(text, only)
+        ORDER BY ({KEY}) COLLATE \"C\", ic.relname, k.ord",
+            tables_where(names, asked)
+        )
+    })
 }
 
-/// The tables named in the JSON array bound to `$1`, with every table they refer to and, if
-/// `inbound`, every table that refers to them and every table those refer to (the far end of a
-/// join table): what resolving names in the named tables may need.
-pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
-    let text = format!(
-        "WITH named AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {}),
+/// The tables named in a JSON array, with every table they refer to and, if `inbound`, every
+/// table that refers to them and every table those refer to (the far end of a join table):
+/// what resolving names in the named tables may need.
+pub fn tables_around_query(names: &[String], inbound: bool, schemas: &[String]) -> Sql {
+    catalog_query(Some(names), schemas, |named, asked| {
+        format!(
+            "WITH named AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {}),
         fk AS (SELECT conrelid, confrelid FROM pg_constraint WHERE contype = 'f'),
-        inbound AS (SELECT conrelid AS oid FROM fk WHERE {} AND confrelid IN (SELECT oid FROM named)),
+        inbound AS (SELECT conrelid AS oid FROM fk WHERE {inbound} AND confrelid IN (SELECT oid FROM named)),
         near AS (SELECT oid FROM named
             UNION SELECT confrelid FROM fk WHERE conrelid IN (SELECT oid FROM named)
             UNION SELECT oid FROM inbound
             UNION SELECT confrelid FROM fk WHERE conrelid IN (SELECT oid FROM inbound))
-        SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        SELECT {KEY} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.oid IN (SELECT oid FROM near) AND {}
-        ORDER BY c.relname",
-        tables_where(Some(names)),
-        inbound,
-        tables_where(None)
-    );
-    catalog_query(text, Some(names))
+        ORDER BY ({KEY}) COLLATE \"C\"",
+            tables_where(named, asked),
+            tables_where(None, asked)
+        )
+    })
 }

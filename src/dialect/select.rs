@@ -48,7 +48,7 @@ impl Dialect {
         }
         b.loads(&select.table, loads);
         b.push(" FROM ");
-        b.ident(&select.table);
+        b.table(&select.table);
         b.write_joins(&select.table);
         // The WHERE clause tests rows, before any join of the summary is in play.
         let joins = std::mem::take(&mut b.joins);
@@ -128,7 +128,7 @@ impl Builder {
             let step = chain.last().expect("a chain has a step");
             let (outer, inner) = step.link();
             self.push(" LEFT JOIN ");
-            self.ident(step.table());
+            self.table(step.table());
             self.push(" AS ");
             self.ident(&alias);
             self.push(" ON ");
@@ -250,7 +250,7 @@ impl Builder {
             let from = if i == 0 { table } else { aliases[i - 1].as_str() };
             let (outer, inner) = step.link();
             self.push(if i == 0 { " FROM " } else { " JOIN " });
-            self.ident(step.table());
+            self.table(step.table());
             self.push(" AS ");
             self.ident(&aliases[i]);
             if i > 0 {

@@ -55,6 +55,13 @@ fn identifiers_are_quoted_with_their_quotes_doubled() {
     assert_eq!(Dialect::Sqlite.quote("a\"b"), "\"a\"\"b\"");
     assert_eq!(Dialect::Mysql.quote("a`b"), "`a``b`");
     assert_eq!(Dialect::Postgres.quote("select"), "\"select\"");
+    // A table outside PostgreSQL's search path is named with its schema; elsewhere a dot is
+    // part of the one name.
+    assert_eq!(Dialect::Postgres.quote_table("sales.orders"), "\"sales\".\"orders\"");
+    assert_eq!(Dialect::Postgres.quote_table("public.a.b"), "\"public\".\"a.b\"");
+    assert_eq!(Dialect::Postgres.quote_table("orders"), "\"orders\"");
+    assert_eq!(Dialect::Sqlite.quote_table("a.b"), "\"a.b\"");
+    assert_eq!(Dialect::Mysql.quote_table("a.b"), "`a.b`");
 }
 
 #[test]

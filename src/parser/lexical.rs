@@ -158,9 +158,15 @@ pub(super) fn name_end<'a>(cx: &Cx<'a>, i: &'a str) -> Option<&'a str> {
     }
 }
 
+/// A model's name, or its schema's and its own (`sales.Order`, PostgreSQL's): one name, with
+/// the dot, that the catalog splits.
+///
 /// grammar: model_name
 pub(super) fn model_name<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Ident> {
-    name(cx, i)
+    let (rest, first) = name(cx, i)?;
+    let Some(after_dot) = rest.strip_prefix('.') else { return Ok((rest, first)) };
+    let (rest, model) = or_fail(name(cx, after_dot), || cx.expected("a model name after `schema.`", after_dot))?;
+    Ok((rest, Ident { name: format!("{}.{}", first.name, model.name), span: cx.span(i, rest) }))
 }
 
 /// `name`, `user.name`, `album.artist.name`.

@@ -128,11 +128,12 @@ pub(super) fn field_decl<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, FieldDecl> 
     Ok((rest, decl))
 }
 
-/// A scalar type or, for any other name, a reference to that model; `?` makes it nullable.
+/// A scalar type or, for any other name, a reference to that model (which may be named with
+/// its schema, `sales.Order`); `?` makes it nullable.
 ///
 /// grammar: field_type
 pub(super) fn field_type<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (FieldTypeDecl, bool)> {
-    let (after, ty) = name(cx, i)?;
+    let (after, ty) = model_name(cx, i)?;
     // A name in backticks is never a type keyword.
     let scalar = !i.starts_with('`') && FieldType::from_decl(&ty.name).is_some();
     let ty = if scalar { FieldTypeDecl::Scalar(ty) } else { FieldTypeDecl::Reference(ty) };
@@ -170,10 +171,15 @@ fn field_modifier<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Modifier> {
     }
 }
 
+/// `models`, or the models of one schema: `models sales`.
+///
 /// grammar: models
-pub(super) fn models<'a>(_: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
+pub(super) fn models<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (rest, _) = super::shell::verb_word(Verb::Models, i)?;
-    Ok((rest, Command::Models))
+    match name(cx, skip_ws(rest)) {
+        Ok((rest, schema)) => Ok((rest, Command::Models(Some(schema)))),
+        Err(_) => Ok((rest, Command::Models(None))),
+    }
 }
 
 /// `describe Model`; psql's `\d Model`, and `\d` alone for the list of models.
@@ -183,7 +189,7 @@ pub(super) fn describe<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Command> {
     let (after_word, word) = super::shell::verb_word(Verb::Describe, i)?;
     let r = skip_ws(after_word);
     if word.starts_with('\\') && model_name(cx, r).is_err() {
-        return Ok((after_word, Command::Models));
+        return Ok((after_word, Command::Models(None)));
     }
     let (rest, model) = or_fail(model_name(cx, r), || cx.expected("a model name", r))?;
     Ok((rest, Command::Describe(model)))

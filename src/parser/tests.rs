@@ -53,7 +53,8 @@ fn show(command: &Command) -> String {
             };
             format!("(alter {} {change})", model.name)
         }
-        Command::Models => "models".into(),
+        Command::Models(None) => "models".into(),
+        Command::Models(Some(schema)) => format!("(models {})", schema.name),
         Command::Refresh => "refresh".into(),
         Command::Describe(m) => format!("(describe {})", m.name),
         Command::Drop { model, confirmed } => {
@@ -196,6 +197,11 @@ fn parses_commands() {
     let table: &[(&str, &str)] = &[
         ("models", "models"),
         ("MODELS", "models"),
+        ("models sales", "(models sales)"),
+        ("\\dt sales", "(models sales)"),
+        ("query sales.Order where user.name = x", "(query sales.Order (where (= user.name x)))"),
+        ("describe `my sales`.Order", "(describe my sales.Order)"),
+        ("model Refund { order: sales.Order }", "(model Refund (order: &sales.Order))"),
         ("export count User to n.txt", r#"(export (count User) to "n.txt")"#),
         (
             r#"export query User where name="go to x.csv" to "my dir/out.csv" force # done"#,
@@ -671,7 +677,7 @@ fn reports_errors() {
         ("alter User index (a, a)", "`a` is named twice", 21, None),
         ("alter User unique a", "expected `(` after `unique`, found `a`", 18, Some("e.g. `unique (email)`")),
         ("alter User add x int", "expected `:` after `x`, found `int`", 17, None),
-        ("models please", "unexpected `please` after the command", 7, None),
+        ("models sales please", "unexpected `please` after the command", 13, None),
         ("model User", "expected `{`, found end of input", 10, None),
         ("model User { name text }", "expected `:` after `name`, found `text`", 18, None),
         ("model User { a: int b: text }", "expected `,`, `}` or a newline after the field, found `b`", 20, None),

@@ -187,7 +187,12 @@ pub fn plan(catalog: &Catalog, model: &Ident, change: &AlterChange, context: &Co
                     *span,
                 ));
             }
-            let base = format!("{}_{}_{}", table.name, names.join("_"), if *unique { "key" } else { "idx" });
+            let base = format!(
+                "{}_{}_{}",
+                crate::naming::split_schema(&table.name).1,
+                names.join("_"),
+                if *unique { "key" } else { "idx" }
+            );
             // Free as the database will have it: shortened when too long for it.
             let fit = |n: &str| super::fit_generated(context.dialect, n);
             let name = fit(&free_name(catalog, &base, |catalog, n| {

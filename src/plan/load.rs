@@ -195,6 +195,7 @@ mod tests {
     fn shop() -> Catalog {
         Catalog {
             partial: None,
+            schemas: Default::default(),
             tables: vec![
                 table("users", &["name"], &[("address_id", "addresses")]),
                 table("addresses", &["street"], &[]),

@@ -80,6 +80,9 @@ pub struct Session {
     catalog: Arc<Catalog>,
     /// The models the command being run names, for reading more of a schema read in part.
     named: Vec<String>,
+    /// The schemas the running command names (`sales` of `sales.Order`, `models sales`), as
+    /// typed: their tables are read (see `Session::read_schemas_named`).
+    schemas_named: Vec<String>,
     tx: TxState,
     settings: Settings,
     printer: Printer,
@@ -119,6 +122,7 @@ impl Session {
             schema_provisional: false,
             catalog,
             named: Vec::new(),
+            schemas_named: Vec::new(),
             tx: TxState::Idle,
             settings: Settings::default(),
             printer,
@@ -292,7 +296,7 @@ impl Session {
             Command::Source { path, span } => return Ok(Flow::Source(path.clone(), *span)),
             Command::Connect { url, span } => self.connect(url, *span).await?,
             Command::Explain(inner) => self.explain(inner).await?,
-            Command::Models => self.models()?,
+            Command::Models(schema) => self.models(schema.as_ref())?,
             Command::Describe(model) => self.describe(model).await?,
             Command::Refresh => self.refresh().await?,
             // Boxed: each holds a whole command's future, which would make every command's
@@ -623,10 +627,13 @@ impl Session {
         Ok(())
     }
 
-    fn models(&mut self) -> Result<()> {
+    fn models(&mut self, schema: Option<&Ident>) -> Result<()> {
+        let schema = schema.map(|s| self.catalog.schema(s)).transpose()?;
         let columns = ["model".to_string(), "table".to_string(), "fields".to_string()];
         self.printer.begin_rows(&columns).map_err(io_error)?;
-        for table in &self.catalog.tables {
+        let listed =
+            self.catalog.tables.iter().filter(|t| schema.is_none_or(|s| self.catalog.schemas.holds(s, &t.name)));
+        for table in listed {
             let row = [
                 Value::Text(table.model_name()),
                 Value::Text(table.name.clone()),
@@ -834,7 +841,12 @@ impl Session {
         while self.catalog.is_partial() {
             match self.read_more().await {
                 Ok(true) => {}
-                Ok(false) => break,
+                // Names read again may show a schema the command names, made since.
+                Ok(false) => match self.read_new_schemas().await {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(failed) => return Err(reading_failed(failed, &err)),
+                },
                 Err(failed) => return Err(reading_failed(failed, &err)),
             }
             match look(&self.catalog) {
@@ -846,6 +858,9 @@ impl Session {
             return Err(err);
         }
         if let Err(failed) = self.read_whole().await {
+            return Err(reading_failed(failed, &err));
+        }
+        if let Err(failed) = self.read_new_schemas().await {
             return Err(reading_failed(failed, &err));
         }
         look(&self.catalog)

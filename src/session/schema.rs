@@ -19,9 +19,9 @@ const DEBUG_VAR: &str = "ORMSH_DEBUG_CATALOG";
 impl Session {
     /// The catalog of a new connection: the names of its tables, nothing read yet.
     pub(super) async fn first_catalog(backend: &mut crate::backend::Backend) -> Result<Catalog> {
-        let listed = backend.table_names().await?;
+        let (listed, schemas) = backend.table_names().await?;
         tell(format_args!("names of {} tables", listed.len()));
-        let mut catalog = Catalog::partial(listed.iter().map(|(table, _)| table.clone()).collect());
+        let mut catalog = Catalog::partial(listed.iter().map(|(table, _)| table.clone()).collect(), schemas);
         catalog.declare_marked(&listed);
         Ok(catalog)
     }
@@ -61,11 +61,15 @@ impl Session {
     /// their types from the catalog). Nothing when the schema is read whole, or in a
     /// transaction that only a rollback leaves (where nothing can be read).
     pub(super) async fn read_for(&mut self, command: &Command) -> Result<()> {
-        if !self.catalog.is_partial() || !matches!(self.tx, TxState::Idle | TxState::Open { .. }) {
+        if !matches!(self.tx, TxState::Idle | TxState::Open { .. }) {
+            return Ok(());
+        }
+        self.read_schemas_named(command).await?;
+        if !self.catalog.is_partial() {
             return Ok(());
         }
         match command {
-            Command::Models => return self.read_whole().await,
+            Command::Models(_) => return self.read_whole().await,
             Command::Sql { .. } if self.dialect() == Dialect::Mysql => return self.read_whole().await,
             _ => {}
         }
@@ -79,6 +83,42 @@ impl Session {
             false => catalog.table(table).is_none(),
         });
         self.read_around(unread, inbound).await
+    }
+
+    /// Reads the tables of the schemas outside the search path that the command names a model
+    /// in (`sales.Order`), from now on: the catalog reads only the search path's tables (and
+    /// those a reference ties to them) until a schema is asked for, so that a database of many
+    /// schemas (one per tenant) costs no more than its search path.
+    async fn read_schemas_named(&mut self, command: &Command) -> Result<()> {
+        let mut models = Vec::new();
+        models_named(command, &mut models);
+        let mut schemas: Vec<&str> = Vec::new();
+        match command {
+            Command::Model(decl) => models.push(&decl.name),
+            Command::Alter { model, .. } => models.push(model),
+            Command::Models(Some(schema)) => schemas.push(&schema.name),
+            _ => {}
+        }
+        schemas.extend(models.iter().filter_map(|m| crate::naming::split_schema(&m.name).0));
+        self.schemas_named = schemas.into_iter().map(String::from).collect();
+        self.read_new_schemas().await.map(drop)
+    }
+
+    /// Has the catalog read the schemas the command names that it knows of and did not read
+    /// yet (a schema of the search path too: a table of it may be hidden by one of the same
+    /// name earlier in the path), and reads them now; says whether there were any. After the
+    /// catalog is read again for a name not found, a schema made since is among them.
+    pub(super) async fn read_new_schemas(&mut self) -> Result<bool> {
+        let mut asked = false;
+        for typed in &self.schemas_named {
+            if let Some(schema) = self.catalog.schemas.find(typed) {
+                asked |= self.backend.read_schema(schema);
+            }
+        }
+        if asked {
+            self.refresh_catalog().await?;
+        }
+        Ok(asked)
     }
 
     /// The tables of the models the command names that `pick` picks.
@@ -104,10 +144,10 @@ impl Session {
             return Ok(false);
         }
         if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {
-            let listed = self.backend.table_names().await?;
+            let (listed, schemas) = self.backend.table_names().await?;
             tell(format_args!("names of {} tables", listed.len()));
             let mut catalog = Catalog::clone(&self.catalog);
-            catalog.take_names(listed.iter().map(|(table, _)| table.clone()).collect());
+            catalog.take_names(listed.iter().map(|(table, _)| table.clone()).collect(), schemas);
             catalog.declare_marked(&listed);
             self.set_catalog(catalog);
             if self.named.iter().any(|m| self.catalog.table_name_for(m).is_none()) {

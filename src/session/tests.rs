@@ -409,7 +409,7 @@ async fn explain_names_the_statements_that_run() {
                 let ran = session.execute(&statement, &mut Answer(true, Vec::new())).await;
                 let sent = recording.take();
                 let what = format!("{} ({interactive}, {sandbox}): `{}`", file.display(), piece.text(&text));
-                if matches!(command, Command::Set(_) | Command::Help(_) | Command::Models | Command::Describe(_)) {
+                if matches!(command, Command::Set(_) | Command::Help(_) | Command::Models(_) | Command::Describe(_)) {
                     assert!(sent.is_empty(), "{what} sent {sent:?}");
                     continue;
                 }

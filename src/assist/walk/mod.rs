@@ -77,6 +77,8 @@ pub(super) struct Offer<'c> {
     pub models: bool,
     /// Type names and model names, as the type of a field in a `model` declaration.
     pub types: bool,
+    /// Schema names (PostgreSQL's): `models sales`.
+    pub schemas: bool,
     pub fields: Option<Fields<'c>>,
     /// `true`, `false`, `null`.
     pub values: bool,
@@ -110,7 +112,8 @@ impl<'c> Offer<'c> {
     fn word_kind(&self) -> WordKind {
         if self.values {
             WordKind::Value
-        } else if self.sql.is_some() || self.fields.as_ref().is_some_and(|f| f.dotted) {
+        } else if self.sql.is_some() || self.fields.as_ref().is_some_and(|f| f.dotted) || self.models || self.types {
+            // A model may be named with its schema: `sales.Order`.
             WordKind::Path
         } else {
             WordKind::Ident
@@ -559,7 +562,11 @@ impl<'s, 'c> Walker<'s, 'c> {
                 Some(())
             }
             Verb::Begin => self.tx_modes(),
-            Verb::Models | Verb::Refresh | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Refresh | Verb::Commit | Verb::Quit => Some(()),
+            Verb::Models => {
+                self.slot(|| Offer { schemas: true, ..Offer::default() })?;
+                self.name().map(drop)
+            }
         }
     }
 
@@ -601,7 +608,13 @@ impl<'s, 'c> Walker<'s, 'c> {
     /// The model name after a command word.
     fn model(&mut self) -> Step<Option<&'c Table>> {
         self.slot(|| Offer { models: true, hint: Some(Hint::Model), ..Offer::default() })?;
-        let (start, name, _) = self.name()?;
+        let (start, mut name, _) = self.name()?;
+        // `sales.Order`: a model named with its schema (PostgreSQL's).
+        if self.rest().starts_with('.') {
+            self.pos += 1;
+            let (_, model, _) = self.name()?;
+            name = format!("{name}.{model}");
+        }
         let table = self.catalog.find_model(&name);
         // A table not read yet (a big schema is read in the background) is still a model.
         let known = table.is_some() || self.catalog.table_name_for(&name).is_some();

@@ -5,7 +5,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use crate::backend::db_error;
-use crate::catalog::{Catalog, Column, ForeignKey, View, field_type_of};
+use crate::catalog::{Catalog, Column, ForeignKey, Schemas, View, field_type_of};
 use crate::dialect::Sql;
 use crate::dialect::postgres as dialect;
 use crate::error::Result;
@@ -20,18 +20,40 @@ async fn rows(conn: &mut PgConnection, sql: Sql) -> Result<Vec<PgRow>> {
     query.fetch_all(&mut *conn).await.map_err(db_error)
 }
 
-/// The name of every table of `current_schema()`, with its marker if it has one.
-pub async fn table_names(conn: &mut PgConnection) -> Result<Vec<(String, Option<String>)>> {
-    rows(conn, dialect::table_names_query())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0).map_err(db_error)?, r.try_get(1).unwrap_or(None))))
-        .collect()
+/// The name of every table read (those of the search path, and of `schemas`: see
+/// `dialect::postgres`), each with its marker if it has one, and the schemas there are.
+pub async fn table_names(
+    conn: &mut PgConnection,
+    schemas: &[String],
+) -> Result<(Vec<(String, Option<String>)>, Schemas)> {
+    let mut names = Vec::new();
+    let mut read = Schemas::default();
+    for row in rows(conn, dialect::table_names_query(schemas)).await? {
+        let name: String = row.try_get(0).map_err(db_error)?;
+        let schema: String = row.try_get(1).map_err(db_error)?;
+        let marker: Option<String> = row.try_get(2).unwrap_or(None);
+        if !name.contains('.') {
+            read.homes.insert(name.clone(), schema);
+        }
+        names.push((name, marker));
+    }
+    read.names = schema_names(conn).await?;
+    Ok((names, read))
+}
+
+/// Every schema a model may be named by.
+async fn schema_names(conn: &mut PgConnection) -> Result<Vec<String>> {
+    rows(conn, dialect::schemas_query()).await?.iter().map(|r| r.try_get(0).map_err(db_error)).collect()
 }
 
 /// The tables `names` with those around them (see `dialect::postgres::tables_around_query`).
-pub async fn tables_around(conn: &mut PgConnection, names: &[String], inbound: bool) -> Result<Vec<String>> {
-    rows(conn, dialect::tables_around_query(names, inbound))
+pub async fn tables_around(
+    conn: &mut PgConnection,
+    names: &[String],
+    inbound: bool,
+    schemas: &[String],
+) -> Result<Vec<String>> {
+    rows(conn, dialect::tables_around_query(names, inbound, schemas))
         .await?
         .iter()
         .map(|r| r.try_get(0).map_err(db_error))
@@ -54,12 +76,16 @@ fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
     }
 }
 
-/// Reads every table of `current_schema()` (or those of `only`) with three catalog queries,
-/// whatever the number of tables.
-pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Result<Catalog> {
+/// Reads every table of the search path and of `schemas` (see `dialect::postgres`), or those
+/// of `only`, with a few catalog queries, whatever the number of tables.
+pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>, schemas: &[String]) -> Result<Catalog> {
     let mut catalog = Catalog::default();
-    for row in rows(conn, dialect::columns_query(only)).await? {
+    for row in rows(conn, dialect::columns_query(only, schemas)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
+        if !table.contains('.') {
+            let schema: String = row.try_get(9).map_err(db_error)?;
+            catalog.schemas.homes.insert(table.clone(), schema);
+        }
         let sql_type: String = row.try_get(2).unwrap_or_default();
         let category: String = row.try_get(3).unwrap_or_default();
         let base: String = row.try_get(4).unwrap_or_default();
@@ -82,7 +108,7 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Res
         );
     }
 
-    for row in rows(conn, dialect::foreign_keys_query(only)).await? {
+    for row in rows(conn, dialect::foreign_keys_query(only, schemas)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let fk = ForeignKey {
             column: row.try_get(1).map_err(db_error)?,
@@ -94,18 +120,21 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Res
         }
     }
 
-    for row in rows(conn, dialect::views_query()).await? {
+    for row in rows(conn, dialect::views_query(schemas)).await? {
         let name: String = row.try_get(0).map_err(db_error)?;
         catalog.views.push(View { name, writable: row.try_get(1).unwrap_or(false) });
     }
 
-    for row in rows(conn, dialect::indexes_query(only)).await? {
+    for row in rows(conn, dialect::indexes_query(only, schemas)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let name: String = row.try_get(1).map_err(db_error)?;
         let unique: bool = row.try_get(2).unwrap_or(false);
         let column: Option<String> = row.try_get(3).unwrap_or(None);
         let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) else { continue };
         t.add_index_column(name, unique, column);
+    }
+    if only.is_none() {
+        catalog.schemas.names = schema_names(conn).await?;
     }
     Ok(catalog)
 }
@@ -130,7 +159,7 @@ mod tests {
              CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)"
         );
         with_objects(&mut conn, &drop, &create, async |conn| {
-            let catalog = introspect(conn, None).await.unwrap();
+            let catalog = introspect(conn, None, &[]).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
             assert_eq!((id.name.as_str(), id.sql_type.as_str(), &id.field_type), ("id", "int4", &FieldType::Int));
