@@ -144,11 +144,7 @@ fn the_examples_conform_on_galera() {
 fn the_examples_conform_through_pgpool() {
     let Some(pgpool) = cluster("ORMSH_TEST_PGPOOL") else { return };
     let _pgpool = lock(&PGPOOL);
-    conform(
-        "examples",
-        &[],
-        &[("pgpool", &|name| ServerDb::create(ServerKind::Postgres, &pgpool, &unique_name("pgpool", name)))],
-    );
+    conform("examples", &[], &[("pgpool", &|name| ServerDb::create_pg_schema(&pgpool, &unique_name("pgpool", name)))]);
 }
 
 #[test]
@@ -372,7 +368,7 @@ fn the_pgpool_primary_killed_mid_transaction_fails_over_and_a_down_server_traps_
         eprintln!("skipping the failover: pgpool's first primary is down already");
         return;
     }
-    let db = ServerDb::create(ServerKind::Postgres, &pgpool, &unique_name("clusters", "failover"));
+    let db = ServerDb::create_pg_schema(&pgpool, &unique_name("clusters", "failover"));
     assert_success(&ormsh(&db.url, &["-c", "model Note { body: text }", "-c", "add Note body=before"]), "the model");
     // The primary behind pgpool (5471), straight: the server that will stay down.
     let direct = db.url.replacen(&format!(":{}/", port_of(&pgpool)), ":5471/", 1);

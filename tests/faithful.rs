@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Scratch, ServerDb, ServerKind, assert_success, ok_csv, ormsh};
+use common::{Scratch, ServerDb, ServerKind, assert_success, ok_csv, ormsh, unique_name};
 
 /// A database of one test's own on each backend that is there: its name and URL, and what
 /// keeps it (a temporary directory, or a schema or database dropped at the end).
@@ -415,8 +415,9 @@ fn views_are_models() {
 /// model when `sales` is on the path, and shadows a table of the same name further on.
 #[test]
 fn postgres_search_path_is_honoured() {
-    let Some(sales) = ServerKind::Postgres.fresh_db("faithful", "sales") else { return };
-    let Some(shop) = ServerKind::Postgres.fresh_db("faithful", "shop") else { return };
+    let Some(base) = ServerKind::Postgres.fresh_db("faithful", "path") else { return };
+    let sales = ServerDb::create_pg_schema(&base.url, &unique_name("faithful", "sales"));
+    let shop = ServerDb::create_pg_schema(&base.url, &unique_name("faithful", "shop"));
     let setup = [
         format!("sql CREATE TABLE {}.orders (id INTEGER PRIMARY KEY, total NUMERIC(8,2))", sales.name),
         format!("sql INSERT INTO {}.orders VALUES (1, 10.5)", sales.name),

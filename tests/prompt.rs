@@ -438,7 +438,7 @@ fn ctrl_c_cancels_a_running_command_and_the_session_lives_on() {
 fn ctrl_c_cancels_a_running_command_on_postgres() {
     let Some(db) = ServerKind::Postgres.fresh_db("prompt", "cancel") else { return };
     let location = {
-        let parsed = url::Url::parse(&db.admin_url).unwrap();
+        let parsed = url::Url::parse(&db.url).unwrap();
         // A server's prompt names the backend before `host/database`.
         format!("pg {}{}", parsed.host_str().unwrap_or("localhost"), parsed.path())
     };

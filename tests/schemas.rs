@@ -6,13 +6,15 @@
 
 mod common;
 
-use common::{ServerDb, ServerKind, assert_success, ok_csv, ormsh};
+use common::{ServerDb, ServerKind, assert_success, ok_csv, ormsh, unique_name};
 
-/// Two schemas of the test's own: `home`, the search path of `home.url`, and `sales`, outside it.
-fn schemas(label: &str) -> Option<(ServerDb, ServerDb)> {
-    let home = ServerKind::Postgres.fresh_db("schemas", &format!("{label}_home"))?;
-    let sales = ServerKind::Postgres.fresh_db("schemas", &format!("{label}_sales"))?;
-    Some((home, sales))
+/// Two schemas in a database of the test's own: `home`, the search path of `home.url`, and
+/// `sales`, outside it. The database comes first, so that it is dropped after them.
+fn schemas(label: &str) -> Option<(ServerDb, ServerDb, ServerDb)> {
+    let base = ServerKind::Postgres.fresh_db("schemas", label)?;
+    let home = ServerDb::create_pg_schema(&base.url, &unique_name("schemas", &format!("{label}_home")));
+    let sales = ServerDb::create_pg_schema(&base.url, &unique_name("schemas", &format!("{label}_sales")));
+    Some((base, home, sales))
 }
 
 /// Runs `sql` statements (made by `make` from the two schemas' names) on the server.
@@ -47,7 +49,7 @@ fn fails(url: &str, command: &str) -> String {
 /// count work on it, each statement naming `"sales"."orders"`.
 #[test]
 fn a_table_outside_the_search_path_is_a_model_named_with_its_schema() {
-    let Some((home, sales)) = schemas("crud") else { return };
+    let Some((_base, home, sales)) = schemas("crud") else { return };
     let s = &sales.name;
     setup(
         &home,
@@ -61,9 +63,9 @@ fn a_table_outside_the_search_path_is_a_model_named_with_its_schema() {
     // Its schema is matched exactly, then in any case; its model by the usual convention.
     let upper = s.to_uppercase();
     assert_eq!(ok_csv(url, &[&format!("count {upper}.orders")]), "2\n");
-    // `models` lists it with its schema once a command named the schema; until then the
-    // search path's tables only (psql's `\dt`), so that a server of many schemas costs no more.
-    assert!(!ok_csv(url, &["models"]).contains(s.as_str()), "a schema no command named is listed");
+    // `models` lists it with its schema, in a new session that named nothing yet (issue 12.7).
+    let models = ok_csv(url, &["models"]);
+    assert!(models.contains(&format!("{s}.Order,{s}.orders,\"id, total, status\"")), "{models}");
     // `models sales` lists the schema's models (psql's `\dt sales.*`).
     assert_eq!(
         ok_csv(url, &[&format!("models {s}")]),
@@ -105,7 +107,7 @@ fn a_table_outside_the_search_path_is_a_model_named_with_its_schema() {
 /// without naming the schema: a reference ties the table to the search path.
 #[test]
 fn a_reference_across_schemas_is_followed_both_ways() {
-    let Some((home, sales)) = schemas("refs") else { return };
+    let Some((_base, home, sales)) = schemas("refs") else { return };
     let (h, s) = (&home.name, &sales.name);
     setup(
         &home,
@@ -145,7 +147,7 @@ fn a_reference_across_schemas_is_followed_both_ways() {
 /// changes what the bare name means, from the next command on.
 #[test]
 fn the_search_path_decides_what_a_bare_name_means() {
-    let Some((home, sales)) = schemas("path") else { return };
+    let Some((_base, home, sales)) = schemas("path") else { return };
     let (h, s) = (&home.name, &sales.name);
     setup(
         &home,
@@ -184,7 +186,7 @@ fn the_search_path_decides_what_a_bare_name_means() {
 /// schema; a model not in a schema that is there, with that schema's models.
 #[test]
 fn an_unknown_schema_is_pointed_at() {
-    let Some((home, sales)) = schemas("unknown") else { return };
+    let Some((_base, home, sales)) = schemas("unknown") else { return };
     let s = &sales.name;
     setup(&home, &[format!("sql CREATE TABLE {s}.orders (id SERIAL PRIMARY KEY)")]);
     let typo = s.replace("sales", "salse");
@@ -203,7 +205,7 @@ fn an_unknown_schema_is_pointed_at() {
 /// as a table made elsewhere is (`tests/catalog_follows.rs`).
 #[test]
 fn a_schema_made_elsewhere_is_found_when_named() {
-    let Some((home, sales)) = schemas("late") else { return };
+    let Some((_base, home, sales)) = schemas("late") else { return };
     let s = &sales.name;
     setup(&home, &[format!("sql CREATE TABLE {}.things (id INTEGER)", home.name), format!("sql DROP SCHEMA {s}")]);
     let scratch = common::Scratch::new();

@@ -269,18 +269,6 @@ impl Backend {
         Ok((listed, schemas))
     }
 
-    /// Has the catalog read the tables of `schema`, outside the search path, from now on; says
-    /// whether it did not already. Only PostgreSQL has schemas.
-    pub fn read_schema(&mut self, schema: &str) -> bool {
-        match self {
-            Backend::Postgres(link) if !link.schemas.iter().any(|s| s == schema) => {
-                link.schemas.push(schema.to_string());
-                true
-            }
-            _ => false,
-        }
-    }
-
     /// Reads the tables `names` and the tables around them: those they refer to and, if
     /// `inbound`, those that refer to them and those that these refer to (the far end of a
     /// join table). That is what resolving a command on `names` needs (references; with

@@ -110,12 +110,9 @@ pub fn shown_as_text(sql_type: &str) -> bool {
 // the tables named in a JSON array bound to a parameter (a big schema is read as commands need
 // it).
 //
-// Which tables: those of the search path, named as it resolves them (`users`); and, named with
-// their schema (`sales.orders`), the tables of the other schemas the session was asked for (a
-// model named `sales.Order`), and those that refer to a table of the search path or that one
-// refers to (so that a reference across schemas is followed both ways). Every schema of a
-// database is not read: a server that keeps a schema per tenant (or per test) would have the
-// session read them all at connect.
+// Which tables: those of the search path, named as it resolves them (`users`), and those of
+// every other schema but the system's, named with their schema (`sales.orders`), so that
+// `models` lists them and a reference across schemas is followed both ways.
 
 /// How the catalog names a table: bare if the search path finds it by that name, else
 /// `schema.table`. A table of the path whose name holds a dot is named with its schema too,
@@ -124,53 +121,34 @@ pub fn shown_as_text(sql_type: &str) -> bool {
 const KEY: &str = "CASE WHEN pg_table_is_visible(c.oid) AND strpos(c.relname, '.') = 0 THEN c.relname::text \
     ELSE n.nspname::text || '.' || c.relname::text END";
 
-/// A schema outside the search path that may be read: not the system's (`pg_catalog`,
+/// A schema outside the search path that is read: not the system's (`pg_catalog`,
 /// `pg_toast`, other sessions' `pg_temp_N`, which only the system may name `pg_…`) and not
 /// `information_schema`.
 const OTHER_SCHEMA: &str =
     "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND strpos(n.nspname, '.') = 0";
 
-/// Tables outside the search path that a table of it refers to, or that refer to one of it.
-const LINKED: &str = "c.oid IN (SELECT k.confrelid FROM pg_constraint k WHERE k.contype = 'f' AND pg_table_is_visible(k.conrelid) \
-    UNION SELECT k.conrelid FROM pg_constraint k WHERE k.contype = 'f' AND pg_table_is_visible(k.confrelid))";
-
-/// The tables (`c` in pg_class, `n` its schema) a catalog query reads: see above. `schemas`
-/// is the parameter that holds the other schemas asked for, if any are.
-fn tables_read(schemas: Option<&str>) -> String {
-    let asked = match schemas {
-        Some(p) => format!("n.nspname = ANY (ARRAY(SELECT json_array_elements_text({p}::json))::name[]) OR "),
-        None => String::new(),
-    };
+/// The tables (`c` in pg_class, `n` its schema) a catalog query reads: see above.
+fn tables_read() -> String {
     format!(
         "c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
-        AND (pg_table_is_visible(c.oid) OR ({OTHER_SCHEMA} AND ({asked}{LINKED})))"
+        AND (pg_table_is_visible(c.oid) OR {OTHER_SCHEMA})"
     )
 }
 
-/// A catalog query: its text made by `text` from the parameters it takes (the names of the
-/// tables it reads, when only some are read, then the other schemas asked for, when there
-/// are), bound in that order.
-fn catalog_query(
-    only: Option<&[String]>,
-    schemas: &[String],
-    text: impl FnOnce(Option<&str>, Option<&str>) -> String,
-) -> Sql {
-    let mut params = Vec::new();
-    let mut slot = |values: &[String]| {
-        params.push(super::names_value(values));
-        format!("${}", params.len())
-    };
-    let names = only.map(&mut slot);
-    let asked = (!schemas.is_empty()).then(|| slot(schemas));
-    let text = text(names.as_deref(), asked.as_deref());
-    Sql { text, params }
+/// A catalog query: its text made by `text` from the parameter that holds the names of the
+/// tables it reads, when only some are read.
+fn catalog_query(only: Option<&[String]>, text: impl FnOnce(Option<&str>) -> String) -> Sql {
+    match only {
+        None => Sql::raw(text(None)),
+        Some(names) => Sql { text: text(Some("$1")), params: vec![super::names_value(names)] },
+    }
 }
 
 /// The tables a catalog query reads: [`tables_read`], or those of them named in the JSON
 /// array `names`. The table's own name is compared first, so that its index finds the few
 /// candidates before their names are made.
-fn tables_where(names: Option<&str>, schemas: Option<&str>) -> String {
-    let read = tables_read(schemas);
+fn tables_where(names: Option<&str>) -> String {
+    let read = tables_read();
     match names {
         None => read,
         Some(p) => format!(
@@ -182,15 +160,15 @@ fn tables_where(names: Option<&str>, schemas: Option<&str>) -> String {
 
 /// The name of every table (as [`KEY`] makes it), its schema, and its ormsh marker if it has
 /// one (see `catalog::marker`), in the order of [`columns_query`].
-pub fn table_names_query(schemas: &[String]) -> Sql {
-    catalog_query(None, schemas, |_, asked| {
+pub fn table_names_query() -> Sql {
+    catalog_query(None, |_| {
         format!(
             "SELECT {KEY}, n.nspname::text, \
             CASE WHEN d.description LIKE 'ormsh model %' THEN d.description END \
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
             LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
             WHERE {} ORDER BY ({KEY}) COLLATE \"C\"",
-            tables_where(None, asked)
+            tables_where(None)
         )
     })
 }
@@ -203,8 +181,8 @@ pub fn schemas_query() -> Sql {
 /// Every column of every table (or of those named), then the table's schema. The declared
 /// type is the type's own name (`int4`, `varchar(40)`, `timestamptz`, `jsonb`, an enum's name,
 /// `int4[]`) with its modifiers.
-pub fn columns_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
-    catalog_query(only, schemas, |names, asked| {
+pub fn columns_query(only: Option<&[String]>) -> Sql {
+    catalog_query(only, |names| {
         format!(
             r#"SELECT {KEY}, a.attname::text,
             CASE WHEN t.typcategory = 'A' AND et.oid IS NOT NULL THEN et.typname::text || '[]'
@@ -226,19 +204,19 @@ pub fn columns_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
         WHERE {} AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY ({KEY}) COLLATE "C", a.attnum"#,
-            tables_where(names, asked)
+            tables_where(names)
         )
     })
 }
 
 /// Every view read (materialized ones too), and whether it takes rows.
-pub fn views_query(schemas: &[String]) -> Sql {
-    catalog_query(None, schemas, |_, asked| {
+pub fn views_query() -> Sql {
+    catalog_query(None, |_| {
         format!(
             "SELECT {KEY}, c.relkind = 'v' AND pg_relation_is_updatable(c.oid, false) & 8 = 8 \
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
             WHERE {} AND c.relkind IN ('v', 'm')",
-            tables_where(None, asked)
+            tables_where(None)
         )
     })
 }
@@ -248,8 +226,8 @@ const REF_KEY: &str = "CASE WHEN pg_table_is_visible(rc.oid) AND strpos(rc.relna
     ELSE rn.nspname::text || '.' || rc.relname::text END";
 
 /// Single-column foreign keys only, of every table (or of those named).
-pub fn foreign_keys_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
-    catalog_query(only, schemas, |names, asked| {
+pub fn foreign_keys_query(only: Option<&[String]>) -> Sql {
+    catalog_query(only, |names| {
         format!(
             "SELECT {KEY}, a.attname::text, {REF_KEY}, ra.attname::text
         FROM pg_constraint k
@@ -261,15 +239,15 @@ pub fn foreign_keys_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
         JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
         WHERE k.contype = 'f' AND {} AND cardinality(k.conkey) = 1
         ORDER BY ({KEY}) COLLATE \"C\", k.conname",
-            tables_where(names, asked)
+            tables_where(names)
         )
     })
 }
 
 /// Every index but the primary key's (the key is shown as the key), of every table (or of those
 /// named); an expression in an index has no column name.
-pub fn indexes_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
-    catalog_query(only, schemas, |names, asked| {
+pub fn indexes_query(only: Option<&[String]>) -> Sql {
+    catalog_query(only, |names| {
         format!(
             "SELECT {KEY}, ic.relname::text, i.indisunique, a.attname::text
         FROM pg_index i
@@ -280,7 +258,7 @@ pub fn indexes_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
         WHERE {} AND NOT i.indisprimary AND k.ord <= i.indnkeyatts
         ORDER BY ({KEY}) COLLATE \"C\", ic.relname, k.ord",
-            tables_where(names, asked)
+            tables_where(names)
         )
     })
 }
@@ -288,8 +266,8 @@ pub fn indexes_query(only: Option<&[String]>, schemas: &[String]) -> Sql {
 /// The tables named in a JSON array, with every table they refer to and, if `inbound`, every
 /// table that refers to them and every table those refer to (the far end of a join table):
 /// what resolving names in the named tables may need.
-pub fn tables_around_query(names: &[String], inbound: bool, schemas: &[String]) -> Sql {
-    catalog_query(Some(names), schemas, |named, asked| {
+pub fn tables_around_query(names: &[String], inbound: bool) -> Sql {
+    catalog_query(Some(names), |named| {
         format!(
             "WITH named AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {}),
         fk AS (SELECT conrelid, confrelid FROM pg_constraint WHERE contype = 'f'),
@@ -301,8 +279,8 @@ pub fn tables_around_query(names: &[String], inbound: bool, schemas: &[String]) 
         SELECT {KEY} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.oid IN (SELECT oid FROM near) AND {}
         ORDER BY ({KEY}) COLLATE \"C\"",
-            tables_where(named, asked),
-            tables_where(None, asked)
+            tables_where(named),
+            tables_where(None)
         )
     })
 }

@@ -80,9 +80,6 @@ pub struct Session {
     catalog: Arc<Catalog>,
     /// The models the command being run names, for reading more of a schema read in part.
     named: Vec<String>,
-    /// The schemas the running command names (`sales` of `sales.Order`, `models sales`), as
-    /// typed: their tables are read (see `Session::read_schemas_named`).
-    schemas_named: Vec<String>,
     tx: TxState,
     settings: Settings,
     printer: Printer,
@@ -122,7 +119,6 @@ impl Session {
             schema_provisional: false,
             catalog,
             named: Vec::new(),
-            schemas_named: Vec::new(),
             tx: TxState::Idle,
             settings: Settings::default(),
             printer,
@@ -841,12 +837,7 @@ impl Session {
         while self.catalog.is_partial() {
             match self.read_more().await {
                 Ok(true) => {}
-                // Names read again may show a schema the command names, made since.
-                Ok(false) => match self.read_new_schemas().await {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(failed) => return Err(reading_failed(failed, &err)),
-                },
+                Ok(false) => break,
                 Err(failed) => return Err(reading_failed(failed, &err)),
             }
             match look(&self.catalog) {
@@ -858,9 +849,6 @@ impl Session {
             return Err(err);
         }
         if let Err(failed) = self.read_whole().await {
-            return Err(reading_failed(failed, &err));
-        }
-        if let Err(failed) = self.read_new_schemas().await {
             return Err(reading_failed(failed, &err));
         }
         look(&self.catalog)

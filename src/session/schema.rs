@@ -64,7 +64,6 @@ impl Session {
         if !matches!(self.tx, TxState::Idle | TxState::Open { .. }) {
             return Ok(());
         }
-        self.read_schemas_named(command).await?;
         if !self.catalog.is_partial() {
             return Ok(());
         }
@@ -83,42 +82,6 @@ impl Session {
             false => catalog.table(table).is_none(),
         });
         self.read_around(unread, inbound).await
-    }
-
-    /// Reads the tables of the schemas outside the search path that the command names a model
-    /// in (`sales.Order`), from now on: the catalog reads only the search path's tables (and
-    /// those a reference ties to them) until a schema is asked for, so that a database of many
-    /// schemas (one per tenant) costs no more than its search path.
-    async fn read_schemas_named(&mut self, command: &Command) -> Result<()> {
-        let mut models = Vec::new();
-        models_named(command, &mut models);
-        let mut schemas: Vec<&str> = Vec::new();
-        match command {
-            Command::Model(decl) => models.push(&decl.name),
-            Command::Alter { model, .. } => models.push(model),
-            Command::Models(Some(schema)) => schemas.push(&schema.name),
-            _ => {}
-        }
-        schemas.extend(models.iter().filter_map(|m| crate::naming::split_schema(&m.name).0));
-        self.schemas_named = schemas.into_iter().map(String::from).collect();
-        self.read_new_schemas().await.map(drop)
-    }
-
-    /// Has the catalog read the schemas the command names that it knows of and did not read
-    /// yet (a schema of the search path too: a table of it may be hidden by one of the same
-    /// name earlier in the path), and reads them now; says whether there were any. After the
-    /// catalog is read again for a name not found, a schema made since is among them.
-    pub(super) async fn read_new_schemas(&mut self) -> Result<bool> {
-        let mut asked = false;
-        for typed in &self.schemas_named {
-            if let Some(schema) = self.catalog.schemas.find(typed) {
-                asked |= self.backend.read_schema(schema);
-            }
-        }
-        if asked {
-            self.refresh_catalog().await?;
-        }
-        Ok(asked)
     }
 
     /// The tables of the models the command names that `pick` picks.

@@ -269,29 +269,38 @@ pub struct ServerDb {
 }
 
 impl ServerDb {
-    /// Makes `name` on the server at `admin_url`, dropping one left over by an earlier run first.
+    /// Makes `name` on the server at `admin_url`, dropping one left over by an earlier run first:
+    /// a database of its own on either server. Not a schema: ormsh reads every schema of a
+    /// PostgreSQL database, so tests sharing one would each see the others' tables.
     pub fn create(kind: ServerKind, admin_url: &str, name: &str) -> ServerDb {
-        let (url, create) = match kind {
-            // The schema comes first in the search path of every connection made with this URL.
-            ServerKind::Postgres => {
-                let joiner = if admin_url.contains('?') { '&' } else { '?' };
-                (format!("{admin_url}{joiner}options=-csearch_path%3D{name}"), format!("sql CREATE SCHEMA {name}"))
-            }
+        match kind {
+            ServerKind::Postgres => ServerDb::create_pg_database(admin_url, name),
             ServerKind::Mysql => {
                 let mut url = url::Url::parse(admin_url).expect("a MySQL URL");
                 url.set_path(&format!("/{name}"));
-                (url.to_string(), format!("sql CREATE DATABASE {name}"))
+                let (create, drop) =
+                    (format!("sql CREATE DATABASE {name}"), format!("sql DROP DATABASE IF EXISTS {name}"));
+                ServerDb::make(kind, admin_url, url.to_string(), name, create, drop)
             }
-        };
-        let drop = match kind {
-            ServerKind::Postgres => format!("sql DROP SCHEMA IF EXISTS {name} CASCADE"),
-            ServerKind::Mysql => format!("sql DROP DATABASE IF EXISTS {name}"),
-        };
-        ServerDb::make(kind, admin_url, url, name, create, drop)
+        }
     }
 
-    /// A PostgreSQL database of its own (not a schema), for a pooler that drops the startup
-    /// options a schema of one's own needs (pgbouncer).
+    /// A PostgreSQL schema `name` in the database of `admin_url`, first in the search path of
+    /// every connection made with `url`: for the tests of schemas themselves, in a database of
+    /// their own.
+    pub fn create_pg_schema(admin_url: &str, name: &str) -> ServerDb {
+        let joiner = if admin_url.contains('?') { '&' } else { '?' };
+        ServerDb::make(
+            ServerKind::Postgres,
+            admin_url,
+            format!("{admin_url}{joiner}options=-csearch_path%3D{name}"),
+            name,
+            format!("sql CREATE SCHEMA {name}"),
+            format!("sql DROP SCHEMA IF EXISTS {name} CASCADE"),
+        )
+    }
+
+    /// A PostgreSQL database of its own, the URL's options kept.
     pub fn create_pg_database(admin_url: &str, name: &str) -> ServerDb {
         let mut url = url::Url::parse(admin_url).expect("a one-host URL");
         url.set_path(&format!("/{name}"));

@@ -20,15 +20,11 @@ async fn rows(conn: &mut PgConnection, sql: Sql) -> Result<Vec<PgRow>> {
     query.fetch_all(&mut *conn).await.map_err(db_error)
 }
 
-/// The name of every table read (those of the search path, and of `schemas`: see
-/// `dialect::postgres`), each with its marker if it has one, and the schemas there are.
-pub async fn table_names(
-    conn: &mut PgConnection,
-    schemas: &[String],
-) -> Result<(Vec<(String, Option<String>)>, Schemas)> {
+/// The name of every table read (see `dialect::postgres`), each with its marker if it has one, and the schemas there are.
+pub async fn table_names(conn: &mut PgConnection) -> Result<(Vec<(String, Option<String>)>, Schemas)> {
     let mut names = Vec::new();
     let mut read = Schemas::default();
-    for row in rows(conn, dialect::table_names_query(schemas)).await? {
+    for row in rows(conn, dialect::table_names_query()).await? {
         let name: String = row.try_get(0).map_err(db_error)?;
         let schema: String = row.try_get(1).map_err(db_error)?;
         let marker: Option<String> = row.try_get(2).unwrap_or(None);
@@ -47,13 +43,8 @@ async fn schema_names(conn: &mut PgConnection) -> Result<Vec<String>> {
 }
 
 /// The tables `names` with those around them (see `dialect::postgres::tables_around_query`).
-pub async fn tables_around(
-    conn: &mut PgConnection,
-    names: &[String],
-    inbound: bool,
-    schemas: &[String],
-) -> Result<Vec<String>> {
-    rows(conn, dialect::tables_around_query(names, inbound, schemas))
+pub async fn tables_around(conn: &mut PgConnection, names: &[String], inbound: bool) -> Result<Vec<String>> {
+    rows(conn, dialect::tables_around_query(names, inbound))
         .await?
         .iter()
         .map(|r| r.try_get(0).map_err(db_error))
@@ -76,11 +67,11 @@ fn field_type(category: &str, base: &str, sql_type: &str) -> FieldType {
     }
 }
 
-/// Reads every table of the search path and of `schemas` (see `dialect::postgres`), or those
+/// Reads every table (see `dialect::postgres`), or those
 /// of `only`, with a few catalog queries, whatever the number of tables.
-pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>, schemas: &[String]) -> Result<Catalog> {
+pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>) -> Result<Catalog> {
     let mut catalog = Catalog::default();
-    for row in rows(conn, dialect::columns_query(only, schemas)).await? {
+    for row in rows(conn, dialect::columns_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         if !table.contains('.') {
             let schema: String = row.try_get(9).map_err(db_error)?;
@@ -108,7 +99,7 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>, schema
         );
     }
 
-    for row in rows(conn, dialect::foreign_keys_query(only, schemas)).await? {
+    for row in rows(conn, dialect::foreign_keys_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let fk = ForeignKey {
             column: row.try_get(1).map_err(db_error)?,
@@ -120,12 +111,12 @@ pub async fn introspect(conn: &mut PgConnection, only: Option<&[String]>, schema
         }
     }
 
-    for row in rows(conn, dialect::views_query(schemas)).await? {
+    for row in rows(conn, dialect::views_query()).await? {
         let name: String = row.try_get(0).map_err(db_error)?;
         catalog.views.push(View { name, writable: row.try_get(1).unwrap_or(false) });
     }
 
-    for row in rows(conn, dialect::indexes_query(only, schemas)).await? {
+    for row in rows(conn, dialect::indexes_query(only)).await? {
         let table: String = row.try_get(0).map_err(db_error)?;
         let name: String = row.try_get(1).map_err(db_error)?;
         let unique: bool = row.try_get(2).unwrap_or(false);
@@ -159,7 +150,7 @@ mod tests {
              CREATE UNIQUE INDEX {t}_note_score ON {child} (note, score)"
         );
         with_objects(&mut conn, &drop, &create, async |conn| {
-            let catalog = introspect(conn, None, &[]).await.unwrap();
+            let catalog = introspect(conn, None).await.unwrap();
             let parent_table = catalog.table(&parent).expect("parent table");
             let id = &parent_table.columns[0];
             assert_eq!((id.name.as_str(), id.sql_type.as_str(), &id.field_type), ("id", "int4", &FieldType::Int));

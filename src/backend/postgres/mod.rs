@@ -40,9 +40,6 @@ pub struct PgLink {
     /// each statement outside a transaction runs inside one of its own, and the statements
     /// prepared for it are closed before that transaction ends.
     pub pooled: bool,
-    /// The schemas outside the search path whose tables the catalog reads: those a model was
-    /// named in (`sales.Order`).
-    pub schemas: Vec<String>,
 }
 
 impl std::ops::Deref for PgLink {
@@ -84,7 +81,7 @@ pub async fn connect(url: &str) -> Result<PgLink> {
             };
             let role = role_of(&mut conn).await.map_err(|e| connect_error(host_url, e))?;
             if target.accepts(role) {
-                return Ok(PgLink { conn, url: host_url.clone(), role, pooled: list.pooled, schemas: Vec::new() });
+                return Ok(PgLink { conn, url: host_url.clone(), role, pooled: list.pooled });
             }
             if pass == 0 {
                 tried.push((host_url.clone(), Ok(role)));
@@ -186,20 +183,17 @@ pub fn server_help(role: ServerRole, err: Error) -> Error {
 
 /// Reads the catalog (see `introspect`), behind a pooler inside one transaction.
 pub async fn read_catalog(link: &mut PgLink, only: Option<&[String]>) -> Result<crate::catalog::Catalog> {
-    let schemas = link.schemas.clone();
-    pinned!(link, |conn| introspect(conn, only, &schemas).await)
+    pinned!(link, |conn| introspect(conn, only).await)
 }
 
 /// The name of every table (see [`introspect::table_names`]), behind a pooler as any statement.
 pub async fn table_names(link: &mut PgLink) -> Result<(Vec<(String, Option<String>)>, crate::catalog::Schemas)> {
-    let schemas = link.schemas.clone();
-    pinned!(link, |conn| introspect::table_names(conn, &schemas).await)
+    pinned!(link, |conn| introspect::table_names(conn).await)
 }
 
 /// The tables `names` with those around them (see [`introspect::tables_around`]).
 pub async fn tables_around(link: &mut PgLink, names: &[String], inbound: bool) -> Result<Vec<String>> {
-    let schemas = link.schemas.clone();
-    pinned!(link, |conn| introspect::tables_around(conn, names, inbound, &schemas).await)
+    pinned!(link, |conn| introspect::tables_around(conn, names, inbound).await)
 }
 
 /// Prepares (or finds in sqlx's cache) the statement with every parameter untyped.
