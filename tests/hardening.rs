@@ -281,7 +281,8 @@ fn any_postgres_type_in_raw_sql_is_the_servers_text_and_runs_once() {
     assert_eq!(out, "r\n\"(\"\"{[1,3)}\"\",\"\"'a' & 'b'\"\",1)\"\n");
     // sqlx's statement that failed is not left on the server (behind a pooler, another client
     // of the server connection would meet its name), here or behind a pooler.
-    for url in [db.url.clone(), format!("{}&statement_cache=off", db.url)] {
+    let joiner = if db.url.contains('?') { '&' } else { '?' };
+    for url in [db.url.clone(), format!("{}{joiner}statement_cache=off", db.url)] {
         let (out, err, code) = run(
             &url,
             &[

@@ -89,7 +89,7 @@ fn places(label: &str) -> Vec<Place> {
             all.push(Place {
                 backend,
                 url: db.url.clone(),
-                env: vec![("INTEROP_BACKEND", backend.into()), ("INTEROP_SCHEMA", db.name.clone())],
+                env: vec![("INTEROP_BACKEND", backend.into()), ("INTEROP_DATABASE", db.name.clone())],
                 _scratch: None,
                 _db: Some(db),
             });

@@ -9,9 +9,8 @@ config =
   case backend
   when "sqlite" then { adapter: "sqlite3", database: ENV.fetch("INTEROP_SQLITE_PATH") }
   when "postgres"
-    { adapter: "postgresql", host: "127.0.0.1", username: "postgres", database: "test",
-      schema_search_path: ENV.fetch("INTEROP_SCHEMA") }
-  else { adapter: "mysql2", host: "127.0.0.1", username: "root", database: ENV.fetch("INTEROP_SCHEMA") }
+    { adapter: "postgresql", host: "127.0.0.1", username: "postgres", database: ENV.fetch("INTEROP_DATABASE") }
+  else { adapter: "mysql2", host: "127.0.0.1", username: "root", database: ENV.fetch("INTEROP_DATABASE") }
   end
 ActiveRecord::Base.establish_connection(config)
 ActiveRecord::Base.default_timezone = :utc

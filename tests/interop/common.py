@@ -9,9 +9,9 @@ import uuid
 
 BACKEND = os.environ["INTEROP_BACKEND"]  # sqlite | postgres | mysql
 SQLITE_PATH = os.environ.get("INTEROP_SQLITE_PATH", "")
-# The PostgreSQL schema or the MariaDB database of the test.
-SCHEMA = os.environ.get("INTEROP_SCHEMA", "")
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
+# The database of the test (PostgreSQL or MariaDB), made for it by the Rust test.
+DATABASE = os.environ.get("INTEROP_DATABASE", "")
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": DATABASE}
 MY = {"host": "127.0.0.1", "port": 3306, "user": "root"}
 
 UTC = datetime.timezone.utc

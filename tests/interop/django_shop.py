@@ -18,14 +18,13 @@ elif common.BACKEND == "postgres":
         "USER": pg["user"],
         "HOST": pg["host"],
         "PORT": pg["port"],
-        "OPTIONS": {"options": f"-c search_path={common.SCHEMA}"},
     }
 else:
     import pymysql
 
     pymysql.install_as_MySQLdb()
     my = common.MY
-    DB = {"ENGINE": "django.db.backends.mysql", "NAME": common.SCHEMA, "USER": my["user"], "HOST": my["host"], "PORT": my["port"]}
+    DB = {"ENGINE": "django.db.backends.mysql", "NAME": common.DATABASE, "USER": my["user"], "HOST": my["host"], "PORT": my["port"]}
 
 settings.configure(DATABASES={"default": DB}, INSTALLED_APPS=[], USE_TZ=True, DEFAULT_AUTO_FIELD="django.db.models.BigAutoField")
 django.setup()

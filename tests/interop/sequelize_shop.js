@@ -11,23 +11,21 @@ const cache = process.env.ORMSH_INTEROP_CACHE || "/var/cache/ormsh-interop";
 const { Sequelize, DataTypes } = createRequire(path.join(cache, "node", "package.json"))("sequelize");
 
 const backend = process.env.INTEROP_BACKEND; // sqlite | postgres | mysql
-const schema = process.env.INTEROP_SCHEMA;
+const database = process.env.INTEROP_DATABASE;
 const options = { logging: false };
 function connect() {
   if (backend === "sqlite") {
     return new Sequelize({ ...options, dialect: "sqlite", storage: process.env.INTEROP_SQLITE_PATH });
   }
   if (backend === "postgres") {
-    // The test's schema first in the search path, as the other tools set it.
-    return new Sequelize("test", "postgres", null, {
+    return new Sequelize(database, "postgres", null, {
       ...options,
       dialect: "postgres",
       host: "127.0.0.1",
       port: 5432,
-      dialectOptions: { options: `-c search_path=${schema}` },
     });
   }
-  return new Sequelize(schema, "root", null, { ...options, dialect: "mysql", host: "127.0.0.1", port: 3306 });
+  return new Sequelize(database, "root", null, { ...options, dialect: "mysql", host: "127.0.0.1", port: 3306 });
 }
 
 const U1 = "0b6f9c1e-8c57-4d5e-9a43-2f1d8a7e6b10";

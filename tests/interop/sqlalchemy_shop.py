@@ -38,12 +38,9 @@ def engine():
         return create_engine(f"sqlite:///{common.SQLITE_PATH}")
     if common.BACKEND == "postgres":
         pg = common.PG
-        return create_engine(
-            f"postgresql+psycopg2://{pg['user']}@{pg['host']}:{pg['port']}/{pg['dbname']}",
-            connect_args={"options": f"-csearch_path={common.SCHEMA}"},
-        )
+        return create_engine(f"postgresql+psycopg2://{pg['user']}@{pg['host']}:{pg['port']}/{pg['dbname']}")
     my = common.MY
-    return create_engine(f"mysql+pymysql://{my['user']}@{my['host']}:{my['port']}/{common.SCHEMA}")
+    return create_engine(f"mysql+pymysql://{my['user']}@{my['host']}:{my['port']}/{common.DATABASE}")
 
 
 def create():
