@@ -446,3 +446,27 @@ fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
         assert!(err.contains("already has an index on (first_name_y)"), "{kind:?}: {err}");
     }
 }
+
+/// PostgreSQL's dollar quotes hold the `;` and newlines of a `DO` block or a function's body in
+/// `sql` text, and a `$1` in `sql` text is a clear error, not a lost connection.
+#[test]
+fn sql_text_takes_dollar_quotes_and_refuses_placeholders_on_postgres() {
+    let Some(db) = ServerKind::Postgres.fresh_db("hard", "dollar") else { return };
+    let t = Scratch::new();
+    let script = t.path("dollar.orm");
+    std::fs::write(
+        &script,
+        "sql CREATE TABLE hits (n int)\n\
+        sql DO $$ BEGIN INSERT INTO hits VALUES (1); INSERT INTO hits VALUES (2); END $$\n\
+        sql CREATE FUNCTION plus_one(x int) RETURNS int AS $body$\nBEGIN\n  RETURN x + 1;\nEND;\n$body$ LANGUAGE plpgsql\n\
+        sql select plus_one(41) as y, (select count(*) from hits) as hits\n",
+    )
+    .unwrap();
+    let out = ormsh(&db.url, &["--format", "csv", "-f", script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "y,hits\n42,2\n");
+    let (_, err, code) = run(&db.url, &["begin", "sql select $1::int"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the SQL has a placeholder ($1) that no value is given for"), "{err}");
+    assert!(!err.contains("lost the connection"), "{err}");
+}

@@ -14,6 +14,9 @@
 //! text after it can help, and the statement ends at this newline, so that a stray `(` or `'`
 //! never swallows the lines after it.
 //!
+//! In `sql` text a PostgreSQL dollar quote (`$$ … $$`, `$body$ … $body$`) is a quote too: the
+//! `;` and newlines of a function's body or a `DO` block are inside it.
+//!
 //! The word after `connect` (a URL) and `source` (a file name) is taken as it is: a `[`, `(` or a
 //! quote inside a password, an IPv6 host or a file name never continues the line. `[` is no
 //! bracket at all: the language has none, and in a bare word it is a character like any other.
@@ -93,6 +96,9 @@ pub fn still_open(source: &str) -> Option<char> {
                 if !scan.is_open() || scan.end_verdict != Some(Verdict::Incomplete) {
                     return None;
                 }
+                if scan.dollar.is_some() {
+                    return Some('$');
+                }
                 return match (scan.quote, scan.brackets.last()) {
                     (Some((quote, _)), _) => Some(char::from(quote)),
                     (None, Some(&(bracket, _))) => Some(char::from(bracket)),
@@ -129,6 +135,14 @@ pub(super) fn never_closed(text: &str) -> Option<Error> {
     }
     // Everything after the opener went into it: say so when that is more than its own line.
     let swallowed = |at: usize| text[at..].contains('\n');
+    if let Some((at, tag)) = scan.dollar {
+        let quote = &text[at..at + tag];
+        return Some(
+            Error::syntax("unterminated dollar-quoted string", Span::new(at, at + tag))
+                .with_label("this dollar quote is never closed")
+                .with_help(rest_inside(&format!("close it with {quote}"), swallowed(at))),
+        );
+    }
     let error = match scan.quote {
         Some((b'`', at)) => Error::syntax("unterminated quoted name", Span::new(at, at + 1))
             .with_label("this backtick is never closed")
@@ -190,7 +204,7 @@ const CHECK_ALLOWANCE: usize = 64 * 1024;
 /// The bytes the scan acts on outside quotes.
 static SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
-    let specials = *b"\"'`#\\({)};\n";
+    let specials = *b"\"'`#\\({)};\n$";
     let mut i = 0;
     while i < specials.len() {
         table[specials[i] as usize] = true;
@@ -211,6 +225,9 @@ struct Scan<'s> {
     brackets: Vec<(u8, usize)>,
     /// The quote open, and its offset.
     quote: Option<(u8, usize)>,
+    /// The dollar quote open in `sql` text (one never closed: its offset and its tag's length,
+    /// `$$` or `$body$`).
+    dollar: Option<(usize, usize)>,
     /// Inside a quote, the source ends right after a `\` (whose escape is yet to be typed).
     escaped: bool,
     /// The source ends right after a line-continuing `\`.
@@ -233,6 +250,7 @@ impl<'s> Scan<'s> {
             source,
             brackets: Vec::new(),
             quote: None,
+            dollar: None,
             escaped: false,
             continued: false,
             unchecked: Vec::new(),
@@ -244,7 +262,7 @@ impl<'s> Scan<'s> {
     }
 
     fn is_open(&self) -> bool {
-        self.quote.is_some() || !self.brackets.is_empty()
+        self.quote.is_some() || self.dollar.is_some() || !self.brackets.is_empty()
     }
 
     /// Scans the statement that starts at `start`, up to the separator that ends it or the end of
@@ -254,6 +272,7 @@ impl<'s> Scan<'s> {
     fn statement(&mut self, start: usize, check: bool) -> Stop {
         self.brackets.clear();
         self.quote = None;
+        self.dollar = None;
         self.escaped = false;
         self.continued = false;
         self.unchecked.clear();
@@ -263,6 +282,7 @@ impl<'s> Scan<'s> {
         // is, so the scan walks bytes: each offset it reports is a char boundary.
         let bytes = self.source.as_bytes();
         let mut pos = verbatim_word_end(self.source, start);
+        let sql = is_sql(self.source, start);
         while pos < bytes.len() {
             // Ordinary bytes, most of the text, are passed over in a tight loop.
             if self.quote.is_none() {
@@ -310,6 +330,18 @@ impl<'s> Scan<'s> {
                         pos += 1;
                     } else if after.starts_with(b"\r\n") {
                         pos += 2;
+                    }
+                }
+                b'$' if sql => {
+                    if let Some(tag) = dollar_tag(bytes, at) {
+                        let body = at + tag;
+                        match self.source[body..].find(&self.source[at..body]) {
+                            Some(n) => pos = body + n + tag,
+                            None => {
+                                self.dollar = Some((at, tag));
+                                pos = bytes.len();
+                            }
+                        }
                     }
                 }
                 b'(' | b'{' => self.brackets.push((c, at)),
@@ -385,6 +417,9 @@ impl<'s> Scan<'s> {
             }
             closed.push(char::from(quote));
         }
+        if let Some((at, tag)) = self.dollar {
+            closed.push_str(&self.source[at..at + tag]);
+        }
         if !self.brackets.is_empty() {
             // On a line of their own: the last line may end in a comment.
             closed.push('\n');
@@ -399,6 +434,29 @@ impl<'s> Scan<'s> {
             },
         }
     }
+}
+
+/// Whether the statement at `start` is `sql` text.
+fn is_sql(source: &str, start: usize) -> bool {
+    let text = source[start..].trim_start_matches([' ', '\t', '\r', '\n']);
+    text.get(..3).is_some_and(|word| word.eq_ignore_ascii_case("sql"))
+        && text[3..].chars().next().is_none_or(char::is_whitespace)
+}
+
+/// The length of the PostgreSQL dollar quote that opens at `at` (`$$`, `$body$`), if one does:
+/// its tag is a name's characters, not after a name's character (`a$b$` is a name), and does
+/// not start with a digit (`$1` is a parameter).
+fn dollar_tag(bytes: &[u8], at: usize) -> Option<usize> {
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    if at > 0 && (name_char(bytes[at - 1]) || bytes[at - 1] == b'$') {
+        return None;
+    }
+    let rest = &bytes[at + 1..];
+    if rest.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let tag = rest.iter().take_while(|&&b| name_char(b)).count();
+    (rest.get(tag) == Some(&b'$')).then_some(tag + 2)
 }
 
 /// Where the word after `connect` or `source` at the start of the statement at `start` ends (the
@@ -440,6 +498,32 @@ fn verbatim_word_end(source: &str, start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dollar_quote_in_sql_text_holds_its_semicolons_and_newlines() {
+        let source = "sql DO $$ BEGIN PERFORM 1; END $$; count User\n\
+            sql CREATE FUNCTION f() RETURNS int AS $body$\nBEGIN\n  RETURN 1;\nEND;\n$body$ LANGUAGE plpgsql\n\
+            sql select $1, a$b$c; count X";
+        assert_eq!(
+            texts(source),
+            [
+                "sql DO $$ BEGIN PERFORM 1; END $$",
+                "count User",
+                "sql CREATE FUNCTION f() RETURNS int AS $body$\nBEGIN\n  RETURN 1;\nEND;\n$body$ LANGUAGE plpgsql",
+                "sql select $1, a$b$c",
+                "count X",
+            ]
+        );
+        // Outside `sql` text a `$` is a character like any other.
+        assert_eq!(texts("add Note body=$$x; count Note"), ["add Note body=$$x", "count Note"]);
+        // One never closed goes on at the prompt, and is named as psql's prompt names it.
+        assert!(is_incomplete("sql DO $$ BEGIN PERFORM 1;"));
+        assert_eq!(still_open("sql DO $fn$ BEGIN\n"), Some('$'));
+        assert!(!is_incomplete("sql DO $$ BEGIN PERFORM 1; END $$"));
+        let error = never_closed("sql select $q$abc").expect("an error");
+        assert_eq!(error.message, "unterminated dollar-quoted string");
+        assert_eq!(error.span, Some(Span::new(11, 14)));
+    }
 
     #[test]
     fn says_what_is_still_open() {
