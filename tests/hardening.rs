@@ -448,9 +448,9 @@ fn index_names_ormsh_makes_fit_the_database_and_stay_distinct() {
 }
 
 /// PostgreSQL's dollar quotes hold the `;` and newlines of a `DO` block or a function's body in
-/// `sql` text, and a `$1` in `sql` text is a clear error, not a lost connection.
+/// `sql` text.
 #[test]
-fn sql_text_takes_dollar_quotes_and_refuses_placeholders_on_postgres() {
+fn sql_text_takes_dollar_quotes_on_postgres() {
     let Some(db) = ServerKind::Postgres.fresh_db("hard", "dollar") else { return };
     let t = Scratch::new();
     let script = t.path("dollar.orm");
@@ -465,8 +465,27 @@ fn sql_text_takes_dollar_quotes_and_refuses_placeholders_on_postgres() {
     let out = ormsh(&db.url, &["--format", "csv", "-f", script.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "y,hits\n42,2\n");
-    let (_, err, code) = run(&db.url, &["begin", "sql select $1::int"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("the SQL has a placeholder ($1) that no value is given for"), "{err}");
-    assert!(!err.contains("lost the connection"), "{err}");
+}
+
+/// A placeholder in `sql` text, which ormsh sends without values, is a clear error: not a lost
+/// connection (PostgreSQL), not a wait for values that never come (MariaDB).
+#[test]
+fn sql_text_refuses_placeholders_it_has_no_values_for() {
+    for (kind, placeholder) in [(ServerKind::Postgres, "$1"), (ServerKind::Mysql, "?")] {
+        let Some(db) = kind.fresh_db("hard", "placeholder") else { continue };
+        let t = Scratch::new();
+        let command = format!("sql select {placeholder} as x");
+        let out = t
+            .cmd()
+            .arg(&db.url)
+            .args(["-c", "begin", "-c", &command])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("run ormsh");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{placeholder}: {err}");
+        let expected = format!("the SQL has a placeholder ({placeholder}) that no value is given for");
+        assert!(err.contains(&expected), "{err}");
+        assert!(!err.contains("lost the connection"), "{err}");
+    }
 }

@@ -108,6 +108,12 @@ pub fn dialect_of_url(url: &str) -> Result<Dialect> {
     }
 }
 
+/// The error for a placeholder (`$1`, `?`) in `sql` text, which ormsh sends without values.
+fn unbound_placeholder(placeholder: &str) -> Error {
+    Error::new(ErrorKind::Value, format!("the SQL has a placeholder ({placeholder}) that no value is given for"))
+        .with_help("`sql` sends its text as it is: write the value in the text")
+}
+
 impl Backend {
     /// Opens the one connection of a session.
     pub async fn connect(url: &str) -> Result<Backend> {

@@ -127,6 +127,12 @@ pub async fn run(conn: &mut MySqlConnection, sql: &Sql, catalog: &Catalog, sink:
         }
         Err(e) => return Err(db_error(e)),
     };
+    // A `?` in `sql` text: MySQL would wait for values that never come.
+    if let Some(Either::Right(wanted)) = statement.parameters()
+        && wanted > sql.params().len()
+    {
+        return Err(super::unbound_placeholder("?"));
+    }
     if statement.columns().is_empty() {
         return execute(conn, sql).await.map(Outcome::Affected);
     }

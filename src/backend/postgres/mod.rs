@@ -223,11 +223,7 @@ fn query(sql: &Sql, statement: &PgStatement) -> Result<Query<'static>> {
     // Only `sql` text can hold a placeholder that ormsh has no value for (`$1`): the server
     // would refuse the statement in a way sqlx takes for a broken connection.
     if types.len() > sql.params().len() {
-        return Err(Error::new(
-            ErrorKind::Value,
-            format!("the SQL has a placeholder (${}) that no value is given for", sql.params().len() + 1),
-        )
-        .with_help("`sql` sends its text as it is: write the value in the text"));
+        return Err(super::unbound_placeholder(&format!("${}", sql.params().len() + 1)));
     }
     let mut q = sqlx::query(sql.sqlx_text());
     for (i, value) in sql.params().iter().enumerate() {
